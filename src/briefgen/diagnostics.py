@@ -1,0 +1,137 @@
+"""Diagnostics: problems found in a fact sheet, and their text, JSON and GitHub forms."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Literal, Sequence
+
+Severity = Literal["error", "warning"]
+
+#: At most this many diagnostics are reported per file; more would bury the first.
+MAX_PER_FILE = 50
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a source file; lines and columns count from 1, `end_*` is exclusive."""
+
+    line: int
+    col: int
+    end_line: int = 0
+    end_col: int = 0
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in one file, at a position the analyst can go to."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    code: str
+    message: str
+    hint: str | None = None
+    end_line: int = 0
+    end_col: int = 0
+
+    @classmethod
+    def at(cls, path: str, span: Span | None, severity: Severity, code: str, message: str,
+           hint: str | None = None) -> Diagnostic:
+        span = span or Span(1, 1)
+        return cls(path, span.line, span.col, severity, code, message, hint,
+                   span.end_line or span.line, span.end_col or span.col + 1)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, str]:
+        return (self.line, self.col, 0 if self.severity == "error" else 1, self.code)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """The diagnostics of one fact sheet, sorted and capped."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    dropped: int = 0
+
+    @classmethod
+    def of(cls, path: str, found: Iterable[Diagnostic]) -> Report:
+        unique = sorted(set(found), key=lambda d: d.sort_key)
+        return cls(path, unique[:MAX_PER_FILE], max(0, len(unique) - MAX_PER_FILE))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+
+# --- output formats ---------------------------------------------------------
+
+_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "help": "\x1b[1;36m",
+            "bold": "\x1b[1m", "dim": "\x1b[2m", "reset": "\x1b[0m"}
+
+
+def use_colour(stream: object) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def format_text(diagnostic: Diagnostic, source_lines: Sequence[str] | None, colour: bool = False) -> str:
+    """`PATH:LINE:COL: error[CODE]: MESSAGE`, the source line with a caret, then `help:`."""
+    c = _COLOURS if colour else {k: "" for k in _COLOURS}
+    d = diagnostic
+    out = [f"{c['bold']}{d.path}:{d.line}:{d.col}:{c['reset']} "
+           f"{c[d.severity]}{d.severity}[{d.code}]{c['reset']}: {c['bold']}{d.message}{c['reset']}"]
+    if source_lines and 1 <= d.line <= len(source_lines):
+        text = source_lines[d.line - 1].rstrip("\r\n").expandtabs(1)
+        gutter = str(d.line)
+        pad = " " * len(gutter)
+        start = max(1, d.col)
+        end = d.end_col if d.end_line == d.line and d.end_col > start else len(text) + 1
+        if d.end_line != d.line:
+            end = len(text) + 1
+        width = max(1, min(end, len(text) + 1) - start)
+        out.append(f"{c['dim']}{pad} |{c['reset']}")
+        out.append(f"{c['dim']}{gutter} |{c['reset']} {text}")
+        out.append(f"{c['dim']}{pad} |{c['reset']} {' ' * (start - 1)}{c[d.severity]}{'^' * width}{c['reset']}")
+    if d.hint:
+        out.append(f"{c['help']}help{c['reset']}: {d.hint}")
+    return "\n".join(out)
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    # https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(diagnostic: Diagnostic) -> str:
+    d = diagnostic
+    message = d.message + (f" (help: {d.hint})" if d.hint else "")
+    props = ",".join([
+        f"file={_github_escape(d.path, property_value=True)}",
+        f"line={d.line}", f"col={d.col}",
+        f"title={_github_escape('briefgen ' + d.code, property_value=True)}",
+    ])
+    return f"::{d.severity} {props}::{_github_escape(message)}"

@@ -1,0 +1,397 @@
+"""Strict YAML: fact-sheet bytes → plain data plus where each value came from.
+
+The data is built from the parser's events rather than by PyYAML's constructor, so
+nothing is ever constructed from a tag, aliases never expand, and every value keeps
+its position. Plain scalars resolve by the YAML 1.2 core schema: `NO`, `on`, `13:40`
+and `2025-11-23` stay text; only true/false, null/~, integers and floats are typed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+from .diagnostics import Diagnostic, Span
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 50
+MAX_NODES = 100_000
+
+DataPath = tuple[Union[str, int], ...]
+
+_CORE = "tag:yaml.org,2002:"
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of the data stands in the file."""
+
+    values: dict[DataPath, Span] = field(default_factory=dict)
+    keys: dict[DataPath, Span] = field(default_factory=dict)
+    #: Source text of plain scalars that YAML typed (numbers, booleans, null).
+    typed_plain: dict[DataPath, str] = field(default_factory=dict)
+
+    def value(self, path: DataPath) -> Span:
+        """Span of the value at `path`, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            span = self.values.get(path[:end])
+            if span is not None:
+                return span
+        return Span(1, 1)
+
+    def key(self, path: DataPath) -> Span:
+        """Span of the key that introduces `path` (falls back to the value)."""
+        for end in range(len(path), 0, -1):
+            span = self.keys.get(path[:end])
+            if span is not None:
+                return span
+        return Span(1, 1)
+
+
+@dataclass
+class Loaded:
+    """A decoded, parsed fact sheet. `data` is None when the file could not be read as YAML."""
+
+    path: str
+    text: str
+    data: Any
+    marks: SourceMap
+    diagnostics: list[Diagnostic]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+class _Stop(Exception):
+    """Parsing cannot go on (a syntax error or a limit); the diagnostic is already recorded."""
+
+
+def read_source(path: Path) -> bytes:
+    """Read a fact sheet's bytes, refusing more than MAX_BYTES before reading it all."""
+    with open(path, "rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
+def load(path: str, raw: bytes) -> Loaded:
+    """Parse fact-sheet bytes strictly; every problem becomes a Diagnostic, never an exception."""
+    marks = SourceMap()
+    if len(raw) > MAX_BYTES:
+        return Loaded(path, "", None, marks, [Diagnostic.at(
+            path, Span(1, 1), "error", "file-too-large",
+            f"the file is larger than {MAX_BYTES // 1024} KiB and was not read",
+            "a fact sheet is one meeting: split it, or move long text elsewhere")])
+    text, problem = _decode(path, raw)
+    if problem:
+        return Loaded(path, text, None, marks, [problem])
+    builder = _Builder(path, marks)
+    try:
+        builder.run(text)
+    except _Stop:
+        pass
+    except RecursionError:  # pragma: no cover - the event parser is not recursive
+        builder.report(Span(1, 1), "too-deep", "the file nests too deeply to read")
+    data = None if builder.fatal else builder.root
+    return Loaded(path, text, data, marks, builder.diagnostics)
+
+
+def _decode(path: str, raw: bytes) -> tuple[str, Diagnostic | None]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8")
+        line = good.count("\n") + 1
+        col = len(good) - (good.rfind("\n") + 1) + 1
+        text = raw.decode("utf-8", errors="replace")
+        bad = raw[exc.start: exc.end].hex(" ")
+        return text, Diagnostic.at(
+            path, Span(line, col, line, col + 1), "error", "encoding",
+            f"the file is not valid UTF-8 (byte {bad} at line {line}, column {col})",
+            "save the file as UTF-8 (in most editors: File › Save with encoding › UTF-8)")
+
+
+def _span(start: Any, end: Any) -> Span:
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of a plain (unquoted) scalar under the YAML 1.2 core schema."""
+    if _NULL.match(text):
+        return None
+    if _TRUE.match(text):
+        return True
+    if _FALSE.match(text):
+        return False
+    if _INT10.match(text):
+        return int(text)
+    if _INT8.match(text):
+        return int(text[2:], 8)
+    if _INT16.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
+
+
+_RESOLVERS = {
+    _CORE + "str": lambda text: text,
+    _CORE + "null": lambda text: None if _NULL.match(text) else _Bad,
+    _CORE + "bool": lambda text: True if _TRUE.match(text) else False if _FALSE.match(text) else _Bad,
+    _CORE + "int": lambda text: v if isinstance(v := resolve_plain(text), int) and not isinstance(v, bool) else _Bad,
+    _CORE + "float": lambda text: float(v) if isinstance(v := resolve_plain(text), (int, float)) and not isinstance(v, bool) else _Bad,
+}
+
+
+class _Bad:
+    """Marker: a scalar that does not match the type its explicit tag names."""
+
+
+@dataclass
+class _Frame:
+    container: Any
+    path: DataPath
+    is_map: bool
+    as_key: bool = False
+    key: Any = None
+    key_span: Span | None = None
+    key_pending: bool = True
+    skip_value: bool = False
+    first_seen: dict[str, Span] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, path: str, marks: SourceMap) -> None:
+        self.path = path
+        self.marks = marks
+        self.diagnostics: list[Diagnostic] = []
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.nodes = 0
+        self.documents = 0
+        self.fatal = False
+
+    def report(self, span: Span, code: str, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic.at(self.path, span, "error", code, message, hint))
+
+    def stop(self, span: Span, code: str, message: str, hint: str | None = None) -> None:
+        self.report(span, code, message, hint)
+        self.fatal = True
+        raise _Stop
+
+    def run(self, text: str) -> None:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        events = yaml.parse(text, Loader=loader)
+        try:
+            for event in events:
+                self.handle(event)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            span = Span(mark.line + 1, mark.column + 1) if mark else Span(1, 1)
+            problem = exc.problem or exc.context or "malformed YAML"
+            self.stop(span, "yaml-syntax", f"this is not valid YAML: {problem}", _syntax_hint(problem))
+        except yaml.YAMLError as exc:
+            position = getattr(exc, "position", None)
+            span = _offset_span(text, position) if isinstance(position, int) else Span(1, 1)
+            reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+            self.stop(span, "yaml-syntax", f"this is not valid YAML: {reason}",
+                      "remove control characters; only printable text is allowed")
+        if self.documents == 0:
+            self.stop(Span(1, 1), "empty-file", "the file is empty: a fact sheet needs at least "
+                      "format, kind, title, classification, document, meeting, participants and summary",
+                      "start from `briefgen new ID`, which writes a skeleton to fill in")
+
+    # -- events --------------------------------------------------------------
+
+    def handle(self, event: Any) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.stop(_span(event.start_mark, event.end_mark), "multiple-documents",
+                          "the file holds more than one YAML document",
+                          "one fact sheet per file: remove the `---` line and what follows, or move it to its own file")
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self.count(event)
+            span = _span(event.start_mark, event.end_mark)
+            self.report(span, "alias", f"aliases (*{event.anchor}) are not allowed in fact sheets",
+                        "write the value out in full where it is needed")
+            self.add(None, span, event)
+            return
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.count(event)
+            span = _span(event.start_mark, event.end_mark)
+            if event.anchor is not None:
+                self.report(span, "anchor", f"anchors (&{event.anchor}) are not allowed in fact sheets",
+                            "remove the anchor; write repeated values out in full")
+            tag_ok = self.check_tag(event, span)
+            if isinstance(event, yaml.ScalarEvent):
+                self.add(self.scalar(event, span) if tag_ok else None, span, event)
+                return
+            if len(self.stack) >= MAX_DEPTH:
+                self.stop(span, "too-deep", f"the data nests more than {MAX_DEPTH} levels deep",
+                          "a fact sheet needs only a few levels; check the indentation")
+            is_map = isinstance(event, yaml.MappingStartEvent)
+            container: Any = {} if is_map else []
+            path = self.child_path()
+            as_key = self.expecting_key()
+            self.add(container, span, event, opening=True)
+            self.stack.append(_Frame(container, path, is_map, as_key=as_key))
+            return
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            if not self.stack.pop().as_key:
+                self.after_value()
+
+    def count(self, event: Any) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.stop(_span(event.start_mark, event.end_mark), "too-many-nodes",
+                      f"the file has more than {MAX_NODES:,} values", "a fact sheet describes one meeting: split it")
+
+    def check_tag(self, event: Any, span: Span) -> bool:
+        tag = event.tag
+        if tag is None or tag == "!":
+            return True
+        allowed = {_CORE + n for n in ("str", "int", "float", "bool", "null")}
+        allowed |= {_CORE + "map"} if isinstance(event, yaml.MappingStartEvent) else set()
+        allowed |= {_CORE + "seq"} if isinstance(event, yaml.SequenceStartEvent) else set()
+        if tag in allowed and (isinstance(event, yaml.ScalarEvent) or tag.endswith(("map", "seq"))):
+            return True
+        shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+        self.report(span, "tag", f"the tag {shown} is not allowed in fact sheets",
+                    "remove the tag; write plain values (quote text that looks like a number)")
+        return False
+
+    def scalar(self, event: Any, span: Span) -> Any:
+        text = event.value
+        if event.tag not in (None, "!"):
+            value = _RESOLVERS[event.tag](text)
+            if value is _Bad:
+                self.report(span, "tag", f"'{text}' is not a valid {event.tag[len(_CORE):]}",
+                            "remove the tag, or correct the value")
+                return None
+            return value
+        if event.style or event.tag == "!":
+            return text
+        value = resolve_plain(text)
+        if not isinstance(value, str) and not self.expecting_key():
+            self.marks.typed_plain[self.child_path()] = text
+        return value
+
+    # -- building ------------------------------------------------------------
+
+    def expecting_key(self) -> bool:
+        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key_pending
+
+    def child_path(self) -> DataPath:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if frame.is_map:
+            return frame.path + (frame.key,)
+        return frame.path + (len(frame.container),)
+
+    def add(self, value: Any, span: Span, event: Any, opening: bool = False) -> None:
+        if not self.stack:
+            self.root = value
+            self.marks.values[()] = span
+            return
+        frame = self.stack[-1]
+        if frame.is_map and frame.key_pending:
+            self.add_key(frame, value, span, event, opening)
+            return
+        if frame.is_map:
+            if not frame.skip_value:
+                frame.container[frame.key] = value
+                self.marks.values[frame.path + (frame.key,)] = span
+        else:
+            self.marks.values[frame.path + (len(frame.container),)] = span
+            frame.container.append(value)
+        if not opening:
+            self.after_value()
+
+    def add_key(self, frame: _Frame, key: Any, span: Span, event: Any, opening: bool) -> None:
+        frame.key_pending = False
+        frame.key_span = span
+        frame.skip_value = True
+        if opening:
+            # A mapping or list used as a key: skip it and its value.
+            self.report(span, "key-not-string", "a key must be text, not a mapping or a list",
+                        "use a plain word as the key")
+            frame.key = object()
+            return
+        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and not event.style:
+            self.report(span, "merge-key", "merge keys (<<) are not allowed in fact sheets",
+                        "write the keys out in full")
+            frame.key = object()
+            return
+        if not isinstance(key, str):
+            shown = event.value if isinstance(event, yaml.ScalarEvent) else "*alias"
+            self.report(span, "key-not-string", f"the key '{shown}' is not text (YAML reads it as {_kind(key)})",
+                        f"quote the key: \"{shown}\"")
+            frame.key = object()
+            return
+        first = frame.first_seen.get(key)
+        if first is not None:
+            self.report(span, "duplicate-key", f"the key '{key}' appears twice in this mapping "
+                        f"(first on line {first.line})", "keep one of them and delete the other")
+            frame.key = object()
+            return
+        frame.first_seen[key] = span
+        frame.key = key
+        frame.skip_value = False
+        self.marks.keys[frame.path + (key,)] = span
+
+    def after_value(self) -> None:
+        if self.stack and self.stack[-1].is_map:
+            frame = self.stack[-1]
+            if not frame.key_pending:
+                frame.key_pending = True
+                frame.skip_value = False
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a true/false value"
+    return "a number"
+
+
+def _offset_span(text: str, offset: int) -> Span:
+    before = text[:offset]
+    line = before.count("\n") + 1
+    return Span(line, offset - (before.rfind("\n") + 1) + 1)
+
+
+def _syntax_hint(problem: str) -> str | None:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted, e.g. title: \"Japan: a readout\""
+    if "could not find expected ':'" in problem or "simple key" in problem:
+        return "each line is `key: value`; check the indentation and any unclosed quotes above"
+    if "found character" in problem and "that cannot start any token" in problem:
+        return "quote values that begin with special characters like @, ` or %"
+    if "expected <block end>" in problem:
+        return "check the indentation: items of the same list or mapping must line up"
+    return "check the indentation and quotes around this position"
