@@ -1,0 +1,87 @@
+"""Print: one HTML document → PDF bytes through WeasyPrint, with confined file access.
+
+WeasyPrint takes about a second to import, so this module is imported only when a PDF
+is actually printed (never by `check`, `--version` or HTML-only builds).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+
+class ConfinedFetcher(URLFetcher):
+    """Fetches only `data:` URLs and `file:` URLs inside the allowed folders.
+
+    Everything else (http, https, ftp, other files, `../` escapes, symlinks out of
+    the folders) is refused and recorded, so the build can report it.
+    """
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__(timeout=5, allowed_protocols=("data", "file"), allow_redirects=False)
+        self.roots = tuple(root.resolve() for root in roots)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and self._inside(url):
+            return super().fetch(url, headers)
+        self.refused.append(url)
+        raise ValueError(f"briefgen does not fetch {url}: only data: URLs and files beside the fact sheet, "
+                         "the templates and the styles may be used")
+
+    def _inside(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(unquote(parts.path)).resolve()
+        return any(path.is_relative_to(root) for root in self.roots) and path.is_file()
+
+
+@dataclass
+class Printed:
+    """A printed PDF: its bytes, its page count and any resources that were refused."""
+
+    data: bytes
+    pages: int
+    refused: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _source_date(day: _dt.date) -> Iterator[None]:
+    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is
+    # set; pin it to the document's date so the bytes do not depend on the day.
+    epoch = int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def write_options() -> dict[str, object]:
+    """The WeasyPrint options briefgen prints with (the benchmark uses the same ones)."""
+    return {"pdf_tags": True, "attachments": [], "uncompressed_pdf": False}
+
+
+def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...], day: _dt.date) -> Printed:
+    """Render `html` to PDF; `base` resolves relative URLs, `roots` confine file access."""
+    fetcher = ConfinedFetcher(roots + (base,))
+    with _source_date(day):
+        document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+        data = document.write_pdf(**write_options())
+    return Printed(data, len(document.pages), fetcher.refused)
