@@ -83,7 +83,7 @@ def render_brief(checked: Checked, options: BuildOptions) -> Rendered:
 
         source_folder = Path(checked.path).parent
         printed = print_pdf(html, base=source_folder, day=sheet.document.date,
-                            roots=options.theme.template_dirs + options.theme.style_dirs)
+                            roots=options.theme.roots())
         outputs[f"{checked.sheet_id}.pdf"] = printed.data
         pages = printed.pages
         for url in printed.refused:
@@ -112,7 +112,7 @@ def render_brief(checked: Checked, options: BuildOptions) -> Rendered:
 
 
 def _glyph_warnings(checked: Checked, cut: Release) -> Iterator[Diagnostic]:
-    texts = list(_texts(cut.sheet.model_dump(mode="json", exclude_none=True)))
+    texts = list(_texts(cut.sheet.model_dump(exclude_none=True, warnings=False)))
     for loc, chars in missing_glyphs((".".join(map(str, loc)), text) for loc, text in texts):
         shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:12])
         packages = " or ".join(package_for(chars))

@@ -83,5 +83,7 @@ def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...], day: _dt.date) 
     fetcher = ConfinedFetcher(roots + (base,))
     with _source_date(day):
         document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+        # No attachments, even where a template override adds <link rel="attachment">.
+        document.metadata.attachments = []
         data = document.write_pdf(**write_options())
     return Printed(data, len(document.pages), fetcher.refused)

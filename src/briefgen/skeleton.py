@@ -10,7 +10,7 @@ _TEMPLATE = """\
 # ones still left as `placeholder` warnings. Reference: docs/factsheet.md
 format: 1
 kind: {kind}                      # brief (before the meeting) or readout (after it)
-id: {id}
+id: "{id}"
 title: "TODO: one-line title, e.g. Japan–India bilateral meeting at the G20 Summit"
 classification:
   level: OFFICIAL                 # uk scheme: OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET

@@ -146,9 +146,12 @@ def _rewrite(path: str, error: dict[str, Any], loc: DataPath, data: Any, marks: 
         return at(here, "invalid-value", f"`{name}`: {error['msg']}")
     if kind == "string_type":
         raw = marks.typed_plain.get(loc)
+        if value is None:
+            return at(here, "empty-value", f"`{name}` is empty", "write the text after the colon, or remove the key")
         if raw is not None:
+            written = f"- \"{raw}\"" if isinstance(loc[-1], int) else f"{loc[-1]}: \"{raw}\""
             return at(here, "number-as-text", f"`{name}` must be text, but YAML reads `{raw}` as {_reads_as(value)}",
-                      f"quote it so it stays as written: {loc[-1]}: \"{raw}\"")
+                      f"quote it so it stays as written: {written}")
         return at(here, "wrong-type", f"`{name}` must be text, not {_describe(value)}", _shape_hint(value))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         keys = ", ".join(_allowed_keys(loc)[:6])
