@@ -103,6 +103,7 @@ def render_brief(checked: Checked, options: BuildOptions) -> Rendered:
         "occasion": view.occasion,
         "venue": view.venue,
         "level": cut.level,
+        "scheme": cut.scheme.name,
         "banner": view.banner.text,
         "tone": view.banner.tone,
         "cleared_to": cut.cleared_to,

@@ -487,6 +487,7 @@ class IndexEntry:
     tone: str
     html_href: str | None
     pdf_href: str | None
+    scheme: str | None = None
 
     @classmethod
     def from_manifest(cls, entry: Mapping[str, Any]) -> IndexEntry:
@@ -512,6 +513,7 @@ class IndexEntry:
             tone=entry.get("tone", ""),
             html_href=_site_href(outputs.get("html")),
             pdf_href=_site_href(outputs.get("pdf")),
+            scheme=entry.get("scheme"),
         )
 
     @classmethod
@@ -541,6 +543,8 @@ class SiteIndexView:
 
     title: str
     entries: tuple[IndexEntry, ...]
+    #: The page's own banner: the highest level among the listed briefs, whose titles it shows.
+    banner: Banner | None = None
     language: str = LANGUAGE
 
 
@@ -553,7 +557,18 @@ def site_index_view(entries: Iterable[IndexEntry], title: str = "Briefing notes"
     """The site index view: newest meeting first, ties by title."""
     by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.id))
     ordered = sorted(by_title, key=lambda e: e.meeting_date_iso, reverse=True)  # stable
-    return SiteIndexView(title=title, entries=tuple(ordered))
+    return SiteIndexView(title=title, entries=tuple(ordered), banner=_index_banner(ordered))
+
+
+def _index_banner(entries: list[IndexEntry]) -> Banner | None:
+    from .classification import SCHEMES
+
+    schemes = {e.scheme for e in entries}
+    if len(schemes) != 1 or None in schemes:
+        return None  # levels of different schemes cannot be ranked together: each entry shows its own
+    scheme = SCHEMES[schemes.pop()]
+    top = scheme.highest([e.level for e in entries])
+    return Banner(text=top, level=top, tone=scheme.tone(top), scheme=scheme.name)
 
 
 def _site_href(path: str | None) -> str | None:
