@@ -67,9 +67,11 @@ def _emit(reports: Sequence[Report], output_format: str) -> None:
 
 
 def _source_lines(path: str) -> list[str]:
+    from .loader import source_lines
+
     try:
         with open(path, "rb") as handle:
-            return handle.read(1024 * 1024).decode("utf-8", errors="replace").splitlines()
+            return source_lines(handle.read(1024 * 1024).decode("utf-8", errors="replace"))
     except OSError:
         return []
 
@@ -137,7 +139,11 @@ def schema(output: Path | None) -> None:
     else:
         from .publish import write_atomic
 
-        write_atomic(output, text.encode("utf-8"))
+        try:
+            write_atomic(output, text.encode("utf-8"))
+        except OSError as exc:
+            click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
 
 
 @main.command()
@@ -170,12 +176,19 @@ def new(sheet_id: str, kind: str, out: Path) -> None:
     if schema_ref.startswith("../" * 6) or os.path.isabs(schema_ref):
         schema_ref = schema_path.as_uri()
     text = skeleton(sheet_id, kind, schema_ref, _dt.date.today())
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder should be, no permission…
+        click.echo(f"error: cannot create the folder {out}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     try:
         with open(target, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
         click.echo(f"error: {target} already exists; briefgen new never overwrites a fact sheet", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     click.echo(f"wrote {target}: fill in the TODOs, then run `briefgen check {target}`")
 

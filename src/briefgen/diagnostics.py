@@ -62,7 +62,9 @@ class Report:
 
     @classmethod
     def of(cls, path: str, found: Iterable[Diagnostic]) -> Report:
-        unique = sorted(set(found), key=lambda d: d.sort_key)
+        # Ties (same place, severity and code) are broken by the message, so that the
+        # order, and which diagnostics the cap keeps, do not depend on set iteration.
+        unique = sorted(set(found), key=lambda d: (d.sort_key, d.message))
         return cls(path, unique[:MAX_PER_FILE], max(0, len(unique) - MAX_PER_FILE))
 
     @property

@@ -8,6 +8,7 @@ and `2025-11-23` stay text; only true/false, null/~, integers and floats are typ
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+#: Line breaks as editors (and GitHub) count them. YAML 1.1, which the parser follows, and
+#: str.splitlines also break at NEL, U+2028 and U+2029, which editors show inside a line.
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -74,7 +78,15 @@ class Loaded:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return source_lines(self.text)
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of `text`, numbered as editors number them (see _BREAK)."""
+    lines = _BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 class _Stop(Exception):
@@ -124,10 +136,6 @@ def _decode(path: str, raw: bytes) -> tuple[str, Diagnostic | None]:
             path, Span(line, col, line, col + 1), "error", "encoding",
             f"the file is not valid UTF-8 (byte {bad} at line {line}, column {col})",
             "save the file as UTF-8 (in most editors: File › Save with encoding › UTF-8)")
-
-
-def _span(start: Any, end: Any) -> Span:
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 def resolve_plain(text: str) -> Any:
@@ -189,6 +197,17 @@ class _Builder:
         self.nodes = 0
         self.documents = 0
         self.fatal = False
+        self.line_starts = [0]
+
+    def position(self, index: int) -> tuple[int, int]:
+        """Line and column (from 1) of a character offset, with lines as editors count them."""
+        line = bisect.bisect_right(self.line_starts, index)
+        return line, index - self.line_starts[line - 1] + 1
+
+    def span(self, start: Any, end: Any) -> Span:
+        # From the marks' character offsets rather than their line and column: the parser
+        # counts NEL, U+2028 and U+2029 as line breaks, which would shift every later line.
+        return Span(*self.position(start.index), *self.position(end.index))
 
     def report(self, span: Span, code: str, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic.at(self.path, span, "error", code, message, hint))
@@ -199,6 +218,7 @@ class _Builder:
         raise _Stop
 
     def run(self, text: str) -> None:
+        self.line_starts = [0] + [match.end() for match in _BREAK.finditer(text)]
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         events = yaml.parse(text, Loader=loader)
         try:
@@ -206,16 +226,20 @@ class _Builder:
                 self.handle(event)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            span = Span(mark.line + 1, mark.column + 1) if mark else Span(1, 1)
+            span = Span(*self.position(mark.index)) if mark else Span(1, 1)
             problem = exc.problem or exc.context or "malformed YAML"
-            self.stop(span, "yaml-syntax", f"this is not valid YAML: {problem}", _syntax_hint(problem))
+            at_tab = mark is not None and text[mark.index: mark.index + 1] == "\t"
+            self.stop(span, "yaml-syntax", f"this is not valid YAML: {problem}",
+                      _syntax_hint("tab" if at_tab else problem))
         except yaml.YAMLError as exc:
             position = getattr(exc, "position", None)
-            span = _offset_span(text, position) if isinstance(position, int) else Span(1, 1)
+            span = Span(*self.position(position)) if isinstance(position, int) else Span(1, 1)
             reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
             self.stop(span, "yaml-syntax", f"this is not valid YAML: {reason}",
                       "remove control characters; only printable text is allowed")
-        if self.documents == 0:
+        # No document, or one that holds nothing (`---` alone, `~`): the data would be None,
+        # which the validator takes for "could not be read", so the file would pass unchecked.
+        if self.documents == 0 or (self.root is None and not self.diagnostics):
             self.stop(Span(1, 1), "empty-file", "the file is empty: a fact sheet needs at least "
                       "format, kind, title, classification, document, meeting, participants and summary",
                       "start from `briefgen new ID`, which writes a skeleton to fill in")
@@ -226,20 +250,20 @@ class _Builder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                self.stop(_span(event.start_mark, event.end_mark), "multiple-documents",
+                self.stop(self.span(event.start_mark, event.end_mark), "multiple-documents",
                           "the file holds more than one YAML document",
                           "one fact sheet per file: remove the `---` line and what follows, or move it to its own file")
             return
         if isinstance(event, yaml.AliasEvent):
             self.count(event)
-            span = _span(event.start_mark, event.end_mark)
+            span = self.span(event.start_mark, event.end_mark)
             self.report(span, "alias", f"aliases (*{event.anchor}) are not allowed in fact sheets",
                         "write the value out in full where it is needed")
             self.add(None, span, event)
             return
         if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self.count(event)
-            span = _span(event.start_mark, event.end_mark)
+            span = self.span(event.start_mark, event.end_mark)
             if event.anchor is not None:
                 self.report(span, "anchor", f"anchors (&{event.anchor}) are not allowed in fact sheets",
                             "remove the anchor; write repeated values out in full")
@@ -264,7 +288,7 @@ class _Builder:
     def count(self, event: Any) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self.stop(_span(event.start_mark, event.end_mark), "too-many-nodes",
+            self.stop(self.span(event.start_mark, event.end_mark), "too-many-nodes",
                       f"the file has more than {MAX_NODES:,} values", "a fact sheet describes one meeting: split it")
 
     def check_tag(self, event: Any, span: Span) -> bool:
@@ -375,12 +399,6 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "a true/false value"
     return "a number"
-
-
-def _offset_span(text: str, offset: int) -> Span:
-    before = text[:offset]
-    line = before.count("\n") + 1
-    return Span(line, offset - (before.rfind("\n") + 1) + 1)
 
 
 def _syntax_hint(problem: str) -> str | None:

@@ -46,7 +46,11 @@ def _unique_ids(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
 
 
 def _source_references(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
-    known = [source.id for source in sheet.sources if source is not None]
+    if any(source is None for source in sheet.sources):
+        # An invalid source (already reported) may well have the id that is cited:
+        # without all the ids, "no source has the id" could be false.
+        return
+    known = [source.id for source in sheet.sources]
     for field, items in (("frameworks", sheet.frameworks), ("commitments", sheet.commitments)):
         for index, item in enumerate(items):
             for ref_index, ref in enumerate(item.sources if item is not None else []):
@@ -124,13 +128,18 @@ def _meeting(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
                     yield at(("meeting", "venue"), "error", "missing-venue",
                              f"`meeting.venue.{part}` is required unless the meeting is a call",
                              f"add `{part}:` under venue", key=True)
-    countries = sorted({p.country for p in sheet.participants if p is not None})
-    if meeting.format == "bilateral" and len(countries) != 2:
+    if any(p is None for p in sheet.participants):
+        # An invalid participant (already reported) has a country we do not know, so the
+        # checks that compare countries would report problems that may not exist.
+        countries = None
+    else:
+        countries = sorted({p.country for p in sheet.participants})
+    if countries is not None and meeting.format == "bilateral" and len(countries) != 2:
         yield at(("participants",), "warning", "bilateral-countries",
                  f"a bilateral meeting has participants from two countries, but these are from "
                  f"{len(countries)} ({', '.join(countries)})",
                  "check the participants' countries, or set meeting.format to multilateral", key=True)
-    for index, commitment in enumerate(sheet.commitments):
+    for index, commitment in enumerate(sheet.commitments if countries is not None else []):
         for party_index, party in enumerate(commitment.parties if commitment else []):
             if party not in countries:
                 yield at(("commitments", index, "parties", party_index), "warning", "party-not-participant",
