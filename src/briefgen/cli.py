@@ -1,7 +1,7 @@
 """The command line: parse options, call the library, map results to exit codes.
 
 Exit codes: 0 success, 1 a fact sheet has errors (or warnings under --strict),
-2 usage errors (a missing path, a bad option).
+2 usage errors (a missing path, a bad option), 3 an internal error (a bug).
 """
 
 from __future__ import annotations
@@ -34,13 +34,37 @@ def _strict_option(function):  # type: ignore[no-untyped-def]
     return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(function)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Guarded(click.Group):
+    """A group that turns an unexpected exception into a short message, not a traceback.
+
+    Mistakes in a fact sheet are diagnostics; anything that still escapes is a bug in
+    briefgen, and the analyst should be told so plainly. BRIEFGEN_DEBUG=1 shows it all.
+    """
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("BRIEFGEN_DEBUG"):
+                raise
+            click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in briefgen, not a mistake in your fact sheet. Run again with "
+                       "BRIEFGEN_DEBUG=1 to see the details, and report them.", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="briefgen", message="%(prog)s %(version)s")
 def main() -> None:
     """briefgen: validated, professionally typeset briefing notes from YAML fact sheets.
 
     Write one fact sheet per meeting (`briefgen new ID`), check it (`briefgen check`),
     then build the HTML and PDF note (`briefgen build`). Docs: docs/factsheet.md.
+
+    Exit codes: 0 success; 1 a fact sheet has errors (or warnings, with --strict);
+    2 a usage error; 3 an internal error (a bug in briefgen).
     """
 
 
@@ -233,6 +257,10 @@ def build(paths: tuple[Path, ...], out: Path, release_level: str | None, html: b
         result = run_build(found, options)
     except NotOurs as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # the output folder: no space, no permission, a file in the way
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"error: cannot write{where}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     _emit(result.reports, output_format)
     to_stderr = output_format == "json"
