@@ -48,7 +48,7 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, _dt.date):
         return value
     if not isinstance(value, str):
-        raise FormatError("invalid-date", f"expected a date (YYYY-MM-DD), got {_describe(value)}",
+        raise FormatError("invalid-date", f"expected a date (YYYY-MM-DD), got {describe(value)}",
                           "write the date as YYYY-MM-DD, e.g. 2025-11-23")
     if not _DATE_RE.match(value):
         raise FormatError("invalid-date", f"'{value}' is not a date in the form YYYY-MM-DD",
@@ -69,14 +69,14 @@ def _year_or_date(value: Any) -> Any:
             return value
         if _DATE_RE.match(value):
             return _iso_date(value).isoformat()
-    raise FormatError("invalid-date", f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {_describe(value)}",
+    raise FormatError("invalid-date", f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {describe(value)}",
                       "e.g. since: 2025-08 or since: \"2014\"")
 
 
 def _clock_time(value: Any) -> Any:
     if isinstance(value, str) and _TIME_RE.match(value):
         return value
-    raise FormatError("invalid-time", f"expected a 24-hour time HH:MM, got {_describe(value)}",
+    raise FormatError("invalid-time", f"expected a 24-hour time HH:MM, got {describe(value)}",
                       "e.g. start: \"13:40\"")
 
 
@@ -135,13 +135,14 @@ def _http_url(value: str) -> str:
     return value
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A value as an analyst would name it in a message: "the number 1.1", "a list"…"""
     if value is None:
-        return "nothing (null)"
+        return "empty (null)"
     if isinstance(value, bool):
-        return f"a true/false value ({str(value).lower()})"
+        return f"`{str(value).lower()}`"
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
+        return f"the number {value}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

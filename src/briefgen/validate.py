@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import rules
 from .diagnostics import Diagnostic, Report, Span
 from .loader import DataPath, Loaded, SourceMap
-from .model import FactSheet, FormatError
+from .model import FactSheet, FormatError, describe
 
 # Tags of the portion union, which pydantic puts into error locations.
 _UNION_TAGS = {"text", "mapping"}
@@ -152,25 +152,25 @@ def _rewrite(path: str, error: dict[str, Any], loc: DataPath, data: Any, marks: 
             written = f"- \"{raw}\"" if isinstance(loc[-1], int) else f"{loc[-1]}: \"{raw}\""
             return at(here, "number-as-text", f"`{name}` must be text, but YAML reads `{raw}` as {_reads_as(value)}",
                       f"quote it so it stays as written: {written}")
-        return at(here, "wrong-type", f"`{name}` must be text, not {_describe(value)}", _shape_hint(value))
+        return at(here, "wrong-type", f"`{name}` must be text, not {describe(value)}", _shape_hint(value))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         keys = ", ".join(_allowed_keys(loc)[:6])
-        return at(here, "wrong-type", f"`{name or 'the file'}` must be a mapping of keys, not {_describe(value)}",
+        return at(here, "wrong-type", f"`{name or 'the file'}` must be a mapping of keys, not {describe(value)}",
                   f"write it as indented `key: value` lines (keys: {keys}…)" if keys else None)
     if kind == "list_type":
-        return at(here, "wrong-type", f"`{name}` must be a list, not {_describe(value)}",
+        return at(here, "wrong-type", f"`{name}` must be a list, not {describe(value)}",
                   "write each item on its own line starting with `- `")
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         if loc == ("format",):
-            return at(here, "format-version", f"unsupported format {_describe(value)}: this briefgen reads format 1",
+            return at(here, "format-version", f"unsupported format {describe(value)}: this briefgen reads format 1",
                       "write `format: 1`")
         options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",") if o.strip()]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5) if isinstance(value, str) else []
         hint = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(options)}"
-        return at(here, "invalid-value", f"`{name}` cannot be {_describe(value)}: expected {expected}", hint)
+        return at(here, "invalid-value", f"`{name}` cannot be {describe(value)}: expected {expected}", hint)
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"):
-        return at(here, "wrong-type", f"`{name}` must be a number, not {_describe(value)}",
+        return at(here, "wrong-type", f"`{name}` must be a number, not {describe(value)}",
                   "write the number without quotes, e.g. 35" if isinstance(value, str) else None)
     if kind == "too_short" and loc == ("participants",):
         return at(here, "too-few-participants", "a meeting needs at least two participants",
@@ -181,9 +181,9 @@ def _rewrite(path: str, error: dict[str, Any], loc: DataPath, data: Any, marks: 
     if kind == "string_too_long" and loc[-1] == "id":
         return at(here, "invalid-id", f"`{name}` is longer than 64 characters", "shorten it")
     if kind in ("greater_than", "greater_than_equal"):
-        return at(here, "invalid-value", f"`{name}`: {error['msg'].lower()}, got {_describe(value)}")
+        return at(here, "invalid-value", f"`{name}`: {error['msg'].lower()}, got {describe(value)}")
     if kind == "bool_type":
-        return at(here, "wrong-type", f"`{name}` must be true or false, not {_describe(value)}")
+        return at(here, "wrong-type", f"`{name}` must be true or false, not {describe(value)}")
     return at(here, "invalid-value", f"`{name}`: {error['msg']}")
 
 
@@ -192,20 +192,6 @@ def _name(loc: DataPath) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty (null)"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"'{value}'"
 
 
 def _reads_as(value: Any) -> str:
