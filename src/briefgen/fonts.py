@@ -24,8 +24,11 @@ _DEFAULT_PACKAGE = "fonts-noto-core"
 def _needs_font(char: str) -> bool:
     if char.isascii():
         return False
-    # Controls, format characters and separators draw nothing.
-    return unicodedata.category(char)[0] not in ("C", "Z")
+    # Controls, format characters and separators draw nothing. Unassigned (Cn) is
+    # not among them: it includes characters newer than Python's Unicode database
+    # (Kawi, Unicode 15, in Python 3.11), which print as boxes without a font.
+    category = unicodedata.category(char)
+    return category == "Cn" or category[0] not in ("C", "Z")
 
 
 def package_for(chars: Iterable[str]) -> list[str]:

@@ -1,0 +1,306 @@
+"""Helpers shared by the build-stage tests (test_pdf, test_html, test_release, ...).
+
+Fact sheets to build, the command line run in-process and as the installed script,
+and readers for what a build writes: PDF pages (pypdf) and HTML documents (tinyhtml5,
+the HTML5 parser WeasyPrint itself uses). Deliberately not a conftest: the check-stage
+tests own tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import pypdf
+import tinyhtml5
+from click.testing import CliRunner
+
+from briefgen.cli import main
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+EXAMPLE = ROOT / "briefs" / "g20-2025.yaml"
+
+
+# --- fact sheets -----------------------------------------------------------------------
+
+
+def example_text() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+def edited_example(*replacements: tuple[str, str]) -> str:
+    """The example's text with each (old, new) replaced once; fails when `old` is not there."""
+    text = example_text()
+    for old, new in replacements:
+        assert old in text, f"the example no longer contains {old!r}"
+        text = text.replace(old, new, 1)
+    return text
+
+
+_COMPACT: dict[str, Any] = {
+    "format": 1,
+    "kind": "readout",
+    "id": "alpha",
+    "title": "Alpha talks",
+    "classification": {"level": "OFFICIAL", "scheme": "uk"},
+    "document": {
+        "date": "2025-03-02",
+        "reference": "AB/01",
+        "version": "2.1",
+        "status": "final",
+        "drafted_by": {"name": "Test Drafter", "unit": "Test Desk"},
+    },
+    "meeting": {
+        "date": "2025-03-01",
+        "occasion": "Spring Talks",
+        "format": "bilateral",
+        "start": "09:15",
+        "duration_minutes": 50,
+        "venue": {"name": "Palais Hall", "city": "Geneva", "country": "CH"},
+    },
+    "participants": [
+        {"name": "Anna Example", "title": "Minister of Trade", "country": "FR", "role": "principal"},
+        {"name": "Ben Example", "title": "Minister of Economy", "country": "DE", "role": "principal"},
+    ],
+    "summary": "The ministers agreed to meet again in the autumn.",
+    "outcomes": ["A working group on tariffs will report by June."],
+}
+
+
+def compact_sheet(sheet_id: str = "alpha", **changes: Any) -> dict[str, Any]:
+    """A small valid readout with Latin names only (fast to print).
+
+    `changes` set top-level keys; a key with "__" sets a nested one
+    (document__status="draft" sets document.status).
+    """
+    sheet = copy.deepcopy(_COMPACT)
+    sheet["id"] = sheet_id
+    for key, value in changes.items():
+        *parents, last = key.split("__")
+        target = sheet
+        for parent in parents:
+            target = target[parent]
+        if value is None:
+            target.pop(last, None)
+        else:
+            target[last] = value
+    return sheet
+
+
+def write_sheet(folder: Path, sheet: dict[str, Any] | str, name: str | None = None) -> Path:
+    """Write a fact sheet (a dict is written as JSON, which is also YAML) and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if isinstance(sheet, dict):
+        text = json.dumps(sheet, ensure_ascii=False, indent=2) + "\n"
+        name = name or f"{sheet['id']}.yaml"
+    else:
+        text = sheet
+        name = name or "sheet.yaml"
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- running the command line --------------------------------------------------------
+
+
+@dataclass
+class Ran:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@contextlib.contextmanager
+def working_directory(path: Path | None) -> Iterator[None]:
+    if path is None:
+        yield
+        return
+    saved = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
+
+
+def run_cli(args: Sequence[Any], cwd: Path | None = None) -> Ran:
+    """`briefgen ARGS` in this process (click's CliRunner), optionally from another directory."""
+    with working_directory(cwd):
+        result = CliRunner().invoke(main, [str(a) for a in args], env={"NO_COLOR": "1"})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def briefgen_command() -> list[str]:
+    """The installed `briefgen` script (its absence is a broken install, not a skip)."""
+    script = shutil.which("briefgen")
+    assert script, "the briefgen console script is not on PATH: install the package (pip install -e .)"
+    return [script]
+
+
+def script_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR",)}
+    env["NO_COLOR"] = "1"
+    env.update(extra)
+    return env
+
+
+def run_script(args: Sequence[Any], cwd: Path | None = None, env: dict[str, str] | None = None,
+               timeout: float = 120) -> Ran:
+    """The installed `briefgen` script in a subprocess."""
+    done = subprocess.run([*briefgen_command(), *map(str, args)], cwd=cwd, env=env or script_env(),
+                          capture_output=True, text=True, timeout=timeout)
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def json_diagnostics(ran: Ran) -> list[dict[str, Any]]:
+    data = json.loads(ran.stdout)
+    assert isinstance(data, list)
+    return data
+
+
+# --- reading PDFs --------------------------------------------------------------------
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed to single spaces (PDF text extraction breaks lines anywhere)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_reader(path: Path | bytes) -> pypdf.PdfReader:
+    if isinstance(path, bytes):
+        import io
+
+        return pypdf.PdfReader(io.BytesIO(path))
+    return pypdf.PdfReader(path)
+
+
+def page_texts(reader: pypdf.PdfReader) -> list[str]:
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def placed_text(page: pypdf.PageObject) -> list[tuple[str, float, float]]:
+    """(text, x, y) of each run of text on `page`, in PDF points from the bottom left."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: Any) -> None:
+        if not text.strip():
+            return
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+        found.append((text.strip(), x, y))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def outline_titles(reader: pypdf.PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(str(item.title))
+
+    walk(reader.outline)
+    return titles
+
+
+def page_fonts(page: pypdf.PageObject) -> set[str]:
+    """The /BaseFont names of the fonts a page uses, subset prefixes removed."""
+    names: set[str] = set()
+    resources = page.get("/Resources")
+    fonts = resources.get_object().get("/Font") if resources is not None else None
+    for ref in (fonts.get_object().values() if fonts is not None else []):
+        font = ref.get_object()
+        for candidate in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
+            base = candidate.get("/BaseFont")
+            if base is not None:
+                names.add(str(base).lstrip("/").split("+", 1)[-1])
+    return names
+
+
+def image_count(reader: pypdf.PdfReader) -> int:
+    """Image XObjects anywhere in the file (page images, and those in patterns: CSS backgrounds)."""
+    count = 0
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # a free entry of the cross-reference table
+            continue
+        if isinstance(obj, pypdf.generic.DictionaryObject) and obj.get("/Subtype") == "/Image":
+            count += 1
+    return count
+
+
+def pdf_strings(reader: pypdf.PdfReader) -> str:
+    """Everything a reader can see besides page text: metadata and bookmark titles."""
+    meta = reader.metadata or {}
+    return "\n".join([*(str(v) for v in meta.values()), *outline_titles(reader)])
+
+
+# --- reading HTML --------------------------------------------------------------------
+
+
+def parse_html(text: str) -> ET.Element:
+    """The document tree as an HTML5 browser builds it (tags without namespaces)."""
+    return tinyhtml5.parse(text, namespace_html_elements=False)
+
+
+def text_of(element: ET.Element) -> str:
+    return squash("".join(element.itertext()))
+
+
+def find_all(root: ET.Element, tag: str, **attrs: str) -> list[ET.Element]:
+    """Elements named `tag` whose attributes include `attrs` (class_ matches one class)."""
+    found = []
+    for element in root.iter(tag):
+        ok = True
+        for name, value in attrs.items():
+            if name == "class_":
+                ok = ok and value in (element.get("class") or "").split()
+            else:
+                ok = ok and element.get(name) == value
+        if ok:
+            found.append(element)
+    return found
+
+
+def visible_text(root: ET.Element) -> str:
+    """The text of the body without <style> and <script> contents."""
+    parts: list[str] = []
+
+    def walk(element: ET.Element) -> None:
+        if element.tag in ("style", "script"):
+            if element.tail:
+                parts.append(element.tail)
+            return
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            walk(child)
+        if element.tail:
+            parts.append(element.tail)
+
+    body = root.find("body")
+    assert body is not None
+    walk(body)
+    return squash("".join(parts))
