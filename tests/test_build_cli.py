@@ -426,6 +426,7 @@ def test_a_build_that_cannot_write_keeps_the_old_outputs(tmp_path: Path) -> None
                           capture_output=True, text=True, timeout=120, preexec_fn=_limit_file_size)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "cannot write" in done.stderr and "File too large" in done.stderr
+    assert str(out) in done.stderr  # the message names the file that could not be written
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(old)  # no temporary file left
     for name in ("alpha.html", "alpha.pdf", "index.html"):
@@ -515,3 +516,17 @@ def test_a_killed_build_never_leaves_a_partial_file(tmp_path: Path) -> None:
         for output in brief["outputs"].values():
             assert output["sha256"] == _sha(out / output["path"])
     assert not any((out / f"{n}.pdf").exists() for n in names)
+
+
+def test_a_build_removes_temporaries_a_killed_build_left(tmp_path: Path) -> None:
+    sheets = tmp_path / "sheets"
+    write_sheet(sheets, _alpha())
+    out = tmp_path / "site"
+    out.mkdir()
+    leftovers = [out / ".alpha.pdf.k1l2e3d4.tmp", out / ".manifest.json.abc.tmp"]
+    unrelated = out / ".notes.txt.x.tmp"  # not a temporary of a file briefgen writes
+    for path in [*leftovers, unrelated]:
+        path.write_bytes(b"half")
+    assert run_cli(["build", sheets, "-o", out]).exit_code == 0
+    assert not any(path.exists() for path in leftovers)
+    assert unrelated.exists()

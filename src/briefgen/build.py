@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from .diagnostics import Diagnostic, Report, Severity
 from .fonts import missing_glyphs, package_for
-from .publish import Manifest, NotOurs, check_writable, remove_owned, sha256, write_atomic
+from .publish import Manifest, NotOurs, check_writable, remove_leftovers, remove_owned, sha256, write_atomic
 from .release import NotReleasable, Release, release
 from .render import Theme
 from .sources import find_fact_sheets, load_fact_sheet
@@ -222,6 +222,8 @@ def _publish(options: BuildOptions, manifest: Manifest, ready: list[Rendered],
         }
     # The manifest goes first: it records ownership of the files about to be written.
     folder.mkdir(parents=True, exist_ok=True)
+    for name in ["manifest.json", "index.html", *(n for brief in ready for n in brief.outputs)]:
+        remove_leftovers(folder / name)  # hidden temporaries of a build that was killed
     write_atomic(folder / "manifest.json", manifest.to_bytes())
     written = []
     for brief in ready:

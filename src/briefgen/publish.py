@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
+from glob import escape as glob_escape
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,21 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(out.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and exc.filename is None:
+            # A failed write() names no file; the analyst needs to know which one.
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+
+
+def remove_leftovers(path: Path) -> None:
+    """Remove temporary files that a killed earlier write of `path` left behind."""
+    for leftover in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        leftover.unlink(missing_ok=True)
 
 
 def _plain_name(name: object) -> bool:
