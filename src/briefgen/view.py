@@ -516,26 +516,6 @@ class IndexEntry:
             scheme=entry.get("scheme"),
         )
 
-    @classmethod
-    def from_view(cls, id: str, view: BriefView, *, html_href: str | None = None,
-                  pdf_href: str | None = None) -> IndexEntry:
-        """An entry for a brief just rendered, linking to its outputs."""
-        return cls(
-            id=id,
-            title=view.title,
-            kind=view.kind,
-            kind_label=view.kind_label,
-            meeting_date=written_date(_dt.date.fromisoformat(view.meeting_date_iso)),
-            meeting_date_iso=view.meeting_date_iso,
-            occasion=view.occasion,
-            venue=view.venue,
-            level=view.banner.level,
-            banner=view.banner.text,
-            tone=view.banner.tone,
-            html_href=_site_href(html_href),
-            pdf_href=_site_href(pdf_href),
-        )
-
 
 @dataclass(frozen=True)
 class SiteIndexView:
@@ -546,11 +526,6 @@ class SiteIndexView:
     #: The page's own banner: the highest level among the listed briefs, whose titles it shows.
     banner: Banner | None = None
     language: str = LANGUAGE
-
-
-def index_entries(manifest: Iterable[Mapping[str, Any]]) -> list[IndexEntry]:
-    """Index entries from the records of a build manifest."""
-    return [IndexEntry.from_manifest(record) for record in manifest]
 
 
 def site_index_view(entries: Iterable[IndexEntry], title: str = "Briefing notes") -> SiteIndexView:
