@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -14,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
+from build_helpers import Ran, briefgen_command
 from briefgen.diagnostics import Diagnostic
 from briefgen.loader import Loaded, load
 from briefgen.sources import load_fact_sheet
@@ -79,25 +78,6 @@ def only(checked: Checked, code: str) -> Diagnostic:
 
 
 # --- running the command line ------------------------------------------------
-
-
-@dataclass
-class Ran:
-    """The outcome of one briefgen invocation, in-process or through the script."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-
-def briefgen_command() -> list[str]:
-    """The installed `briefgen` script, or `python -m briefgen` when it is not on PATH."""
-    script = shutil.which("briefgen")
-    return [script] if script else [sys.executable, "-m", "briefgen"]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
