@@ -182,13 +182,11 @@ def new(sheet_id: str, kind: str, out: Path) -> None:
     It passes `briefgen check` with `placeholder` warnings for every TODO left.
     An existing file is never overwritten.
     """
-    import re
-
-    from .model import ID_PATTERN
+    from .model import is_valid_id
     from .schema import packaged_schema_path
     from .skeleton import skeleton
 
-    if not re.match(ID_PATTERN, sheet_id) or len(sheet_id) > 64:
+    if not is_valid_id(sheet_id):
         raise click.BadParameter("use lower-case letters, digits and single hyphens, e.g. g20-2025",
                                  param_hint="ID")
     target = out / f"{sheet_id}.yaml"

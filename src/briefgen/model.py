@@ -25,9 +25,15 @@ from pydantic import (
 FORMAT_VERSION = 1
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 64
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def is_valid_id(text: str) -> bool:
+    """Whether `text` can name a brief (and its output files): the rule of the `id` key."""
+    return len(text) <= ID_MAX_LENGTH and re.match(ID_PATTERN, text) is not None
 
 
 class FormatError(ValueError):
@@ -252,7 +258,7 @@ class Participant(Strict):
     name: Line
     title: Line
     country: CountryCode
-    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=64)] | None = None
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] | None = None
     native_name: Line | None = Field(None, description="Name in the participant's own script")
     role: Literal["principal", "delegation"] = "delegation"
     bio: Markdown | None = None
@@ -317,7 +323,7 @@ class FactSheet(Strict):
 
     format: Literal[1] = Field(description="Version of the fact-sheet format: 1")
     kind: Literal["brief", "readout"] = Field(description="brief (before the meeting) or readout (after it)")
-    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=64)] | None = Field(
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] | None = Field(
         None, description="Output file name; default: the file name's stem")
     title: Line
     classification: Classification

@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import rules
 from .diagnostics import Diagnostic, Report, Span
 from .loader import DataPath, Loaded, SourceMap
-from .model import FactSheet, FormatError, describe
+from .model import FactSheet, FormatError, describe, is_valid_id
 
 # Tags of the portion union, which pydantic puts into error locations.
 _UNION_TAGS = {"text", "mapping"}
@@ -58,7 +58,7 @@ def check(loaded: Loaded) -> Checked:
         if target is not None:
             found.extend(rules.check(loaded.path, target, loaded.marks))
         found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks))
-    if sheet is not None and sheet.id is None and not _valid_stem(PurePath(loaded.path).stem):
+    if sheet is not None and sheet.id is None and not is_valid_id(PurePath(loaded.path).stem):
         found.append(Diagnostic.at(
             loaded.path, Span(1, 1), "error", "invalid-id",
             f"the file name '{PurePath(loaded.path).stem}' cannot be the brief's id",
@@ -94,14 +94,6 @@ def _or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
         return adapter.validate_python(value, strict=True)
     except ValidationError:
         return None
-
-
-def _valid_stem(stem: str) -> bool:
-    import re
-
-    from .model import ID_PATTERN
-
-    return len(stem) <= 64 and re.match(ID_PATTERN, stem) is not None
 
 
 def _model_diagnostics(path: str, exc: ValidationError, data: Any, marks: SourceMap) -> Iterable[Diagnostic]:
