@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 from .diagnostics import Diagnostic, Report, Severity
 from .fonts import missing_glyphs, package_for
+from .loader import text_values
 from .publish import Manifest, NotOurs, check_writable, remove_leftovers, remove_owned, sha256, write_atomic
 from .release import NotReleasable, Release, release
 from .render import Theme
@@ -113,24 +114,13 @@ def render_brief(checked: Checked, options: BuildOptions) -> Rendered:
 
 
 def _glyph_warnings(checked: Checked, cut: Release) -> Iterator[Diagnostic]:
-    texts = list(_texts(cut.sheet.model_dump(exclude_none=True, warnings=False)))
-    for loc, chars in missing_glyphs((".".join(map(str, loc)), text) for loc, text in texts):
+    texts = text_values(cut.sheet.model_dump(exclude_none=True, warnings=False))
+    for loc, chars in missing_glyphs(texts):
         shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:12])
         packages = " or ".join(package_for(chars))
-        yield _diagnostic(checked, tuple(int(p) if p.isdigit() else p for p in loc.split(".")), "warning",
-                          "missing-glyphs", f"`{loc}`: no installed font can draw {shown}",
+        yield _diagnostic(checked, loc, "warning", "missing-glyphs",
+                          f"`{'.'.join(map(str, loc))}`: no installed font can draw {shown}",
                           f"install a font that covers them, e.g. `apt-get install {packages}`")
-
-
-def _texts(data: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _texts(value, loc + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _texts(value, loc + (index,))
-    elif isinstance(data, str):
-        yield loc, data
 
 
 def build(paths: list[Path], options: BuildOptions) -> BuildResult:

@@ -11,7 +11,10 @@ import functools
 import shutil
 import subprocess
 import unicodedata
-from typing import Iterable
+from typing import Iterable, TypeVar
+
+#: Whatever names a field for the caller (a path, a label).
+Field = TypeVar("Field")
 
 # Debian packages that cover the scripts analysts meet most often.
 _PACKAGES = (
@@ -80,7 +83,7 @@ def _bisect(chars: list[str]) -> set[str]:
     return _bisect(chars[:half]) | _bisect(chars[half:])
 
 
-def missing_glyphs(fields: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+def missing_glyphs(fields: Iterable[tuple[Field, str]]) -> list[tuple[Field, str]]:
     """(field, characters) for every field holding characters no installed font covers."""
     fields = list(fields)
     missing = uncovered(c for _, text in fields for c in text)

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Iterator, Union
 
 import yaml
 
@@ -391,6 +391,18 @@ class _Builder:
             if not frame.key_pending:
                 frame.key_pending = True
                 frame.skip_value = False
+
+
+def text_values(data: Any, loc: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
+    """Every text value in plain data (mappings, lists, scalars), with its path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from text_values(value, loc + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from text_values(value, loc + (index,))
+    elif isinstance(data, str):
+        yield loc, data
 
 
 def _kind(value: Any) -> str:

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from .classification import SCHEMES
 from .diagnostics import Diagnostic, Severity
-from .loader import DataPath, SourceMap
+from .loader import DataPath, SourceMap, text_values
 from .model import FactSheet, PortionText
 
 #: Text that `briefgen new` leaves for the analyst to replace.
@@ -156,15 +156,10 @@ def _meeting(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
                  "check document.date and meeting.date, or set kind: readout")
 
 
-def placeholders(path: str, data: Any, marks: SourceMap, loc: DataPath = ()) -> Iterator[Diagnostic]:
+def placeholders(path: str, data: Any, marks: SourceMap) -> Iterator[Diagnostic]:
     """A warning for every text value that still starts with the skeleton's TODO."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from placeholders(path, value, marks, loc + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from placeholders(path, value, marks, loc + (index,))
-    elif isinstance(data, str) and data.lstrip().startswith(PLACEHOLDER):
-        yield Diagnostic.at(path, marks.value(loc), "warning", "placeholder",
-                            f"`{'.'.join(map(str, loc))}` is still a placeholder", "replace the TODO text")
+    for loc, text in text_values(data):
+        if text.lstrip().startswith(PLACEHOLDER):
+            yield Diagnostic.at(path, marks.value(loc), "warning", "placeholder",
+                                f"`{'.'.join(map(str, loc))}` is still a placeholder", "replace the TODO text")
 
