@@ -338,3 +338,10 @@ class FactSheet(Strict):
     follow_up: list[FollowUp] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list, description="Free-form sections: Background, Sensitivities, Press lines…")
     sources: list[Source] = Field(default_factory=list)
+
+
+#: The parts of a sheet that carry a classification of their own, besides `summary`:
+#: lists of portions, and lists of items with a `classification` key. The rules and
+#: the release cut both go through these, so a new classified part is added here once.
+PORTION_LISTS = ("talking_points", "outcomes")
+CLASSIFIED_ITEMS = ("frameworks", "commitments", "follow_up", "sections")

@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .classification import SCHEMES, Scheme
-from .model import FactSheet, PortionText
-
-_ITEM_FIELDS = ("frameworks", "commitments", "follow_up", "sections")
-_PORTION_LISTS = ("talking_points", "outcomes")
+from .model import CLASSIFIED_ITEMS, PORTION_LISTS, FactSheet, PortionText
 
 
 @dataclass(frozen=True)
@@ -74,9 +71,9 @@ def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
         return item.model_copy(update={"classification": level}) if level else None
 
     update: dict[str, Any] = {"summary": cut_portion(sheet.summary)}
-    for field in _PORTION_LISTS:
+    for field in PORTION_LISTS:
         update[field] = [p for p in map(cut_portion, getattr(sheet, field)) if p is not None]
-    for field in _ITEM_FIELDS:
+    for field in CLASSIFIED_ITEMS:
         update[field] = [i for i in map(cut_item, getattr(sheet, field)) if i is not None]
     # Sources carry no level of their own: one is kept when a kept item cites it,
     # otherwise it has the document's level like any unmarked text.

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 from .classification import SCHEMES
 from .diagnostics import Diagnostic, Severity
 from .loader import DataPath, SourceMap, text_values
-from .model import FactSheet, PortionText
+from .model import CLASSIFIED_ITEMS, PORTION_LISTS, FactSheet, PortionText
 
 #: Text that `briefgen new` leaves for the analyst to replace.
 PLACEHOLDER = "TODO"
@@ -67,11 +67,11 @@ def _source_references(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
 def portions(sheet: FactSheet) -> Iterator[tuple[DataPath, str | None]]:
     """Every classifiable portion of a sheet: its data path and its explicit level (or None)."""
     yield ("summary",), _explicit(sheet.summary)
-    for field in ("talking_points", "outcomes"):
+    for field in PORTION_LISTS:
         for index, portion in enumerate(getattr(sheet, field)):
             if portion is not None:
                 yield (field, index), _explicit(portion)
-    for field in ("frameworks", "commitments", "follow_up", "sections"):
+    for field in CLASSIFIED_ITEMS:
         for index, item in enumerate(getattr(sheet, field)):
             if item is not None:
                 yield (field, index), item.classification
