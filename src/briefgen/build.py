@@ -156,7 +156,7 @@ def build(paths: list[Path], options: BuildOptions) -> BuildResult:
         extra[item.path].extend(result.diagnostics)
         rendered.append((item, result))
 
-    reports = [Report.of(c.path, [*c.report.diagnostics, *extra[c.path]]) for c in checked]
+    reports = [c.report.extended(extra[c.path]) for c in checked]
     failed_paths = {r.path for r in reports if r.failed(options.strict)}
     # Under --strict a warning found while rendering (page limit, glyphs) also withholds output.
     ready = [result for item, result in rendered if item.path not in failed_paths]
@@ -184,7 +184,7 @@ def _duplicate_ids(checked: list[Checked]) -> None:
             problem = _diagnostic(item, ("id",), "error", "duplicate-build-id",
                                   f"the id '{sheet_id}' is also used by {others}; outputs would collide",
                                   "give each fact sheet its own `id:`")
-            item.report = Report.of(item.path, [*item.report.diagnostics, problem])
+            item.report = item.report.extended([problem])
             item.sheet = None
 
 

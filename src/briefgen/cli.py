@@ -75,29 +75,16 @@ def _emit(reports: Sequence[Report], output_format: str) -> None:
         return
     colour = use_colour(sys.stdout)
     for report in reports:
-        lines = None
         for diagnostic in report.diagnostics:
             if output_format == "github":
                 click.echo(format_github(diagnostic))
                 continue
-            if lines is None:
-                lines = _source_lines(report.path)
-            click.echo(format_text(diagnostic, lines, colour=colour))
+            click.echo(format_text(diagnostic, report.lines, colour=colour))
             click.echo()
         if report.dropped:
             click.echo(f"{report.path}: {report.dropped} more problems not shown (at most 50 per file)"
                        if output_format == "text" else
                        f"::warning file={report.path}::{report.dropped} more problems not shown")
-
-
-def _source_lines(path: str) -> list[str]:
-    from .loader import source_lines
-
-    try:
-        with open(path, "rb") as handle:
-            return source_lines(handle.read(1024 * 1024).decode("utf-8", errors="replace"))
-    except OSError:
-        return []
 
 
 def _summary(reports: Sequence[Report], strict: bool) -> str:

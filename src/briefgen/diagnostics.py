@@ -59,13 +59,21 @@ class Report:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     dropped: int = 0
+    #: The file's lines as they were checked, to show under each diagnostic.
+    lines: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, path: str, found: Iterable[Diagnostic]) -> Report:
+    def of(cls, path: str, found: Iterable[Diagnostic], lines: Sequence[str] = ()) -> Report:
         # Ties (same place, severity and code) are broken by the message, so that the
         # order, and which diagnostics the cap keeps, do not depend on set iteration.
         unique = sorted(set(found), key=lambda d: (d.sort_key, d.message))
-        return cls(path, unique[:MAX_PER_FILE], max(0, len(unique) - MAX_PER_FILE))
+        return cls(path, unique[:MAX_PER_FILE], max(0, len(unique) - MAX_PER_FILE), tuple(lines))
+
+    def extended(self, more: Iterable[Diagnostic]) -> Report:
+        """This report with more diagnostics (found by a later stage), sorted and capped again."""
+        report = Report.of(self.path, [*self.diagnostics, *more], self.lines)
+        report.dropped += self.dropped
+        return report
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -63,7 +63,7 @@ def check(loaded: Loaded) -> Checked:
             loaded.path, Span(1, 1), "error", "invalid-id",
             f"the file name '{PurePath(loaded.path).stem}' cannot be the brief's id",
             "add `id: some-name` (lower-case letters, digits and hyphens), or rename the file"))
-    report = Report.of(loaded.path, found)
+    report = Report.of(loaded.path, found, loaded.lines)
     return Checked(loaded, sheet if not report.errors else None, report)
 
 
