@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,10 +149,16 @@ def run_cli(args: Sequence[Any], cwd: Path | None = None) -> Ran:
 
 
 def briefgen_command() -> list[str]:
-    """The installed `briefgen` script (its absence is a broken install, not a skip)."""
-    script = shutil.which("briefgen")
-    assert script, "the briefgen console script is not on PATH: install the package (pip install -e .)"
-    return [script]
+    """The `briefgen` script installed beside the interpreter running the tests.
+
+    Never whichever `briefgen` is first on PATH: the tests check the package installed
+    in this interpreter. Its absence is a broken install, not a skip.
+    """
+    folder = Path(sys.executable).parent
+    for name in ("briefgen", "briefgen.exe"):
+        if (folder / name).is_file():
+            return [str(folder / name)]
+    raise AssertionError(f"no briefgen script beside {sys.executable}: install the package (pip install -e .)")
 
 
 def script_env(**extra: str) -> dict[str, str]:

@@ -237,7 +237,7 @@ def test_a_foreign_output_file_is_refused_and_left_alone(tmp_path: Path) -> None
     out.mkdir()
     (out / "alpha.html").write_text("my own page")
     ran = run_cli(["build", sheet, "-o", out, "--no-pdf"])
-    assert ran.exit_code == 1
+    assert ran.exit_code == 2  # a folder briefgen does not own: refused as a usage error
     assert "alpha.html exists and was not written by briefgen" in ran.stderr
     assert (out / "alpha.html").read_text() == "my own page"
     assert sorted(p.name for p in out.iterdir()) == ["alpha.html"]
@@ -249,7 +249,7 @@ def test_a_foreign_index_without_manifest_is_refused(tmp_path: Path) -> None:
     out.mkdir()
     (out / "index.html").write_text("my own index")
     ran = run_cli(["build", sheet, "-o", out, "--no-pdf"])
-    assert ran.exit_code == 1
+    assert ran.exit_code == 2  # a folder briefgen does not own: refused as a usage error
     assert "was not written by briefgen" in ran.stderr
     assert (out / "index.html").read_text() == "my own index"
     assert sorted(p.name for p in out.iterdir()) == ["index.html"]
@@ -261,7 +261,7 @@ def test_a_foreign_manifest_is_refused(tmp_path: Path) -> None:
     out.mkdir()
     (out / "manifest.json").write_text('{"name": "my web app"}')
     ran = run_cli(["build", sheet, "-o", out, "--no-pdf"])
-    assert ran.exit_code == 1
+    assert ran.exit_code == 2  # a folder briefgen does not own: refused as a usage error
     assert "manifest.json was not written by briefgen" in ran.stderr
     assert (out / "manifest.json").read_text() == '{"name": "my web app"}'
 
@@ -424,7 +424,7 @@ def test_a_build_that_cannot_write_keeps_the_old_outputs(tmp_path: Path) -> None
     write_sheet(sheets, compact_sheet("alpha", title="Alpha talks", outcomes=points))
     done = subprocess.run([*briefgen_command(), "build", str(sheets), "-o", str(out)], env=script_env(),
                           capture_output=True, text=True, timeout=120, preexec_fn=_limit_file_size)
-    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.returncode == 4, done.stdout + done.stderr
     assert "cannot write" in done.stderr and "File too large" in done.stderr
     assert str(out) in done.stderr  # the message names the file that could not be written
     assert "Traceback" not in done.stderr

@@ -81,10 +81,18 @@ def test_check_the_briefs_folder_strictly(run_cli) -> None:  # type: ignore[no-u
     assert ran.stdout.splitlines()[-1] == "1 fact sheet: 1 valid"
 
 
+def _unique_ids(folder: Path) -> None:
+    """Give each fixture copied into `folder` its own id (most fixtures share `rules-base`)."""
+    for number, path in enumerate(sorted(folder.rglob("*.y*ml"))):
+        raw = path.read_bytes()
+        path.write_bytes(raw.replace(b"\nid: rules-base\n", f"\nid: sheet-{number}\n".encode()))
+
+
 def test_summary_counts_valid_and_invalid(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     shutil.copy(VALID, tmp_path / "a.yaml")
     shutil.copy(VALID, tmp_path / "b.yaml")
     shutil.copy(UNKNOWN_SOURCE, tmp_path / "c.yaml")
+    _unique_ids(tmp_path)
     ran = run_cli(["check", tmp_path])
     assert ran.exit_code == 1
     assert ran.stdout.splitlines()[-1] == "3 fact sheets: 2 valid, 1 with errors"
@@ -127,7 +135,6 @@ def test_warning_passes_unless_strict(run_cli) -> None:  # type: ignore[no-untyp
 
 @pytest.mark.parametrize("args", [
     ["check", "does-not-exist.yaml"],
-    ["check"],
     ["check", "--output-format", "xml", str(VALID)],
     ["check", "--no-such-option", str(VALID)],
     ["no-such-command"],
@@ -181,16 +188,18 @@ def test_explicit_file_with_any_suffix_is_checked(run_cli, tmp_path: Path) -> No
 # --- check: output formats --------------------------------------------------------
 
 
-def test_json_output(run_cli) -> None:  # type: ignore[no-untyped-def]
-    ran = run_cli(["check", "--output-format", "json", UNKNOWN_SOURCE, WARNING_ONLY, VALID])
+def test_json_output(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    unknown_source, warning_only, valid = (Path(shutil.copy(p, tmp_path)) for p in (UNKNOWN_SOURCE, WARNING_ONLY, VALID))
+    _unique_ids(tmp_path)
+    ran = run_cli(["check", "--output-format", "json", unknown_source, warning_only, valid])
     assert ran.exit_code == 1
     found = json.loads(ran.stdout)
     assert isinstance(found, list) and len(found) == 2
     for item in found:
         assert {"path", "line", "col", "severity", "code", "message", "hint"} <= set(item)
     assert [(d["path"], d["line"], d["col"], d["severity"], d["code"]) for d in found] == [
-        (str(UNKNOWN_SOURCE), 37, 15, "error", "unknown-source"),
-        (str(WARNING_ONLY), 10, 9, "warning", "brief-after-meeting"),
+        (str(unknown_source), 37, 15, "error", "unknown-source"),
+        (str(warning_only), 10, 9, "warning", "brief-after-meeting"),
     ]
     assert found[0]["message"] == "no source has the id 'report-2'"
     assert found[0]["hint"] == "did you mean 'report-1'?"
@@ -295,6 +304,7 @@ def test_no_traceback_for_any_fixture(path: Path, output_format: str) -> None:
 def test_no_traceback_through_the_script(tmp_path: Path) -> None:
     shutil.copytree(LOADER_DATA, tmp_path / "data" / "loader")
     shutil.copytree(RULES_DATA, tmp_path / "data" / "rules")
+    _unique_ids(tmp_path / "data")
     write_sheet(tmp_path / "data", bytes(range(256)) * 4, "binary.yaml")
     write_sheet(tmp_path / "data", b"\x00\x01\x02", "nul.yml")
     ran = run_script(["check", tmp_path / "data"])
@@ -450,7 +460,7 @@ def test_new_never_overwrites(run_cli, tmp_path: Path) -> None:  # type: ignore[
     target = tmp_path / "mine.yaml"
     target.write_text("# my work\n", encoding="utf-8")
     ran = run_cli(["new", "mine", "-o", tmp_path, "--kind", "readout"])
-    assert ran.exit_code == 1
+    assert ran.exit_code == 2  # a usage error: briefgen would not overwrite the file
     assert "already exists" in ran.stderr
     assert "Traceback" not in ran.output
     assert target.read_text(encoding="utf-8") == "# my work\n"
@@ -473,7 +483,7 @@ def test_new_into_an_impossible_folder(run_cli, tmp_path: Path) -> None:  # type
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     ran = run_cli(["new", "abc", "-o", blocker / "sub"])
-    assert ran.exit_code == 1
+    assert ran.exit_code == 4  # the file system could not do it
     assert "Traceback" not in ran.output
     assert ran.stderr.startswith(f"error: cannot create the folder {blocker / 'sub'}")
 
@@ -482,7 +492,7 @@ def test_schema_into_an_impossible_folder(run_cli, tmp_path: Path) -> None:  # t
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     ran = run_cli(["schema", "-o", blocker / "factsheet.schema.json"])
-    assert ran.exit_code == 1
+    assert ran.exit_code == 4
     assert "Traceback" not in ran.output
     assert ran.stderr.startswith(f"error: cannot write {blocker / 'factsheet.schema.json'}")
     assert blocker.read_text() == "not a folder"

@@ -212,6 +212,7 @@ def _check_only_summary_changed(default: str, custom: str) -> None:
 def test_a_project_templates_folder_overrides_one_partial(tmp_path: Path, example_html: str) -> None:
     project = tmp_path / "project"
     (project / "templates" / "partials").mkdir(parents=True)
+    (project / "briefgen.toml").write_text('templates = "templates"\n', encoding="utf-8")
     (project / "templates" / "partials" / "_summary.html").write_text(SUMMARY_OVERRIDE, encoding="utf-8")
     custom = _build_html(EXAMPLE, tmp_path / "site", cwd=project)
     _check_only_summary_changed(example_html, custom)
@@ -225,9 +226,20 @@ def test_templates_option_overrides_one_partial(tmp_path: Path, plain_dir: Path,
     _check_only_summary_changed(example_html, custom)
 
 
+def test_a_templates_folder_without_a_project_file_is_not_used(tmp_path: Path, example_html: str) -> None:
+    """A web project's templates/ (say, Flask's) in the working directory is not briefgen's."""
+    project = tmp_path / "webapp"
+    (project / "templates" / "partials").mkdir(parents=True)
+    (project / "templates" / "partials" / "_summary.html").write_text(SUMMARY_OVERRIDE, encoding="utf-8")
+    (project / "templates" / "index.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    (project / "templates" / "base.html").write_text("{{ flask_only }}", encoding="utf-8")
+    assert _build_html(EXAMPLE, tmp_path / "site", cwd=project) == example_html
+
+
 def test_templates_option_wins_over_the_project_folder(tmp_path: Path, example_html: str) -> None:
     project = tmp_path / "project"
     (project / "templates" / "partials").mkdir(parents=True)
+    (project / "briefgen.toml").write_text('templates = "templates"\n', encoding="utf-8")
     (project / "templates" / "partials" / "_summary.html").write_text("PROJECT-FOLDER", encoding="utf-8")
     overrides = tmp_path / "my-templates"
     (overrides / "partials").mkdir(parents=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from briefgen import fonts
-from briefgen.build import BuildOptions, build
+from briefgen.pipeline import Options, plan, publish, run
+from briefgen.theme import Theme
 from build_helpers import (
     EXAMPLE,
     compact_sheet,
@@ -35,11 +36,13 @@ A4 = (595.28, 841.89)
 def example(tmp_path_factory: pytest.TempPathFactory):
     """The example brief built once (HTML and PDF); tests only read the result."""
     out = tmp_path_factory.mktemp("example-site")
-    result = build([EXAMPLE], BuildOptions(out=out))
+    planned = plan([EXAMPLE], Options(theme=Theme.default()))
+    outcomes = [run(job) for job in planned.jobs]
     # Not strict: without the fonts for the names it warns (missing-glyphs), and the
     # font test below skips or fails with the reason.
-    assert not result.failed(strict=False), result.reports
-    assert [w[0] for w in result.written] == ["g20-2025"]
+    reports = planned.final_reports(outcomes)
+    assert not any(r.errors for r in reports), reports
+    assert [w[0] for w in publish(planned, outcomes, out).written] == ["g20-2025"]
     reader = pdf_reader(out / "g20-2025.pdf")
     return reader
 
@@ -50,8 +53,10 @@ def draft(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("draft")
     long_outcomes = [f"Outcome {i}: " + "the parties discussed the matter at some length. " * 8 for i in range(12)]
     sheet = write_sheet(folder / "sheets", compact_sheet("drafty", document__status="draft", outcomes=long_outcomes))
-    result = build([sheet], BuildOptions(out=folder / "site"))
-    assert not result.failed(strict=True), result.reports
+    planned = plan([sheet], Options(theme=Theme.default(), strict=True))
+    outcomes = [run(job) for job in planned.jobs]
+    assert not any(r.failed(strict=True) for r in planned.final_reports(outcomes)), planned.reports
+    publish(planned, outcomes, folder / "site")
     reader = pdf_reader(folder / "site" / "drafty.pdf")
     assert len(reader.pages) >= 2, "the draft should run over several pages for this test to mean anything"
     return reader
@@ -251,7 +256,7 @@ def test_missing_glyphs_warn_with_field_character_and_package(tmp_path: Path, un
     assert len(found) == 1, ran.output
     warning = found[0]
     assert warning["severity"] == "warning"
-    assert "participants.1.native_name" in warning["message"]
+    assert "participants[1].native_name" in warning["message"]
     assert f"U+{ord(uncovered_char):04X}" in warning["message"]
     assert re.search(r"apt-get install fonts-[a-z-]+", warning["hint"]), warning["hint"]
     line = next(n for n, text in enumerate(sheet.read_text().splitlines(), 1) if '"native_name"' in text)

@@ -230,7 +230,7 @@ def test_print_pdf_refuses(kind: str, where: str, tree: dict[str, Path], loopbac
     http, requests = loopback
     before = list(requests)
     url = _target(kind, where, http)
-    printed = print_pdf(_page(REFERENCES[kind](url)), base=tree["briefs"], roots=(), day=DAY)
+    printed = print_pdf(_page(REFERENCES[kind](url)), base=tree["briefs"], roots=())
     assert requests == before, f"the loopback server was asked for {requests[len(before):]}"
     assert len(printed.refused) == 1, printed.refused
     refused = printed.refused[0]
@@ -268,26 +268,26 @@ def test_the_loopback_server_answers(loopback) -> None:
 
 def test_a_data_url_image_is_allowed(tree: dict[str, Path]) -> None:
     url = "data:image/png;base64," + base64.b64encode(_png()).decode()
-    printed = print_pdf(_page(REFERENCES["img"](url)), base=tree["briefs"], roots=(), day=DAY)
+    printed = print_pdf(_page(REFERENCES["img"](url)), base=tree["briefs"], roots=())
     assert printed.refused == []
     assert image_count(pdf_reader(printed.data)) == 1
 
 
 @pytest.mark.parametrize("kind", ["img", "css-url"])
 def test_an_image_beside_the_sheet_is_allowed(kind: str, tree: dict[str, Path]) -> None:
-    printed = print_pdf(_page(REFERENCES[kind]("inside.png")), base=tree["briefs"], roots=(), day=DAY)
+    printed = print_pdf(_page(REFERENCES[kind]("inside.png")), base=tree["briefs"], roots=())
     assert printed.refused == []
     assert image_count(pdf_reader(printed.data)) == 1
 
 
 def test_a_style_sheet_in_an_allowed_root_is_allowed(tree: dict[str, Path]) -> None:
-    printed = print_pdf(_page(REFERENCES["stylesheet"]("inside.css")), base=tree["briefs"], roots=(), day=DAY)
+    printed = print_pdf(_page(REFERENCES["stylesheet"]("inside.css")), base=tree["briefs"], roots=())
     assert printed.refused == []
     assert "INSIDE-OK" in page_texts(pdf_reader(printed.data))[0]
     # A root given explicitly (a styles folder, say) is allowed too.
     url = (tree["outside"] / "secret.css").as_uri()
-    refused = print_pdf(_page(REFERENCES["stylesheet"](url)), base=tree["briefs"], roots=(), day=DAY)
-    allowed = print_pdf(_page(REFERENCES["stylesheet"](url)), base=tree["briefs"], roots=(tree["outside"],), day=DAY)
+    refused = print_pdf(_page(REFERENCES["stylesheet"](url)), base=tree["briefs"], roots=())
+    allowed = print_pdf(_page(REFERENCES["stylesheet"](url)), base=tree["briefs"], roots=(tree["outside"],))
     assert refused.refused == [url] and allowed.refused == []
     assert "LEAKED-OUTSIDE" in page_texts(pdf_reader(allowed.data))[0]
 

@@ -1,8 +1,13 @@
-"""Classification schemes: ordered levels, portion marks, banner tones."""
+"""Classification schemes: ordered levels, portion marks, banner tones, and the one walk
+over the classified portions of a fact sheet (used by the rules and the release cut)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator, Union
+
+if TYPE_CHECKING:
+    from .model import FactSheet
 
 
 @dataclass(frozen=True)
@@ -58,3 +63,67 @@ SCHEMES: dict[str, Scheme] = {
         ("unclassified", "cui", "confidential", "secret", "top-secret"),
     ),
 }
+
+
+def all_levels() -> list[str]:
+    """Every level of every scheme, each once, in a stable order."""
+    return sorted({level for scheme in SCHEMES.values() for level in scheme.levels})
+
+
+def canonical_level(text: str) -> str | None:
+    """The level `text` names in any scheme, whatever its case ("official" → "OFFICIAL"), or None."""
+    for scheme in SCHEMES.values():
+        found = scheme.closest(text)
+        if found is not None:
+            return found
+    return None
+
+
+#: Where a portion stands in the sheet's data: ("summary",) or (field, index).
+PortionPath = tuple[Union[str, int], ...]
+
+
+@dataclass(frozen=True)
+class ClassifiedPortion:
+    """One classifiable portion of a fact sheet and the level it states (None when unmarked)."""
+
+    field: str
+    index: int | None
+    #: The portion itself: a PortionText, or an item with a `classification` key.
+    item: Any
+    level: str | None
+
+    @property
+    def path(self) -> PortionPath:
+        return (self.field,) if self.index is None else (self.field, self.index)
+
+
+def portions(sheet: FactSheet) -> Iterator[ClassifiedPortion]:
+    """Every classifiable portion of a sheet, in document order.
+
+    A partial sheet (validate.py builds one from the valid parts of an invalid file)
+    may lack its summary or hold None for an invalid list item: those are skipped.
+    """
+    from .model import CLASSIFIED_ITEMS, PORTION_LISTS, PortionText
+
+    def stated(portion: Any) -> str | None:
+        return portion.classification if isinstance(portion, PortionText) else None
+
+    summary = sheet.__dict__.get("summary")  # absent from a partial sheet whose summary is invalid
+    if summary is not None:
+        yield ClassifiedPortion("summary", None, as_portion_text(summary), stated(summary))
+    for field in PORTION_LISTS:
+        for index, portion in enumerate(getattr(sheet, field)):
+            if portion is not None:
+                yield ClassifiedPortion(field, index, as_portion_text(portion), stated(portion))
+    for field in CLASSIFIED_ITEMS:
+        for index, item in enumerate(getattr(sheet, field)):
+            if item is not None:
+                yield ClassifiedPortion(field, index, item, item.classification)
+
+
+def as_portion_text(portion: Any) -> Any:
+    """A portion as a PortionText (plain Markdown text becomes an unmarked one)."""
+    from .model import PortionText
+
+    return portion if isinstance(portion, PortionText) else PortionText(text=portion)

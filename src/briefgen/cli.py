@@ -1,7 +1,10 @@
-"""The command line: parse options, call the library, map results to exit codes.
+"""The command line: options declared once, each command a thin driver of the pipeline.
 
-Exit codes: 0 success, 1 a fact sheet has errors (or warnings under --strict),
-2 usage errors (a missing path, a bad option), 3 an internal error (a bug).
+Exit codes: 0 success; 1 a fact sheet (or a template) has errors, or warnings under
+--strict; 2 a usage error: a bad option or path, a file briefgen would not overwrite,
+an output folder it did not write, a bad briefgen.toml; 3 an internal error (a bug);
+4 briefgen could not read or write a file it needed (permissions, a full disk);
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -10,41 +13,72 @@ import datetime as _dt
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, NoReturn, Sequence, TypeVar
 
 import click
 
 from . import __version__
 from .diagnostics import Report, format_github, format_json, format_text, use_colour
 
+EXIT_OK = 0
+EXIT_SHEET = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_IO = 4
+EXIT_INTERRUPTED = 130
+#: What a process killed by SIGPIPE reports; used when the reader of our output went away.
+EXIT_BROKEN_PIPE = 141
+
 OUTPUT_FORMATS = click.Choice(["text", "json", "github"])
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _paths_argument(function):  # type: ignore[no-untyped-def]
-    return click.argument("paths", nargs=-1, required=True,
-                          type=click.Path(path_type=Path))(function)
+# --- options shared by commands, declared once -------------------------------------------
 
 
-def _output_format_option(function):  # type: ignore[no-untyped-def]
+def paths_argument(function: F) -> F:
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(function)
+
+
+def output_format_option(function: F) -> F:
     return click.option("--output-format", "output_format", type=OUTPUT_FORMATS, default="text", show_default=True,
                         help="text for people; json for tools; github for workflow annotations.")(function)
 
 
-def _strict_option(function):  # type: ignore[no-untyped-def]
+def strict_option(function: F) -> F:
     return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(function)
 
 
+def release_option(function: F) -> F:
+    return click.option("--release", "release_level", metavar="LEVEL",
+                        help="Show what readers cleared to LEVEL may see (any case, e.g. official): "
+                             "portions above it are left out.")(function)
+
+
+def theme_options(function: F) -> F:
+    function = click.option("--styles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                            help="Folder of stylesheets overriding the defaults file by file "
+                                 "(default: `styles` in briefgen.toml).")(function)
+    return click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        help="Folder of templates overriding the defaults file by file "
+                             "(default: `templates` in briefgen.toml).")(function)
+
+
+# --- the group ---------------------------------------------------------------------------
+
+
 class _Guarded(click.Group):
-    """A group that turns an unexpected exception into a short message, not a traceback.
+    """A group that ends every run with a documented exit code and never a traceback.
 
     Mistakes in a fact sheet are diagnostics; anything that still escapes is a bug in
     briefgen, and the analyst should be told so plainly. BRIEFGEN_DEBUG=1 shows it all.
     """
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt,
+                BrokenPipeError):
             raise
         except Exception as exc:
             if os.environ.get("BRIEFGEN_DEBUG"):
@@ -52,7 +86,42 @@ class _Guarded(click.Group):
             click.echo(f"briefgen: internal error: {type(exc).__name__}: {exc}\n"
                        "This is a bug in briefgen, not a mistake in your fact sheet. Run again with "
                        "BRIEFGEN_DEBUG=1 to see the details, and report them.", err=True)
-            ctx.exit(3)
+            ctx.exit(EXIT_INTERNAL)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        try:
+            return super().main(*args, **kwargs)
+        except (KeyboardInterrupt, click.Abort):
+            _quiet_exit("briefgen: interrupted", EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`briefgen check | head`): end quietly, as other tools do.
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_paragraph()
+        formatter.write_text("Exit codes: 0 success; 1 a fact sheet has errors (or warnings, with --strict); "
+                             "2 a usage error; 3 an internal error (a bug in briefgen); 4 a file could not be "
+                             "read or written; 130 interrupted.")
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit and would report the broken pipe again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _quiet_exit(message: str, code: int) -> NoReturn:
+    try:
+        click.echo(message, err=True)
+    except (OSError, ValueError):
+        pass
+    sys.exit(code)
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -61,11 +130,47 @@ def main() -> None:
     """briefgen: validated, professionally typeset briefing notes from YAML fact sheets.
 
     Write one fact sheet per meeting (`briefgen new ID`), check it (`briefgen check`),
-    then build the HTML and PDF note (`briefgen build`). Docs: docs/factsheet.md.
-
-    Exit codes: 0 success; 1 a fact sheet has errors (or warnings, with --strict);
-    2 a usage error; 3 an internal error (a bug in briefgen).
+    then build the HTML and PDF note (`briefgen build`). A brief repository keeps its
+    settings in briefgen.toml (`briefgen init` writes one). Docs: docs/factsheet.md.
     """
+
+
+# --- shared plumbing ---------------------------------------------------------------------
+
+
+def _project() -> Any:
+    from .project import ProjectError, load_project
+
+    try:
+        return load_project()
+    except ProjectError as exc:
+        _usage_error(str(exc))
+
+
+def _usage_error(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _io_error(exc: OSError, doing: str = "write", path: Path | None = None) -> NoReturn:
+    name = path or exc.filename
+    where = f" {name}" if name else ""
+    click.echo(f"error: cannot {doing}{where}: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_IO)
+
+
+def _paths(paths: Sequence[Path], project: Any) -> list[Path]:
+    """The paths given, or the project's briefs folder."""
+    return list(paths) if paths else [project.briefs]
+
+
+def _plan(paths: Sequence[Path], options: Any) -> Any:
+    from .pipeline import PlanError, plan
+
+    try:
+        return plan(paths, options)
+    except PlanError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.param) from None
 
 
 def _emit(reports: Sequence[Report], output_format: str) -> None:
@@ -79,7 +184,9 @@ def _emit(reports: Sequence[Report], output_format: str) -> None:
             if output_format == "github":
                 click.echo(format_github(diagnostic))
                 continue
-            click.echo(format_text(diagnostic, report.lines, colour=colour))
+            # A template error names its template, whose lines the report does not hold.
+            lines = report.lines if diagnostic.path == report.path else None
+            click.echo(format_text(diagnostic, lines, colour=colour))
             click.echo()
         if report.dropped:
             click.echo(f"{report.path}: {report.dropped} more problems not shown (at most 50 per file)"
@@ -100,37 +207,28 @@ def _summary(reports: Sequence[Report], strict: bool) -> str:
     return text
 
 
-def _find(paths: Sequence[Path]) -> list[Path]:
-    from .sources import MissingPath, find_fact_sheets
-
-    try:
-        found = find_fact_sheets(list(paths))
-    except MissingPath as exc:
-        raise click.BadParameter(f"'{exc}' does not exist", param_hint="PATH") from None
-    if not found:
-        raise click.BadParameter("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)),
-                                 param_hint="PATH")
-    return found
+# --- commands ----------------------------------------------------------------------------
 
 
 @main.command()
-@_paths_argument
-@_strict_option
-@_output_format_option
+@paths_argument
+@strict_option
+@output_format_option
 def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     """Check fact sheets and report every problem with its line.
 
-    PATHS are fact sheets or folders (searched recursively for *.yaml and *.yml).
+    PATHS are fact sheets or folders (searched recursively for *.yaml and *.yml);
+    default: the project's briefs folder (briefgen.toml), else ./briefs.
     Exits 0 when there are no errors, 1 when a fact sheet has errors (or warnings,
     with --strict), 2 for usage errors.
     """
-    from .sources import load_fact_sheet
+    from .pipeline import Options
 
-    reports = [load_fact_sheet(path).report for path in _find(paths)]
-    _emit(reports, output_format)
-    summary = _summary(reports, strict)
-    click.echo(summary, err=output_format == "json")
-    sys.exit(1 if any(r.failed(strict) for r in reports) else 0)
+    project = _project()
+    planned = _plan(_paths(paths, project), Options(strict=strict))
+    _emit(planned.reports, output_format)
+    click.echo(_summary(planned.reports, strict), err=output_format == "json")
+    sys.exit(EXIT_SHEET if any(r.failed(strict) for r in planned.reports) else EXIT_OK)
 
 
 @main.command()
@@ -139,120 +237,127 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the fact-sheet format (draft-07).
 
-    Editors use it for completion and hover help; this repository maps briefs/**/*.yaml
-    to the copy that ships in the package (.vscode/settings.json).
+    Editors use it for completion and hover help; `briefgen init` puts a copy into a
+    brief repository and maps briefs/**/*.yaml to it (.vscode/settings.json).
     """
     from .schema import schema_text
 
     text = schema_text()
     if output is None:
         click.echo(text, nl=False)
-    else:
-        from .publish import write_atomic
+        return
+    from .publish import write_atomic
 
-        try:
-            write_atomic(output, text.encode("utf-8"))
-        except OSError as exc:
-            click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-            sys.exit(1)
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as exc:
+        _io_error(exc, path=output)
 
 
 @main.command()
 @click.argument("sheet_id", metavar="ID")
 @click.option("--kind", type=click.Choice(["brief", "readout"]), default="brief", show_default=True,
               help="brief: before the meeting; readout: after it.")
-@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("briefs"),
-              show_default=True, help="Folder to write ID.yaml into.")
-def new(sheet_id: str, kind: str, out: Path) -> None:
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write ID.yaml into (default: the project's briefs folder, else ./briefs).")
+def new(sheet_id: str, kind: str, out: Path | None) -> None:
     """Write a commented skeleton fact sheet OUT/ID.yaml to fill in.
 
-    It passes `briefgen check` with `placeholder` warnings for every TODO left.
-    An existing file is never overwritten.
+    It passes `briefgen check` with `placeholder` warnings for every TODO left. In a
+    brief repository its first line points editors at the repository's JSON Schema by
+    a relative path. An existing file is never overwritten (exit 2).
     """
     from .model import is_valid_id
-    from .schema import packaged_schema_path
     from .skeleton import skeleton
 
     if not is_valid_id(sheet_id):
         raise click.BadParameter("use lower-case letters, digits and single hyphens, e.g. g20-2025",
                                  param_hint="ID")
-    target = out / f"{sheet_id}.yaml"
-    schema_path = Path(str(packaged_schema_path())).resolve()
-    try:
-        schema_ref = os.path.relpath(schema_path, out.resolve())
-    except ValueError:  # another drive
-        schema_ref = schema_path.as_uri()
-    if schema_ref.startswith("../" * 6) or os.path.isabs(schema_ref):
-        schema_ref = schema_path.as_uri()
+    project = _project()
+    folder = out if out is not None else project.briefs
+    target = folder / f"{sheet_id}.yaml"
+    schema_ref = None
+    if project.schema is not None:
+        schema_ref = os.path.relpath(project.schema.resolve(), folder.resolve()).replace(os.sep, "/")
     text = skeleton(sheet_id, kind, schema_ref, _dt.date.today())
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a folder should be, no permission…
-        click.echo(f"error: cannot create the folder {out}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+        click.echo(f"error: cannot create the folder {folder}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_IO)
     try:
         with open(target, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        click.echo(f"error: {target} already exists; briefgen new never overwrites a fact sheet", err=True)
-        sys.exit(1)
+        _usage_error(f"{target} already exists; briefgen new never overwrites a fact sheet")
     except OSError as exc:
-        click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+        _io_error(exc)
     click.echo(f"wrote {target}: fill in the TODOs, then run `briefgen check {target}`")
 
 
 @main.command()
-@_paths_argument
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
-              show_default=True, help="Output folder for the HTML, PDF, index.html and manifest.json.")
-@click.option("--release", "release_level", metavar="LEVEL",
-              help="Build the version readers cleared to LEVEL may see: portions above it are left out.")
+@paths_argument
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder for the HTML, PDF, index.html and manifest.json "
+                   "(default: `output` in briefgen.toml, else ./site).")
+@release_option
+@click.option("--public", is_flag=True,
+              help="Build the public release: --release at `public_release` of briefgen.toml.")
 @click.option("--html/--no-html", default=True, show_default=True, help="Write DIR/ID.html.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of templates overriding the defaults file by file (default: ./templates if present).")
-@click.option("--styles", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of stylesheets overriding the defaults file by file (default: ./styles if present).")
-@_strict_option
-@_output_format_option
-def build(paths: tuple[Path, ...], out: Path, release_level: str | None, html: bool, pdf: bool,
-          templates: Path | None, styles: Path | None, strict: bool, output_format: str) -> None:
+@theme_options
+@strict_option
+@output_format_option
+def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, public: bool, html: bool,
+          pdf: bool, templates: Path | None, styles: Path | None, strict: bool, output_format: str) -> None:
     """Build briefing notes (HTML and PDF) from fact sheets.
 
-    PATHS are fact sheets or folders. Each valid sheet becomes OUT/ID.html and OUT/ID.pdf;
-    OUT/index.html lists every brief and OUT/manifest.json records what was written.
-    Invalid sheets get their diagnostics and no output; the others still build.
+    PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
+    sheet becomes OUT/ID.html and OUT/ID.pdf; OUT/index.html lists every brief and
+    OUT/manifest.json records what was written. Invalid sheets get their diagnostics and
+    no output; the others still build.
     """
-    from .build import BuildOptions, NotOurs
-    from .build import build as run_build
-    from .classification import SCHEMES
-    from .render import Theme
+    from .pipeline import Options, run
+    from .publish import NotOurs, publish
+    from .render import TemplateProblem
+    from .theme import Theme
 
-    if release_level is not None and not any(release_level in s for s in SCHEMES.values()):
-        levels = sorted({level for s in SCHEMES.values() for level in s.levels})
-        raise click.BadParameter(f"'{release_level}' is not a classification level (one of: {', '.join(levels)})",
-                                 param_hint="--release")
+    project = _project()
+    if public:
+        if release_level is not None:
+            raise click.UsageError("--public and --release together: choose one")
+        if project.public_release is None:
+            raise click.UsageError("--public needs `public_release` in briefgen.toml")
+        release_level = project.public_release
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
-    found = _find(paths)
-    options = BuildOptions(out=out, release=release_level, html=html, pdf=pdf, strict=strict,
-                           theme=Theme.for_project(Path.cwd(), templates, styles))
+    theme = Theme.of(templates or project.templates, styles or project.styles)
+    options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme)
+    planned = _plan(_paths(paths, project), options)
+    outcomes = [run(job) for job in planned.jobs]
+    target = out if out is not None else project.output
+    reports = planned.final_reports(outcomes)
     try:
-        result = run_build(found, options)
+        published = publish(planned, outcomes, target)
     except NotOurs as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        _usage_error(str(exc))
+    except TemplateProblem as exc:
+        from .diagnostics import Diagnostic, Span
+
+        reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", "template-error",
+                                                          exc.message, "fix the site index template")]))
+        _emit(reports, output_format)
+        sys.exit(EXIT_SHEET)
     except OSError as exc:  # the output folder: no space, no permission, a file in the way
-        where = f" {exc.filename}" if exc.filename else ""
-        click.echo(f"error: cannot write{where}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
-    _emit(result.reports, output_format)
+        _io_error(exc)
+    _emit(reports, output_format)
     to_stderr = output_format == "json"
-    for brief_id, pages, written in result.written:
+    for brief_id, pages, written in published.written:
         counted = f"{pages} page{'s' if pages != 1 else ''}" if pages is not None else "HTML"
         click.echo(f"built {brief_id}: {counted} → {', '.join(map(str, written))}", err=to_stderr)
-    for brief_id, reason in result.withheld:
-        click.echo(f"withheld {brief_id}: {reason}", err=to_stderr)
-    click.echo(_summary(result.reports, strict), err=to_stderr)
-    sys.exit(1 if result.failed(strict) else 0)
+    for sheet in planned.sheets:
+        if sheet.withheld is not None:
+            click.echo(f"withheld {sheet.sheet_id}: {sheet.withheld}", err=to_stderr)
+    sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]
+    click.echo(_summary(sheet_reports, strict), err=to_stderr)
+    sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) else EXIT_OK)

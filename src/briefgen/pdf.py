@@ -6,12 +6,8 @@ is actually printed (never by `check`, `--version` or HTML-only builds).
 
 from __future__ import annotations
 
-import datetime as _dt
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
@@ -57,33 +53,22 @@ class Printed:
     refused: list[str] = field(default_factory=list)
 
 
-@contextmanager
-def _source_date(day: _dt.date) -> Iterator[None]:
-    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is
-    # set; pin it to the document's date so the bytes do not depend on the day.
-    epoch = int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
 def write_options() -> dict[str, object]:
     """The WeasyPrint options briefgen prints with (the benchmark uses the same ones)."""
     return {"pdf_tags": True, "attachments": [], "uncompressed_pdf": False}
 
 
-def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...], day: _dt.date) -> Printed:
-    """Render `html` to PDF; `base` resolves relative URLs, `roots` confine file access."""
+def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...]) -> Printed:
+    """Render `html` to PDF; `base` resolves relative URLs, `roots` confine file access.
+
+    The bytes depend only on the HTML, the fonts and the versions of WeasyPrint and
+    HarfBuzz: dates come from the document's metadata, and HarfBuzz-subset (which
+    `briefgen doctor` requires) stamps no time into subset fonts. Nothing here touches
+    process-wide state such as os.environ, so documents may print in parallel.
+    """
     fetcher = ConfinedFetcher(roots + (base,))
-    with _source_date(day):
-        document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render()
-        # No attachments, even where a template override adds <link rel="attachment">.
-        document.metadata.attachments = []
-        data = document.write_pdf(**write_options())
+    document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+    # No attachments, even where a template override adds <link rel="attachment">.
+    document.metadata.attachments = []
+    data = document.write_pdf(**write_options())
     return Printed(data, len(document.pages), fetcher.refused)

@@ -1,4 +1,5 @@
-"""Publish: atomic writes into the output folder, and the manifest of what briefgen wrote.
+"""Publish: the only writer. Outputs into the output folder, atomically, with the manifest
+of what briefgen wrote and the site index.
 
 The manifest (`manifest.json`) is also the record of ownership: only files it lists,
 plus `index.html` and itself, are ever replaced or removed.
@@ -13,7 +14,10 @@ import tempfile
 from glob import escape as glob_escape
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from .pipeline import Outcome, Plan
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -114,3 +118,74 @@ def remove_owned(folder: Path, manifest: Manifest, brief_id: str, keep: set[str]
             (folder / name).unlink(missing_ok=True)
     if not keep:
         del manifest.briefs[brief_id]
+
+
+@dataclass(frozen=True)
+class Published:
+    """What one publish step wrote: (brief id, pages, paths) for each brief written."""
+
+    written: tuple[tuple[str, int | None, tuple[Path, ...]], ...]
+
+
+def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path) -> Published:
+    """Write the outputs of the outcomes that may be published, the manifest and the site index.
+
+    An outcome is published when its sheet's final report (check, plan and render
+    diagnostics) does not fail under the plan's strictness. Briefs withheld by the release
+    level, and briefs built earlier for another release, are removed from the folder.
+    Raises NotOurs when the folder holds files briefgen did not write, OSError when it
+    cannot write, and render.TemplateProblem when the index template is broken.
+    """
+    from .record import BriefRecord
+    from .render import render_index
+    from .site_index import site_index_view
+
+    assert plan.theme is not None, "a check-only plan has nothing to publish"
+    release = plan.release
+    manifest = Manifest.read(out)
+    reports = {report.path: report for report in plan.final_reports(outcomes)}
+    ready = [o for o in outcomes if o.record is not None and not reports[o.path].failed(plan.options.strict)]
+    withheld = [s.sheet_id for s in plan.sheets if s.withheld is not None and s.sheet_id is not None]
+
+    folder = out
+    for outcome in ready:
+        check_writable(folder, manifest, list(outcome.outputs))
+    # Withheld briefs and briefs from another release must not stay in this folder:
+    # a public site built with --release keeps nothing above its level.
+    for brief_id in withheld:
+        remove_owned(folder, manifest, brief_id)
+    ready_ids = {o.sheet_id for o in ready}
+    for brief_id, entry in list(manifest.briefs.items()):
+        if brief_id not in ready_ids and entry.get("cleared_to") != release:
+            remove_owned(folder, manifest, brief_id)
+    for outcome in ready:
+        assert outcome.record is not None
+        remove_owned(folder, manifest, outcome.sheet_id, keep=set(outcome.outputs))
+        manifest.briefs[outcome.sheet_id] = {
+            **outcome.record.to_json(),
+            "key": outcome.key,
+            "outputs": {kind: {"path": name, "sha256": sha256(outcome.outputs[name])}
+                        for kind, name in outcome.record.outputs.items()},
+        }
+    records = []
+    for entry in manifest.briefs.values():
+        try:
+            records.append(BriefRecord.from_json(entry))
+        except ValueError:
+            continue  # a damaged entry of an earlier build is not listed
+    index = render_index(site_index_view(records), plan.theme).encode("utf-8")
+    # The manifest goes first: it records ownership of the files about to be written.
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in [MANIFEST, INDEX, *(n for outcome in ready for n in outcome.outputs)]:
+        remove_leftovers(folder / name)  # hidden temporaries of a build that was killed
+    write_atomic(folder / MANIFEST, manifest.to_bytes())
+    written = []
+    for outcome in ready:
+        paths = []
+        for name, data in outcome.outputs.items():
+            write_atomic(folder / name, data)
+            paths.append(folder / name)
+        assert outcome.record is not None
+        written.append((outcome.sheet_id, outcome.record.pages, tuple(paths)))
+    write_atomic(folder / INDEX, index)
+    return Published(tuple(written))

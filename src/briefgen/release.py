@@ -1,7 +1,9 @@
 """Releases: the part of a fact sheet that readers cleared to a level may see.
 
 Fail closed: a portion without its own classification has the document's level, so
-it is released only when the document's level is.
+it is released only when the document's level is. The header block (title, document
+details, meeting and participants) has the header level (default: the document's
+level); when that is above the release level, nothing of the brief is released.
 """
 
 from __future__ import annotations
@@ -9,84 +11,153 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .classification import SCHEMES, Scheme
-from .model import CLASSIFIED_ITEMS, PORTION_LISTS, FactSheet, PortionText
+from .classification import SCHEMES, PortionPath, Scheme, portions
+from .model import (
+    Classification,
+    Commitment,
+    Document,
+    FactSheet,
+    FollowUp,
+    Framework,
+    Meeting,
+    Participant,
+    PortionText,
+    Section,
+    Source,
+)
+
+
+@dataclass(frozen=True)
+class ReleasedSheet:
+    """What a release shows: the header block and the kept portions, each with its level explicit."""
+
+    kind: str
+    title: str
+    classification: Classification
+    document: Document
+    meeting: Meeting
+    participants: tuple[Participant, ...]
+    summary: PortionText | None
+    talking_points: tuple[PortionText, ...]
+    outcomes: tuple[PortionText, ...]
+    frameworks: tuple[Framework, ...]
+    commitments: tuple[Commitment, ...]
+    follow_up: tuple[FollowUp, ...]
+    sections: tuple[Section, ...]
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True)
 class Release:
-    """A fact sheet cut to a release level, with every kept portion's level made explicit."""
+    """A fact sheet cut to a release level."""
 
-    sheet: FactSheet
+    sheet: ReleasedSheet
     scheme: Scheme
     #: The highest level actually present: what the banners show.
     level: str
     caveats: tuple[str, ...]
     #: Whether portions carry marks such as "(OS)": when any portion had an explicit level.
     marked: bool
-    omitted: int
     #: The level the release was cut at, or None for the full document.
     cleared_to: str | None
+    #: Where each kept portion (and kept source) stood in the original sheet.
+    kept: frozenset[PortionPath]
 
     def mark(self, level: str | None) -> str:
         """The portion mark to print before a portion of `level`, or "" when unmarked."""
         return self.scheme.mark(level) if self.marked and level else ""
+
+    def shows(self, path: tuple[Any, ...]) -> bool:
+        """Whether the value at `path` of the original sheet is part of this release."""
+        if not path or path[0] not in _CUT_FIELDS:
+            return True  # the header block: released whenever the brief is
+        return path[:1] in self.kept if path[0] == "summary" else path[:2] in self.kept
+
+
+_CUT_FIELDS = frozenset({"summary", "talking_points", "outcomes", "frameworks", "commitments",
+                         "follow_up", "sections", "sources"})
 
 
 class NotReleasable(Exception):
     """The header block is above the release level, so nothing can be shown."""
 
 
+def header_level(sheet: FactSheet) -> str:
+    """The level of the title, meeting and participant block."""
+    return sheet.classification.header or sheet.classification.level
+
+
+def withheld_reason(sheet: FactSheet, cleared_to: str | None) -> str | None:
+    """Why nothing of `sheet` may be released at `cleared_to`, or None when its header may be."""
+    if cleared_to is None:
+        return None
+    scheme = SCHEMES[sheet.classification.scheme]
+    header = header_level(sheet)
+    if scheme.rank(header) > scheme.rank(cleared_to):
+        return f"its header (title, meeting and participants) is {header}, above {cleared_to}"
+    return None
+
+
 def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
     """Cut a valid sheet to `cleared_to` (None keeps everything). Raises NotReleasable."""
     scheme = SCHEMES[sheet.classification.scheme]
-    document = sheet.classification.level
-    header = sheet.classification.header or document
     if cleared_to is not None and cleared_to not in scheme:
         raise ValueError(f"{cleared_to!r} is not a level of the {scheme.name} scheme")
+    reason = withheld_reason(sheet, cleared_to)
+    if reason is not None:
+        raise NotReleasable(reason)
+    document = sheet.classification.level
     limit = scheme.rank(cleared_to) if cleared_to is not None else len(scheme.levels)
-    if scheme.rank(header) > limit:
-        raise NotReleasable(f"its header (title, meeting and participants) is {header}, above {cleared_to}")
 
+    kept: dict[str, list[Any]] = {}
+    kept_paths: set[PortionPath] = set()
+    kept_levels = [header_level(sheet)]
     explicit = False
-    kept_levels = [header]
-    omitted = 0
-
-    def keep(level: str | None) -> str | None:
-        nonlocal explicit, omitted
-        explicit = explicit or level is not None
-        effective = level or document
+    for portion in portions(sheet):
+        explicit = explicit or portion.level is not None
+        effective = portion.level or document
         if scheme.rank(effective) > limit:
-            omitted += 1
-            return None
+            continue
         kept_levels.append(effective)
-        return effective
+        kept_paths.add(portion.path)
+        kept.setdefault(portion.field, []).append(portion.item.model_copy(update={"classification": effective}))
 
-    def cut_portion(portion: PortionText) -> PortionText | None:
-        level = keep(portion.classification)
-        return portion.model_copy(update={"classification": level}) if level else None
-
-    def cut_item(item: Any) -> Any:
-        level = keep(item.classification)
-        return item.model_copy(update={"classification": level}) if level else None
-
-    update: dict[str, Any] = {"summary": cut_portion(sheet.summary)}
-    for field in PORTION_LISTS:
-        update[field] = [p for p in map(cut_portion, getattr(sheet, field)) if p is not None]
-    for field in CLASSIFIED_ITEMS:
-        update[field] = [i for i in map(cut_item, getattr(sheet, field)) if i is not None]
     # Sources carry no level of their own: one is kept when a kept item cites it,
     # otherwise it has the document's level like any unmarked text.
-    cited = {ref for field in ("frameworks", "commitments") for item in update[field] for ref in item.sources}
+    cited = {ref for field in ("frameworks", "commitments") for item in kept.get(field, []) for ref in item.sources}
     whole = scheme.rank(document) <= limit
-    update["sources"] = [s for s in sheet.sources if whole or s.id in cited]
-    cut = sheet.model_copy(update=update)
+    sources = []
+    for index, source in enumerate(sheet.sources):
+        if whole or source.id in cited:
+            sources.append(source)
+            kept_paths.add(("sources", index))
+
+    def keep(field: str) -> tuple[Any, ...]:
+        return tuple(kept.get(field, ()))
+
+    summary = kept.get("summary")
+    released = ReleasedSheet(
+        kind=sheet.kind,
+        title=sheet.title,
+        classification=sheet.classification,
+        document=sheet.document,
+        meeting=sheet.meeting,
+        participants=tuple(sheet.participants),
+        summary=summary[0] if summary else None,
+        talking_points=keep("talking_points"),
+        outcomes=keep("outcomes"),
+        frameworks=keep("frameworks"),
+        commitments=keep("commitments"),
+        follow_up=keep("follow_up"),
+        sections=keep("sections"),
+        sources=tuple(sources),
+    )
     return Release(
-        sheet=cut,
+        sheet=released,
         scheme=scheme,
         level=scheme.highest(kept_levels),
         caveats=tuple(sheet.classification.caveats),
         marked=explicit,
-        omitted=omitted,
         cleared_to=cleared_to,
+        kept=frozenset(kept_paths),
     )

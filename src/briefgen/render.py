@@ -11,21 +11,18 @@ source, and every value is escaped unless the view made it Markup (sanitised HTM
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Iterable
+from typing import Callable, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
-from .view import BriefView, IndexEntry, SiteIndexView, site_index_view
+from .theme import STYLES, TEMPLATES, Theme, packaged
+from .view import BriefView
+from .site_index import SiteIndexView
 
-PACKAGE = "briefgen"
-TEMPLATES = "templates"
-STYLES = "styles"
 #: Style sheets in the order they are inlined, with the media each applies to.
 STYLESHEETS: tuple[tuple[str, str | None], ...] = (
     ("base.css", None),
@@ -39,61 +36,59 @@ INDEX_TEMPLATE = "index.html"
 # (a backslash escapes "/"), so a style sheet cannot end it early.
 _STYLE_END_RE = re.compile(r"</(?=style)", re.IGNORECASE)
 
+T = TypeVar("T")
 
-@dataclass(frozen=True)
-class Theme:
-    """Where templates and styles come from: each directory overrides the packaged defaults file by file.
 
-    The first directory that has a file wins; the packaged defaults come last.
+class TemplateProblem(Exception):
+    """A template could not be used: a syntax error, an undefined variable, a missing include.
+
+    `path` and `line` name the template file and line where it went wrong, as far as known.
     """
 
-    template_dirs: tuple[Path, ...] = ()
-    style_dirs: tuple[Path, ...] = ()
-
-    def roots(self) -> tuple[Path, ...]:
-        """Every folder templates and styles come from (file access while printing is confined to them)."""
-        packaged = tuple(Path(str(_packaged(name))) for name in (TEMPLATES, STYLES))
-        return self.template_dirs + self.style_dirs + packaged
-
-    @classmethod
-    def default(cls) -> Theme:
-        """The packaged templates and styles only."""
-        return cls()
-
-    @classmethod
-    def for_project(cls, root: Path, templates: Path | None = None, styles: Path | None = None) -> Theme:
-        """The theme of a project: `templates`/`styles` when given, else `root/templates` and
-        `root/styles` when they exist, over the packaged defaults."""
-        return cls(
-            template_dirs=_override(root, templates, TEMPLATES),
-            style_dirs=_override(root, styles, STYLES),
-        )
-
-
-def _override(root: Path, given: Path | None, name: str) -> tuple[Path, ...]:
-    if given is not None:
-        return (given.resolve(),)
-    candidate = root / name
-    if candidate.is_dir() and candidate.resolve() != Path(str(_packaged(name))).resolve():
-        return (candidate.resolve(),)
-    return ()
-
-
-def _packaged(name: str) -> Traversable:
-    return files(PACKAGE) / name
+    def __init__(self, message: str, path: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
 
 
 def render_html(view: BriefView, theme: Theme) -> str:
-    """The brief or readout as one self-contained HTML document."""
-    template = _environment(theme).get_template(TEMPLATE_FOR_KIND[view.kind])
-    return template.render(view=view, styles=_styles(theme))
+    """The brief or readout as one self-contained HTML document. Raises TemplateProblem."""
+    return _guarded(theme, lambda env: env.get_template(TEMPLATE_FOR_KIND[view.kind])
+                    .render(view=view, styles=_styles(theme)))
 
 
-def render_index(entries: SiteIndexView | Iterable[IndexEntry], theme: Theme) -> str:
-    """The site index page, `index.html`, from its view or from the entries (sorted here)."""
-    index = entries if isinstance(entries, SiteIndexView) else site_index_view(entries)
-    template = _environment(theme).get_template(INDEX_TEMPLATE)
-    return template.render(index=index, styles=_styles(theme))
+def render_index(index: SiteIndexView, theme: Theme) -> str:
+    """The site index page, `index.html`. Raises TemplateProblem."""
+    return _guarded(theme, lambda env: env.get_template(INDEX_TEMPLATE).render(index=index, styles=_styles(theme)))
+
+
+def _guarded(theme: Theme, render: Callable[[jinja2.Environment], T]) -> T:
+    try:
+        return render(_environment(theme))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"template syntax error: {exc.message}", _shown(theme, exc.filename or exc.name),
+                              exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        path, line = _template_frame(exc)
+        raise TemplateProblem(f"template not found: {exc.name}", path or _shown(theme, None), line) from None
+    except jinja2.TemplateError as exc:  # UndefinedError, SecurityError and the rest
+        path, line = _template_frame(exc)
+        raise TemplateProblem(f"template error: {exc.message or type(exc).__name__}",
+                              path or _shown(theme, None), line) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int]:
+    """The innermost template file and line in a Jinja traceback (Jinja rewrites its frames so)."""
+    found: tuple[str | None, int] = (None, 1)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".htm", ".j2", ".jinja")) and frame.lineno is not None:
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def _shown(theme: Theme, filename: str | None) -> str:
+    return filename or str(theme.roots()[0] if theme.template_dirs else packaged(TEMPLATES))
 
 
 @dataclass(frozen=True)
@@ -106,8 +101,10 @@ class InlineStyle:
 
 @lru_cache(maxsize=16)
 def _environment(theme: Theme) -> jinja2.Environment:
+    # Cached per theme: building an environment is costly, and its loaders check each
+    # template's modification time, so an edited template is read again.
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in theme.template_dirs]
-    loaders.append(jinja2.PackageLoader(PACKAGE, TEMPLATES))
+    loaders.append(jinja2.FileSystemLoader(str(packaged(TEMPLATES))))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,  # every template, whatever its extension
@@ -131,16 +128,16 @@ def _styles(theme: Theme) -> tuple[InlineStyle, ...]:
 
 def read_style(theme: Theme, name: str) -> str | None:
     """The text of style sheet `name` from the first style directory that has it, or None."""
-    for directory in theme.style_dirs:
+    for directory in theme.style_dirs + (packaged(STYLES),):
         path = directory / name
         if path.is_file():
             return path.read_text(encoding="utf-8")
-    packaged = _packaged(STYLES) / name
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
     return None
 
 
 def inline_css(css: str) -> Markup:
     """CSS made safe to put inside a <style> element."""
     return Markup(_STYLE_END_RE.sub(r"<\\/", css))
+
+
+__all__ = ["TemplateProblem", "Theme", "inline_css", "read_style", "render_html", "render_index"]

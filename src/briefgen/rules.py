@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterator
 
-from .classification import SCHEMES
+from .classification import SCHEMES, portions
 from .diagnostics import Diagnostic, Severity
 from .loader import DataPath, SourceMap, text_values
-from .model import CLASSIFIED_ITEMS, PORTION_LISTS, FactSheet, PortionText
+from .model import FactSheet
 
 #: Text that `briefgen new` leaves for the analyst to replace.
 PLACEHOLDER = "TODO"
@@ -64,23 +64,6 @@ def _source_references(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
                          f"no source has the id '{ref}'", hint)
 
 
-def portions(sheet: FactSheet) -> Iterator[tuple[DataPath, str | None]]:
-    """Every classifiable portion of a sheet: its data path and its explicit level (or None)."""
-    yield ("summary",), _explicit(sheet.summary)
-    for field in PORTION_LISTS:
-        for index, portion in enumerate(getattr(sheet, field)):
-            if portion is not None:
-                yield (field, index), _explicit(portion)
-    for field in CLASSIFIED_ITEMS:
-        for index, item in enumerate(getattr(sheet, field)):
-            if item is not None:
-                yield (field, index), item.classification
-
-
-def _explicit(portion: Any) -> str | None:
-    return portion.classification if isinstance(portion, PortionText) else None
-
-
 def _levels(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
     scheme = SCHEMES[sheet.classification.scheme]
     allowed = ", ".join(scheme.levels)
@@ -102,10 +85,11 @@ def _levels(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
             yield at(("classification", "header"), "error", "header-above-document",
                      f"the header is {header}, above the document's level {document}",
                      f"raise classification.level to {header}, or lower the header")
-    for loc, level in portions(sheet):
+    for portion in portions(sheet):
+        level = portion.level
         if level is None:
             continue
-        level_loc = loc + ("classification",)
+        level_loc = portion.path + ("classification",)
         if level not in scheme:
             yield unknown(level_loc, level)
         elif scheme.rank(level) > scheme.rank(document):

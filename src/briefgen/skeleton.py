@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 
 _TEMPLATE = """\
-# yaml-language-server: $schema={schema}
-# A briefgen fact sheet (format 1). Replace every TODO; `briefgen check` lists the
+{modeline}# A briefgen fact sheet (format 1). Replace every TODO; `briefgen check` lists the
 # ones still left as `placeholder` warnings. Reference: docs/factsheet.md
 format: 1
 kind: {kind}                      # brief (before the meeting) or readout (after it)
@@ -72,8 +71,14 @@ sources:
 """
 
 
-def skeleton(sheet_id: str, kind: str, schema: str, today: _dt.date) -> str:
-    """The text of a new fact sheet that passes `check` with placeholder warnings."""
+def skeleton(sheet_id: str, kind: str, schema: str | None, today: _dt.date) -> str:
+    """The text of a new fact sheet that passes `check` with placeholder warnings.
+
+    `schema` is the path of the project's JSON Schema relative to the new file's folder
+    (editors validate through the first-line modeline); None outside a brief repository.
+    """
     points_key, point = ("talking_points", "talking point") if kind == "brief" else ("outcomes", "outcome")
-    return _TEMPLATE.format(schema=schema, kind=kind, id=sheet_id, today=today.isoformat(),
+    modeline = (f"# yaml-language-server: $schema={schema}\n" if schema else
+                "# (In a brief repository made by `briefgen init`, this line points editors at the schema.)\n")
+    return _TEMPLATE.format(modeline=modeline, kind=kind, id=sheet_id, today=today.isoformat(),
                             points_key=points_key, point=point)

@@ -8,30 +8,23 @@ same view.
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Iterable, Mapping
-from urllib.parse import quote, urlsplit
+from typing import Iterable, Mapping
 
-from babel.dates import format_date
-from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
-from babel.units import format_unit
 from markupsafe import Markup
 
+from .formatting import (
+    LANGUAGE,
+    amount_text,
+    country_name,
+    meeting_date,
+    meeting_time,
+    partial_date,
+    written_date,
+)
 from .markup import render_markdown
-from .model import Amount, Commitment, FactSheet, Framework, Participant, PortionText
-from .release import Release
-
-LANGUAGE = "en"
-#: Dates and units follow British usage ("Sunday 23 November 2025").
-DATE_LOCALE = "en_GB"
-#: Plain "en" for money: en_GB would write US dollars as "US$".
-NUMBER_LOCALE = "en"
-
-MEETING_DATE_FORMAT = "EEEE d MMMM y"
-DATE_FORMAT = "d MMMM y"
-MONTH_FORMAT = "MMMM y"
+from .model import Commitment, Framework, Participant, PortionText
+from .release import Release, ReleasedSheet
 
 KIND_LABELS = {"brief": "Meeting brief", "readout": "Meeting readout"}
 FORMAT_LABELS = {
@@ -50,10 +43,6 @@ COMMITMENT_STATUS_LABELS = {
     "proposed": "Proposed",
     "under-discussion": "Under discussion",
 }
-#: From this value up, amounts are written in words ("¥10 trillion").
-COMPACT_FROM = 1_000_000
-
-
 # --- the view ------------------------------------------------------------------------
 
 
@@ -221,7 +210,7 @@ def brief_view(release: Release) -> BriefView:
         title=sheet.title,
         title_mark=release.mark(sheet.classification.header or sheet.classification.level),
         occasion=meeting.occasion,
-        meeting_date=format_date(meeting.date, MEETING_DATE_FORMAT, locale=DATE_LOCALE),
+        meeting_date=meeting_date(meeting.date),
         meeting_date_iso=meeting.date.isoformat(),
         time=meeting_time(meeting.start, meeting.duration_minutes),
         meeting_format=FORMAT_LABELS[meeting.format],
@@ -280,79 +269,6 @@ def banner(release: Release) -> Banner:
         text = f"{text} — {', '.join(release.caveats)}"
     return Banner(text=text, level=release.level, tone=release.scheme.tone(release.level),
                   scheme=release.scheme.name)
-
-
-# --- formatting ----------------------------------------------------------------------
-
-
-def written_date(value: _dt.date) -> str:
-    """A date written out, e.g. "24 November 2025"."""
-    return format_date(value, DATE_FORMAT, locale=DATE_LOCALE)
-
-
-def partial_date(value: str) -> str:
-    """A YYYY, YYYY-MM or YYYY-MM-DD value written out: "2025", "August 2025", "23 November 2025"."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return value
-    if len(parts) == 2:
-        return format_date(_dt.date(int(parts[0]), int(parts[1]), 1), MONTH_FORMAT, locale=DATE_LOCALE)
-    return written_date(_dt.date.fromisoformat(value))
-
-
-def meeting_time(start: str | None, duration_minutes: int | None) -> str | None:
-    """Start time and duration, e.g. "13:40, 35 minutes" or "09:00, 1 hour 30 minutes"."""
-    parts = [start] if start else []
-    if duration_minutes:
-        parts.append(duration(duration_minutes))
-    return ", ".join(parts) or None
-
-
-def duration(minutes: int) -> str:
-    """A duration in hours and minutes, e.g. "1 hour 30 minutes"."""
-    hours, rest = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(format_unit(hours, "duration-hour", length="long", locale=DATE_LOCALE))
-    if rest or not hours:
-        parts.append(format_unit(rest, "duration-minute", length="long", locale=DATE_LOCALE))
-    return " ".join(parts)
-
-
-def country_name(code: str) -> str:
-    """The name people use for a country, e.g. "South Korea" rather than "Korea, Republic of"."""
-    return _country_name(code.upper())
-
-
-@lru_cache(maxsize=None)
-def _country_name(code: str) -> str:
-    import pycountry  # lazily: loading the ISO tables costs time
-
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
-
-
-def money(value: float, currency: str) -> str:
-    """An amount for people: "¥10 trillion", "$2.5 billion", "€750,000", "CHF 5 million"."""
-    if value >= COMPACT_FROM:
-        number = format_compact_decimal(value, format_type="long", locale=NUMBER_LOCALE, fraction_digits=1)
-    else:
-        number = format_decimal(value, format="#,##0.##", locale=NUMBER_LOCALE)
-    symbol = get_currency_symbol(currency, locale=NUMBER_LOCALE)
-    # Babel gives the ISO code back when English has no symbol for the currency.
-    return f"{currency} {number}" if symbol == currency else f"{symbol}{number}"
-
-
-def amount_text(amount: Amount) -> str:
-    """An amount with its equivalents and period: "¥10 trillion (≈ ₹6 trillion) over the next decade"."""
-    text = money(amount.value, amount.currency)
-    if amount.approx:
-        text += " (" + ", ".join(f"≈ {money(m.value, m.currency)}" for m in amount.approx) + ")"
-    if amount.period:
-        text += f" {amount.period}"
-    return text
 
 
 # --- pieces of the view --------------------------------------------------------------
@@ -424,7 +340,7 @@ def _point_lists(kind: str, talking_points: tuple[Portion, ...], outcomes: tuple
     return tuple(points for points in lists if points.items)
 
 
-def _venue(sheet: FactSheet) -> str | None:
+def _venue(sheet: ReleasedSheet) -> str | None:
     venue = sheet.meeting.venue
     if venue is None:
         return None
@@ -450,7 +366,7 @@ def _footer_parts(reference: str | None, version: str | None) -> list[str]:
     return parts
 
 
-def _metadata(sheet: FactSheet, participants: tuple[ParticipantView, ...],
+def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
               frameworks: tuple[FrameworkView, ...]) -> Metadata:
     words = [KIND_LABELS[sheet.kind], sheet.meeting.occasion,
              *(p.country for p in participants), *(f.name for f in frameworks)]
@@ -465,92 +381,3 @@ def _metadata(sheet: FactSheet, participants: tuple[ParticipantView, ...],
         created=created,
         modified=created,
     )
-
-
-# --- the site index ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """One brief as the site index lists it."""
-
-    id: str
-    title: str
-    kind: str
-    kind_label: str
-    meeting_date: str
-    meeting_date_iso: str
-    occasion: str | None
-    venue: str | None
-    level: str
-    banner: str
-    tone: str
-    html_href: str | None
-    pdf_href: str | None
-    scheme: str | None = None
-
-    @classmethod
-    def from_manifest(cls, entry: Mapping[str, Any]) -> IndexEntry:
-        """An entry from one record of the build manifest.
-
-        The record holds id, title, kind, meeting_date (ISO), occasion, venue, level,
-        banner, tone and outputs ({"html": ..., "pdf": ...}, paths relative to the site).
-        """
-        meeting_date = _dt.date.fromisoformat(entry["meeting_date"])
-        outputs = entry.get("outputs") or {}
-        kind = entry.get("kind", "brief")
-        return cls(
-            id=entry["id"],
-            title=entry["title"],
-            kind=kind,
-            kind_label=KIND_LABELS.get(kind, kind.capitalize()),
-            meeting_date=written_date(meeting_date),
-            meeting_date_iso=meeting_date.isoformat(),
-            occasion=entry.get("occasion"),
-            venue=entry.get("venue"),
-            level=entry.get("level", ""),
-            banner=entry.get("banner") or entry.get("level", ""),
-            tone=entry.get("tone", ""),
-            html_href=_site_href(outputs.get("html")),
-            pdf_href=_site_href(outputs.get("pdf")),
-            scheme=entry.get("scheme"),
-        )
-
-
-@dataclass(frozen=True)
-class SiteIndexView:
-    """The site index: every brief, newest meeting first."""
-
-    title: str
-    entries: tuple[IndexEntry, ...]
-    #: The page's own banner: the highest level among the listed briefs, whose titles it shows.
-    banner: Banner | None = None
-    language: str = LANGUAGE
-
-
-def site_index_view(entries: Iterable[IndexEntry], title: str = "Briefing notes") -> SiteIndexView:
-    """The site index view: newest meeting first, ties by title."""
-    by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.id))
-    ordered = sorted(by_title, key=lambda e: e.meeting_date_iso, reverse=True)  # stable
-    return SiteIndexView(title=title, entries=tuple(ordered), banner=_index_banner(ordered))
-
-
-def _index_banner(entries: list[IndexEntry]) -> Banner | None:
-    from .classification import SCHEMES
-
-    schemes = {e.scheme for e in entries}
-    if len(schemes) != 1 or None in schemes:
-        return None  # levels of different schemes cannot be ranked together: each entry shows its own
-    scheme = SCHEMES[schemes.pop()]
-    top = scheme.highest([e.level for e in entries])
-    return Banner(text=top, level=top, tone=scheme.tone(top), scheme=scheme.name)
-
-
-def _site_href(path: str | None) -> str | None:
-    # Outputs are files of the site itself; anything with a scheme or host is not.
-    if not path:
-        return None
-    parts = urlsplit(path)
-    if parts.scheme or parts.netloc or path.startswith("/"):
-        return None
-    return quote(path, safe="/._-~")

@@ -1,0 +1,320 @@
+"""The pipeline every command drives: plan → run → publish.
+
+    plan(paths, options) -> Plan     find the fact sheets once; load and validate each;
+                                     duplicate ids and the release level, once; the theme
+                                     and its digest. Diagnostics are data in the plan.
+    run(job) -> Outcome              one brief: release → view → HTML → PDF. Pure and
+                                     picklable, keyed by a hash of everything it reads.
+    publish(plan, outcomes, out)     the only writer (publish.py).
+
+`check` is a plan; `build` is a plan, a run of each job and a publish. Nothing
+mutates a stage's records after the stage: later findings make new Reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+from .classification import SCHEMES, all_levels, canonical_level
+from .diagnostics import Diagnostic, Report, Span
+from .loader import DataPath, SourceMap, text_values
+from .model import FactSheet
+from .publish import Published, publish
+from .record import BriefRecord
+from .release import withheld_reason
+from .sources import MissingPath, find_fact_sheets, load_fact_sheet
+from .theme import Theme
+from .validate import Checked
+
+
+class PlanError(Exception):
+    """The request itself cannot be planned: a missing path, no fact sheets, an unknown level."""
+
+    def __init__(self, message: str, param: str = "PATH") -> None:
+        super().__init__(message)
+        self.param = param
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to make of the fact sheets; shared by check, build and the preview server."""
+
+    #: Release level as given (any case); the plan resolves it to its canonical spelling.
+    release: str | None = None
+    html: bool = True
+    pdf: bool = True
+    strict: bool = False
+    #: Templates and styles; None plans a check only (no jobs).
+    theme: Theme | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything needed to render one brief, and nothing else: picklable, keyed by content."""
+
+    sheet_id: str
+    #: The fact sheet's path as diagnostics show it.
+    path: str
+    #: The fact sheet's folder: relative URLs resolve against it (and only it, the templates and styles).
+    source_dir: Path
+    sheet: FactSheet
+    marks: SourceMap
+    release: str | None
+    html: bool
+    pdf: bool
+    theme: Theme
+    #: sha256 of the sheet's text, its location, the options, the theme and the toolchain.
+    key: str
+
+
+@dataclass(frozen=True)
+class PlannedSheet:
+    """One fact sheet as planned: its report so far, and its job when it is to be rendered."""
+
+    path: str
+    report: Report
+    sheet_id: str | None
+    job: Job | None
+    #: Why nothing of it is released at the plan's release level, or None.
+    withheld: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    options: Options
+    #: The release level in its canonical spelling, or None for full documents.
+    release: str | None
+    sheets: tuple[PlannedSheet, ...]
+
+    @property
+    def theme(self) -> Theme | None:
+        return self.options.theme
+
+    @property
+    def jobs(self) -> tuple[Job, ...]:
+        return tuple(s.job for s in self.sheets if s.job is not None)
+
+    @property
+    def reports(self) -> tuple[Report, ...]:
+        return tuple(s.report for s in self.sheets)
+
+    def final_reports(self, outcomes: Iterable[Outcome]) -> list[Report]:
+        """Each sheet's report with what rendering found added (new Reports; the plan is unchanged)."""
+        found: dict[str, list[Diagnostic]] = {}
+        for outcome in outcomes:
+            found.setdefault(outcome.path, []).extend(outcome.diagnostics)
+        return [s.report.extended(found[s.path]) if s.path in found else s.report for s in self.sheets]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one job: output bytes by file name, what rendering found, and the record."""
+
+    sheet_id: str
+    path: str
+    key: str
+    outputs: Mapping[str, bytes] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    #: The published brief's facts; None when rendering failed.
+    record: BriefRecord | None = None
+
+
+# --- plan ---------------------------------------------------------------------------
+
+
+def plan(paths: Sequence[Path], options: Options) -> Plan:
+    """Find, load and validate the fact sheets named by `paths`, and plan a job for each valid one.
+
+    Raises PlanError for a missing path, no fact sheets, or an unknown release level.
+    """
+    release = _release_level(options.release)
+    try:
+        found = find_fact_sheets(list(paths))
+    except MissingPath as exc:
+        raise PlanError(f"'{exc}' does not exist") from None
+    if not found:
+        raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
+    checked = [load_fact_sheet(path) for path in found]
+    duplicates = _duplicate_ids(checked)
+    environment = _environment_key(options) if options.theme is not None and any(c.sheet for c in checked) else ""
+    sheets = []
+    for item in checked:
+        extra = list(duplicates.get(item.path, ()))
+        sheet = item.sheet if not extra else None
+        withheld = None
+        if sheet is not None and release is not None:
+            scheme = SCHEMES[sheet.classification.scheme]
+            if release not in scheme:
+                extra.append(_at(item, ("classification", "scheme"), "error", "unknown-release-level",
+                                 f"--release {release} is not a level of this sheet's {scheme.name} scheme",
+                                 "use one of: " + ", ".join(scheme.levels)))
+                sheet = None
+            else:
+                withheld = withheld_reason(sheet, release)
+                if withheld is not None:
+                    extra.append(_at(item, ("classification", "header"), "warning", "not-released",
+                                     f"not released at {release}: {withheld}",
+                                     "nothing of this brief is written in this release"))
+        report = item.report.extended(extra) if extra else item.report
+        job = None
+        if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
+            job = _job(item, sheet, release, options, options.theme, environment)
+        sheets.append(PlannedSheet(item.path, report, item.sheet_id, job, withheld))
+    return Plan(options, release, tuple(sheets))
+
+
+def _release_level(given: str | None) -> str | None:
+    if given is None:
+        return None
+    level = canonical_level(given)
+    if level is None:
+        raise PlanError(f"'{given}' is not a classification level (one of: {', '.join(all_levels())})",
+                        param="--release")
+    return level
+
+
+def _at(item: Checked, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic.at(item.path, item.loaded.marks.value(loc), severity, code, message, hint)  # type: ignore[arg-type]
+
+
+def _duplicate_ids(checked: list[Checked]) -> dict[str, list[Diagnostic]]:
+    by_id: dict[str, list[Checked]] = {}
+    for item in checked:
+        if item.sheet_id is not None:
+            by_id.setdefault(item.sheet_id, []).append(item)
+    found: dict[str, list[Diagnostic]] = {}
+    for sheet_id, items in by_id.items():
+        if len(items) < 2:
+            continue
+        for item in items:
+            others = ", ".join(o.path for o in items if o is not item)
+            found.setdefault(item.path, []).append(_at(
+                item, ("id",), "error", "duplicate-build-id",
+                f"the id '{sheet_id}' is also used by {others}; outputs would collide",
+                "give each fact sheet its own `id:`"))
+    return found
+
+
+def _environment_key(options: Options) -> str:
+    from .toolchain import fingerprint
+
+    assert options.theme is not None
+    return f"{fingerprint()}\ntheme={options.theme.digest()}"
+
+
+def _job(item: Checked, sheet: FactSheet, release: str | None, options: Options, theme: Theme,
+         environment: str) -> Job:
+    source_dir = Path(item.path).parent.resolve()
+    key = hashlib.sha256()
+    for part in (item.loaded.text, item.path, str(source_dir), str(release), str(options.html),
+                 str(options.pdf), environment):
+        key.update(part.encode("utf-8", "surrogatepass"))
+        key.update(b"\0")
+    assert item.sheet_id is not None
+    return Job(sheet_id=item.sheet_id, path=item.path, source_dir=source_dir, sheet=sheet,
+               marks=item.loaded.marks, release=release, html=options.html, pdf=options.pdf,
+               theme=theme, key=key.hexdigest())
+
+
+# --- run ----------------------------------------------------------------------------
+
+
+def run(job: Job) -> Outcome:
+    """Render one brief: release → view → HTML → PDF, in memory. Never raises for one brief's problem.
+
+    A template problem becomes a `template-error` diagnostic naming the template file and
+    line; anything else a renderer raises is reported for this brief (`render-failed`),
+    so the other briefs of the build still build.
+    """
+    from .render import TemplateProblem
+
+    try:
+        return _render(job)
+    except TemplateProblem as exc:
+        problem = Diagnostic.at(exc.path, Span(exc.line, 1), "error", "template-error", exc.message,
+                                "fix the template; `briefgen build` names the file and line")
+    except RecursionError:
+        problem = Diagnostic.at(job.path, Span(1, 1), "error", "render-failed",
+                                "the brief nests too deeply to render", "flatten nested lists and quotes")
+    except Exception as exc:  # noqa: BLE001 - the job boundary: one brief's failure is reported, not fatal
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        problem = Diagnostic.at(job.path, Span(1, 1), "error", "render-failed",
+                                f"rendering this brief failed ({detail})",
+                                "this is a bug in briefgen or a library it uses: please report it")
+    return Outcome(job.sheet_id, job.path, job.key, diagnostics=(problem,))
+
+
+def _render(job: Job) -> Outcome:
+    from .release import release
+    from .render import render_html
+    from .view import brief_view
+
+    cut = release(job.sheet, job.release)
+    view = brief_view(cut)
+    html = render_html(view, job.theme)
+    found = list(_glyph_warnings(job, cut.shows))
+    outputs: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    pages = None
+    if job.html:
+        names["html"] = f"{job.sheet_id}.html"
+        outputs[names["html"]] = html.encode("utf-8")
+    if job.pdf:
+        from .pdf import print_pdf
+
+        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots())
+        names["pdf"] = f"{job.sheet_id}.pdf"
+        outputs[names["pdf"]] = printed.data
+        pages = printed.pages
+        for url in printed.refused:
+            found.append(_diagnostic(job, (), "warning", "refused-resource",
+                                     f"the brief refers to {url[:200]}, which briefgen does not fetch",
+                                     "only data: URLs and files beside the fact sheet, the templates and the styles are used"))
+        limit = job.sheet.document.page_limit
+        if limit is not None and pages > limit:
+            found.append(_diagnostic(job, ("document", "page_limit"), "warning", "page-limit",
+                                     f"the PDF has {pages} pages, over the page limit of {limit}",
+                                     "shorten the text, or raise document.page_limit"))
+    record = BriefRecord(
+        id=job.sheet_id,
+        title=job.sheet.title,
+        kind=job.sheet.kind,
+        meeting_date=job.sheet.meeting.date,
+        occasion=view.occasion,
+        venue=view.venue,
+        level=cut.level,
+        scheme=cut.scheme.name,
+        banner=view.banner.text,
+        tone=view.banner.tone,
+        cleared_to=cut.cleared_to,
+        pages=pages,
+        outputs=names,
+    )
+    return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record)
+
+
+def _diagnostic(job: Job, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic.at(job.path, job.marks.value(loc), severity, code, message, hint)  # type: ignore[arg-type]
+
+
+def _glyph_warnings(job: Job, shows: Callable[[DataPath], bool]) -> Iterable[Diagnostic]:
+    from .fonts import missing_glyphs, package_for
+
+    texts = [(loc, text) for loc, text in text_values(job.sheet.model_dump(exclude_none=True, warnings=False))
+             if shows(loc)]
+    for loc, chars in missing_glyphs(texts):
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:12])
+        packages = " or ".join(package_for(chars))
+        yield _diagnostic(job, loc, "warning", "missing-glyphs",
+                          f"`{_path_text(loc)}`: no installed font can draw {shown}",
+                          f"install a font that covers them, e.g. `apt-get install {packages}`")
+
+
+def _path_text(loc: DataPath) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
+
+
+__all__ = ["Job", "Options", "Outcome", "Plan", "PlanError", "PlannedSheet", "Published", "plan", "publish", "run"]

@@ -1,0 +1,79 @@
+"""BriefRecord: the facts about one built brief that the manifest keeps and the site index lists."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class BriefRecord:
+    """One brief as published: what it is, how it is classified, and the files it became."""
+
+    id: str
+    title: str
+    kind: str
+    meeting_date: _dt.date
+    occasion: str | None
+    venue: str | None
+    #: The banner's level and text (level and caveats), and its colour.
+    level: str
+    scheme: str
+    banner: str
+    tone: str
+    #: The release level it was cut at, or None for the full document.
+    cleared_to: str | None
+    pages: int | None
+    #: Output format → file name inside the output folder, e.g. {"html": "g20-2025.html"}.
+    outputs: Mapping[str, str]
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as the manifest stores it (outputs are added by publish, with their hashes)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "meeting_date": self.meeting_date.isoformat(),
+            "occasion": self.occasion,
+            "venue": self.venue,
+            "level": self.level,
+            "scheme": self.scheme,
+            "banner": self.banner,
+            "tone": self.tone,
+            "cleared_to": self.cleared_to,
+            "pages": self.pages,
+        }
+
+    @classmethod
+    def from_json(cls, entry: Mapping[str, Any]) -> BriefRecord:
+        """A record read back from a manifest entry. Raises ValueError when it is malformed."""
+        try:
+            outputs = entry.get("outputs") or {}
+            return cls(
+                id=_text(entry["id"]),
+                title=_text(entry["title"]),
+                kind=_text(entry.get("kind", "brief")),
+                meeting_date=_dt.date.fromisoformat(entry["meeting_date"]),
+                occasion=_optional_text(entry.get("occasion")),
+                venue=_optional_text(entry.get("venue")),
+                level=_text(entry.get("level", "")),
+                scheme=_text(entry.get("scheme", "")),
+                banner=_text(entry.get("banner") or entry.get("level", "")),
+                tone=_text(entry.get("tone", "")),
+                cleared_to=_optional_text(entry.get("cleared_to")),
+                pages=entry.get("pages") if isinstance(entry.get("pages"), int) else None,
+                outputs={str(kind): _text(output["path"]) for kind, output in outputs.items()},
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"malformed manifest entry: {exc!r}") from None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
