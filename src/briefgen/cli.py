@@ -15,7 +15,7 @@ from typing import Sequence
 import click
 
 from . import __version__
-from .diagnostics import Report, format_github, format_json, format_text, use_colour
+from .diagnostics import Report, render_reports, use_colour
 
 OUTPUT_FORMATS = click.Choice(["text", "json", "github"])
 
@@ -68,23 +68,10 @@ def main() -> None:
     """
 
 
-def _emit(reports: Sequence[Report], output_format: str) -> None:
-    """Print every diagnostic in the chosen format (to stdout)."""
-    if output_format == "json":
-        click.echo(format_json(d for r in reports for d in r.diagnostics))
-        return
-    colour = use_colour(sys.stdout)
-    for report in reports:
-        for diagnostic in report.diagnostics:
-            if output_format == "github":
-                click.echo(format_github(diagnostic))
-                continue
-            click.echo(format_text(diagnostic, report.lines, colour=colour))
-            click.echo()
-        if report.dropped:
-            click.echo(f"{report.path}: {report.dropped} more problems not shown (at most 50 per file)"
-                       if output_format == "text" else
-                       f"::warning file={report.path}::{report.dropped} more problems not shown")
+def _emit(reports: Sequence[Report], output_format: str, verbose: bool = False) -> None:
+    """Print the diagnostics in the chosen format (to stdout); see render_reports."""
+    for chunk in render_reports(reports, output_format, colour=use_colour(sys.stdout), verbose=verbose):
+        click.echo(chunk)
 
 
 def _summary(reports: Sequence[Report], strict: bool) -> str:
@@ -117,7 +104,9 @@ def _find(paths: Sequence[Path]) -> list[Path]:
 @_paths_argument
 @_strict_option
 @_output_format_option
-def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+@click.option("-v", "--verbose", is_flag=True,
+              help="Show every placeholder warning in full, not one line per file.")
+def check(paths: tuple[Path, ...], strict: bool, output_format: str, verbose: bool) -> None:
     """Check fact sheets and report every problem with its line.
 
     PATHS are fact sheets or folders (searched recursively for *.yaml and *.yml).
@@ -127,7 +116,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     from .sources import load_fact_sheet
 
     reports = [load_fact_sheet(path).report for path in _find(paths)]
-    _emit(reports, output_format)
+    _emit(reports, output_format, verbose)
     summary = _summary(reports, strict)
     click.echo(summary, err=output_format == "json")
     sys.exit(1 if any(r.failed(strict) for r in reports) else 0)
