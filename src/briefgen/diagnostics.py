@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Iterator, Literal, Sequence, Union
+from typing import Literal
 
 from wcwidth import wcwidth
 
@@ -93,7 +94,7 @@ class Report:
         return bool(self.errors) or (strict and bool(self.warnings))
 
 
-def format_path(loc: Sequence[Union[str, int]]) -> str:
+def format_path(loc: Sequence[str | int]) -> str:
     """A data path as messages name it: `participants[0].name`, `meeting.venue.city`."""
     out = ""
     for part in loc:
@@ -119,8 +120,8 @@ def format_text(diagnostic: Diagnostic, source_lines: Sequence[str] | None, colo
     """`PATH:LINE:COL: error[CODE]: MESSAGE`, the source line with a caret, then `help:`."""
     c = _COLOURS if colour else {k: "" for k in _COLOURS}
     d = diagnostic
-    out = [f"{c['bold']}{d.path}:{d.line}:{d.col}:{c['reset']} "
-           f"{c[d.severity]}{d.severity}[{d.code}]{c['reset']}: {c['bold']}{d.message}{c['reset']}"]
+    out = [(f"{c['bold']}{d.path}:{d.line}:{d.col}:{c['reset']} "
+            f"{c[d.severity]}{d.severity}[{d.code}]{c['reset']}: {c['bold']}{d.message}{c['reset']}")]
     if source_lines and 1 <= d.line <= len(source_lines):
         # Columns count characters, and a tab is one character: expanding tabs to one
         # space keeps every character in its column.
@@ -170,8 +171,8 @@ def render_reports(reports: Sequence[Report], output_format: str, *, colour: boo
         for report in reports:
             yield from (format_github(d) for d in report.diagnostics)
             if report.dropped:
-                yield f"::warning file={_github_escape(report.path, property_value=True)}::" \
-                      f"{report.dropped} more problems not shown"
+                where = _github_escape(report.path, property_value=True)
+                yield f"::warning file={where}::{report.dropped} more problems not shown"
         return
     for report in reports:
         for diagnostic in report.errors:
