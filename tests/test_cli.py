@@ -496,3 +496,18 @@ def test_schema_into_an_impossible_folder(run_cli, tmp_path: Path) -> None:  # t
     assert "Traceback" not in ran.output
     assert ran.stderr.startswith(f"error: cannot write {blocker / 'factsheet.schema.json'}")
     assert blocker.read_text() == "not a folder"
+
+
+def test_new_skeleton_check_prints_placeholders_on_one_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli(["new", "fresh", "-o", tmp_path]).exit_code == 0
+    target = tmp_path / "fresh.yaml"
+    ran = run_cli(["check", target])
+    assert ran.exit_code == 0
+    lines = ran.stdout.splitlines()
+    assert len(lines) == 3 and lines[1] == ""
+    assert re.fullmatch(rf"{re.escape(str(target))}:7:8: warning\[placeholder\]: 15 TODO placeholders left, "
+                        r"on lines 7, (\d+, ){13}\d+ \(--verbose shows each\)", lines[0])
+    assert lines[2] == "1 fact sheet: 1 valid (15 warnings)"
+    verbose = run_cli(["check", "--verbose", target])
+    assert verbose.stdout.count("warning[placeholder]") == 15
+    assert verbose.stdout.count("help: replace the TODO text") == 15

@@ -453,7 +453,7 @@ def test_tab_indentation_hint() -> None:
 
 
 @pytest.mark.parametrize(("text", "line"), [
-    ("a: [1, 2\n", 2), ("a: 'unclosed\n", 2), ("a:\n  - 1\n b: 2\n", 3), ("a: @x\n", 1),
+    ("a: [1, 2\n", 2), ("a: 'unclosed\n", 1), ("a:\n  - 1\n b: 2\n", 3), ("a: @x\n", 1),
     ("a: b\n- c\n", 2), ("a: \x07\n", 1), ("title: x\n  y: z\n", 2),
 ])
 def test_yaml_syntax_errors(text: str, line: int) -> None:
@@ -461,6 +461,29 @@ def test_yaml_syntax_errors(text: str, line: int) -> None:
     assert codes(checked) == ["yaml-syntax"]
     assert checked.report.diagnostics[0].line == line
     assert checked.loaded.data is None
+
+
+@pytest.mark.parametrize(("text", "line", "col", "message"), [
+    # The quote runs on to the end of the file.
+    ('format: 1\ntitle: "Japan\nkind: brief\nmeeting:\n  date: 2025-11-23\n', 2, 8,
+     "this is not valid YAML: the quote opened here is never closed"),
+    ("format: 1\ntitle: 'Japan\n", 2, 8, "this is not valid YAML: the quote opened here is never closed"),
+    # A later quote closes it, and the parser stumbles where that quoted text ends.
+    ('format: 1\ntitle: "Japan\nkind: "brief"\nmeeting: x\n', 2, 8,
+     "this is not valid YAML: the quote opened here runs on to line 3"),
+    ('participants:\n  - name: "Alpha\n  - name: "Beta"\n', 2, 11,
+     "this is not valid YAML: the quote opened here runs on to line 3"),
+])
+def test_unclosed_quote_is_reported_where_it_opens(text: str, line: int, col: int, message: str) -> None:
+    diagnostic = only(check_text(text), "yaml-syntax")
+    assert (diagnostic.line, diagnostic.col, diagnostic.message) == (line, col, message)
+    assert diagnostic.hint is not None and "closing" in diagnostic.hint
+    assert text.splitlines()[line - 1][col - 1] in "\"'"
+
+
+def test_a_quoted_text_over_several_lines_is_still_fine() -> None:
+    loaded = load_text('title: "Japan\n  and India"\nkind: brief\n')
+    assert loaded.diagnostics == [] and loaded.data["title"] == "Japan and India"
 
 
 def test_file_that_is_not_a_mapping() -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.diagnostics import MAX_PER_FILE
-from conftest import EXAMPLE, RULES_DATA, check_file, check_text, codes, error_codes, find, write_sheet
+from wcwidth import wcwidth
+
+from briefgen.diagnostics import MAX_PER_FILE, Diagnostic, format_text
+from conftest import EXAMPLE, RULES_DATA, check_file, check_text, codes, error_codes, find, only, write_sheet
 
 VALID = RULES_DATA / "valid.yaml"
 
@@ -96,14 +98,47 @@ def test_the_example_checks_clean() -> None:
     assert checked.sheet is not None and checked.sheet_id == "g20-2025"
 
 
-def test_caret_points_at_the_value() -> None:
-    # The column of each table row points at the mistake itself in the fixture's text.
-    for name, code, _severity, line, col, _hint in TABLE:
-        diagnostic = find(check_file(RULES_DATA / name), code)[0]
-        text = (RULES_DATA / name).read_text(encoding="utf-8").splitlines()[line - 1]
-        assert diagnostic.end_line >= diagnostic.line
-        assert 1 <= col <= len(text), (name, text)
-        assert not text[col - 1].isspace(), (name, text)
+def _under_carets(rendered: str) -> tuple[str, str]:
+    """The rendered source line (after the gutter) and the part of it that the carets stand under."""
+    source, carets = rendered.splitlines()[2:4]
+    gutter = source.index(" | ") + 3
+    assert carets[:gutter] == " " * (gutter - 3) + " | "
+    shown, marks = source[gutter:], carets[gutter:]
+    start = len(marks) - len(marks.lstrip(" "))
+    assert set(marks[start:]) == {"^"}, carets
+    # Screen columns back to characters (a wide character takes two columns).
+    column, under = 0, ""
+    for char in shown:
+        if start <= column < len(marks):
+            under += char
+        column += max(0, wcwidth(char))
+    return shown, under
+
+
+@pytest.mark.parametrize(("name", "code", "line"), [(row[0], row[1], row[3]) for row in TABLE],
+                         ids=[row[0] for row in TABLE])
+def test_caret_points_at_the_value(name: str, code: str, line: int) -> None:
+    # In the text that check prints, the carets stand under the mistake itself.
+    report = check_file(RULES_DATA / name).report
+    diagnostic = find_in(report.diagnostics, code)
+    rendered = format_text(diagnostic, report.lines)
+    assert rendered.splitlines()[2].startswith(f"{line} | ")
+    shown, under = _under_carets(rendered)
+    assert shown == (RULES_DATA / name).read_text(encoding="utf-8").splitlines()[line - 1]
+    assert under and not under[0].isspace(), (name, shown, under)
+    assert shown[diagnostic.col - 1:].startswith(under), (name, shown, under)
+
+
+def test_carets_under_text_after_wide_characters() -> None:
+    text = VALID.read_text(encoding="utf-8").replace("  format: bilateral", "  format: 二国間")
+    report = check_text(text).report
+    rendered = format_text(find_in(report.diagnostics, "invalid-value"), report.lines)
+    assert _under_carets(rendered) == ("  format: 二国間", "二国間")
+
+
+def find_in(diagnostics: list[Diagnostic], code: str) -> Diagnostic:
+    (found,) = [d for d in diagnostics if d.code == code]
+    return found
 
 
 def test_duplicate_id_names_the_first_one() -> None:
@@ -238,3 +273,126 @@ def test_placeholder_warning() -> None:
     assert codes(checked) == ["placeholder"]
     diagnostic = checked.report.diagnostics[0]
     assert (diagnostic.severity, diagnostic.line, diagnostic.col) == ("warning", 33, 10)
+
+
+# --- one mistake, one diagnostic: a misspelled required key ---------------------------
+
+
+@pytest.mark.parametrize(("written", "misspelled", "message", "line"), [
+    ("title: Test bilateral meeting", "titel: Test bilateral meeting",
+     "unknown key `titel`; did you mean `title` (required)?", 5),
+    ("  date: 2025-11-23", "  dat: 2025-11-23",
+     "unknown key `dat` in `meeting`; did you mean `date` (required)?", 14),
+    ("    name: Alpha Person", "    nmae: Alpha Person",
+     "unknown key `nmae` in `participants[0]`; did you mean `name` (required)?", 24),
+    ("  - text: The second point.", "  - txt: The second point.",
+     "unknown key `txt` in `talking_points[1]`; did you mean `text` (required)?", 46),
+])
+def test_misspelled_required_key_is_one_diagnostic(written: str, misspelled: str, message: str, line: int) -> None:
+    text = VALID.read_text(encoding="utf-8")
+    assert written in text
+    checked = check_text(text.replace(written, misspelled, 1))
+    (diagnostic,) = checked.report.diagnostics
+    assert (diagnostic.code, diagnostic.message, diagnostic.line) == ("unknown-key", message, line)
+    key = misspelled.strip(" -").split(":")[0]
+    assert diagnostic.hint is not None and diagnostic.hint.startswith(f"rename `{key}` to ")
+
+
+def test_misspelled_optional_key_keeps_its_hint() -> None:
+    text = VALID.read_text(encoding="utf-8").replace("  occasion:", "  ocasion:")
+    (diagnostic,) = check_text(text).report.diagnostics
+    assert diagnostic.message == "unknown key `ocasion` in `meeting`"
+    assert diagnostic.hint == "did you mean `occasion`?"
+
+
+def test_a_placeholder_under_an_unknown_key_is_not_reported() -> None:
+    text = VALID.read_text(encoding="utf-8").replace("title: Test bilateral meeting", 'titel: "TODO: a title"')
+    assert codes(check_text(text)) == ["unknown-key"]
+
+
+def test_missing_top_level_key_points_at_the_first_key_not_a_comment() -> None:
+    text = VALID.read_text(encoding="utf-8").replace("title: Test bilateral meeting\n", "")
+    checked = check_text(text)
+    diagnostic = only(checked, "missing-key")
+    assert (diagnostic.line, diagnostic.col, diagnostic.end_col) == (2, 1, 7)
+    assert checked.loaded.lines[diagnostic.line - 1].startswith("format:")
+    assert diagnostic.message == "`title` is required but missing"
+
+
+def test_missing_key_of_a_list_item_points_at_its_first_key() -> None:
+    text = VALID.read_text(encoding="utf-8").replace("    name: Alpha Person\n", "")
+    diagnostic = only(check_text(text), "missing-key")
+    assert (diagnostic.line, diagnostic.col) == (23, 5)
+    assert diagnostic.message == "`participants[0].name` is required but missing"
+
+
+# --- messages read as English ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "replaced", "message"), [
+    ("format: 1", "format: 2", "unsupported format version 2: this briefgen reads format 1"),
+    ("format: 1", "format: 1.5", "unsupported format version 1.5: this briefgen reads format 1"),
+    ("format: 1", 'format: "1"', "`format` is the text '1', not the number 1"),
+    ("format: 1", "format: [1]", "`format` must be the version number 1, not a list"),
+    ("format: 1", "format:", "`format` must be the version number 1, but it is empty"),
+    ("kind: brief", "kind:", "`kind` is empty: expected 'brief' or 'readout'"),
+    ("kind: brief", "kind: 3", "`kind` cannot be the number 3: expected 'brief' or 'readout'"),
+    ('  start: "13:40"\n', '  start: "13:40"\n  duration_minutes: 0\n', "`meeting.duration_minutes` must be more than 0, not the number 0"),
+    ('  start: "13:40"\n', '  start: "13:40"\n  duration_minutes: "35"\n', "`meeting.duration_minutes` must be a number, not '35'"),
+    ("  version: \"1.0\"\n", "  version: \"1.0\"\n  page_limit: 0\n", "`document.page_limit` must be at least 1, not the number 0"),
+    ("  scheme: uk\n", "  scheme: uk\n  caveats:\n", "`classification.caveats` must be a list, but it is empty"),
+    ("title: Test bilateral meeting", "title: [Test]", "`title` must be text, not a list"),
+])
+def test_messages_read_as_english(written: str, replaced: str, message: str) -> None:
+    text = VALID.read_text(encoding="utf-8")
+    assert written in text
+    messages = [d.message for d in check_text(text.replace(written, replaced, 1)).report.errors]
+    assert messages == [message]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("- a\n- b\n", "the file must be a mapping of keys, not a list"),
+    ("just text\n", "the file must be a mapping of keys, not 'just text'"),
+])
+def test_file_that_is_not_a_mapping_message(text: str, message: str) -> None:
+    assert [d.message for d in check_text(text).report.diagnostics] == [message]
+
+
+# --- partial sheets: every applicable rule, and no rule bug swallowed ------------------
+
+
+def test_a_bug_in_a_rule_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import rules
+
+    def buggy(sheet: object, at: object) -> object:
+        return sheet.no_such_field  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(rules, "_unique_ids", buggy)
+    with pytest.raises(AttributeError):
+        check_file(VALID)
+    text = VALID.read_text(encoding="utf-8").replace("title: Test bilateral meeting", "title: [Test]")
+    with pytest.raises(AttributeError):
+        check_text(text)  # a partial sheet too
+
+
+@pytest.mark.parametrize(("model_mistake", "expected"), [
+    # An invalid summary used to stop the classification rule (the walker found no summary).
+    (("summary: The bottom line up front.", "summary: [x]"), {"wrong-type", "portion-above-document", "unknown-source"}),
+    # An invalid kind used to drop the venue rule's findings along with the date rule.
+    (("kind: brief", "kind: memo"), {"invalid-value", "missing-venue", "portion-above-document", "unknown-source"}),
+    # An invalid participant used to stop the duplicate-id rule for sources too.
+    (("    country: JP\n    role", "    country: jp\n    role"),
+     {"unknown-country", "duplicate-id", "portion-above-document", "unknown-source", "missing-venue"}),
+])
+def test_partial_sheets_get_every_applicable_rule(model_mistake: tuple[str, str], expected: set[str]) -> None:
+    text = (VALID.read_text(encoding="utf-8")
+            .replace("classification: OFFICIAL\n", "classification: SECRET\n")        # portion-above-document
+            .replace("    sources: [report-1]\ntalking_points", "    sources: [zzz]\ntalking_points")  # unknown-source
+            .replace("    city: Johannesburg\n", ""))                                  # missing-venue
+    if "participant" in str(expected) or "duplicate-id" in expected:
+        text += "  - id: report-1\n    title: The same id again\n"                        # duplicate-id
+    else:
+        expected = expected | {"missing-venue"}
+    assert model_mistake[0] in text
+    checked = check_text(text.replace(*model_mistake, 1))
+    assert set(codes(checked)) == expected

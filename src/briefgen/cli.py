@@ -18,7 +18,7 @@ from typing import Any, Callable, NoReturn, Sequence, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import Report, format_github, format_json, format_text, use_colour
+from .diagnostics import Report, render_reports, use_colour
 
 EXIT_OK = 0
 EXIT_SHEET = 1
@@ -47,6 +47,11 @@ def output_format_option(function: F) -> F:
 
 def strict_option(function: F) -> F:
     return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(function)
+
+
+def verbose_option(function: F) -> F:
+    return click.option("-v", "--verbose", is_flag=True,
+                        help="Show every diagnostic in full (placeholders are otherwise one line per file).")(function)
 
 
 def release_option(function: F) -> F:
@@ -173,25 +178,10 @@ def _plan(paths: Sequence[Path], options: Any) -> Any:
         raise click.BadParameter(str(exc), param_hint=exc.param) from None
 
 
-def _emit(reports: Sequence[Report], output_format: str) -> None:
-    """Print every diagnostic in the chosen format (to stdout)."""
-    if output_format == "json":
-        click.echo(format_json(d for r in reports for d in r.diagnostics))
-        return
-    colour = use_colour(sys.stdout)
-    for report in reports:
-        for diagnostic in report.diagnostics:
-            if output_format == "github":
-                click.echo(format_github(diagnostic))
-                continue
-            # A template error names its template, whose lines the report does not hold.
-            lines = report.lines if diagnostic.path == report.path else None
-            click.echo(format_text(diagnostic, lines, colour=colour))
-            click.echo()
-        if report.dropped:
-            click.echo(f"{report.path}: {report.dropped} more problems not shown (at most 50 per file)"
-                       if output_format == "text" else
-                       f"::warning file={report.path}::{report.dropped} more problems not shown")
+def _emit(reports: Sequence[Report], output_format: str, verbose: bool = False) -> None:
+    """Print the diagnostics in the chosen format (to stdout); see diagnostics.render_reports."""
+    for chunk in render_reports(reports, output_format, colour=use_colour(sys.stdout), verbose=verbose):
+        click.echo(chunk)
 
 
 def _summary(reports: Sequence[Report], strict: bool) -> str:
@@ -213,8 +203,9 @@ def _summary(reports: Sequence[Report], strict: bool) -> str:
 @main.command()
 @paths_argument
 @strict_option
+@verbose_option
 @output_format_option
-def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+def check(paths: tuple[Path, ...], strict: bool, verbose: bool, output_format: str) -> None:
     """Check fact sheets and report every problem with its line.
 
     PATHS are fact sheets or folders (searched recursively for *.yaml and *.yml);
@@ -226,7 +217,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
 
     project = _project()
     planned = _plan(_paths(paths, project), Options(strict=strict))
-    _emit(planned.reports, output_format)
+    _emit(planned.reports, output_format, verbose)
     click.echo(_summary(planned.reports, strict), err=output_format == "json")
     sys.exit(EXIT_SHEET if any(r.failed(strict) for r in planned.reports) else EXIT_OK)
 
@@ -307,9 +298,11 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
 @theme_options
 @strict_option
+@verbose_option
 @output_format_option
 def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, public: bool, html: bool,
-          pdf: bool, templates: Path | None, styles: Path | None, strict: bool, output_format: str) -> None:
+          pdf: bool, templates: Path | None, styles: Path | None, strict: bool, verbose: bool,
+          output_format: str) -> None:
     """Build briefing notes (HTML and PDF) from fact sheets.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
@@ -346,11 +339,11 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
 
         reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", "template-error",
                                                           exc.message, "fix the site index template")]))
-        _emit(reports, output_format)
+        _emit(reports, output_format, verbose)
         sys.exit(EXIT_SHEET)
     except OSError as exc:  # the output folder: no space, no permission, a file in the way
         _io_error(exc)
-    _emit(reports, output_format)
+    _emit(reports, output_format, verbose)
     to_stderr = output_format == "json"
     for brief_id, pages, written in published.written:
         counted = f"{pages} page{'s' if pages != 1 else ''}" if pages is not None else "HTML"

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Literal, Sequence
+from typing import Literal
+
+from wcwidth import wcwidth
 
 Severity = Literal["error", "warning"]
+
+#: Code of the warnings for text that `briefgen new` left to fill in; the text output
+#: collapses them into one line per file (see render_reports).
+PLACEHOLDER_CODE = "placeholder"
 
 #: At most this many diagnostics are reported per file; more would bury the first.
 MAX_PER_FILE = 50
@@ -87,6 +94,14 @@ class Report:
         return bool(self.errors) or (strict and bool(self.warnings))
 
 
+def format_path(loc: Sequence[str | int]) -> str:
+    """A data path as messages name it: `participants[0].name`, `meeting.venue.city`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 # --- output formats ---------------------------------------------------------
 
 _COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "help": "\x1b[1;36m",
@@ -105,23 +120,86 @@ def format_text(diagnostic: Diagnostic, source_lines: Sequence[str] | None, colo
     """`PATH:LINE:COL: error[CODE]: MESSAGE`, the source line with a caret, then `help:`."""
     c = _COLOURS if colour else {k: "" for k in _COLOURS}
     d = diagnostic
-    out = [f"{c['bold']}{d.path}:{d.line}:{d.col}:{c['reset']} "
-           f"{c[d.severity]}{d.severity}[{d.code}]{c['reset']}: {c['bold']}{d.message}{c['reset']}"]
+    out = [(f"{c['bold']}{d.path}:{d.line}:{d.col}:{c['reset']} "
+            f"{c[d.severity]}{d.severity}[{d.code}]{c['reset']}: {c['bold']}{d.message}{c['reset']}")]
     if source_lines and 1 <= d.line <= len(source_lines):
-        text = source_lines[d.line - 1].rstrip("\r\n").expandtabs(1)
+        # Columns count characters, and a tab is one character: expanding tabs to one
+        # space keeps every character in its column.
+        text = _printable(source_lines[d.line - 1].rstrip("\r\n").expandtabs(1))
         gutter = str(d.line)
         pad = " " * len(gutter)
-        start = max(1, d.col)
+        start = min(max(1, d.col), len(text) + 1)
         end = d.end_col if d.end_line == d.line and d.end_col > start else len(text) + 1
-        if d.end_line != d.line:
-            end = len(text) + 1
-        width = max(1, min(end, len(text) + 1) - start)
+        end = min(end, len(text) + 1)
+        offset = display_width(text[: start - 1])
+        width = max(1, display_width(text[start - 1: end - 1]))
         out.append(f"{c['dim']}{pad} |{c['reset']}")
         out.append(f"{c['dim']}{gutter} |{c['reset']} {text}")
-        out.append(f"{c['dim']}{pad} |{c['reset']} {' ' * (start - 1)}{c[d.severity]}{'^' * width}{c['reset']}")
+        out.append(f"{c['dim']}{pad} |{c['reset']} {' ' * offset}{c[d.severity]}{'^' * width}{c['reset']}")
     if d.hint:
         out.append(f"{c['help']}help{c['reset']}: {d.hint}")
     return "\n".join(out)
+
+
+def display_width(text: str) -> int:
+    """Columns that `text` takes in a terminal: 2 for CJK and other wide characters, 0 for combining marks."""
+    # wcwidth is -1 for control characters; _printable has already replaced them.
+    return sum(max(0, wcwidth(char)) for char in text)
+
+
+def _printable(text: str) -> str:
+    # A control character would be printed raw (an escape could restyle the terminal)
+    # and has no width of its own: show U+FFFD, one column wide, in its place.
+    return "".join(char if wcwidth(char) >= 0 else "\ufffd" for char in text)
+
+
+def render_reports(reports: Sequence[Report], output_format: str, *, colour: bool = False,
+                   verbose: bool = False) -> Iterator[str]:
+    """The output for `reports` in `output_format` (text, json or github), one chunk to print at a time.
+
+    json is one list and github one line per diagnostic, every diagnostic, in each file's
+    order. text is for people: all errors first (file by file, in the order given), then
+    all warnings, so that an error never drowns among warnings; a file's `placeholder`
+    warnings, when there are two or more, are collapsed into one line unless `verbose`.
+    """
+    if output_format == "json":
+        yield format_json(d for r in reports for d in r.diagnostics)
+        return
+    if output_format != "text" and output_format != "github":
+        raise ValueError(f"unknown output format {output_format!r}")
+    if output_format == "github":
+        for report in reports:
+            yield from (format_github(d) for d in report.diagnostics)
+            if report.dropped:
+                where = _github_escape(report.path, property_value=True)
+                yield f"::warning file={where}::{report.dropped} more problems not shown"
+        return
+    for report in reports:
+        for diagnostic in report.errors:
+            yield format_text(diagnostic, _lines_for(report, diagnostic), colour=colour) + "\n"
+    for report in reports:
+        placeholders = [d for d in report.warnings if d.code == PLACEHOLDER_CODE]
+        collapse = not verbose and len(placeholders) > 1
+        for diagnostic in report.warnings:
+            if not (collapse and diagnostic.code == PLACEHOLDER_CODE):
+                yield format_text(diagnostic, _lines_for(report, diagnostic), colour=colour) + "\n"
+        if collapse:
+            yield format_placeholders(placeholders, colour=colour) + "\n"
+    for report in reports:
+        if report.dropped:
+            yield f"{report.path}: {report.dropped} more problems not shown (at most {MAX_PER_FILE} per file)"
+
+
+def format_placeholders(placeholders: Sequence[Diagnostic], colour: bool = False) -> str:
+    """One line for a file's placeholder warnings, at the first: `PATH:LINE:COL: warning[placeholder]: …`."""
+    c = _COLOURS if colour else {k: "" for k in _COLOURS}
+    first = placeholders[0]
+    lines = sorted({d.line for d in placeholders})
+    count = len(placeholders)
+    where = f"on line {lines[0]}" if len(lines) == 1 else "on lines " + ", ".join(map(str, lines))
+    return (f"{c['bold']}{first.path}:{first.line}:{first.col}:{c['reset']} "
+            f"{c['warning']}warning[{PLACEHOLDER_CODE}]{c['reset']}: "
+            f"{c['bold']}{count} TODO placeholders left, {where}{c['reset']} (--verbose shows each)")
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:
@@ -145,3 +223,9 @@ def format_github(diagnostic: Diagnostic) -> str:
         f"title={_github_escape('briefgen ' + d.code, property_value=True)}",
     ])
     return f"::{d.severity} {props}::{_github_escape(message)}"
+
+
+def _lines_for(report: Report, diagnostic: Diagnostic) -> Sequence[str]:
+    # A diagnostic may name another file than its report's (a template error names its
+    # template): the report's lines are not that file's.
+    return report.lines if diagnostic.path == report.path else ()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Union
+from typing import Any
 
 import yaml
 
@@ -23,7 +24,7 @@ MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
 MAX_NODES = 100_000
 
-DataPath = tuple[Union[str, int], ...]
+DataPath = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -149,9 +150,9 @@ def resolve_plain(text: str) -> Any:
     if _INT10.match(text):
         return int(text)
     if _INT8.match(text):
-        return int(text[2:], 8)
+        return int(text, 0)
     if _INT16.match(text):
-        return int(text[2:], 16)
+        return int(text, 0)
     if _FLOAT.match(text):
         return float(text)
     if _INF.match(text):
@@ -161,7 +162,7 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-_RESOLVERS = {
+_RESOLVERS: dict[str, Callable[[str], Any]] = {
     _CORE + "str": lambda text: text,
     _CORE + "null": lambda text: None if _NULL.match(text) else _Bad,
     _CORE + "bool": lambda text: True if _TRUE.match(text) else False if _FALSE.match(text) else _Bad,
@@ -198,6 +199,7 @@ class _Builder:
         self.documents = 0
         self.fatal = False
         self.line_starts = [0]
+        self.text = ""
 
     def position(self, index: int) -> tuple[int, int]:
         """Line and column (from 1) of a character offset, with lines as editors count them."""
@@ -218,13 +220,17 @@ class _Builder:
         raise _Stop
 
     def run(self, text: str) -> None:
+        self.text = text
         self.line_starts = [0] + [match.end() for match in _BREAK.finditer(text)]
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         events = yaml.parse(text, Loader=loader)
+        last: Any = None
         try:
             for event in events:
+                last = event
                 self.handle(event)
         except yaml.MarkedYAMLError as exc:
+            self.unclosed_quote(exc, last)
             mark = exc.problem_mark or exc.context_mark
             span = Span(*self.position(mark.index)) if mark else Span(1, 1)
             problem = exc.problem or exc.context or "malformed YAML"
@@ -243,6 +249,29 @@ class _Builder:
             self.stop(Span(1, 1), "empty-file", "the file is empty: a fact sheet needs at least "
                       "format, kind, title, classification, document, meeting, participants and summary",
                       "start from `briefgen new ID`, which writes a skeleton to fill in")
+
+    def unclosed_quote(self, exc: yaml.MarkedYAMLError, last: Any) -> None:
+        """Stop at the opening quote when the error comes from a quote that is never closed.
+
+        The scanner gives up at the end of the file, or, when a later quote closes the
+        one left open, at the line where that quoted text ends; the analyst needs the
+        line where the quote was opened.
+        """
+        if (exc.context or "").startswith("while scanning a quoted scalar") and exc.context_mark is not None:
+            start = exc.context_mark.index
+            self.stop(Span(*self.position(start), *self.position(start + 1)), "yaml-syntax",
+                      "this is not valid YAML: the quote opened here is never closed",
+                      f"add the closing {self.text[start: start + 1]} where the text ends")
+        problem = exc.problem_mark
+        if not (isinstance(last, yaml.ScalarEvent) and last.style in ("'", '"') and problem is not None
+                and last.start_mark is not None and last.end_mark is not None):
+            return
+        line, col = self.position(last.start_mark.index)
+        end_line = self.position(last.end_mark.index)[0]
+        if end_line != line and self.position(problem.index)[0] == end_line:
+            self.stop(Span(line, col, line, col + 1), "yaml-syntax",
+                      f"this is not valid YAML: the quote opened here runs on to line {end_line}",
+                      f"add the closing {last.style} where the text should end")
 
     # -- events --------------------------------------------------------------
 
@@ -281,9 +310,8 @@ class _Builder:
             self.add(container, span, event, opening=True)
             self.stack.append(_Frame(container, path, is_map, as_key=as_key))
             return
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            if not self.stack.pop().as_key:
-                self.after_value()
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)) and not self.stack.pop().as_key:
+            self.after_value()
 
     def count(self, event: Any) -> None:
         self.nodes += 1

@@ -1,58 +1,139 @@
-"""Cross-field rules: checks that need more than one field of a valid FactSheet."""
+"""Cross-field rules: checks that need more than one field of a fact sheet."""
 
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from .classification import SCHEMES, portions
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import PLACEHOLDER_CODE, Diagnostic, Severity, format_path
 from .loader import DataPath, SourceMap, text_values
-from .model import FactSheet
+from .model import (
+    CLASSIFIED_ITEMS,
+    PORTION_LISTS,
+    Classification,
+    Commitment,
+    Document,
+    FactSheet,
+    FollowUp,
+    Framework,
+    Meeting,
+    Participant,
+    PortionText,
+    Section,
+    Source,
+)
 
 #: Text that `briefgen new` leaves for the analyst to replace.
 PLACEHOLDER = "TODO"
 
+_T = TypeVar("_T")
+#: A list part: None when the list itself is missing (if required) or invalid; an invalid item is None.
+Items = tuple[_T | None, ...] | None
 
-def check(path: str, sheet: FactSheet, marks: SourceMap) -> Iterator[Diagnostic]:
-    """Every cross-field rule, in no particular order (the Report sorts them)."""
+
+@dataclass(frozen=True)
+class SheetParts:
+    """The parts of a fact sheet that the rules read, each None when it is missing or invalid.
+
+    From a valid sheet (`SheetParts.of`) every part is there. validate.py builds one from
+    the parts of an invalid sheet that are valid on their own, so that the rules still
+    report what they can; each rule checks for None the parts it needs.
+    """
+
+    kind: str | None = None
+    classification: Classification | None = None
+    document: Document | None = None
+    meeting: Meeting | None = None
+    summary: PortionText | None = None
+    participants: Items[Participant] = None
+    frameworks: Items[Framework] = ()
+    commitments: Items[Commitment] = ()
+    talking_points: Items[PortionText] = ()
+    outcomes: Items[PortionText] = ()
+    follow_up: Items[FollowUp] = ()
+    sections: Items[Section] = ()
+    sources: Items[Source] = ()
+    #: The sheet itself, when it is valid.
+    sheet: FactSheet | None = None
+
+    @classmethod
+    def of(cls, sheet: FactSheet) -> SheetParts:
+        """Every part of a valid sheet."""
+        return cls(
+            kind=sheet.kind, classification=sheet.classification, document=sheet.document,
+            meeting=sheet.meeting, summary=_portion(sheet.summary),
+            participants=tuple(sheet.participants), frameworks=tuple(sheet.frameworks),
+            commitments=tuple(sheet.commitments), talking_points=tuple(map(_portion, sheet.talking_points)),
+            outcomes=tuple(map(_portion, sheet.outcomes)), follow_up=tuple(sheet.follow_up),
+            sections=tuple(sheet.sections), sources=tuple(sheet.sources), sheet=sheet)
+
+    def portion_sheet(self) -> FactSheet:
+        """The sheet that `portions` walks: the valid sheet, or one built (unvalidated) of these parts.
+
+        `portions` and `_levels` take a FactSheet and skip portions that are None.
+        """
+        if self.sheet is not None:
+            return self.sheet
+        lists: dict[str, Any] = {name: list(getattr(self, name) or ()) for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)}
+        return FactSheet.model_construct(classification=self.classification, summary=self.summary, **lists)
+
+
+class _At(Protocol):
+    """Makes a diagnostic at a data path (at its key with `key=True`)."""
+
+    def __call__(self, loc: DataPath, severity: Severity, code: str, message: str, hint: str | None = None,
+                 key: bool = False) -> Diagnostic: ...
+
+
+def _portion(value: Any) -> PortionText | None:
+    return value if isinstance(value, PortionText) else None
+
+
+def check(path: str, parts: SheetParts, marks: SourceMap) -> Iterator[Diagnostic]:
+    """Every cross-field rule that the parts of the sheet allow, in no particular order (the Report sorts them)."""
 
     def at(loc: DataPath, severity: Severity, code: str, message: str, hint: str | None = None,
            key: bool = False) -> Diagnostic:
         span = marks.key(loc) if key else marks.value(loc)
         return Diagnostic.at(path, span, severity, code, message, hint)
 
-    for rule in (_unique_ids, _source_references, _levels, _meeting):
-        try:
-            yield from list(rule(sheet, at))
-        except AttributeError:
-            # A partial sheet (see validate.py) lacks a field this rule needs;
-            # the model has already reported why, so the rule has nothing to add.
-            continue
+    yield from _unique_ids(parts, at)
+    yield from _source_references(parts, at)
+    if parts.classification is not None:
+        yield from _levels(parts.portion_sheet(), at)
+    if parts.meeting is not None:
+        yield from _meeting(parts, parts.meeting, at)
+    if parts.kind is not None and parts.document is not None and parts.meeting is not None:
+        yield from _dates(parts.kind, parts.document, parts.meeting, at)
 
 
-def _unique_ids(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
+def _unique_ids(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
     for field, items in (("participants", sheet.participants), ("sources", sheet.sources)):
         seen: dict[str, int] = {}
-        for index, item in enumerate(items):
+        for index, item in enumerate(items or ()):
             if item is None or item.id is None:
                 continue
             if item.id in seen:
                 yield at((field, index, "id"), "error", "duplicate-id",
-                         f"the id '{item.id}' is already used by {field}[{seen[item.id]}]",
+                         f"the id '{item.id}' is already used by {format_path((field, seen[item.id]))}",
                          "ids must be unique: rename one of them")
             else:
                 seen[item.id] = index
 
 
-def _source_references(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
-    if any(source is None for source in sheet.sources):
+def _source_references(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
+    if sheet.sources is None or any(source is None for source in sheet.sources):
         # An invalid source (already reported) may well have the id that is cited:
         # without all the ids, "no source has the id" could be false.
         return
-    known = [source.id for source in sheet.sources]
-    for field, items in (("frameworks", sheet.frameworks), ("commitments", sheet.commitments)):
-        for index, item in enumerate(items):
+    known = [source.id for source in sheet.sources if source is not None]
+    citing: tuple[tuple[str, Items[Framework] | Items[Commitment]], ...] = (
+        ("frameworks", sheet.frameworks), ("commitments", sheet.commitments))
+    for field, items in citing:
+        for index, item in enumerate(items or ()):
             for ref_index, ref in enumerate(item.sources if item is not None else []):
                 if ref in known:
                     continue
@@ -64,7 +145,7 @@ def _source_references(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
                          f"no source has the id '{ref}'", hint)
 
 
-def _levels(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
+def _levels(sheet: FactSheet, at: _At) -> Iterator[Diagnostic]:
     scheme = SCHEMES[sheet.classification.scheme]
     allowed = ", ".join(scheme.levels)
 
@@ -98,8 +179,7 @@ def _levels(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
                      f"the document is as high as its highest portion: raise classification.level to {level}")
 
 
-def _meeting(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
-    meeting = sheet.meeting
+def _meeting(sheet: SheetParts, meeting: Meeting, at: _At) -> Iterator[Diagnostic]:
     if meeting.format != "call":
         venue = meeting.venue
         if venue is None:
@@ -110,40 +190,46 @@ def _meeting(sheet: FactSheet, at: Any) -> Iterator[Diagnostic]:
             for part in ("city", "country"):
                 if getattr(venue, part) is None:
                     yield at(("meeting", "venue"), "error", "missing-venue",
-                             f"`meeting.venue.{part}` is required unless the meeting is a call",
+                             f"`{format_path(('meeting', 'venue', part))}` is required unless the meeting is a call",
                              f"add `{part}:` under venue", key=True)
-    if any(p is None for p in sheet.participants):
+    participants = sheet.participants
+    if participants is None or any(p is None for p in participants):
         # An invalid participant (already reported) has a country we do not know, so the
         # checks that compare countries would report problems that may not exist.
-        countries = None
-    else:
-        countries = sorted({p.country for p in sheet.participants})
-    if countries is not None and meeting.format == "bilateral" and len(countries) != 2:
+        return
+    countries = sorted({p.country for p in participants if p is not None})
+    if meeting.format == "bilateral" and len(countries) != 2:
         yield at(("participants",), "warning", "bilateral-countries",
                  f"a bilateral meeting has participants from two countries, but these are from "
                  f"{len(countries)} ({', '.join(countries)})",
                  "check the participants' countries, or set meeting.format to multilateral", key=True)
-    for index, commitment in enumerate(sheet.commitments if countries is not None else []):
+    for index, commitment in enumerate(sheet.commitments or ()):
         for party_index, party in enumerate(commitment.parties if commitment else []):
             if party not in countries:
                 yield at(("commitments", index, "parties", party_index), "warning", "party-not-participant",
                          f"{party} is a party to this commitment but no participant is from {party}",
                          f"participants are from {', '.join(countries)}")
-    origin, held = sheet.document.date, meeting.date
-    if sheet.kind == "readout" and origin < held:
+
+
+def _dates(kind: str, document: Document, meeting: Meeting, at: _At) -> Iterator[Diagnostic]:
+    origin, held = document.date, meeting.date
+    if kind == "readout" and origin < held:
         yield at(("document", "date"), "warning", "readout-before-meeting",
                  f"a readout dated {origin} is written before the meeting on {held}",
                  "check document.date and meeting.date, or set kind: brief")
-    if sheet.kind == "brief" and origin > held:
+    if kind == "brief" and origin > held:
         yield at(("document", "date"), "warning", "brief-after-meeting",
                  f"a brief dated {origin} is written after the meeting on {held}",
                  "check document.date and meeting.date, or set kind: readout")
 
 
-def placeholders(path: str, data: Any, marks: SourceMap) -> Iterator[Diagnostic]:
-    """A warning for every text value that still starts with the skeleton's TODO."""
-    for loc, text in text_values(data):
-        if text.lstrip().startswith(PLACEHOLDER):
-            yield Diagnostic.at(path, marks.value(loc), "warning", "placeholder",
-                                f"`{'.'.join(map(str, loc))}` is still a placeholder", "replace the TODO text")
+def placeholders(path: str, data: Any, marks: SourceMap, skip: Collection[DataPath] = ()) -> Iterator[Diagnostic]:
+    """A warning for every text value that still starts with the skeleton's TODO, except under `skip`.
 
+    validate.py skips the values of unknown keys: they are not part of the sheet, and
+    the unknown key is the one mistake to report there.
+    """
+    for loc, text in text_values(data):
+        if text.lstrip().startswith(PLACEHOLDER) and not any(loc[:len(s)] == s for s in skip):
+            yield Diagnostic.at(path, marks.value(loc), "warning", PLACEHOLDER_CODE,
+                                f"`{format_path(loc)}` is still a placeholder", "replace the TODO text")

@@ -6,19 +6,22 @@ fact sheet (not about Python), placed at the right line through the SourceMap.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import types
 import typing
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Iterable
+from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from . import rules
-from .diagnostics import Diagnostic, Report, Span
+from .diagnostics import Diagnostic, Report, Span, format_path
 from .loader import DataPath, Loaded, SourceMap
 from .model import FactSheet, FormatError, describe, is_valid_id
+from .rules import SheetParts
 
 # Tags of the portion union, which pydantic puts into error locations.
 _UNION_TAGS = {"text", "mapping"}
@@ -48,16 +51,18 @@ def check(loaded: Loaded) -> Checked:
     found = list(loaded.diagnostics)
     sheet: FactSheet | None = None
     if loaded.data is not None:
+        unknown: list[DataPath] = []
         try:
             sheet = FactSheet.model_validate(loaded.data)
         except ValidationError as exc:
-            found.extend(_model_diagnostics(loaded.path, exc, loaded.data, loaded.marks))
+            model_found, unknown = _model_diagnostics(loaded.path, exc, loaded.marks)
+            found.extend(model_found)
         # With model errors, the rules still run on the parts that are valid, so that
         # every problem in the file is reported at once.
-        target = sheet if sheet is not None else _valid_parts(loaded.data)
-        if target is not None:
-            found.extend(rules.check(loaded.path, target, loaded.marks))
-        found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks))
+        parts = SheetParts.of(sheet) if sheet is not None else _valid_parts(loaded.data)
+        if parts is not None:
+            found.extend(rules.check(loaded.path, parts, loaded.marks))
+        found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
     if sheet is not None and sheet.id is None and not is_valid_id(PurePath(loaded.path).stem):
         found.append(Diagnostic.at(
             loaded.path, Span(1, 1), "error", "invalid-id",
@@ -67,26 +72,28 @@ def check(loaded: Loaded) -> Checked:
     return Checked(loaded, sheet if not report.errors else None, report)
 
 
-def _valid_parts(data: Any) -> FactSheet | None:
-    """A FactSheet of the fields that are valid on their own; invalid list items become None.
+def _valid_parts(data: Any) -> SheetParts | None:
+    """The parts of an invalid sheet that are valid on their own; the others are None.
 
-    Required fields that are invalid are left unset, so a rule that needs one is skipped.
+    In a list, each item is validated alone, and an invalid item is None.
     """
     if not isinstance(data, dict):
         return None
     parts: dict[str, Any] = {}
-    for name, info in FactSheet.model_fields.items():
+    for name in (field.name for field in dataclasses.fields(SheetParts) if field.name != "sheet"):
+        info = FactSheet.model_fields[name]
         if name not in data:
-            continue
+            continue  # required parts stay None; optional lists keep their default, ()
         annotation = info.annotation
-        if typing.get_origin(annotation) is list and isinstance(data[name], list):
+        if typing.get_origin(annotation) is list:
             item_adapter = TypeAdapter(typing.get_args(annotation)[0])
-            parts[name] = [_or_none(item_adapter, item) for item in data[name]]
+            items = data[name]
+            parts[name] = tuple(_or_none(item_adapter, item) for item in items) if isinstance(items, list) else None
         else:
-            value = _or_none(TypeAdapter(annotation), data[name])
-            if value is not None:
-                parts[name] = value
-    return FactSheet.model_construct(**parts)
+            # The field's metadata holds validators (a portion's text becomes a PortionText).
+            whole = Annotated[(annotation, *info.metadata)] if info.metadata else annotation
+            parts[name] = _or_none(TypeAdapter(whole), data[name])
+    return SheetParts(**parts)
 
 
 def _or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
@@ -96,10 +103,49 @@ def _or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
         return None
 
 
-def _model_diagnostics(path: str, exc: ValidationError, data: Any, marks: SourceMap) -> Iterable[Diagnostic]:
-    for error in exc.errors(include_url=False):
-        loc: DataPath = tuple(part for part in error["loc"] if part not in _UNION_TAGS or not _is_tag(error["loc"], part))
-        yield _rewrite(path, error, loc, data, marks)
+def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> tuple[list[Diagnostic], list[DataPath]]:
+    """The model's errors as diagnostics, and the paths of the unknown keys among them.
+
+    A misspelled required key is one mistake: it is reported once, as the unknown key
+    that names the key it was meant to be, and not again as that key missing.
+    """
+    errors = [(error, _location(error)) for error in exc.errors(include_url=False)]
+    missing = {loc for error, loc in errors if error["type"] == "missing"}
+    meant: set[DataPath] = set()
+    found: list[Diagnostic] = []
+    unknown: list[DataPath] = []
+    for error, loc in errors:
+        if error["type"] == "extra_forbidden":
+            unknown.append(loc)
+            found.append(_unknown_key(path, loc, marks, missing, meant))
+    for error, loc in errors:
+        if error["type"] != "extra_forbidden" and loc not in meant:
+            found.append(_rewrite(path, error, loc, marks))
+    return found, unknown
+
+
+def _location(error: ErrorDetails) -> DataPath:
+    loc = error["loc"]
+    return tuple(part for part in loc if part not in _UNION_TAGS or not _is_tag(loc, part))
+
+
+def _unknown_key(path: str, loc: DataPath, marks: SourceMap, missing: set[DataPath],
+                 meant: set[DataPath]) -> Diagnostic:
+    """`unknown key`, with the key it was probably meant to be; adds that key's path to `meant` when it is missing."""
+    parent, key = loc[:-1], str(loc[-1])
+    allowed = _allowed_keys(parent)
+    where = f" in `{format_path(parent)}`" if parent else ""
+    required = [name for name in allowed if parent + (name,) in missing]
+    close = difflib.get_close_matches(key, required, n=1, cutoff=0.6)
+    if close:
+        meant.add(parent + (close[0],))
+        return Diagnostic.at(path, marks.key(loc), "error", "unknown-key",
+                             f"unknown key `{key}`{where}; did you mean `{close[0]}` (required)?",
+                             f"rename `{key}` to `{close[0]}`")
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"did you mean `{close[0]}`?" if close else (
+        "allowed here: " + ", ".join(allowed) if allowed else None)
+    return Diagnostic.at(path, marks.key(loc), "error", "unknown-key", f"unknown key `{key}`{where}", hint)
 
 
 def _is_tag(loc: tuple[Any, ...], part: Any) -> bool:
@@ -109,10 +155,10 @@ def _is_tag(loc: tuple[Any, ...], part: Any) -> bool:
     return not (part == "text" and index > 0 and loc[index - 1] == "mapping")
 
 
-def _rewrite(path: str, error: dict[str, Any], loc: DataPath, data: Any, marks: SourceMap) -> Diagnostic:
+def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) -> Diagnostic:
     kind = error["type"]
     value = error.get("input")
-    name = _name(loc)
+    name = format_path(loc)
     here = marks.value(loc)
 
     def at(span: Span, code: str, message: str, hint: str | None = None) -> Diagnostic:
@@ -120,17 +166,9 @@ def _rewrite(path: str, error: dict[str, Any], loc: DataPath, data: Any, marks: 
 
     if kind == "missing":
         parent = loc[:-1]
-        # The key that opens the parent mapping; a list item has none, so its own start.
-        span = (marks.value(parent) if parent and isinstance(parent[-1], int)
-                else marks.key(parent) if parent else Span(1, 1))
-        hint = f"add `{loc[-1]}:` under `{_name(parent)}`" if parent else f"add `{loc[-1]}:` at the top level"
+        span = _mapping_span(marks, parent)
+        hint = f"add `{loc[-1]}:` under `{format_path(parent)}`" if parent else f"add `{loc[-1]}:` at the top level"
         return at(span, "missing-key", f"`{name}` is required but missing", hint)
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else (
-            "allowed here: " + ", ".join(allowed) if allowed else None)
-        return at(marks.key(loc), "unknown-key", f"unknown key `{loc[-1]}`" + (f" in `{_name(loc[:-1])}`" if len(loc) > 1 else ""), hint)
     if kind == "value_error":
         cause = error.get("ctx", {}).get("error")
         if isinstance(cause, FormatError):
@@ -144,25 +182,27 @@ def _rewrite(path: str, error: dict[str, Any], loc: DataPath, data: Any, marks: 
             written = f"- \"{raw}\"" if isinstance(loc[-1], int) else f"{loc[-1]}: \"{raw}\""
             return at(here, "number-as-text", f"`{name}` must be text, but YAML reads `{raw}` as {_reads_as(value)}",
                       f"quote it so it stays as written: {written}")
-        return at(here, "wrong-type", f"`{name}` must be text, not {describe(value)}", _shape_hint(value))
+        return at(here, "wrong-type", f"`{name}` must be text, {_not(value)}", _shape_hint(value))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         keys = ", ".join(_allowed_keys(loc)[:6])
-        return at(here, "wrong-type", f"`{name or 'the file'}` must be a mapping of keys, not {describe(value)}",
+        subject = f"`{name}`" if name else "the file"
+        return at(here, "wrong-type", f"{subject} must be a mapping of keys, {_not(value)}",
                   f"write it as indented `key: value` lines (keys: {keys}…)" if keys else None)
     if kind == "list_type":
-        return at(here, "wrong-type", f"`{name}` must be a list, not {describe(value)}",
+        return at(here, "wrong-type", f"`{name}` must be a list, {_not(value)}",
                   "write each item on its own line starting with `- `")
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         if loc == ("format",):
-            return at(here, "format-version", f"unsupported format {describe(value)}: this briefgen reads format 1",
-                      "write `format: 1`")
+            return _format_version(path, here, value)
         options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",") if o.strip()]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5) if isinstance(value, str) else []
         hint = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(options)}"
+        if value is None:
+            return at(here, "invalid-value", f"`{name}` is empty: expected {expected}", hint)
         return at(here, "invalid-value", f"`{name}` cannot be {describe(value)}: expected {expected}", hint)
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"):
-        return at(here, "wrong-type", f"`{name}` must be a number, not {describe(value)}",
+        return at(here, "wrong-type", f"`{name}` must be a number, {_not(value)}",
                   "write the number without quotes, e.g. 35" if isinstance(value, str) else None)
     if kind == "too_short" and loc == ("participants",):
         return at(here, "too-few-participants", "a meeting needs at least two participants",
@@ -173,17 +213,38 @@ def _rewrite(path: str, error: dict[str, Any], loc: DataPath, data: Any, marks: 
     if kind == "string_too_long" and loc[-1] == "id":
         return at(here, "invalid-id", f"`{name}` is longer than 64 characters", "shorten it")
     if kind in ("greater_than", "greater_than_equal"):
-        return at(here, "invalid-value", f"`{name}`: {error['msg'].lower()}, got {describe(value)}")
+        ctx = error.get("ctx", {})
+        bound = f"more than {ctx['gt']}" if "gt" in ctx else f"at least {ctx.get('ge')}"
+        return at(here, "invalid-value", f"`{name}` must be {bound}, {_not(value)}")
     if kind == "bool_type":
-        return at(here, "wrong-type", f"`{name}` must be true or false, not {describe(value)}")
+        return at(here, "wrong-type", f"`{name}` must be true or false, {_not(value)}")
     return at(here, "invalid-value", f"`{name}`: {error['msg']}")
 
 
-def _name(loc: DataPath) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def _mapping_span(marks: SourceMap, loc: DataPath) -> Span:
+    """Where to point at a mapping: the key that opens it, or (a list item, the top level) its first key."""
+    if loc and not isinstance(loc[-1], int):
+        return marks.key(loc)
+    first = [span for key, span in marks.keys.items() if len(key) == len(loc) + 1 and key[:-1] == loc]
+    return min(first) if first else marks.value(loc)
+
+
+def _not(value: Any) -> str:
+    """The end of "`x` must be …, not the number 3" (or "…, but it is empty")."""
+    return "but it is empty" if value is None else f"not {describe(value)}"
+
+
+def _format_version(path: str, span: Span, value: Any) -> Diagnostic:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        message = f"unsupported format version {value}: this briefgen reads format 1"
+        hint = "write `format: 1` (a sheet in another format needs the briefgen that reads it)"
+    elif isinstance(value, str) and value.strip() == "1":
+        message = "`format` is the text '1', not the number 1"
+        hint = "write `format: 1` without quotes"
+    else:
+        message = f"`format` must be the version number 1, {_not(value)}"
+        hint = "write `format: 1`"
+    return Diagnostic.at(path, span, "error", "format-version", message, hint)
 
 
 def _reads_as(value: Any) -> str:
