@@ -179,6 +179,8 @@ class IsoCodes:
 
     table: Literal["countries", "currencies"]
     description: str
+    #: Shown instead of the editor's "Valid values: …" list of every code (a VS Code extension keyword).
+    error: str
 
     def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         import pycountry
@@ -188,7 +190,8 @@ class IsoCodes:
         else:
             named = sorted((c.alpha_3, c.name) for c in pycountry.currencies)
         return {"type": "string", "enum": [code for code, _ in named],
-                "enumDescriptions": [name for _, name in named], "description": self.description}
+                "enumDescriptions": [name for _, name in named], "errorMessage": self.error,
+                "description": self.description}
 
 
 def _text_schema(description: str | None = None, **more: Any) -> WithJsonSchema:
@@ -207,10 +210,12 @@ Markdown = Annotated[str, AfterValidator(_not_blank),
                      _text_schema("Markdown text (raw HTML is never passed through)")]
 IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date), WithJsonSchema({
     "type": "string", "pattern": f"^{_SCHEMA_DATE}$", "patternErrorMessage": "a date as YYYY-MM-DD, e.g. 2025-11-23"})]
-CountryCode = Annotated[str, BeforeValidator(_country),
-                        IsoCodes("countries", "ISO 3166-1 alpha-2 country code in capitals, e.g. JP, IN")]
-CurrencyCode = Annotated[str, BeforeValidator(_currency),
-                         IsoCodes("currencies", "ISO 4217 currency code in capitals, e.g. JPY, INR")]
+CountryCode = Annotated[str, BeforeValidator(_country), IsoCodes(
+    "countries", "ISO 3166-1 alpha-2 country code in capitals, e.g. JP, IN",
+    "not an ISO 3166-1 alpha-2 country code: use two capitals, e.g. JP for Japan")]
+CurrencyCode = Annotated[str, BeforeValidator(_currency), IsoCodes(
+    "currencies", "ISO 4217 currency code in capitals, e.g. JPY, INR",
+    "not an ISO 4217 currency code: use three capitals, e.g. JPY, INR, USD, EUR")]
 # The levels a sheet may use depend on its scheme: FactSheet's schema narrows every
 # Level to an enum of its scheme (see _levels_by_scheme).
 Level = Annotated[Line, _text_schema(f"A classification level of the sheet's scheme ({_LEVELS_HELP})")]
