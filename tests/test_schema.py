@@ -80,7 +80,8 @@ NOT_EXPRESSED = {
 def _validator() -> jsonschema.Draft7Validator:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)
-    return jsonschema.Draft7Validator(schema)
+    # With the format checker, a `format` the schema gains counts like any other keyword.
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
 def _checked(path: Path, text: str | None = None) -> Checked:
