@@ -197,28 +197,30 @@ def _edit(old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-# (name, edited valid.yaml, accepted by check)
+# Edits of valid.yaml: (edited text, accepted by check), named by id.
 EDITS = [
-    ("since-integer-year", _edit("since: 2025-08", "since: 2014"), True),
-    ("since-quoted-year", _edit("since: 2025-08", 'since: "2014"'), True),
-    ("since-date", _edit("since: 2025-08", "since: 2025-08-15"), True),
-    ("since-bad-month", _edit("since: 2025-08", "since: 2025-13"), False),
-    ("since-short-year", _edit("since: 2025-08", "since: 999"), False),
-    ("us-level-under-uk", _edit("level: OFFICIAL-SENSITIVE", "level: CONFIDENTIAL"), False),
-    ("lower-case-level", _edit("level: OFFICIAL-SENSITIVE", "level: official"), False),
-    ("us-scheme", _edit("level: OFFICIAL-SENSITIVE\n  scheme: uk", "level: SECRET\n  scheme: us")
-     .replace("classification: OFFICIAL", "classification: CUI"), True),
-    ("uk-level-under-us", _edit("scheme: uk", "scheme: us"), False),
-    ("default-scheme-is-uk", _edit("  scheme: uk\n", ""), True),
-    ("call-without-venue", _edit("format: bilateral", "format: call"), True),
-    ("url-upper-case", _edit("url: https://", "url: HTTPS://"), True),
-    ("country-lower-case", _edit("country: JP", "country: jp"), False),
-    ("blank-title", _edit("title: Test bilateral meeting", 'title: ""'), False),
-    ("empty-optional", _edit("occasion: G20 Leaders' Summit", "occasion:"), True),
+    pytest.param(_edit("since: 2025-08", "since: 2014"), True, id="since-integer-year"),
+    pytest.param(_edit("since: 2025-08", 'since: "2014"'), True, id="since-quoted-year"),
+    pytest.param(_edit("since: 2025-08", "since: 2025-08-15"), True, id="since-date"),
+    pytest.param(_edit("since: 2025-08", "since: 2025-13"), False, id="since-bad-month"),
+    pytest.param(_edit("since: 2025-08", "since: 999"), False, id="since-short-year"),
+    pytest.param(_edit("level: OFFICIAL-SENSITIVE", "level: CONFIDENTIAL"), False, id="us-level-under-uk"),
+    pytest.param(_edit("level: OFFICIAL-SENSITIVE", "level: official"), False, id="lower-case-level"),
+    pytest.param(_edit("level: OFFICIAL-SENSITIVE\n  scheme: uk", "level: SECRET\n  scheme: us")
+                 .replace("classification: OFFICIAL", "classification: CUI"), True, id="us-scheme"),
+    pytest.param(_edit("scheme: uk", "scheme: us"), False, id="uk-level-under-us"),
+    pytest.param(_edit("  scheme: uk\n", ""), True, id="default-scheme-is-uk"),
+    pytest.param(_edit("format: bilateral", "format: call"), True, id="call-without-venue"),
+    pytest.param(_edit("url: https://", "url: HTTPS://"), True, id="url-upper-case"),
+    pytest.param(_edit("country: JP", "country: jp"), False, id="country-lower-case"),
+    pytest.param(_edit("title: Test bilateral meeting", 'title: ""'), False, id="blank-title"),
+    pytest.param(_edit("occasion: G20 Leaders' Summit", "occasion:"), True, id="empty-optional"),
+    pytest.param(_edit("country: JP", 'country: " JP "'), True, id="country-padded", marks=pytest.mark.xfail(
+        strict=True, reason="known: check strips spaces around a quoted country code; the enum does not")),
 ]
 
 
-@pytest.mark.parametrize(("text", "accepted"), [(text, ok) for _, text, ok in EDITS], ids=[e[0] for e in EDITS])
+@pytest.mark.parametrize(("text", "accepted"), EDITS)
 def test_schema_and_check_agree_on_edits(text: str, accepted: bool) -> None:
     checked = _checked(VALID, text)
     assert (not checked.report.errors) == accepted, checked.report.diagnostics
