@@ -15,6 +15,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +26,7 @@ from conftest import EXAMPLE, LOADER_DATA, ROOT, RULES_DATA, SCHEMA_FILE
 from briefgen.classification import SCHEMES
 from briefgen.loader import load
 from briefgen.schema import json_schema, schema_text
+from briefgen.skeleton import skeleton
 from briefgen.validate import Checked, check
 
 Json = Any
@@ -189,6 +191,14 @@ def test_schema_never_rejects_what_check_accepts(path: Path) -> None:
         # The lists above are deliberate: a fixture moves when the schema learns to say it.
         assert (path.name in EXPRESSED) != (path.name in NOT_EXPRESSED), path.name
         assert bool(schema_errors) == (path.name in EXPRESSED), schema_errors
+
+
+@pytest.mark.parametrize("kind", ["brief", "readout"])
+def test_schema_accepts_what_briefgen_new_writes(kind: str) -> None:
+    text = skeleton("new-sheet", kind, "../src/briefgen/schema/factsheet.schema.json", date(2025, 11, 20))
+    checked = _checked(ROOT / "briefs" / "new-sheet.yaml", text)
+    assert checked.report.errors == []
+    assert _schema_errors(checked) == []
 
 
 def _edit(old: str, new: str) -> str:
