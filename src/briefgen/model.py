@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Annotated, Any, Literal, Union
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,9 +19,15 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     Tag,
     WithJsonSchema,
 )
+from pydantic.config import JsonDict
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from .classification import SCHEMES
 
 FORMAT_VERSION = 1
 
@@ -29,6 +36,12 @@ ID_MAX_LENGTH = 64
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Written without flags so that the JSON Schema (ECMA-262 regex) can use it as it is.
+_HTTP_URL_RE = re.compile(r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/]+")
+# What the schema can say about dates: the shape and plausible months and days. Whether
+# the day exists in that month (2025-02-30) only `check` knows.
+_SCHEMA_DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+_SCHEMA_SINCE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 
 def is_valid_id(text: str) -> bool:
@@ -135,7 +148,7 @@ def _not_blank(value: str) -> str:
 
 
 def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
+    if not _HTTP_URL_RE.match(value):
         raise FormatError("invalid-url", f"'{value}' is not an http or https URL",
                           "only http:// and https:// links can be cited")
     return value
@@ -156,26 +169,69 @@ def describe(value: Any) -> str:
     return f"'{value}'"
 
 
-_DATE_SCHEMA = {"type": "string", "format": "date", "pattern": _DATE_RE.pattern}
+@dataclass(frozen=True)
+class IsoCodes:
+    """The JSON Schema of an ISO code: every code pycountry knows, as an enum editors complete.
 
-Text = Annotated[str, AfterValidator(_not_blank)]
-Line = Annotated[str, AfterValidator(_not_blank), AfterValidator(_one_line)]
-Markdown = Annotated[str, AfterValidator(_not_blank), Field(description="Markdown text (raw HTML is never passed through)")]
-IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date), WithJsonSchema(_DATE_SCHEMA)]
-CountryCode = Annotated[
-    str,
-    BeforeValidator(_country),
-    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$",
-                    "description": "ISO 3166-1 alpha-2 country code, e.g. JP, IN"}),
-]
-CurrencyCode = Annotated[
-    str,
-    BeforeValidator(_currency),
-    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$",
-                    "description": "ISO 4217 currency code, e.g. JPY, INR"}),
-]
-Level = Annotated[Line, Field(description="A classification level of the document's scheme, e.g. OFFICIAL")]
+    Built only when a schema is generated, so that loading the model does not load the
+    ISO tables. `enumDescriptions` (a VS Code extension keyword) names each code.
+    """
+
+    table: Literal["countries", "currencies"]
+    description: str
+    #: Shown instead of the editor's "Valid values: …" list of every code (a VS Code extension keyword).
+    error: str
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        import pycountry
+
+        if self.table == "countries":
+            named = sorted((c.alpha_2, c.name) for c in pycountry.countries)
+        else:
+            named = sorted((c.alpha_3, c.name) for c in pycountry.currencies)
+        return {"type": "string", "enum": [code for code, _ in named],
+                "enumDescriptions": [name for _, name in named], "errorMessage": self.error,
+                "description": self.description}
+
+
+def _text_schema(description: str | None = None, **more: Any) -> WithJsonSchema:
+    # minLength is as much of "not blank" as a schema can say (whitespace passes it).
+    schema: dict[str, Any] = {"type": "string", "minLength": 1, **more}
+    if description is not None:
+        schema["description"] = description
+    return WithJsonSchema(schema)
+
+
+_LEVELS_HELP = "; ".join(f"{name}: {' < '.join(scheme.levels)}" for name, scheme in SCHEMES.items())
+
+Text = Annotated[str, AfterValidator(_not_blank), _text_schema()]
+Line = Annotated[str, AfterValidator(_not_blank), AfterValidator(_one_line), _text_schema()]
+Markdown = Annotated[str, AfterValidator(_not_blank),
+                     _text_schema("Markdown text (raw HTML is never passed through)")]
+IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date), WithJsonSchema({
+    "type": "string", "pattern": f"^{_SCHEMA_DATE}$", "patternErrorMessage": "a date as YYYY-MM-DD, e.g. 2025-11-23"})]
+CountryCode = Annotated[str, BeforeValidator(_country), IsoCodes(
+    "countries", "ISO 3166-1 alpha-2 country code in capitals, e.g. JP, IN",
+    "not an ISO 3166-1 alpha-2 country code: use two capitals, e.g. JP for Japan")]
+CurrencyCode = Annotated[str, BeforeValidator(_currency), IsoCodes(
+    "currencies", "ISO 4217 currency code in capitals, e.g. JPY, INR",
+    "not an ISO 4217 currency code: use three capitals, e.g. JPY, INR, USD, EUR")]
+# The levels a sheet may use depend on its scheme: FactSheet's schema narrows every
+# Level to an enum of its scheme (see _levels_by_scheme).
+Level = Annotated[Line, _text_schema(f"A classification level of the sheet's scheme ({_LEVELS_HELP})")]
 SourceRefs = Annotated[list[Line], Field(description="Ids of entries in `sources` that back this item")]
+ClockTime = Annotated[str, BeforeValidator(_clock_time), WithJsonSchema({
+    "type": "string", "pattern": _TIME_RE.pattern, "patternErrorMessage": "a 24-hour time HH:MM, e.g. \"13:40\""})]
+HttpUrl = Annotated[str, AfterValidator(_http_url), WithJsonSchema({
+    "type": "string", "pattern": _HTTP_URL_RE.pattern, "patternErrorMessage": "an http:// or https:// link"})]
+# YAML reads `since: 2014` as a number, and check accepts it: so must the schema.
+# (minimum and maximum apply to the number only, pattern to the text only.)
+YearOrDate = Annotated[str, BeforeValidator(_year_or_date), WithJsonSchema({
+    "type": ["string", "integer"], "minimum": 1000, "maximum": 9999, "pattern": _SCHEMA_SINCE,
+    "patternErrorMessage": "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-08"})]
+BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
+    "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
+    "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
 
 
 class Strict(BaseModel):
@@ -185,7 +241,9 @@ class Strict(BaseModel):
 
 
 class PortionText(Strict):
-    text: Markdown
+    """A portion with a level of its own."""
+
+    text: Markdown = Field(description="The portion itself (Markdown)")
     classification: Level | None = Field(
         None, description="Level of this portion; unmarked portions have the document's level")
 
@@ -195,149 +253,226 @@ def _portion_tag(value: Any) -> str:
 
 
 def _as_portion(value: Any) -> Any:
-    return PortionText(text=value) if isinstance(value, str) else value
+    return PortionText(text=value, classification=None) if isinstance(value, str) else value
 
 
 Portion = Annotated[
-    Union[Annotated[Markdown, Tag("text")], Annotated[PortionText, Tag("mapping")]],
+    Annotated[Markdown, Tag("text")] | Annotated[PortionText, Tag("mapping")],
     Discriminator(_portion_tag),
     AfterValidator(_as_portion),
-    Field(description="Markdown text, or {text, classification} to mark its own level"),
+    # The type lets editors complete a portion as text (or a mapping), not as a bare key.
+    Field(description="Markdown text, or {text, classification} to mark its own level",
+          json_schema_extra={"type": ["string", "object"]}),
 ]
 
 
 class Classification(Strict):
+    """The sheet's classification: its scheme, overall level and caveats."""
+
     level: Level = Field(description="Overall level of the document: the highest level of any portion")
-    scheme: Literal["uk", "us"] = Field(
-        "uk", description="uk: OFFICIAL < OFFICIAL-SENSITIVE < SECRET < TOP SECRET; "
-                          "us: UNCLASSIFIED < CUI < CONFIDENTIAL < SECRET < TOP SECRET")
+    scheme: Literal["uk", "us"] = Field("uk", description=f"The set of levels the sheet uses: {_LEVELS_HELP}")
     caveats: list[Line] = Field(default_factory=list, description="Handling caveats, e.g. UK EYES ONLY")
     header: Level | None = Field(
         None, description="Level of the title, meeting and participant block (default: level)")
 
 
 class Person(Strict):
-    name: Line
-    unit: Line | None = None
+    """The analyst who drafted the note."""
+
+    name: Line = Field(description="Full name")
+    unit: Line | None = Field(None, description="Team or department")
 
 
 class Clearance(Strict):
-    name: Line
-    unit: Line | None = None
-    date: IsoDate | None = None
+    """Someone who cleared the note."""
+
+    name: Line = Field(description="Full name")
+    unit: Line | None = Field(None, description="Team or department")
+    date: IsoDate | None = Field(None, description="Date of clearance (YYYY-MM-DD)")
 
 
 class Document(Strict):
+    """About the note itself."""
+
     date: IsoDate = Field(description="Date of origin of this note (YYYY-MM-DD)")
     reference: Line | None = Field(None, description="File or registry reference")
     version: Line | None = Field(None, description="Version label, as text: quote it, e.g. \"1.10\"")
     status: Literal["draft", "final"] = Field("draft", description="A draft carries a DRAFT watermark")
-    drafted_by: Person | None = None
-    cleared_by: list[Clearance] = Field(default_factory=list)
+    drafted_by: Person | None = Field(None, description="Who drafted the note: {name, unit}")
+    cleared_by: list[Clearance] = Field(default_factory=list, description="Who cleared the note: {name, unit, date}")
     page_limit: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Maximum number of pages; the build warns when exceeded")
 
 
 class Venue(Strict):
-    name: Line | None = None
-    city: Line | None = None
-    country: CountryCode | None = None
+    """Where the meeting took place; city and country are required unless it was a call."""
+
+    name: Line | None = Field(None, description="Building or place, e.g. Nasrec Expo Centre")
+    city: Line | None = Field(None, description="City (required unless the meeting is a call)")
+    country: CountryCode | None = Field(None, description="ISO 3166-1 alpha-2 code of the host country "
+                                                          "(required unless the meeting is a call)")
+
+
+# Not a call: a venue with a city and a country (the missing-venue rule; format defaults to bilateral).
+_VENUE_UNLESS_CALL: JsonDict = {
+    "if": {"properties": {"format": {"const": "call"}}, "required": ["format"]},
+    "else": {"required": ["venue"],
+             "properties": {"venue": {"type": "object", "required": ["city", "country"]}}},
+}
 
 
 class Meeting(Strict):
+    """About the meeting."""
+
+    model_config = ConfigDict(json_schema_extra=_VENUE_UNLESS_CALL)
+
     date: IsoDate = Field(description="Date of the meeting (YYYY-MM-DD)")
     occasion: Line | None = Field(None, description="The event the meeting took place at, e.g. G20 Leaders' Summit")
-    format: Literal["bilateral", "multilateral", "call", "pull-aside"] = "bilateral"
-    start: Annotated[str, BeforeValidator(_clock_time)] | None = Field(
-        None, description="Local start time, HH:MM (24-hour)")
-    duration_minutes: Annotated[int, Field(gt=0)] | None = None
+    format: Literal["bilateral", "multilateral", "call", "pull-aside"] = Field(
+        "bilateral", description="bilateral (participants from two countries), multilateral, call or pull-aside")
+    start: ClockTime | None = Field(None, description="Local start time, HH:MM (24-hour)")
+    duration_minutes: Annotated[int, Field(gt=0)] | None = Field(None, description="Length of the meeting in minutes")
     venue: Venue | None = Field(None, description="Required (with city and country) unless format is call")
 
 
 class Participant(Strict):
-    name: Line
-    title: Line
-    country: CountryCode
-    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] | None = None
+    """Someone who took part in the meeting."""
+
+    name: Line = Field(description="Full name")
+    title: Line = Field(description="Office, e.g. Prime Minister of Japan")
+    country: CountryCode = Field(description="ISO 3166-1 alpha-2 code of the country the participant represents")
+    id: BriefId | None = Field(None, description="A short handle, unique among the participants")
     native_name: Line | None = Field(None, description="Name in the participant's own script")
-    role: Literal["principal", "delegation"] = "delegation"
-    bio: Markdown | None = None
+    role: Literal["principal", "delegation"] = Field(
+        "delegation", description="principal (leads their side) or delegation")
+    bio: Markdown | None = Field(None, description="Short biography (Markdown)")
 
 
 class Framework(Strict):
-    name: Line
-    status: Literal["reaffirmed", "launched", "referenced"] = "reaffirmed"
-    since: Annotated[str, BeforeValidator(_year_or_date)] | None = Field(
-        None, description="YYYY, YYYY-MM or YYYY-MM-DD")
-    note: Markdown | None = None
+    """A framework the meeting reaffirmed, launched or referenced."""
+
+    name: Line = Field(description="Name of the framework, e.g. Free and Open Indo-Pacific")
+    status: Literal["reaffirmed", "launched", "referenced"] = Field(
+        "reaffirmed", description="What the meeting did with it")
+    since: YearOrDate | None = Field(None, description="When it started: YYYY, YYYY-MM or YYYY-MM-DD")
+    note: Markdown | None = Field(None, description="A short explanation (Markdown)")
     sources: SourceRefs = Field(default_factory=list)
-    classification: Level | None = None
+    classification: Level | None = Field(
+        None, description="Level of this item; unmarked items have the document's level")
 
 
 class Money(Strict):
-    value: Annotated[float, Field(gt=0)]
-    currency: CurrencyCode
+    """A sum of money in one currency."""
+
+    value: Annotated[float, Field(gt=0)] = Field(description="The amount, a number > 0 without quotes, e.g. 1e13")
+    currency: CurrencyCode = Field(description="ISO 4217 currency code, e.g. JPY")
 
 
 class Amount(Money):
+    """The money a commitment involves."""
+
     period: Line | None = Field(None, description="e.g. over the next decade")
     approx: list[Money] = Field(default_factory=list, description="Approximate equivalents in other currencies")
 
 
 class Commitment(Strict):
-    sector: Line
-    summary: Markdown
-    status: Literal["agreed", "reaffirmed", "announced", "proposed", "under-discussion"] = "agreed"
-    parties: list[CountryCode] = Field(default_factory=list)
-    organisations: list[Line] = Field(default_factory=list)
-    amount: Amount | None = None
+    """A commitment in one sector."""
+
+    sector: Line = Field(description="e.g. Semiconductors")
+    summary: Markdown = Field(description="What was committed (Markdown)")
+    status: Literal["agreed", "reaffirmed", "announced", "proposed", "under-discussion"] = Field(
+        "agreed", description="How firm the commitment is")
+    parties: list[CountryCode] = Field(
+        default_factory=list, description="Countries committed (ISO codes); each should be a participant's")
+    organisations: list[Line] = Field(default_factory=list, description="Companies or bodies involved")
+    amount: Amount | None = Field(None, description="The money involved: {value, currency, period, approx}")
     sources: SourceRefs = Field(default_factory=list)
-    classification: Level | None = None
+    classification: Level | None = Field(
+        None, description="Level of this item; unmarked items have the document's level")
 
 
 class FollowUp(Strict):
-    action: Text
-    owner: Line | None = None
-    due: IsoDate | None = None
-    classification: Level | None = None
+    """An action to take after the meeting."""
+
+    action: Text = Field(description="What is to be done (Markdown)")
+    owner: Line | None = Field(None, description="Who does it")
+    due: IsoDate | None = Field(None, description="By when (YYYY-MM-DD)")
+    classification: Level | None = Field(
+        None, description="Level of this item; unmarked items have the document's level")
 
 
 class Section(Strict):
-    heading: Line
-    body: Markdown
-    classification: Level | None = None
+    """A free-form section of the note."""
+
+    heading: Line = Field(description="Heading of the section")
+    body: Markdown = Field(description="The text (Markdown)")
+    classification: Level | None = Field(
+        None, description="Level of this section; unmarked sections have the document's level")
 
 
 class Source(Strict):
-    id: Line
-    title: Line
-    publisher: Line | None = None
-    date: IsoDate | None = None
-    url: Annotated[str, AfterValidator(_http_url)] | None = None
+    """A report or readout that facts come from."""
+
+    id: Line = Field(description="The name frameworks and commitments cite it by; unique")
+    title: Line = Field(description="Title of the report")
+    publisher: Line | None = Field(None, description="e.g. ANI")
+    date: IsoDate | None = Field(None, description="Publication date (YYYY-MM-DD)")
+    url: HttpUrl | None = Field(None, description="Where the source can be found: an http:// or https:// link")
+
+
+def _levels_by_scheme(schema: dict[str, Any]) -> None:
+    """Narrow every level in the sheet to an enum of the sheet's scheme (if/then/else on the scheme).
+
+    The scheme defaults to the first one (uk), so the last scheme is the `else` of a
+    chain of ifs: a sheet without `scheme` gets the default's levels.
+    """
+    names = list(SCHEMES)
+    default = Classification.model_fields["scheme"].default
+    ordered = [name for name in names if name != default] + [default]
+
+    def narrowed(levels: tuple[str, ...]) -> dict[str, Any]:
+        level = {"enum": list(levels)}
+        item = {"properties": {"classification": level}}
+        return {"properties": {
+            "classification": {"properties": {"level": level, "header": level}},
+            "summary": item,
+            **{name: {"items": item} for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)},
+        }}
+
+    chain: dict[str, Any] = narrowed(SCHEMES[ordered[-1]].levels)
+    for name in reversed(ordered[:-1]):
+        chain = {
+            "if": {"properties": {"classification": {"properties": {"scheme": {"const": name}},
+                                                     "required": ["scheme"]}},
+                   "required": ["classification"]},
+            "then": narrowed(SCHEMES[name].levels),
+            "else": chain,
+        }
+    schema["allOf"] = [chain]
 
 
 class FactSheet(Strict):
     """A fact sheet about one diplomatic meeting (format version 1)."""
 
-    model_config = ConfigDict(title="briefgen fact sheet (format 1)")
+    model_config = ConfigDict(title="briefgen fact sheet (format 1)", json_schema_extra=_levels_by_scheme)
 
     format: Literal[1] = Field(description="Version of the fact-sheet format: 1")
     kind: Literal["brief", "readout"] = Field(description="brief (before the meeting) or readout (after it)")
-    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] | None = Field(
-        None, description="Output file name; default: the file name's stem")
-    title: Line
-    classification: Classification
-    document: Document
-    meeting: Meeting
-    participants: Annotated[list[Participant], Field(min_length=2)]
+    id: BriefId | None = Field(None, description="Output file name; default: the file name's stem")
+    title: Line = Field(description="Title of the note, e.g. Japan–India bilateral meeting at the G20 Leaders' Summit")
+    classification: Classification = Field(description="Scheme, overall level, caveats and header level")
+    document: Document = Field(description="About this note: date, reference, version, status, authors")
+    meeting: Meeting = Field(description="About the meeting: date, occasion, format, start, venue")
+    participants: Annotated[list[Participant], Field(min_length=2)] = Field(
+        description="Who took part: at least two")
     summary: Portion = Field(description="The bottom line up front")
     frameworks: list[Framework] = Field(default_factory=list, description="Frameworks reaffirmed, launched or referenced")
     commitments: list[Commitment] = Field(default_factory=list, description="Sector commitments")
     talking_points: list[Portion] = Field(default_factory=list, description="Points to make (mainly for briefs)")
     outcomes: list[Portion] = Field(default_factory=list, description="What came out of the meeting (mainly for readouts)")
-    follow_up: list[FollowUp] = Field(default_factory=list)
+    follow_up: list[FollowUp] = Field(default_factory=list, description="Actions to take")
     sections: list[Section] = Field(default_factory=list, description="Free-form sections: Background, Sensitivities, Press lines…")
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list, description="Reports and readouts that the facts come from")
 
 
 #: The parts of a sheet that carry a classification of their own, besides `summary`:
