@@ -19,11 +19,12 @@ import shutil
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable, Sequence
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
 import click
 
@@ -308,22 +309,30 @@ def diagnose(*, scripts: Sequence[Script] = SCRIPTS, load: Callable[[], Librarie
     return Report(findings)
 
 
-@click.command("doctor")
-@click.option("--output-format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people; json for tools.")
-def doctor_command(output_format: str) -> None:
-    """Print the versions and fonts to quote in a bug report, and what is missing.
+def make_doctor_command(look: Callable[[], Report] = diagnose) -> click.Command:
+    """The `doctor` command, looking at the machine with `look` (tests pass a narrower one)."""
 
-    Exits 0 when briefgen can print PDFs here (missing Japanese, Devanagari or Arabic
-    fonts are warnings), 4 when a required part is missing: WeasyPrint's libraries,
-    HarfBuzz-subset (needed for byte-identical PDFs) or a font for Latin text.
-    """
-    report = diagnose()
-    if output_format == "json":
-        click.echo(report.to_json(), nl=False)
-    else:
-        click.echo(report.to_text(), nl=False)
-        if report.missing_required:
-            names = ", ".join(f.name for f in report.missing_required)
-            click.echo(f"briefgen cannot print PDFs as it promises here: missing {names}", err=True)
-    sys.exit(report.exit_code)
+    @click.command("doctor")
+    @click.option("--output-format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                  show_default=True, help="text for people; json for tools.")
+    def doctor(output_format: str) -> None:
+        """Print the versions and fonts to quote in a bug report, and what is missing.
+
+        Exits 0 when briefgen can print PDFs here (missing Japanese, Devanagari or Arabic
+        fonts are warnings), 4 when a required part is missing: WeasyPrint's libraries,
+        HarfBuzz-subset (needed for byte-identical PDFs) or a font for Latin text.
+        """
+        report = look()
+        if output_format == "json":
+            click.echo(report.to_json(), nl=False)
+        else:
+            click.echo(report.to_text(), nl=False)
+            if report.missing_required:
+                names = ", ".join(f.name for f in report.missing_required)
+                click.echo(f"briefgen cannot print PDFs as it promises here: missing {names}", err=True)
+        sys.exit(report.exit_code)
+
+    return doctor
+
+
+doctor_command = make_doctor_command()
