@@ -5,12 +5,15 @@ from __future__ import annotations
 import configparser
 import dataclasses
 import functools
+import importlib
 import json
 import re
 import subprocess
 import sys
+import warnings
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -172,6 +175,31 @@ def test_harfbuzz_subset_missing_exits_4() -> None:
     assert value.startswith("missing — install libharfbuzz-subset0 (")
     assert "fontTools" in value and "HarfBuzz-Subset will be required" in value
     assert "harfbuzz-subset" in stderr
+
+
+def _noisy_import(name: str) -> Any:
+    # What WeasyPrint does on import without HarfBuzz-subset (a DeprecationWarning), or
+    # when a library is missing (advice printed to stdout, then OSError).
+    print("WeasyPrint could not import some external libraries")
+    warnings.warn("HarfBuzz-Subset will be required by future versions of WeasyPrint", DeprecationWarning,
+                  stacklevel=1)
+    if name == "weasyprint.text.ffi" and _noisy_import.fail:  # type: ignore[attr-defined]
+        raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+    return importlib.import_module(name)
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_what_weasyprint_prints_and_warns_on_import_is_captured(fail: bool, capsys: pytest.CaptureFixture[str],
+                                                                recwarn: pytest.WarningsRecorder) -> None:
+    _noisy_import.fail = fail  # type: ignore[attr-defined]
+    if fail:
+        with pytest.raises(LoadFailed, match="cannot load library 'libpango-1.0-0'"):
+            load_libraries(_noisy_import)
+    else:
+        libraries = load_libraries(_noisy_import)
+        assert libraries.import_warnings[0].startswith("HarfBuzz-Subset will be required")
+    assert capsys.readouterr() == ("", "")
+    assert not [w for w in recwarn if "HarfBuzz-Subset" in str(w.message)]
 
 
 def test_weasyprint_that_cannot_load_exits_4() -> None:

@@ -165,14 +165,14 @@ def _fontconfig_version(library: Any) -> str:
     return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
 
 
-def load_libraries() -> Libraries:
+def load_libraries(import_module: Callable[[str], Any] = importlib.import_module) -> Libraries:
     """Import WeasyPrint (capturing what it prints and warns) and ask it what it loaded."""
     printed = io.StringIO()
     with warnings.catch_warnings(record=True) as caught, redirect_stdout(printed):
         warnings.simplefilter("always")
         try:
-            weasyprint = importlib.import_module("weasyprint")
-            ffi = importlib.import_module("weasyprint.text.ffi")
+            weasyprint = import_module("weasyprint")
+            ffi = import_module("weasyprint.text.ffi")
         except (ImportError, OSError) as exc:
             # WeasyPrint prints installation advice to stdout before it fails; the
             # exception says which library, which is what the report needs.
