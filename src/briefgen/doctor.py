@@ -242,22 +242,25 @@ def _fc(tool: str, *args: str) -> list[str]:
     return [line for line in done.stdout.splitlines() if line]
 
 
-def font_for(script: Script, families: Sequence[str], fc_list: str, fc_match: str) -> tuple[str | None, int]:
+_FACE = "%{file}|%{index}"
+
+
+def fallback_order(families: Sequence[str], fc_match: str) -> list[tuple[str, str]]:
+    """(face, family) of every installed font, in the order fontconfig offers them for `families`."""
+    lines = _fc(fc_match, "-a", "--format", _FACE + "\t%{family[0]}\n", _fc_pattern_families(families))
+    return [(face, family) for face, _, family in (line.partition("\t") for line in lines)]
+
+
+def font_for(script: Script, order: Sequence[tuple[str, str]], fc_list: str) -> tuple[str | None, int]:
     """The family that would print `script` in body text, and how many fonts cover it.
 
     Pango takes, for each character, the first font in fontconfig's order for the
     requested families that has it; the sample stands for the script's characters.
     """
     charset = ":charset=" + " ".join(f"{ord(c):x}" for c in script.sample)
-    face = "%{file}|%{index}"
-    covering = set(_fc(fc_list, "--format", face + "\n", charset))
-    if not covering:
-        return None, 0
-    for line in _fc(fc_match, "-a", "--format", face + "\t%{family[0]}\n", _fc_pattern_families(families)):
-        key, _, family = line.partition("\t")
-        if key in covering:
-            return family, len(covering)
-    return None, len(covering)  # covered, but by no font this pattern reaches
+    covering = set(_fc(fc_list, "--format", _FACE + "\n", charset))
+    family = next((family for face, family in order if face in covering), None)
+    return family, len(covering)
 
 
 def _font_findings(scripts: Sequence[Script]) -> list[Finding]:
@@ -265,11 +268,11 @@ def _font_findings(scripts: Sequence[Script]) -> list[Finding]:
     if fc_list is None or fc_match is None:
         return [Finding("fonts", "cannot check: fc-list and fc-match not found", "missing",
                         f"install {_FONTCONFIG_PACKAGE} (briefgen's missing-glyph warnings need it too)")]
-    families = reading_families()
+    order = fallback_order(reading_families(), fc_match)
     findings = []
     for script in scripts:
         name = f"font {script.name}"
-        family, count = font_for(script, families, fc_list, fc_match)
+        family, count = font_for(script, order, fc_list)
         if family is not None:
             findings.append(Finding(name, f"{family} ({count} font{'s' if count != 1 else ''} cover it)"))
         else:
