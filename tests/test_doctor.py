@@ -216,6 +216,16 @@ def test_weasyprint_that_cannot_load_exits_4() -> None:
     assert "libpango-1.0-0'" in value
 
 
+def test_weasyprint_not_installed_exits_4() -> None:
+    def absent(name: str) -> Any:
+        return importlib.import_module(name.replace("weasyprint", "weasyprint_not_installed_here"))
+
+    libraries = functools.partial(load_libraries, absent)
+    exit_code, stdout, _ = _invoke(make_doctor_command(functools.partial(diagnose, load=libraries)))
+    assert exit_code == EXIT_ENVIRONMENT
+    assert _lines(stdout)["weasyprint"] == "missing — pip install weasyprint (the weasyprint package is not installed)"
+
+
 def test_a_missing_dependency_exits_4() -> None:
     command = make_doctor_command(functools.partial(diagnose, dependencies=["click", "briefgen-no-such-package"]))
     exit_code, stdout, _ = _invoke(command)

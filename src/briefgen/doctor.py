@@ -108,6 +108,11 @@ class Libraries:
 class LoadFailed(Exception):
     """WeasyPrint could not be imported, or could not load its C libraries."""
 
+    def __init__(self, message: str, *, installed: bool = True) -> None:
+        super().__init__(message)
+        #: False when the weasyprint package itself is missing, not one of its libraries.
+        self.installed = installed
+
 
 @dataclass(frozen=True)
 class Report:
@@ -173,6 +178,10 @@ def load_libraries(import_module: Callable[[str], Any] = importlib.import_module
         try:
             weasyprint = import_module("weasyprint")
             ffi = import_module("weasyprint.text.ffi")
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("weasyprint"):
+                raise LoadFailed(str(exc)) from exc  # one of WeasyPrint's Python dependencies
+            raise LoadFailed("the weasyprint package is not installed", installed=False) from exc
         except (ImportError, OSError) as exc:
             # WeasyPrint prints installation advice to stdout before it fails; the
             # exception says which library, which is what the report needs.
@@ -197,6 +206,8 @@ def _library_findings(load: Callable[[], Libraries]) -> list[Finding]:
     try:
         libraries = load()
     except LoadFailed as exc:
+        if not exc.installed:
+            return [Finding("weasyprint", str(exc), "missing", "pip install weasyprint")]
         return [Finding("weasyprint", f"cannot load: {exc}", "missing",
                         f"install WeasyPrint's libraries (Debian: {_PANGO_PACKAGES} {_HARFBUZZ_SUBSET_PACKAGE})")]
     findings = [
