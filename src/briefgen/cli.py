@@ -354,3 +354,15 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]
     click.echo(_summary(sheet_reports, strict), err=to_stderr)
     sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) else EXIT_OK)
+
+
+def _register_commands() -> None:
+    # Commands that live in modules of their own (each declares its click command).
+    from .doctor import doctor_command
+    from .scaffold import init_command
+
+    main.add_command(init_command)
+    main.add_command(doctor_command)
+
+
+_register_commands()
