@@ -82,8 +82,15 @@ class _Guarded(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt,
-                BrokenPipeError):
+        except BrokenPipeError:
+            # The reader went away (`briefgen check | head`): end quietly, as other tools do.
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
+        except KeyboardInterrupt:
+            # Ctrl-C: one line and 130, not click's "Aborted!" and 1 (which means "errors in a sheet").
+            _quiet_line("briefgen: interrupted")
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("BRIEFGEN_DEBUG"):
@@ -92,18 +99,6 @@ class _Guarded(click.Group):
                        "This is a bug in briefgen, not a mistake in your fact sheet. Run again with "
                        "BRIEFGEN_DEBUG=1 to see the details, and report them.", err=True)
             ctx.exit(EXIT_INTERNAL)
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        if not kwargs.get("standalone_mode", True):
-            return super().main(*args, **kwargs)
-        try:
-            return super().main(*args, **kwargs)
-        except (KeyboardInterrupt, click.Abort):
-            _quiet_exit("briefgen: interrupted", EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            # The reader went away (`briefgen check | head`): end quietly, as other tools do.
-            _silence_stdout()
-            sys.exit(EXIT_BROKEN_PIPE)
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_paragraph()
@@ -121,12 +116,11 @@ def _silence_stdout() -> None:
         pass
 
 
-def _quiet_exit(message: str, code: int) -> NoReturn:
+def _quiet_line(message: str) -> None:
     try:
         click.echo(message, err=True)
     except (OSError, ValueError):
         pass
-    sys.exit(code)
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

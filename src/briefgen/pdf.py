@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 
-class ConfinedFetcher(URLFetcher):
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Fetches only `data:` URLs and `file:` URLs inside the allowed folders.
 
     Everything else (http, https, ftp, other files, `../` escapes, symlinks out of
@@ -26,7 +27,7 @@ class ConfinedFetcher(URLFetcher):
         self.roots = tuple(root.resolve() for root in roots)
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
