@@ -1,8 +1,13 @@
-"""briefgen.view.brief_view over a release: what the templates are given, already formatted."""
+"""The views: brief_view over a release, and site_index_view over records — what templates print."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from briefgen.record import BriefRecord
 from briefgen.release import release
+from briefgen.site_index import site_index_view
 from briefgen.view import brief_view
 from stage_sheets import mixed_sheet, plain_sheet
 
@@ -129,3 +134,74 @@ def test_markdown_is_rendered_and_sanitised() -> None:
     html = str(brief_view(release(sheet)).summary.html)
     assert "<strong>Agreed</strong>" in html
     assert "<script" not in html
+
+
+# --- the site index view -----------------------------------------------------------------
+
+
+
+
+def record(id: str, title: str, date: str, level: str = "OFFICIAL", scheme: str = "uk", **changes: Any) -> BriefRecord:
+    fields: dict[str, Any] = dict(
+        id=id, title=title, kind="brief", meeting_date=dt.date.fromisoformat(date), occasion="Summit",
+        venue="Geneva, Switzerland", level=level, scheme=scheme, banner=level,
+        tone=level.lower().replace(" ", "-"), cleared_to=None, pages=1,
+        outputs={"html": f"{id}.html", "pdf": f"{id}.pdf"},
+    )
+    fields.update(changes)
+    return BriefRecord(**fields)
+
+
+def test_index_newest_first_ties_by_title() -> None:
+    index = site_index_view([
+        record("a", "Zulu talks", "2025-01-01"),
+        record("b", "bravo talks", "2025-06-01"),
+        record("c", "Alpha talks", "2025-06-01"),
+        record("d", "Mike talks", "2025-03-01"),
+    ])
+    assert [e.id for e in index.entries] == ["c", "b", "d", "a"]
+    assert index.entries[0].meeting_date == "1 June 2025"
+    assert index.entries[0].kind_label == "Meeting brief"
+
+
+def test_index_banner_is_the_highest_level_of_one_scheme() -> None:
+    index = site_index_view([
+        record("a", "A", "2025-01-01", "OFFICIAL"),
+        record("b", "B", "2025-01-02", "SECRET"),
+        record("c", "C", "2025-01-03", "OFFICIAL-SENSITIVE"),
+    ])
+    assert index.banner is not None
+    assert (index.banner.text, index.banner.tone, index.banner.scheme) == ("SECRET", "secret", "uk")
+
+
+def test_index_banner_of_one_brief() -> None:
+    index = site_index_view([record("a", "A", "2025-01-01", "CUI", scheme="us")])
+    assert index.banner is not None and index.banner.text == "CUI"
+
+
+def test_no_index_banner_across_schemes() -> None:
+    index = site_index_view([record("a", "A", "2025-01-01", "OFFICIAL"),
+                             record("b", "B", "2025-01-02", "UNCLASSIFIED", scheme="us")])
+    assert index.banner is None
+
+
+def test_no_index_banner_without_entries() -> None:
+    assert site_index_view([]).banner is None
+
+
+def test_entry_banner_keeps_caveats() -> None:
+    entry = site_index_view([record("a", "A", "2025-01-01", "SECRET", banner="SECRET — UK EYES ONLY")]).entries[0]
+    assert entry.banner == "SECRET — UK EYES ONLY"
+    assert entry.level == "SECRET"
+
+
+def test_hrefs_only_for_plain_relative_names() -> None:
+    cases = {
+        "a": ({"html": "a.html", "pdf": "sub/a b.pdf"}, ("a.html", "sub/a%20b.pdf")),
+        "b": ({"html": "https://evil.example/x.html", "pdf": "//evil.example/x.pdf"}, (None, None)),
+        "c": ({"html": "/etc/passwd", "pdf": "javascript:alert(1)"}, (None, None)),
+        "d": ({}, (None, None)),
+    }
+    index = site_index_view([record(i, i, "2025-01-01", outputs=o) for i, (o, _) in cases.items()])
+    for entry in index.entries:
+        assert (entry.html_href, entry.pdf_href) == cases[entry.id][1], entry.id
