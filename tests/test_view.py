@@ -139,8 +139,6 @@ def test_markdown_is_rendered_and_sanitised() -> None:
 # --- the site index view -----------------------------------------------------------------
 
 
-
-
 def record(id: str, title: str, date: str, level: str = "OFFICIAL", scheme: str = "uk", **changes: Any) -> BriefRecord:
     fields: dict[str, Any] = dict(
         id=id, title=title, kind="brief", meeting_date=dt.date.fromisoformat(date), occasion="Summit",
