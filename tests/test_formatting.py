@@ -1,0 +1,107 @@
+"""briefgen.formatting: the exact strings readers see for dates, durations, money and countries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from briefgen.formatting import (
+    amount_text,
+    country_name,
+    duration,
+    meeting_date,
+    meeting_time,
+    money,
+    partial_date,
+    written_date,
+)
+from briefgen.model import Amount
+
+
+def test_written_date() -> None:
+    assert written_date(dt.date(2025, 11, 24)) == "24 November 2025"
+    assert written_date(dt.date(2026, 1, 5)) == "5 January 2026"
+
+
+def test_meeting_date_has_its_weekday() -> None:
+    assert meeting_date(dt.date(2025, 11, 23)) == "Sunday 23 November 2025"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2025", "2025"),
+    ("2025-08", "August 2025"),
+    ("2025-11-23", "23 November 2025"),
+    ("1997-01", "January 1997"),
+])
+def test_partial_date(value: str, expected: str) -> None:
+    assert partial_date(value) == expected
+
+
+@pytest.mark.parametrize(("minutes", "expected"), [
+    (1, "1 minute"),
+    (35, "35 minutes"),
+    (60, "1 hour"),
+    (61, "1 hour 1 minute"),
+    (90, "1 hour 30 minutes"),
+    (120, "2 hours"),
+    (150, "2 hours 30 minutes"),
+])
+def test_duration(minutes: int, expected: str) -> None:
+    assert duration(minutes) == expected
+
+
+@pytest.mark.parametrize(("start", "minutes", "expected"), [
+    ("13:40", 35, "13:40, 35 minutes"),
+    ("09:00", 90, "09:00, 1 hour 30 minutes"),
+    ("09:00", None, "09:00"),
+    (None, 120, "2 hours"),
+    (None, None, None),
+])
+def test_meeting_time(start: str | None, minutes: int | None, expected: str | None) -> None:
+    assert meeting_time(start, minutes) == expected
+
+
+@pytest.mark.parametrize(("value", "currency", "expected"), [
+    (1e13, "JPY", "¥10 trillion"),
+    (2.5e9, "USD", "$2.5 billion"),
+    (750_000, "EUR", "€750,000"),
+    (1_234.5, "GBP", "£1,234.5"),
+    (6e12, "INR", "₹6 trillion"),
+    # No English symbol: the ISO code, then a space, then the number.
+    (5e6, "CHF", "CHF 5 million"),
+    (250_000, "CHF", "CHF 250,000"),
+])
+def test_money(value: float, currency: str, expected: str) -> None:
+    assert money(value, currency) == expected
+
+
+def test_amount_text_with_equivalents_and_period() -> None:
+    amount = Amount.model_validate({
+        "value": 1e13, "currency": "JPY", "period": "over the next decade",
+        "approx": [{"value": 6e12, "currency": "INR"}, {"value": 6.5e10, "currency": "USD"}],
+    })
+    assert amount_text(amount) == "¥10 trillion (≈ ₹6 trillion, ≈ $65 billion) over the next decade"
+
+
+def test_amount_text_alone() -> None:
+    assert amount_text(Amount.model_validate({"value": 5e6, "currency": "CHF"})) == "CHF 5 million"
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("KR", "South Korea"),
+    ("kr", "South Korea"),
+    ("TW", "Taiwan"),
+    ("IR", "Iran"),
+    ("GB", "United Kingdom"),
+    ("FR", "France"),
+])
+def test_country_name_is_the_common_name(code: str, expected: str) -> None:
+    assert country_name(code) == expected
+
+
+@pytest.mark.xfail(strict=True, reason="pycountry has no common_name for these, so country_name falls back to "
+                   "the inverted ISO name ('Congo, The Democratic Republic of the') it means to avoid")
+@pytest.mark.parametrize("code", ["CD", "PS", "FM"])
+def test_country_name_is_never_the_inverted_iso_form(code: str) -> None:
+    assert "," not in country_name(code)

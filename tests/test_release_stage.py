@@ -1,0 +1,117 @@
+"""briefgen.release on models directly: the fail-closed cut, kept levels, sources, paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.release import NotReleasable, release, withheld_reason
+from stage_sheets import mixed_data, mixed_sheet, plain_sheet, sheet_model
+
+
+def test_the_full_document_keeps_everything_with_levels_explicit() -> None:
+    cut = release(mixed_sheet())
+    sheet = cut.sheet
+    assert cut.cleared_to is None
+    assert cut.level == "SECRET"
+    assert cut.caveats == ("UK EYES ONLY",)
+    assert cut.marked
+    assert [p.text for p in sheet.talking_points] == ["Point official.", "Point unmarked.", "Point sensitive."]
+    # The unmarked point has the document's level, now written on it.
+    assert [p.classification for p in sheet.talking_points] == ["OFFICIAL", "SECRET", "OFFICIAL-SENSITIVE"]
+    assert sheet.follow_up[0].classification == "SECRET"
+    assert [s.id for s in sheet.sources] == ["sec", "pub", "sens"]
+
+
+def test_unmarked_portions_are_cut_with_the_document_level() -> None:
+    sheet = release(mixed_sheet(), "OFFICIAL").sheet
+    assert [p.text for p in sheet.talking_points] == ["Point official."]
+    assert sheet.follow_up == ()
+    assert [c.sector for c in sheet.commitments] == []
+    assert [f.name for f in sheet.frameworks] == ["Open Trade Compact"]
+    assert sheet.summary is not None and sheet.summary.text == "Summary at official."
+
+
+def test_release_at_a_middle_level() -> None:
+    cut = release(mixed_sheet(), "OFFICIAL-SENSITIVE")
+    assert [p.text for p in cut.sheet.talking_points] == ["Point official.", "Point sensitive."]
+    assert [c.sector for c in cut.sheet.commitments] == ["Energy"]
+    assert cut.level == "OFFICIAL-SENSITIVE"  # the highest level kept, not the document's
+    assert cut.cleared_to == "OFFICIAL-SENSITIVE"
+
+
+def test_sources_are_kept_only_when_a_kept_item_cites_them() -> None:
+    assert [s.id for s in release(mixed_sheet(), "OFFICIAL").sheet.sources] == ["pub"]
+    assert [s.id for s in release(mixed_sheet(), "OFFICIAL-SENSITIVE").sheet.sources] == ["pub", "sens"]
+
+
+def test_every_source_is_kept_when_the_whole_document_is_released() -> None:
+    # Cleared to the document's own level: even an uncited source stays.
+    data = mixed_data()
+    data["sources"].append({"id": "spare", "title": "Uncited report"})
+    cut = release(sheet_model(data), "SECRET")
+    assert [s.id for s in cut.sheet.sources] == ["sec", "pub", "sens", "spare"]
+    assert ("sources", 3) in cut.kept
+
+
+def test_kept_paths_are_the_original_indices() -> None:
+    cut = release(mixed_sheet(), "OFFICIAL-SENSITIVE")
+    assert cut.kept == frozenset({
+        ("summary",), ("talking_points", 0), ("talking_points", 2), ("outcomes", 0),
+        ("frameworks", 0), ("commitments", 1), ("sections", 0), ("sources", 1), ("sources", 2),
+    })
+
+
+def test_shows_for_header_and_portion_paths() -> None:
+    cut = release(mixed_sheet(), "OFFICIAL-SENSITIVE")
+    assert cut.shows(("title",))
+    assert cut.shows(("meeting", "venue", "city"))
+    assert cut.shows(("participants", 1, "name"))
+    assert cut.shows(("summary",))
+    assert cut.shows(("summary", "text"))
+    assert cut.shows(("talking_points", 2))
+    assert cut.shows(("commitments", 1, "amount", "value"))
+    assert not cut.shows(("talking_points", 1))
+    assert not cut.shows(("commitments", 0, "sector"))
+    assert not cut.shows(("follow_up", 0))
+    assert not cut.shows(("sources", 0, "title"))
+
+
+def test_a_summary_above_the_level_is_dropped() -> None:
+    sheet = mixed_sheet(summary={"text": "Secret summary.", "classification": "SECRET"})
+    cut = release(sheet, "OFFICIAL")
+    assert cut.sheet.summary is None
+    assert not cut.shows(("summary",))
+
+
+def test_unmarked_sheet_is_not_marked() -> None:
+    cut = release(plain_sheet())
+    assert not cut.marked
+    assert cut.mark("OFFICIAL") == ""
+    assert cut.level == "OFFICIAL"
+
+
+def test_marks_when_any_portion_is_marked() -> None:
+    cut = release(mixed_sheet())
+    assert cut.mark("OFFICIAL-SENSITIVE") == "(OS)"
+    assert cut.mark(None) == ""
+
+
+def test_header_above_the_level_is_not_releasable() -> None:
+    sheet = mixed_sheet(classification={"level": "SECRET", "scheme": "uk", "header": "OFFICIAL-SENSITIVE"})
+    reason = "its header (title, meeting and participants) is OFFICIAL-SENSITIVE, above OFFICIAL"
+    assert withheld_reason(sheet, "OFFICIAL") == reason
+    assert withheld_reason(sheet, "OFFICIAL-SENSITIVE") is None
+    assert withheld_reason(sheet, None) is None
+    with pytest.raises(NotReleasable, match="above OFFICIAL"):
+        release(sheet, "OFFICIAL")
+
+
+def test_without_a_header_level_the_document_level_guards_the_header() -> None:
+    sheet = mixed_sheet(classification={"level": "SECRET", "scheme": "uk"})
+    with pytest.raises(NotReleasable):
+        release(sheet, "OFFICIAL-SENSITIVE")
+
+
+def test_a_level_of_another_scheme_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a level of the uk scheme"):
+        release(mixed_sheet(), "CONFIDENTIAL")
