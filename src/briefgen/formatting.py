@@ -80,7 +80,20 @@ def _country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
-    return getattr(country, "common_name", None) or country.name
+    return getattr(country, "common_name", None) or _uninverted(country.name)
+
+
+def _uninverted(name: str) -> str:
+    """ISO 3166 sorts some names inverted ("Palestine, State of"): the reading order is wanted.
+
+    "Congo, The Democratic Republic of the" → "Democratic Republic of the Congo";
+    lists such as "Bonaire, Sint Eustatius and Saba" are not inverted and stay.
+    """
+    head, sep, tail = name.partition(", ")
+    if not sep or ", " in tail or " and " in tail:
+        return name
+    turned = f"{tail} {head}"
+    return turned[4:] if turned.startswith("The ") else turned
 
 
 def money(value: float, currency: str) -> str:
