@@ -476,3 +476,38 @@ def test_editor_hover_shows_the_description(server: LanguageServer) -> None:
     contents = hover["contents"]
     shown = contents["value"] if isinstance(contents, dict) else str(contents)
     assert json_schema()["properties"]["title"]["description"] in shown
+
+
+def test_a_new_sheet_validates_through_its_modeline_after_a_clone(server: LanguageServer, tmp_path: Path) -> None:
+    """`briefgen init` + `briefgen new`, the repository moved elsewhere: the modeline's relative
+    path still finds the repository's schema (and not the editor's own mapping)."""
+    import sys
+
+    original = tmp_path / "made-here"
+    run = [sys.executable, "-m", "briefgen"]
+    assert subprocess.run([*run, "init", str(original)], capture_output=True, timeout=60).returncode == 0
+    (original / "briefs" / "asia").mkdir()
+    made = subprocess.run([*run, "new", "tokyo-call", "-o", "briefs/asia"], cwd=original,
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    clones = [tmp_path / "cloned" / "elsewhere", tmp_path / "another" / "clone"]
+    for clone in clones:
+        shutil.copytree(original, clone)
+    shutil.rmtree(original)
+    sheets = [clone / "briefs" / "asia" / "tokyo-call.yaml" for clone in clones]
+    text = sheets[0].read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/factsheet.schema.json\n")
+    # The second clone's schema requires a key no sheet has: its diagnostic proves that the
+    # editor read the schema through the modeline, not through its own mapping.
+    schema_path = clones[1] / "schema" / "factsheet.schema.json"
+    changed = json.loads(schema_path.read_text(encoding="utf-8"))
+    changed["required"] = [*changed.get("required", []), "clone-marker"]
+    schema_path.write_text(json.dumps(changed), encoding="utf-8")
+    found = []
+    for sheet in sheets:
+        try:
+            found.append(server.open(sheet.as_uri(), text))
+        finally:
+            server.close(sheet.as_uri())
+    assert found[0] == []  # the skeleton is valid against the repository's schema
+    assert any("clone-marker" in d["message"] for d in found[1]), found[1]
