@@ -49,6 +49,15 @@ def strict_option(function: F) -> F:
     return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(function)
 
 
+def jobs_options(function: F) -> F:
+    function = click.option("--timeout", type=click.FloatRange(min=1, max=86_400), metavar="SECONDS",
+                            help="Stop rendering a brief that takes longer than this and report it "
+                                 "(default: `timeout` in briefgen.toml, else 120).")(function)
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+                        help="Render N briefs at once, in worker processes (default: `jobs` in "
+                             "briefgen.toml, else every CPU this process may use).")(function)
+
+
 def verbose_option(function: F) -> F:
     return click.option("-v", "--verbose", is_flag=True,
                         help="Show every diagnostic in full (placeholders are otherwise one line per file).")(function)
@@ -291,12 +300,13 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 @click.option("--html/--no-html", default=True, show_default=True, help="Write DIR/ID.html.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
 @theme_options
+@jobs_options
 @strict_option
 @verbose_option
 @output_format_option
 def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, public: bool, html: bool,
-          pdf: bool, templates: Path | None, styles: Path | None, strict: bool, verbose: bool,
-          output_format: str) -> None:
+          pdf: bool, templates: Path | None, styles: Path | None, jobs: int | None, timeout: float | None,
+          strict: bool, verbose: bool, output_format: str) -> None:
     """Build briefing notes (HTML and PDF) from fact sheets.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
@@ -304,8 +314,9 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     OUT/manifest.json records what was written. Invalid sheets get their diagnostics and
     no output; the others still build.
     """
-    from .pipeline import Options, run
+    from .pipeline import Options
     from .publish import NotOurs, publish
+    from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
     from .render import TemplateProblem
     from .theme import Theme
 
@@ -321,7 +332,8 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     theme = Theme.of(templates or project.templates, styles or project.styles)
     options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme)
     planned = _plan(_paths(paths, project), options)
-    outcomes = [run(job) for job in planned.jobs]
+    outcomes = run_jobs(planned.jobs, workers=jobs or project.jobs or default_workers(),
+                        timeout=timeout or project.timeout or DEFAULT_TIMEOUT)
     target = out if out is not None else project.output
     reports = planned.final_reports(outcomes)
     try:

@@ -66,7 +66,7 @@ class Job:
     html: bool
     pdf: bool
     theme: Theme
-    #: sha256 of the sheet's text, its location, the options, the theme and the toolchain.
+    #: sha256 of the sheet's text, its path as shown, the options, the theme and the toolchain.
     key: str
 
 
@@ -209,8 +209,9 @@ def _job(item: Checked, sheet: FactSheet, release: str | None, options: Options,
          environment: str) -> Job:
     source_dir = Path(item.path).parent.resolve()
     key = hashlib.sha256()
-    for part in (item.loaded.text, item.path, str(source_dir), str(release), str(options.html),
-                 str(options.pdf), environment):
+    # The sheet's folder is left out: moving a repository (a CI runner's workspace) changes
+    # no output, since a brief reads nothing beside its sheet that the theme does not cover.
+    for part in (item.loaded.text, item.path, str(release), str(options.html), str(options.pdf), environment):
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
     assert item.sheet_id is not None
