@@ -23,6 +23,9 @@ from .pipeline import Job, Outcome, run
 
 #: Default time limit for one brief, in seconds.
 DEFAULT_TIMEOUT = 120.0
+#: How long a new worker may take to import its libraries before its first brief.
+STARTUP_LIMIT = 300.0
+_STARTED = "started"
 #: A worker is replaced after this many briefs, so that no cache inside a library can grow without bound.
 JOBS_PER_WORKER = 100
 
@@ -53,6 +56,7 @@ def _serve(connection: Connection) -> None:
             return
         if job is None:
             return
+        connection.send(_STARTED)  # the time limit counts from here, not from the worker's start-up
         connection.send(run(job))
 
 
@@ -61,8 +65,13 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
     job: Job | None = None
-    started: float = 0.0
+    #: When the job was sent, and when the worker said it started on it.
+    sent: float = 0.0
+    started: float | None = None
     done: int = 0
+
+    def deadline(self, timeout: float) -> float:
+        return self.started + timeout if self.started is not None else self.sent + STARTUP_LIMIT
 
 
 @dataclass
@@ -126,11 +135,10 @@ class Pool:
                 while waiting and (idle or len(self._pool) < self.workers):
                     worker = idle.pop() if idle else self._start()
                     worker.job = waiting.popleft()
-                    worker.started = time.monotonic()
+                    worker.sent, worker.started = time.monotonic(), None
                     worker.connection.send(worker.job)
                 busy = [w for w in self._pool if w.job is not None]
-                now = time.monotonic()
-                wait_for = min(w.started + self.timeout for w in busy) - now
+                wait_for = min(w.deadline(self.timeout) for w in busy) - time.monotonic()
                 ready = wait([w.connection for w in busy], timeout=max(0.0, wait_for))
                 for worker in busy:
                     job = worker.job
@@ -138,6 +146,9 @@ class Pool:
                     if worker.connection in ready:
                         try:
                             outcome = worker.connection.recv()
+                            if outcome == _STARTED:
+                                worker.started = time.monotonic()
+                                continue
                         except (EOFError, OSError):
                             self._stop(worker)
                             finish(job, _failed(job, "render-crashed",
@@ -151,7 +162,7 @@ class Pool:
                         if worker.done >= JOBS_PER_WORKER:
                             worker.connection.send(None)
                             self._stop(worker)
-                    elif time.monotonic() >= worker.started + self.timeout:
+                    elif time.monotonic() >= worker.deadline(self.timeout):
                         self._stop(worker)
                         finish(job, _failed(job, "render-timeout",
                                             f"rendering this brief took longer than {self.timeout:g} s and was stopped",
