@@ -58,6 +58,18 @@ def jobs_options(function: F) -> F:
                              "briefgen.toml, else every CPU this process may use).")(function)
 
 
+class _ShardType(click.ParamType):
+    name = "K/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        number, _, count = str(value).partition("/")
+        if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+            self.fail(f"'{value}' is not K/N with 1 <= K <= N, e.g. 2/4", param, ctx)
+        return int(number), int(count)
+
+
 def verbose_option(function: F) -> F:
     return click.option("-v", "--verbose", is_flag=True,
                         help="Show every diagnostic in full (placeholders are otherwise one line per file).")(function)
@@ -301,12 +313,14 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
 @theme_options
 @jobs_options
+@click.option("--shard", type=_ShardType(), help="Build only shard K of N (by a stable hash of each brief's id), "
+              "for CI runners; `briefgen assemble` merges the shards' folders.")
 @strict_option
 @verbose_option
 @output_format_option
 def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, public: bool, html: bool,
           pdf: bool, templates: Path | None, styles: Path | None, jobs: int | None, timeout: float | None,
-          strict: bool, verbose: bool, output_format: str) -> None:
+          shard: tuple[int, int] | None, strict: bool, verbose: bool, output_format: str) -> None:
     """Build briefing notes (HTML and PDF) from fact sheets.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
@@ -315,6 +329,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     no output; the others still build.
     """
     from .pipeline import Options
+    from .progress import Progress
     from .publish import NotOurs, publish
     from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
     from .render import TemplateProblem
@@ -330,10 +345,15 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
     theme = Theme.of(templates or project.templates, styles or project.styles)
-    options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme)
+    options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
     planned = _plan(_paths(paths, project), options)
-    outcomes = run_jobs(planned.jobs, workers=jobs or project.jobs or default_workers(),
-                        timeout=timeout or project.timeout or DEFAULT_TIMEOUT)
+    progress = Progress(len(planned.jobs), sys.stderr, enabled=output_format == "text" and sys.stderr.isatty())
+    try:
+        outcomes = run_jobs(planned.jobs, workers=jobs or project.jobs or default_workers(),
+                            timeout=timeout or project.timeout or DEFAULT_TIMEOUT,
+                            on_done=lambda outcome: progress.update(outcome.sheet_id))
+    finally:
+        progress.close()
     target = out if out is not None else project.output
     reports = planned.final_reports(outcomes)
     try:

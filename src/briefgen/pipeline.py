@@ -49,6 +49,20 @@ class Options:
     strict: bool = False
     #: Templates and styles; None plans a check only (no jobs).
     theme: Theme | None = None
+    #: (K, N): plan only the briefs of shard K of N (see `in_shard`).
+    shard: tuple[int, int] | None = None
+
+
+def in_shard(name: str, shard: tuple[int, int] | None) -> bool:
+    """Whether the brief `name` belongs to shard K of N.
+
+    By a stable hash of the name alone, so every brief keeps its shard when others are
+    added or removed, and every runner agrees without talking to the others.
+    """
+    if shard is None:
+        return True
+    number, count = shard
+    return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:16], 16) % count == number - 1
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,8 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
     environment = _environment_key(options) if options.theme is not None and any(c.sheet for c in checked) else ""
     sheets = []
     for item in checked:
+        if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
+            continue
         extra = list(duplicates.get(item.path, ()))
         sheet = item.sheet if not extra else None
         withheld = None
