@@ -151,6 +151,8 @@ class Manifest:
     briefs: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: sha256 of the index.html briefgen wrote; None in manifests of earlier versions.
     index: str | None = None
+    #: Files briefgen wrote once but left alone since, because they were changed by hand.
+    left_alone: tuple[str, ...] = ()
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
@@ -165,14 +167,18 @@ class Manifest:
         if not isinstance(data, dict) or data.get("generator") != GENERATOR or not isinstance(data.get("briefs"), list):
             raise NotOurs(f"{path} was not written by briefgen")
         index = data.get("index")
+        left_alone = data.get("left_alone")
         return cls(_entries(data["briefs"]),
-                   index["sha256"] if isinstance(index, dict) and isinstance(index.get("sha256"), str) else None)
+                   index["sha256"] if isinstance(index, dict) and isinstance(index.get("sha256"), str) else None,
+                   tuple(n for n in left_alone if _plain_name(n)) if isinstance(left_alone, list) else ())
 
     def to_bytes(self) -> bytes:
         data: dict[str, Any] = {"generator": GENERATOR, "format": 1,
                                 "briefs": [self.briefs[key] for key in sorted(self.briefs)]}
         if self.index is not None:
             data["index"] = {"path": INDEX, "sha256": self.index}
+        if self.left_alone:
+            data["left_alone"] = sorted(self.left_alone)
         return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -252,7 +258,10 @@ class _Folder:
             self.known.setdefault(INDEX, set()).add(manifest.index)
         #: An index.html beside a manifest of an earlier version that recorded no hash for it.
         self.legacy_index = manifest is not None and manifest.index is None
+        #: Names left alone by an earlier build: still not ours, whatever their bytes now.
+        self.disowned = set(manifest.left_alone) if manifest is not None else set()
         self.left_alone: list[str] = []
+        self.left_alone_names: set[str] = set()
         self._hashes: dict[str, str | None] = {}
 
     def hash(self, name: str) -> str | None:
@@ -273,7 +282,7 @@ class _Folder:
         return digest in self.known.get(name, set())
 
     def listed(self, name: str) -> bool:
-        return name in self.known or (name == INDEX and self.legacy_index)
+        return name in self.known or name in self.disowned or (name == INDEX and self.legacy_index)
 
     def may_write(self, name: str) -> bool:
         """True when `name` is free or ours; False (reported) when changed by hand. Raises NotOurs
@@ -283,6 +292,7 @@ class _Folder:
         if not self.listed(name) or self.hash(name) is None:
             raise NotOurs(f"{self.folder / name} exists and was not written by briefgen; "
                           "move it away or choose another output folder (-o)")
+        self.left_alone_names.add(name)
         self.left_alone.append(f"left alone: {self.folder / name} was changed by hand since briefgen wrote it, "
                                "so briefgen did not replace it and no longer lists it; move it away and build "
                                "again to publish the new one")
@@ -295,13 +305,14 @@ class _Folder:
         if self.ours(name):
             return True
         if self.listed(name) and self.hash(name) is not None:
+            self.left_alone_names.add(name)
             self.left_alone.append(f"left alone: {self.folder / name} was changed by hand since briefgen wrote it, "
                                    "so briefgen did not remove it although this build no longer publishes it; "
                                    "delete it if it should not be served")
         return False
 
 
-def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout: float = LOCK_TIMEOUT,
+def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout: float | None = None,
             notify: Callable[[str], None] | None = None) -> Published:
     """Write the outputs of the outcomes that may be published, the site index, and the manifest last.
 
@@ -312,8 +323,10 @@ def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout:
     A file briefgen recorded writing but whose bytes were since changed by hand is never
     replaced or removed: it is left alone, dropped from the manifest and reported in
     `Published.left_alone` (the CLI prints each line and exits 1: the folder is not what
-    the build asked for). A file briefgen never recorded writing, where it would write an
-    output, refuses the whole publish before anything is written (NotOurs; exit 2).
+    the build asked for); the manifest names it under `left_alone`, so later builds keep
+    reporting it until it is moved away. A file briefgen never recorded writing, where it
+    would write an output, refuses the whole publish before anything is written (NotOurs;
+    exit 2). A publish that would change nothing writes nothing.
     Raises OSError when it cannot write (FolderBusy when another build holds the folder
     too long), and render.TemplateProblem when the index template is broken.
     """
@@ -323,7 +336,7 @@ def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout:
             if not _plain_name(name) or name in RESERVED:
                 raise NotOurs(f"a brief's output may not be named {name!r}: briefgen keeps that name for itself")
     out.mkdir(parents=True, exist_ok=True)
-    with folder_lock(out, lock_timeout, notify):
+    with folder_lock(out, LOCK_TIMEOUT if lock_timeout is None else lock_timeout, notify):
         return _publish_locked(plan, outcomes, out)
 
 
@@ -388,6 +401,10 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
             for name, _ in _outputs(entry).values():
                 if name not in keep_names and name not in removals and folder.may_remove(name):
                     removals.append(name)
+    new_names = {name for outcome in ready for name in outcome.outputs}
+    for name in sorted(folder.disowned - new_names):  # reported again until someone moves it away
+        if name not in removals and folder.may_remove(name):
+            removals.append(name)
     # A name a kept or new brief now uses is never removed on behalf of another.
     used = {o["path"] for entry in final.values() for o in entry["outputs"].values()}
     removals = [name for name in removals if name not in used]
@@ -406,6 +423,17 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     else:
         index_hash = None
 
+    left_alone = tuple(sorted(name for name in folder.left_alone_names if folder.exists(name)))
+    manifest_bytes = Manifest(final, index_hash, left_alone).to_bytes()
+    written = []
+    for outcome in ready:
+        assert outcome.record is not None
+        paths = tuple(out / o["path"] for o in final[outcome.sheet_id]["outputs"].values())
+        written.append((outcome.sheet_id, outcome.record.pages, paths))
+    published = Published(tuple(written), tuple(dict.fromkeys(folder.left_alone)))
+    if not writes and not removals and not folder.exists(JOURNAL) and folder.hash(MANIFEST) == sha256(manifest_bytes):
+        return published  # nothing to change: a read-only folder that is up to date is fine
+
     staged: dict[str, Path] = {}
     try:
         for name, data in writes.items():
@@ -422,19 +450,19 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
             os.replace(temporary, out / name)
             del staged[name]
         _sync(out)
-        write_atomic(out / MANIFEST, Manifest(final, index_hash).to_bytes())
+        write_atomic(out / MANIFEST, manifest_bytes)
         (out / JOURNAL).unlink()
         _sync(out)
     finally:
-        for temporary in staged.values():  # a failure or Ctrl-C before they were renamed
+        # A failure or Ctrl-C before the temporaries were renamed. Under the lock every
+        # temporary in the folder is this build's or a dead one's.
+        for temporary in staged.values():
             temporary.unlink(missing_ok=True)
-
-    written = []
-    for outcome in ready:
-        assert outcome.record is not None
-        paths = tuple(out / o["path"] for o in final[outcome.sheet_id]["outputs"].values())
-        written.append((outcome.sheet_id, outcome.record.pages, paths))
-    return Published(tuple(written), tuple(dict.fromkeys(folder.left_alone)))
+        try:
+            remove_leftovers(out)
+        except OSError:
+            pass  # the error that brought us here is the one to report
+    return published
 
 
 def _sync(folder: Path) -> None:
