@@ -82,8 +82,10 @@ class _Guarded(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt,
-                BrokenPipeError):
+        except KeyboardInterrupt:
+            # Here, not in main(): click's standalone main turns it into "Aborted!" and exit 1.
+            _quiet_exit("briefgen: interrupted", EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, BrokenPipeError):
             raise
         except Exception as exc:
             if os.environ.get("BRIEFGEN_DEBUG"):
