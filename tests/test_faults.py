@@ -13,21 +13,20 @@ The number of kills survived is printed (visible with -s).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import random
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
-from briefgen.publish import JOURNAL
 from build_helpers import briefgen_command, compact_sheet, script_env, write_sheet
 from test_build_cli import _assert_whole_files, _inode
 from test_publish_safety import assert_consistent
+
+from briefgen.publish import JOURNAL
 
 LONG = os.environ.get("BRIEFGEN_LONG_FAULTS") == "1"
 ROUNDS = 40 if LONG else 5
@@ -120,7 +119,7 @@ def test_killed_builds_converge_and_never_leak(tmp_path: Path, how: signal.Signa
             for step, release in enumerate((False, True)):
                 _sheets(sheets, f"{round_number + 1}.{step}")
                 point = POINTS[(2 * round_number + step + rng.randrange(len(POINTS))) % len(POINTS)]
-                at = dict(after=rng.uniform(0.2, 1.2) * duration) if point == "random" else dict(when_changed=point)
+                at = {"after": rng.uniform(0.2, 1.2) * duration} if point == "random" else {"when_changed": point}
                 code, stderr = _build(sheets, out, release, kill=how, **at)  # type: ignore[arg-type]
                 stopped = code in (-how, 130)
                 killed[0] += stopped
@@ -150,7 +149,7 @@ def test_killed_builds_converge_and_never_leak(tmp_path: Path, how: signal.Signa
 def _tmpfs(folder: Path, size: str) -> Iterator[Path]:
     folder.mkdir()
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)],
-                          capture_output=True, text=True)
+                          check=False, capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here to fill it ({done.stderr.strip() or 'not root'}); "
                     "test_build_cli covers a full disk with RLIMIT_FSIZE")
@@ -189,7 +188,7 @@ def test_a_read_only_folder_exits_4_and_leaves_the_old_folder(tmp_path: Path) ->
         code, stderr = _build(sheets, out, release=False)
         assert code == 0, stderr
         old = _snapshot(out)
-        done = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True, text=True)
+        done = subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=False, capture_output=True, text=True)
         if done.returncode != 0:
             pytest.skip(f"cannot remount the tmpfs read-only here ({done.stderr.strip()}); "
                         "chmod 0555 does not stop root")

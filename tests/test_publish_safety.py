@@ -17,12 +17,18 @@ import time
 from pathlib import Path
 
 import pytest
+from build_helpers import (
+    briefgen_command,
+    compact_sheet,
+    run_cli,
+    script_env,
+    write_sheet,
+)
 
 import briefgen.publish as publish_module
 from briefgen.pipeline import Options, plan, publish, run
 from briefgen.publish import JOURNAL, FolderBusy, NotOurs, folder_lock
 from briefgen.theme import Theme
-from build_helpers import briefgen_command, compact_sheet, run_cli, script_env, write_sheet
 
 
 def _sha(path: Path) -> str:
@@ -47,7 +53,7 @@ def assert_consistent(out: Path) -> dict:
     return manifest
 
 
-def _build(sheets: Path, out: Path, *args: str):  # noqa: ANN202 - build_helpers.Ran
+def _build(sheets: Path, out: Path, *args: str):
     return run_cli(["build", sheets, "-o", out, "--no-pdf", *args])
 
 
@@ -269,7 +275,7 @@ def test_many_overlapping_publishes_lose_nothing(tmp_path: Path) -> None:
         prepared.append((planned, [run(job) for job in planned.jobs]))
     failures: list[BaseException] = []
 
-    def publish_again(planned, outcomes) -> None:  # noqa: ANN001
+    def publish_again(planned, outcomes) -> None:
         try:
             for _ in range(rounds):
                 publish(planned, outcomes, out)
