@@ -13,6 +13,7 @@ The number of kills survived is printed (visible with -s).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import signal
@@ -200,3 +201,32 @@ def test_a_read_only_folder_exits_4_and_leaves_the_old_folder(tmp_path: Path) ->
         assert "error: cannot write" in stderr and "Read-only file system" in stderr, stderr
         assert "Traceback" not in stderr
         assert _snapshot(out) == old
+
+
+def test_a_brief_not_rebuilt_is_kept_only_as_the_bytes_recorded_for_this_release(tmp_path: Path) -> None:
+    """A release folder shared by briefs built separately: a full build of one of them is killed
+    right after it replaced that brief's file, and the next release build does not build that
+    brief. The manifest still says the brief is cleared to OFFICIAL, but the file now holds the
+    full document: it must be removed, not kept on the manifest's word."""
+    mixed, other, out = tmp_path / "mixed", tmp_path / "other", tmp_path / "site"
+    _sheets(mixed, "1.0")
+    (mixed / "open.yaml").unlink()
+    (mixed / "hidden.yaml").unlink()
+    write_sheet(other, compact_sheet("open"))
+    assert _build(other, out, release=True)[0] == 0
+    for _attempt in range(5):  # the kill must land between the rename and the manifest
+        assert _build(mixed, out, release=True)[0] == 0
+        code, stderr = _build(mixed, out, release=False, kill=signal.SIGKILL, when_changed="mixed.html")
+        recorded = json.loads((out / "manifest.json").read_text())
+        if code == -signal.SIGKILL and any(b["id"] == "mixed" and b["cleared_to"] == "OFFICIAL"
+                                           for b in recorded["briefs"]):
+            break
+    else:
+        pytest.fail("the kill never landed between the rename and the manifest: the test proves nothing")
+    assert b"CANARY-SUMMARY" in (out / "mixed.html").read_bytes()  # the full document, not yet recorded
+    code, stderr = _build(other, out, release=True)
+    assert code == 0, stderr
+    manifest = assert_consistent(out)
+    assert [b["id"] for b in manifest["briefs"]] == ["open"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "manifest.json", "open.html"]
+    _assert_no_canary(out)
