@@ -220,14 +220,18 @@ def test_a_build_waits_for_the_lock_and_then_publishes(tmp_path: Path) -> None:
     held = _hold_lock(out)
     process = subprocess.Popen([*briefgen_command(), "build", str(tmp_path / "sheets"), "-o", str(out), "--no-pdf"],
                                env=script_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    released = threading.Timer(3.0, os.close, [held])
-    released.start()
+    watchdog = threading.Timer(60.0, process.kill)  # never hang the suite on a build that does not wait
+    watchdog.start()
     try:
-        stdout, stderr = process.communicate(timeout=60)
+        assert process.stderr is not None
+        first = process.stderr.readline()  # blocks until the build reaches the lock
+        os.close(held)
+        stdout, rest = process.communicate(timeout=60)
     finally:
-        released.join()
-    assert process.returncode == 0, stdout + stderr
-    assert stderr.count("waiting for another briefgen build") == 1, stderr
+        watchdog.cancel()
+    assert first == f"waiting for another briefgen build in {out}…\n", first + rest
+    assert process.returncode == 0, stdout + rest
+    assert "waiting" not in rest  # said once
     assert_consistent(out)
 
 
