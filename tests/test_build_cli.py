@@ -519,14 +519,16 @@ def test_a_killed_build_never_leaves_a_partial_file(tmp_path: Path) -> None:
 
 
 def test_a_build_removes_temporaries_a_killed_build_left(tmp_path: Path) -> None:
+    """Only names of briefgen's own temporaries (.briefgen-tmp-<16 hex>-<name>) are leftovers;
+    user files that merely look temporary are never removed."""
     sheets = tmp_path / "sheets"
     write_sheet(sheets, _alpha())
     out = tmp_path / "site"
     out.mkdir()
-    leftovers = [out / ".alpha.pdf.k1l2e3d4.tmp", out / ".manifest.json.abc.tmp"]
-    unrelated = out / ".notes.txt.x.tmp"  # not a temporary of a file briefgen writes
-    for path in [*leftovers, unrelated]:
+    leftovers = [out / ".briefgen-tmp-0123456789abcdef-alpha.pdf", out / ".briefgen-tmp-fedcba9876543210-manifest.json"]
+    users = [out / ".index.html.backup.tmp", out / ".alpha.pdf.k1l2e3d4.tmp", out / ".briefgen-tmp-mine-notes.txt"]
+    for path in [*leftovers, *users]:
         path.write_bytes(b"half")
     assert run_cli(["build", sheets, "-o", out]).exit_code == 0
     assert not any(path.exists() for path in leftovers)
-    assert unrelated.exists()
+    assert all(path.read_bytes() == b"half" for path in users)

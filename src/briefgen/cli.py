@@ -111,7 +111,7 @@ class _Guarded(click.Group):
             # Ctrl-C: one line and 130, not click's "Aborted!" and 1 (which means "errors in a sheet").
             _quiet_line("briefgen: interrupted")
             ctx.exit(EXIT_INTERRUPTED)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:
             if os.environ.get("BRIEFGEN_DEBUG"):
@@ -326,7 +326,8 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
     sheet becomes OUT/ID.html and OUT/ID.pdf; OUT/index.html lists every brief and
     OUT/manifest.json records what was written. Invalid sheets get their diagnostics and
-    no output; the others still build.
+    no output; the others still build. A file briefgen wrote but someone changed since is
+    left alone and reported (exit 1); a build waits while another builds into OUT.
     """
     from .pipeline import Options
     from .progress import Progress
@@ -357,7 +358,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     target = out if out is not None else project.output
     reports = planned.final_reports(outcomes)
     try:
-        published = publish(planned, outcomes, target)
+        published = publish(planned, outcomes, target, notify=lambda line: click.echo(line, err=True))
     except NotOurs as exc:
         _usage_error(str(exc))
     except TemplateProblem as exc:
@@ -377,9 +378,11 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     for sheet in planned.sheets:
         if sheet.withheld is not None:
             click.echo(f"withheld {sheet.sheet_id}: {sheet.withheld}", err=to_stderr)
+    for line in published.left_alone:  # a hand-changed file: the folder is not what was asked for
+        click.echo(f"warning: {line}", err=True)
     sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]
     click.echo(_summary(sheet_reports, strict), err=to_stderr)
-    sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) else EXIT_OK)
+    sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) or published.left_alone else EXIT_OK)
 
 
 def _register_commands() -> None:
