@@ -121,6 +121,27 @@ class _Guarded(click.Group):
                        "BRIEFGEN_DEBUG=1 to see the details, and report them.", err=True)
             ctx.exit(EXIT_INTERNAL)
 
+    #: Commands that live in modules of their own, imported only when used (or listed by --help),
+    #: so that `--version` and `check` do not pay for them.
+    lazy_commands = {
+        "init": ("briefgen.scaffold", "init_command"),
+        "doctor": ("briefgen.doctor", "doctor_command"),
+        "assemble": ("briefgen.assemble", "assemble_command"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands:
+            import importlib
+
+            module, attribute = self.lazy_commands[name]
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, name)
+
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_paragraph()
         formatter.write_text("Exit codes: 0 success; 1 a fact sheet has errors (or warnings, with --strict); "
@@ -313,6 +334,7 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
 @theme_options
 @jobs_options
+@click.option("--force", is_flag=True, help="Render every brief, even those whose outputs are up to date.")
 @click.option("--shard", type=_ShardType(), help="Build only shard K of N (by a stable hash of each brief's id), "
               "for CI runners; `briefgen assemble` merges the shards' folders.")
 @strict_option
@@ -320,7 +342,7 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 @output_format_option
 def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, public: bool, html: bool,
           pdf: bool, templates: Path | None, styles: Path | None, jobs: int | None, timeout: float | None,
-          shard: tuple[int, int] | None, strict: bool, verbose: bool, output_format: str) -> None:
+          force: bool, shard: tuple[int, int] | None, strict: bool, verbose: bool, output_format: str) -> None:
     """Build briefing notes (HTML and PDF) from fact sheets.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
@@ -331,7 +353,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     """
     from .pipeline import Options
     from .progress import Progress
-    from .publish import NotOurs, publish
+    from .publish import NotOurs, publish, unchanged
     from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
     from .render import TemplateProblem
     from .theme import Theme
@@ -348,14 +370,18 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     theme = Theme.of(templates or project.templates, styles or project.styles)
     options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
     planned = _plan(_paths(paths, project), options)
-    progress = Progress(len(planned.jobs), sys.stderr, enabled=output_format == "text" and sys.stderr.isatty())
+    target = out if out is not None else project.output
+    # A brief whose key is in the manifest with its files intact is not rendered again.
+    cached = {} if force else unchanged(planned, target)
+    todo = [job for job in planned.jobs if job.sheet_id not in cached]
+    progress = Progress(len(todo), sys.stderr, enabled=output_format == "text" and sys.stderr.isatty())
     try:
-        outcomes = run_jobs(planned.jobs, workers=jobs or project.jobs or default_workers(),
-                            timeout=timeout or project.timeout or DEFAULT_TIMEOUT,
-                            on_done=lambda outcome: progress.update(outcome.sheet_id))
+        rendered = {o.sheet_id: o for o in run_jobs(todo, workers=jobs or project.jobs or default_workers(),
+                                                    timeout=timeout or project.timeout or DEFAULT_TIMEOUT,
+                                                    on_done=lambda outcome: progress.update(outcome.sheet_id))}
     finally:
         progress.close()
-    target = out if out is not None else project.output
+    outcomes = [cached.get(job.sheet_id) or rendered[job.sheet_id] for job in planned.jobs]
     reports = planned.final_reports(outcomes)
     try:
         published = publish(planned, outcomes, target, notify=lambda line: click.echo(line, err=True))
@@ -373,6 +399,9 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     _emit(reports, output_format, verbose)
     to_stderr = output_format == "json"
     for brief_id, pages, written in published.written:
+        if brief_id in cached:
+            click.echo(f"unchanged {brief_id}", err=to_stderr)
+            continue
         counted = f"{pages} page{'s' if pages != 1 else ''}" if pages is not None else "HTML"
         click.echo(f"built {brief_id}: {counted} → {', '.join(map(str, written))}", err=to_stderr)
     for sheet in planned.sheets:
@@ -383,15 +412,3 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]
     click.echo(_summary(sheet_reports, strict), err=to_stderr)
     sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) or published.left_alone else EXIT_OK)
-
-
-def _register_commands() -> None:
-    # Commands that live in modules of their own (each declares its click command).
-    from .doctor import doctor_command
-    from .scaffold import init_command
-
-    main.add_command(init_command)
-    main.add_command(doctor_command)
-
-
-_register_commands()

@@ -102,6 +102,21 @@ class Plan:
     #: The release level in its canonical spelling, or None for full documents.
     release: str | None
     sheets: tuple[PlannedSheet, ...]
+    #: The paths the plan was asked for, and every fact sheet found under them (in any shard).
+    roots: tuple[Path, ...] = ()
+    found: frozenset[str] = frozenset()
+
+    def deleted(self, source: str) -> bool:
+        """Whether a brief once built from `source` lost its fact sheet: the sheet lies where this
+        plan looked and was not found. Briefs built from elsewhere into the same folder are not."""
+        where = Path(source).resolve()
+        if source in self.found or where.exists():
+            return False
+        for root in self.roots:
+            resolved = root.resolve()
+            if where == resolved or (root.is_dir() and where.is_relative_to(resolved)):
+                return True
+        return False
 
     @property
     def theme(self) -> Theme | None:
@@ -134,6 +149,8 @@ class Outcome:
     diagnostics: tuple[Diagnostic, ...] = ()
     #: The published brief's facts; None when rendering failed.
     record: BriefRecord | None = None
+    #: True when the output folder already held this job's outputs (same key): nothing was rendered.
+    unchanged: bool = False
 
 
 # --- plan ---------------------------------------------------------------------------
@@ -179,7 +196,7 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
         if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
             job = _job(item, sheet, release, options, options.theme, environment)
         sheets.append(PlannedSheet(item.path, report, item.sheet_id, job, withheld))
-    return Plan(options, release, tuple(sheets))
+    return Plan(options, release, tuple(sheets), tuple(paths), frozenset(c.path for c in checked))
 
 
 def _release_level(given: str | None) -> str | None:

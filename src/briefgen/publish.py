@@ -379,7 +379,10 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         outputs = {kind: {"path": name, "sha256": sha256(outcome.outputs[name])}
                    for kind, name in outcome.record.outputs.items()
                    if name in writes or folder.hash(name) == sha256(outcome.outputs[name])}
-        final[outcome.sheet_id] = {**outcome.record.to_json(), "key": outcome.key, "outputs": outputs}
+        final[outcome.sheet_id] = {**outcome.record.to_json(), "key": outcome.key, "outputs": outputs,
+                                   "source": outcome.path,
+                                   # Warnings found while rendering, reported again when the brief is unchanged.
+                                   "diagnostics": [d.to_json() for d in outcome.diagnostics]}
     for brief_id, entries in candidates.items():
         keep: dict[str, tuple[str, str | None]] = {}
         if brief_id in ready_ids:
@@ -389,7 +392,8 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
             # Kept from an earlier build only when cleared to this release, and only the outputs
             # whose bytes are the ones recorded: anything else of it here is removed.
             chosen = None if brief_id in withheld else next(
-                (e for e in entries if e.get("cleared_to") == release), None)
+                (e for e in entries if e.get("cleared_to") == release
+                 and not (isinstance(e.get("source"), str) and plan.deleted(e["source"]))), None)
             if chosen is not None:
                 keep = {kind: (name, digest) for kind, (name, digest) in _outputs(chosen).items()
                         if digest is not None and folder.hash(name) == digest}
@@ -474,3 +478,44 @@ def _sync(folder: Path) -> None:
         pass  # some file systems cannot sync a folder; a kill (not a power cut) still leaves it consistent
     finally:
         os.close(handle)
+
+
+def unchanged(plan: Plan, out: Path) -> dict[str, Outcome]:
+    """Outcomes for the jobs whose outputs `out` already holds: same key, same bytes on disk.
+
+    Keys are content hashes (pipeline.Job.key), never modification times, so a fresh
+    checkout rebuilds nothing. Each outcome carries the files' bytes (publish then finds
+    nothing to write, so they keep their inode and modification time), the record and the
+    warnings that rendering found, read back from the manifest. A folder that is not
+    briefgen's, or a damaged entry, simply means that the job runs.
+    """
+    from .diagnostics import Diagnostic
+    from .pipeline import Outcome
+    from .record import BriefRecord
+
+    try:
+        manifest = Manifest.read(out)
+    except NotOurs:
+        return {}
+    if manifest is None:
+        return {}
+    found: dict[str, Outcome] = {}
+    for job in plan.jobs:
+        entry = manifest.briefs.get(job.sheet_id)
+        if entry is None or entry.get("key") != job.key or entry.get("source") != job.path:
+            continue
+        try:
+            record = BriefRecord.from_json(entry)
+            diagnostics = tuple(Diagnostic(**d) for d in entry.get("diagnostics", []))
+            outputs = {}
+            for name, digest in _outputs(entry).values():
+                data = (out / name).read_bytes()
+                if sha256(data) != digest:
+                    raise ValueError(f"{name} changed")
+                outputs[name] = data
+        except (OSError, TypeError, ValueError):
+            continue
+        if set(outputs) != {f"{job.sheet_id}.{kind}" for kind, on in (("html", job.html), ("pdf", job.pdf)) if on}:
+            continue
+        found[job.sheet_id] = Outcome(job.sheet_id, job.path, job.key, outputs, diagnostics, record, unchanged=True)
+    return found
