@@ -20,11 +20,14 @@ from pydantic_core import ErrorDetails
 from . import rules
 from .diagnostics import Diagnostic, Report, Span, format_path
 from .loader import DataPath, Loaded, SourceMap
-from .model import FactSheet, FormatError, describe, is_valid_id
+from .model import COUNTRY_HINT, FactSheet, FormatError, country_hint, describe, is_reserved_id, is_valid_id
 from .rules import SheetParts
 
 # Tags of the portion union, which pydantic puts into error locations.
 _UNION_TAGS = {"text", "mapping"}
+#: Fuzzy did-you-mean searches per sheet: they cost milliseconds each, and only the
+#: first diagnostics of a file are shown (Report caps them), so the rest keep a plain hint.
+MAX_FUZZY_HINTS = 50
 
 
 @dataclass
@@ -63,10 +66,12 @@ def check(loaded: Loaded) -> Checked:
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
         found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
-    if sheet is not None and sheet.id is None and not is_valid_id(PurePath(loaded.path).stem):
+    stem = PurePath(loaded.path).stem
+    if sheet is not None and sheet.id is None and not is_valid_id(stem):
         found.append(Diagnostic.at(
-            loaded.path, Span(1, 1), "error", "invalid-id",
-            f"the file name '{PurePath(loaded.path).stem}' cannot be the brief's id",
+            loaded.path, Span(1, 1), "error", "reserved-id" if is_reserved_id(stem) else "invalid-id",
+            f"the file name '{stem}' cannot be the brief's id"
+            + (": briefgen writes a file of that name" if is_reserved_id(stem) else ""),
             "add `id: some-name` (lower-case letters, digits and hyphens), or rename the file"))
     report = Report.of(loaded.path, found, loaded.lines)
     return Checked(loaded, sheet if not report.errors else None, report)
@@ -118,9 +123,16 @@ def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> tup
         if error["type"] == "extra_forbidden":
             unknown.append(loc)
             found.append(_unknown_key(path, loc, marks, missing, meant))
+    fuzzy = MAX_FUZZY_HINTS
     for error, loc in errors:
         if error["type"] != "extra_forbidden" and loc not in meant:
-            found.append(_rewrite(path, error, loc, marks))
+            diagnostic = _rewrite(path, error, loc, marks)
+            if diagnostic.code == "unknown-country" and diagnostic.hint == COUNTRY_HINT and fuzzy > 0:
+                fuzzy -= 1
+                value = error.get("input")
+                if isinstance(value, str):
+                    diagnostic = dataclasses.replace(diagnostic, hint=country_hint(value))
+            found.append(diagnostic)
     return found, unknown
 
 
@@ -212,10 +224,15 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
                   "use lower-case letters, digits and single hyphens, e.g. g20-2025")
     if kind == "string_too_long" and loc[-1] == "id":
         return at(here, "invalid-id", f"`{name}` is longer than 64 characters", "shorten it")
-    if kind in ("greater_than", "greater_than_equal"):
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ctx = error.get("ctx", {})
-        bound = f"more than {ctx['gt']}" if "gt" in ctx else f"at least {ctx.get('ge')}"
-        return at(here, "invalid-value", f"`{name}` must be {bound}, {_not(value)}")
+        bound = (f"more than {ctx['gt']}" if "gt" in ctx else f"at least {ctx['ge']}" if "ge" in ctx
+                 else f"less than {ctx['lt']}" if "lt" in ctx else f"at most {ctx.get('le')}")
+        code = "out-of-range" if kind.startswith("less") else "invalid-value"
+        return at(here, code, f"`{name}` must be {bound}, {_not(value)}")
+    if kind == "finite_number":
+        return at(here, "out-of-range", f"`{name}` must be a finite number, {_not(value)}",
+                  "write the amount as a number, e.g. 1.5e9")
     if kind == "bool_type":
         return at(here, "wrong-type", f"`{name}` must be true or false, {_not(value)}")
     return at(here, "invalid-value", f"`{name}`: {error['msg']}")
