@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -109,13 +110,16 @@ class Report:
 
 def escape_controls(text: str) -> str:
     """`text` with control, line-separator and bidirectional-control characters written as escapes (`\\x1b`)."""
-    if all(_plain(char) for char in text):
-        return text
-    return "".join(char if _plain(char) else _escape(char) for char in text)
+    return _UNSAFE.sub(lambda match: _escape(match[0]), text)
 
 
 #: Bidirectional controls reorder what a terminal shows (the "Trojan Source" characters).
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+#: What _plain refuses, as one pattern (Cc, Zl, Zp, surrogates and the bidirectional controls).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+                     + "".join(sorted(_BIDI_CONTROLS)) + "]")
 
 
 def _plain(char: str) -> bool:

@@ -8,6 +8,7 @@ Field descriptions become hover help in editors through the JSON Schema
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -125,10 +126,8 @@ def _clock_time(value: Any) -> Any:
 def _country(value: Any) -> Any:
     if not isinstance(value, str):
         return value  # the str type reports the wrong type
-    import pycountry  # imported lazily: loading the ISO tables costs time
-
     code = value.strip()
-    if len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code.upper()):
+    if len(code) == 2 and code.upper() in _country_codes():
         if code != value:
             raise FormatError("unknown-country", f"'{value}' has spaces around the country code",
                               f"write {code.upper()}")
@@ -142,6 +141,13 @@ def _country(value: Any) -> Any:
                       COUNTRY_HINT)
 
 
+@functools.lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    import pycountry  # imported lazily: loading the ISO tables costs time
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
 COUNTRY_HINT = "use an ISO 3166-1 alpha-2 code, e.g. JP for Japan, IN for India"
 
 
@@ -149,6 +155,8 @@ def country_hint(value: str) -> str:
     """A did-you-mean for an unknown country (a fuzzy search: call it only for shown diagnostics)."""
     import pycountry
 
+    if len(value.strip()) <= 2:
+        return COUNTRY_HINT  # two letters match too much to suggest anything
     try:
         found = pycountry.countries.search_fuzzy(value[:100])
     except LookupError:

@@ -27,7 +27,9 @@ from .rules import SheetParts
 _UNION_TAGS = {"text", "mapping"}
 #: Fuzzy did-you-mean searches per sheet: they cost milliseconds each, and only the
 #: first diagnostics of a file are shown (Report caps them), so the rest keep a plain hint.
-MAX_FUZZY_HINTS = 50
+MAX_FUZZY_HINTS = 10
+#: Model errors rewritten into diagnostics per sheet (the Report shows MAX_PER_FILE of them).
+MAX_REWRITTEN = 500
 
 
 @dataclass
@@ -53,13 +55,14 @@ def check(loaded: Loaded) -> Checked:
     """Validate a loaded fact sheet against the model and the cross-field rules."""
     found = list(loaded.diagnostics)
     sheet: FactSheet | None = None
+    findings = _ModelFindings([], [], {})
     if loaded.data is not None:
-        unknown: list[DataPath] = []
         try:
             sheet = FactSheet.model_validate(loaded.data)
         except ValidationError as exc:
-            model_found, unknown = _model_diagnostics(loaded.path, exc, loaded.marks)
-            found.extend(model_found)
+            findings = _model_diagnostics(loaded.path, exc, loaded.marks)
+            found.extend(findings.diagnostics)
+        unknown = findings.unknown
         # With model errors, the rules still run on the parts that are valid, so that
         # every problem in the file is reported at once.
         parts = SheetParts.of(sheet) if sheet is not None else _valid_parts(loaded.data)
@@ -73,7 +76,8 @@ def check(loaded: Loaded) -> Checked:
             f"the file name '{stem}' cannot be the brief's id"
             + (": briefgen writes a file of that name" if is_reserved_id(stem) else ""),
             "add `id: some-name` (lower-case letters, digits and hyphens), or rename the file"))
-    report = Report.of(loaded.path, found, loaded.lines)
+    report = _with_hints(Report.of(loaded.path, found, loaded.lines), findings.countries)
+    report.dropped += findings.skipped
     return Checked(loaded, sheet if not report.errors else None, report)
 
 
@@ -108,7 +112,7 @@ def _or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
         return None
 
 
-def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> tuple[list[Diagnostic], list[DataPath]]:
+def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> _ModelFindings:
     """The model's errors as diagnostics, and the paths of the unknown keys among them.
 
     A misspelled required key is one mistake: it is reported once, as the unknown key
@@ -123,17 +127,53 @@ def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> tup
         if error["type"] == "extra_forbidden":
             unknown.append(loc)
             found.append(_unknown_key(path, loc, marks, missing, meant))
-    fuzzy = MAX_FUZZY_HINTS
-    for error, loc in errors:
-        if error["type"] != "extra_forbidden" and loc not in meant:
-            diagnostic = _rewrite(path, error, loc, marks)
-            if diagnostic.code == "unknown-country" and diagnostic.hint == COUNTRY_HINT and fuzzy > 0:
-                fuzzy -= 1
-                value = error.get("input")
-                if isinstance(value, str):
-                    diagnostic = dataclasses.replace(diagnostic, hint=country_hint(value))
-            found.append(diagnostic)
-    return found, unknown
+    rest = [(error, loc) for error, loc in errors if error["type"] != "extra_forbidden" and loc not in meant]
+    skipped = 0
+    if len(rest) > MAX_REWRITTEN:
+        # Only the first diagnostics of a file are shown: rewrite those nearest its top.
+        rest.sort(key=lambda item: marks.value(item[1]))
+        skipped = len(rest) - MAX_REWRITTEN
+        rest = rest[:MAX_REWRITTEN]
+    countries: dict[Diagnostic, str] = {}
+    for error, loc in rest:
+        diagnostic = _rewrite(path, error, loc, marks)
+        value = error.get("input")
+        if diagnostic.code == "unknown-country" and diagnostic.hint == COUNTRY_HINT and isinstance(value, str):
+            countries[diagnostic] = value
+        found.append(diagnostic)
+    return _ModelFindings(found, unknown, countries, skipped)
+
+
+@dataclass
+class _ModelFindings:
+    diagnostics: list[Diagnostic]
+    #: Paths of the unknown keys.
+    unknown: list[DataPath]
+    #: unknown-country diagnostics whose did-you-mean is still to be found (see _with_hints), with the value.
+    countries: dict[Diagnostic, str]
+    #: Errors not rewritten (beyond MAX_REWRITTEN).
+    skipped: int = 0
+
+
+def _with_hints(report: Report, countries: dict[Diagnostic, str]) -> Report:
+    """The report with fuzzy did-you-mean hints, computed only for the diagnostics it shows.
+
+    A fuzzy country search takes tens of milliseconds: a sheet of thousands of bad codes
+    must not pay for the hints nobody sees. Each value is searched once, at most
+    MAX_FUZZY_HINTS values in all.
+    """
+    if not countries:
+        return report
+    hints: dict[str, str] = {}
+    shown: list[Diagnostic] = []
+    for diagnostic in report.diagnostics:
+        value = countries.get(diagnostic)
+        if value is not None:
+            if value not in hints and len(hints) < MAX_FUZZY_HINTS:
+                hints[value] = country_hint(value)
+            diagnostic = dataclasses.replace(diagnostic, hint=hints.get(value, diagnostic.hint))
+        shown.append(diagnostic)
+    return Report(report.path, shown, report.dropped, report.lines)
 
 
 def _location(error: ErrorDetails) -> DataPath:

@@ -1,0 +1,296 @@
+"""Hostile fact sheets, checked and built through the real command line.
+
+tests/hostile/sheets holds the committed corpus (made by tests/hostile/make_corpus.py);
+tests/hostile/expected.json gives each file's outcome: the error code and line that
+`check` must report, or "clean". Inputs that are large, or that only exist at run time
+(symlinks, FIFOs, unreadable folders), are made here. Every run must end in exit 0 or 1,
+never 3 (an internal error), and within a bounded time; the times are printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import tinyhtml5
+
+TESTS = Path(__file__).resolve().parent
+HOSTILE = TESTS / "hostile"
+SHEETS = HOSTILE / "sheets"
+EXPECTED: dict[str, Any] = json.loads((HOSTILE / "expected.json").read_text(encoding="utf-8"))
+BASE = (TESTS / "data" / "rules" / "valid.yaml").read_text(encoding="utf-8")
+SRC = str(TESTS.parent / "src")
+#: A secret in the environment of every run: no output may ever show it.
+SECRET = "hostile-secret-4f1d2c"
+#: Generous bounds (CI machines are slow and shared); the measured times are printed.
+CHECK_SECONDS = 20
+BUILD_SECONDS = 120
+#: Diagnostic output of one file, in bytes: 50 diagnostics of bounded length.
+MAX_OUTPUT = 100_000
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def briefgen(*args: str, cwd: Path | None = None, timeout: float = 300) -> Ran:
+    env = {**os.environ, "PYTHONPATH": SRC, "BRIEFGEN_TEST_SECRET": SECRET, "NO_COLOR": "1"}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "briefgen", *args], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=timeout, errors="replace")
+    return Ran(done.returncode, done.stdout, done.stderr, time.perf_counter() - started)
+
+
+def diagnostics(ran: Ran) -> list[dict[str, Any]]:
+    assert ran.code in (0, 1), f"exit {ran.code}: {ran.stderr[-2000:]}"
+    found: list[dict[str, Any]] = json.loads(ran.stdout)
+    return found
+
+
+#: BRIEFGEN_LONG_FUZZ=1 also checks every corpus file in a process of its own.
+LONG = os.environ.get("BRIEFGEN_LONG_FUZZ") == "1"
+
+
+@dataclass(frozen=True)
+class CorpusRun:
+    """The whole corpus checked in one run per output format, and each file's own check time."""
+
+    as_json: Ran
+    as_text: Ran
+    by_file: dict[str, list[dict[str, Any]]]
+    seconds: dict[str, float]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> CorpusRun:
+    from briefgen.sources import load_fact_sheet
+
+    as_json = briefgen("check", "--output-format", "json", str(SHEETS))
+    as_text = briefgen("check", str(SHEETS))
+    by_file: dict[str, list[dict[str, Any]]] = {name: [] for name in EXPECTED}
+    for found in diagnostics(as_json):
+        by_file.setdefault(Path(found["path"]).name, []).append(found)
+    seconds = {}
+    for name in EXPECTED:
+        started = time.perf_counter()
+        load_fact_sheet(SHEETS / name)
+        seconds[name] = time.perf_counter() - started
+    slowest = sorted(seconds.items(), key=lambda item: -item[1])[:5]
+    print(f"\ncorpus: {len(EXPECTED)} files, check (one CLI run) {as_json.seconds:.1f}s; slowest in-process: "
+          + ", ".join(f"{name} {time_:.3f}s" for name, time_ in slowest))
+    return CorpusRun(as_json, as_text, by_file, seconds)
+
+
+def test_the_corpus_and_the_table_agree() -> None:
+    on_disk = {path.name for path in SHEETS.glob("*.yaml")}
+    assert on_disk == set(EXPECTED)
+    assert len(on_disk) > 150
+
+
+def test_the_corpus_run_ends_in_exit_1_with_bounded_text(corpus: CorpusRun) -> None:
+    assert corpus.as_json.code == 1 and corpus.as_text.code == 1
+    # What reaches a terminal: no control character but line breaks, nothing forged.
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]", corpus.as_text.stdout)
+    assert not any(line.startswith("sheet.yaml:1:1:") for line in corpus.as_text.stdout.splitlines())
+    assert "\\x1b]0;pwned\\x07" in corpus.as_text.stdout  # shown escaped
+    assert len(corpus.as_text.stdout.encode("utf-8")) < MAX_OUTPUT * len(EXPECTED) // 10
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_sheet(corpus: CorpusRun, name: str) -> None:
+    found = corpus.by_file[name]
+    assert corpus.seconds[name] < CHECK_SECONDS
+    expected = EXPECTED[name]
+    errors = [d for d in found if d["severity"] == "error"]
+    if expected == "clean":
+        assert errors == [], errors
+    else:
+        assert any(d["code"] == expected["code"] and d["line"] == expected["line"] for d in errors), errors
+    lines = (SHEETS / name).read_bytes().count(b"\n") + 2
+    for d in found:
+        assert 1 <= d["line"] <= lines and d["col"] >= 1
+        assert len(d["message"]) <= 400 and len(d["hint"] or "") <= 400
+    if LONG:
+        alone = briefgen("check", "--output-format", "json", str(SHEETS / name))
+        assert alone.code == (0 if expected == "clean" else 1)
+        assert alone.seconds < CHECK_SECONDS
+
+
+# --- made at run time ---------------------------------------------------------------------
+
+
+def _sheet(directory: Path, name: str, text: str | bytes) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def _codes(ran: Ran) -> list[tuple[str, str, int]]:
+    return [(Path(d["path"]).name, d["code"], d["line"]) for d in diagnostics(ran)]
+
+
+def _all_formats(target: Path) -> Iterator[Ran]:
+    for output_format in ("text", "json", "github"):
+        yield briefgen("check", "--output-format", output_format, str(target))
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/proc/self/environ"])
+def test_a_symlink_out_of_the_folder_is_refused_and_not_shown(tmp_path: Path, target: str) -> None:
+    briefs = tmp_path / "briefs"
+    _sheet(briefs, "good.yaml", BASE)
+    (briefs / "leak.yaml").symlink_to(target)
+    for ran in _all_formats(briefs):
+        assert ran.code == 1
+        assert SECRET not in ran.stdout + ran.stderr
+        assert "root:" not in ran.stdout
+    ran = briefgen("check", "--output-format", "json", str(briefs))
+    assert ("leak.yaml", "outside-paths", 1) in _codes(ran)
+    out = tmp_path / "site"
+    built = briefgen("build", "--no-pdf", "-o", str(out), str(briefs))
+    assert built.code == 1 and SECRET not in built.stdout + built.stderr
+    assert all(SECRET not in p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
+
+
+def test_a_symlinked_folder_out_of_the_paths_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    _sheet(outside, "secret.yaml", BASE.replace("title: Test bilateral meeting", f"title: {SECRET}"))
+    briefs = tmp_path / "briefs"
+    _sheet(briefs, "good.yaml", BASE)
+    (briefs / "linked").symlink_to(outside, target_is_directory=True)
+    ran = briefgen("check", "--output-format", "json", str(briefs))
+    assert ("linked", "outside-paths", 1) in _codes(ran)
+    assert SECRET not in ran.stdout
+
+
+def test_a_symlink_inside_the_folder_is_read_once(tmp_path: Path) -> None:
+    briefs = tmp_path / "briefs"
+    _sheet(briefs, "good.yaml", BASE)
+    (briefs / "alias.yaml").symlink_to(briefs / "good.yaml")
+    ran = briefgen("check", str(briefs))
+    assert ran.code == 0, ran.stdout
+
+
+def test_a_fifo_does_not_hang_check(tmp_path: Path) -> None:
+    briefs = tmp_path / "briefs"
+    _sheet(briefs, "good.yaml", BASE)
+    os.mkfifo(briefs / "x.yaml")
+    ran = briefgen("check", "--output-format", "json", str(briefs), timeout=60)
+    assert ("x.yaml", "unreadable", 1) in _codes(ran)
+    named = briefgen("check", "--output-format", "json", str(briefs / "x.yaml"), timeout=60)
+    assert ("x.yaml", "unreadable", 1) in _codes(named)
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads every folder")
+def test_an_unreadable_folder_is_reported(tmp_path: Path) -> None:
+    briefs = tmp_path / "briefs"
+    _sheet(briefs, "good.yaml", BASE)
+    locked = briefs / "locked"
+    _sheet(locked, "hidden.yaml", BASE)
+    locked.chmod(0)
+    try:
+        ran = briefgen("check", "--output-format", "json", str(briefs))
+        assert ("locked", "unreadable", 1) in _codes(ran)
+        assert ran.code == 1
+    finally:
+        locked.chmod(0o755)
+
+
+def _many(lines: Iterator[str]) -> str:
+    return "".join(lines)
+
+
+def _commitments(parties: str, sources: str) -> str:
+    one = ("  - sector: S\n    summary: s\n    parties: [" + parties + "]\n    sources: [" + sources + "]\n")
+    return "commitments:\n" + one * 200
+
+
+GENERATED: dict[str, tuple[str | bytes, str, int]] = {
+    # name: (content, expected code, expected line)
+    "over-1-mib.yaml": (BASE + "# " + "x" * (1024 * 1024) + "\n", "file-too-large", 1),
+    "talking-points-99000.yaml": (BASE.replace("  - The first point.\n", "".join("  - p\n" for _ in range(99_000))),
+                                  "too-many-items", 245),
+    "invalid-countries-40000.yaml": (BASE.split("commitments:\n")[0] + _commitments(", ".join(["XX"] * 200), "report-1")
+                                     + "sources:\n  - id: report-1\n    title: t\n", "unknown-country", 41),
+    "unknown-sources-40000.yaml": (BASE.split("commitments:\n")[0] + _commitments("JP", ", ".join(f"s{i}" for i in range(200)))
+                                   + "sources:\n  - id: report-1\n    title: t\n", "unknown-source", 42),
+    "escapes-1-mib.yaml": (BASE.replace("  - The first point.\n", "".join(
+        '  - "' + "\\e]0;x\\a" * 600 + '"\n' for _ in range(199))), "control-character", 45),
+    "brackets-everywhere.yaml": (BASE.replace("  - The first point.\n", "".join(
+        '  - "' + "[" * 190 + '"\n' for _ in range(199))), "clean", 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_hostile_sheet(tmp_path: Path, name: str) -> None:
+    content, code, line = GENERATED[name]
+    path = _sheet(tmp_path, name, content)
+    ran = briefgen("check", "--output-format", "json", str(path))
+    print(f"\n{name}: {len(path.read_bytes()):,} bytes, check {ran.seconds:.2f}s")
+    found = diagnostics(ran)
+    assert ran.seconds < CHECK_SECONDS
+    if code == "clean":
+        assert [d for d in found if d["severity"] == "error"] == []
+    else:
+        assert any(d["code"] == code and d["line"] == line for d in found), found[:3]
+    text = briefgen("check", str(path))
+    assert len(text.stdout.encode("utf-8")) < MAX_OUTPUT
+    assert "\x1b" not in text.stdout and "\x07" not in text.stdout
+
+
+# --- building the clean ones --------------------------------------------------------------
+
+
+def _elements(document: Any) -> Iterator[Any]:
+    yield from document.iter()
+
+
+def test_clean_hostile_sheets_build_to_safe_html(tmp_path: Path) -> None:
+    """Script, iframes, javascript:/data: links, file:/http: images and Jinja in every field stay text."""
+    briefs = tmp_path / "briefs"
+    clean = [name for name, outcome in sorted(EXPECTED.items()) if outcome == "clean"]
+    for name in clean:
+        _sheet(briefs, name, (SHEETS / name).read_bytes())
+    # Text that costs the most to render and to check glyphs for.
+    ideographs = "".join(chr(0x4E00 + i) for i in range(23_000))
+    _sheet(briefs, "ideographs.yaml", BASE.replace("id: rules-base\n", "").replace("  - The first point.\n", "".join(
+        f"  - {ideographs[i:i + 120]}\n" for i in range(0, 23_000, 120))))
+    unassigned = "".join(chr(c) for c in range(0x40000, 0x40000 + 3000))  # plane 4: unassigned, no font
+    _sheet(briefs, "unassigned.yaml", BASE.replace("id: rules-base\n", "").replace(
+        "  - The first point.\n", "".join(f"  - x{unassigned[i:i + 100]}\n" for i in range(0, 3000, 100))))
+    out = tmp_path / "site"
+    built = briefgen("build", "--no-pdf", "--output-format", "json", "-o", str(out), str(briefs), timeout=600)
+    print(f"\nbuilt {len(clean) + 2} hostile sheets (HTML) in {built.seconds:.1f}s")
+    assert built.code == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    assert built.seconds < BUILD_SECONDS * 2
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) == len(clean) + 3  # and index.html
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        document = tinyhtml5.parse(html)
+        for element in _elements(document):
+            tag = str(element.tag).rsplit("}", 1)[-1]
+            assert tag not in ("script", "iframe", "object", "embed", "svg", "img"), (page.name, tag)
+            for attribute, value in element.attrib.items():
+                assert not str(attribute).lower().startswith("on"), (page.name, attribute)
+                if attribute in ("href", "src"):
+                    assert not re.match(r"\s*(javascript|data|file|vbscript):", value, re.I), (page.name, value)
+                    assert not re.match(r"\s*(https?:)?//", value) or attribute == "href", (page.name, value)
+        assert "javascript:alert" not in html.replace("javascript:alert(1))", "")  or "&lt;" in html
+        if page.name.startswith("jinja-"):
+            assert "{{ 7*7 }}" in html and ">49<" not in html, page.name
+    glyphs = [d for d in json.loads(built.stdout) if d["code"] == "missing-glyphs"]
+    assert any(Path(d["path"]).name == "unassigned.yaml" for d in glyphs)
