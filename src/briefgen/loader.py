@@ -254,7 +254,10 @@ class _Builder:
                       _syntax_hint("tab" if at_tab else problem))
         except yaml.YAMLError as exc:
             position = getattr(exc, "position", None)
-            span = Span(*self.position(position)) if isinstance(position, int) else Span(1, 1)
+            if isinstance(position, int) and loader is not yaml.SafeLoader:
+                # libyaml counts bytes of the UTF-8 text, not characters.
+                position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+            span = Span(*self.position(min(position, len(text)))) if isinstance(position, int) else Span(1, 1)
             reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
             self.stop(span, "yaml-syntax", f"this is not valid YAML: {reason}",
                       "remove control characters; only printable text is allowed")
