@@ -9,10 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from briefgen.diagnostics import MAX_PER_FILE
-from briefgen.loader import MAX_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_NODES, load, resolve_plain
-from briefgen.sources import load_fact_sheet
 from conftest import (
     LOADER_DATA,
     check_file,
@@ -23,6 +19,17 @@ from conftest import (
     only,
     write_sheet,
 )
+
+from briefgen.diagnostics import MAX_PER_FILE
+from briefgen.loader import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_NODES,
+    load,
+    resolve_plain,
+)
+from briefgen.sources import load_fact_sheet
 
 VALID = LOADER_DATA / "valid.yaml"
 
@@ -91,7 +98,7 @@ def test_non_utf8_names_the_byte_and_position() -> None:
 
 def test_non_utf8_on_first_line_and_in_multibyte_text() -> None:
     # Column counts characters, not bytes: "é" before the bad byte is one column.
-    checked = check_text("title: é\xff".encode("utf-8").replace(b"\xc3\xbf", b"\xff"))
+    checked = check_text("title: é\xff".encode().replace(b"\xc3\xbf", b"\xff"))
     diagnostic = only(checked, "encoding")
     assert (diagnostic.line, diagnostic.col) == (1, 9)
 

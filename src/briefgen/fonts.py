@@ -12,8 +12,9 @@ import functools
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, TypeVar
+from typing import TypeVar
 
 #: Whatever names a field for the caller (a path, a label).
 Field = TypeVar("Field")
@@ -71,9 +72,9 @@ def parse_charsets(text: str) -> Charset:
     """The union of fontconfig charsets, one per line, each like `20-7e a0-17f 192`."""
     ranges: list[tuple[int, int]] = []
     for token in text.split():
-        low, _, high = token.partition("-")
+        first, _, last = token.partition("-")
         try:
-            ranges.append((int(low, 16), int(high or low, 16)))
+            ranges.append((int(first, 16), int(last or first, 16)))
         except ValueError:
             continue
     ranges.sort()

@@ -86,11 +86,10 @@ def _walk(top: Path, roots: list[Path]) -> list[Candidate]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in list(dirs):
             sub = here / name
-            if sub.is_symlink():
-                # os.walk does not descend into it; inside the roots its contents are
-                # found anyway, outside them they must not be read.
-                if not _inside(sub, roots):
-                    out.append(Candidate(sub, _OUTSIDE))
+            # os.walk does not descend into a symlinked folder; inside the roots its
+            # contents are found anyway, outside them they must not be read.
+            if sub.is_symlink() and not _inside(sub, roots):
+                out.append(Candidate(sub, _OUTSIDE))
         for name in files:
             if name.startswith(".") or not name.endswith(SUFFIXES):
                 continue

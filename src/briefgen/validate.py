@@ -20,7 +20,15 @@ from pydantic_core import ErrorDetails
 from . import rules
 from .diagnostics import Diagnostic, Report, Span, format_path
 from .loader import DataPath, Loaded, SourceMap
-from .model import COUNTRY_HINT, FactSheet, FormatError, country_hint, describe, is_reserved_id, is_valid_id
+from .model import (
+    COUNTRY_HINT,
+    FactSheet,
+    FormatError,
+    country_hint,
+    describe,
+    is_reserved_id,
+    is_valid_id,
+)
 from .rules import SheetParts
 
 # Tags of the portion union, which pydantic puts into error locations.
