@@ -338,3 +338,21 @@ def test_glyphs_are_checked_against_one_union_charset() -> None:
     uncovered(chr(0x4E00 + i) for i in range(20000))
     assert time.perf_counter() - started < 5
     assert installed_charset.cache_info().misses == 1  # fontconfig asked once
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path) -> None:
+    """A folder os.walk cannot list (here: its path is over PATH_MAX, which fails even for root)."""
+    briefs = tmp_path / "briefs"
+    _sheet(briefs, "good.yaml", BASE)
+    fd = os.open(briefs, os.O_RDONLY)
+    try:
+        for _ in range(25):  # 25 x 200 characters: past Linux's PATH_MAX of 4096
+            os.mkdir("d" * 200, dir_fd=fd)
+            inner = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    finally:
+        os.close(fd)
+    ran = briefgen("check", "--output-format", "json", str(briefs))
+    assert ran.code == 1
+    assert any(code == "unreadable" for _, code, _ in _codes(ran))

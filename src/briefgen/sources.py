@@ -70,7 +70,7 @@ def discover(paths: list[Path]) -> list[Candidate]:
             found.append(candidate)
 
     for path in paths:
-        if not path.is_dir():
+        if not _is_dir(path):
             add(Candidate(path))  # named on the command line: read as given (load refuses what is not a file)
             continue
         for candidate in _walk(path, roots):
@@ -88,13 +88,18 @@ def _walk(top: Path, roots: list[Path]) -> list[Candidate]:
             sub = here / name
             # os.walk does not descend into a symlinked folder; inside the roots its
             # contents are found anyway, outside them they must not be read.
-            if sub.is_symlink() and not _inside(sub, roots):
+            link = _is_link(sub)
+            if link is None:
+                out.append(Candidate(sub, _UNREADABLE_FOLDER))
+            elif link and not _inside(sub, roots):
                 out.append(Candidate(sub, _OUTSIDE))
         for name in files:
             if name.startswith(".") or not name.endswith(SUFFIXES):
                 continue
             path = here / name
-            if path.is_symlink() and not _inside(path, roots):
+            link = _is_link(path)
+            # A path that cannot even be examined is still a candidate: reading it reports why.
+            if link and not _inside(path, roots):
                 out.append(Candidate(path, _OUTSIDE))
             else:
                 out.append(Candidate(path))
@@ -102,8 +107,27 @@ def _walk(top: Path, roots: list[Path]) -> list[Candidate]:
         where = Path(problem.filename) if problem.filename else top
         out.append(Candidate(where, Refusal(
             "unreadable", f"cannot read the folder: {problem.strerror or 'error'}; fact sheets in it were not checked",
-            "check that the folder exists and that you may read it")))
+            _UNREADABLE_FOLDER.hint)))
     return sorted(out, key=lambda c: c.path)
+
+
+_UNREADABLE_FOLDER = Refusal("unreadable", "cannot read the folder; fact sheets in it were not checked",
+                             "check that the folder exists, that its path is not too long, and that you may read it")
+
+
+def _is_link(path: Path) -> bool | None:
+    """Whether `path` is a symlink; None when it cannot be examined (a path over PATH_MAX, say)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return None
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _inside(path: Path, roots: list[Path]) -> bool:
