@@ -55,6 +55,9 @@ MAX_LINE = 500
 MAX_MARKDOWN = 20_000
 MAX_MARKDOWN_DEPTH = 8
 MAX_BRACKETS = 200
+#: Python-Markdown's cost grows with the square of the blocks and of the emphasis markers.
+MAX_MARKDOWN_LINES = 300
+MAX_EMPHASIS = 500
 MAX_AMOUNT = 1e15
 MIN_AMOUNT = 0.01
 MAX_DURATION_MINUTES = 7 * 24 * 60
@@ -279,6 +282,14 @@ def _markdown_cost(value: str) -> str:
     if depth > MAX_MARKDOWN_DEPTH:
         raise FormatError("too-deep", f"nests quotes or lists {depth} levels deep, more than the "
                           f"{MAX_MARKDOWN_DEPTH} allowed", "flatten the quotes and lists (or the indentation)")
+    lines = value.count("\n") + 1
+    if lines > MAX_MARKDOWN_LINES:
+        raise FormatError("too-long", f"has {lines:,} lines, more than the {MAX_MARKDOWN_LINES} allowed",
+                          "shorten it, or split it into sections")
+    emphasis = value.count("*") + value.count("_")
+    if emphasis > MAX_EMPHASIS:
+        raise FormatError("too-much-markup", f"holds {emphasis:,} emphasis markers (* and _), more than the "
+                          f"{MAX_EMPHASIS} allowed", "a brief needs a little emphasis: remove the rest")
     brackets = value.count("[") + value.count("]")
     if brackets > MAX_BRACKETS:
         raise FormatError("too-many-brackets", f"holds {brackets:,} square brackets, more than the "

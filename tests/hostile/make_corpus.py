@@ -161,6 +161,8 @@ def cases() -> dict[str, str | bytes]:
         "  " + "    " * i + "- level\n" for i in range(40)))
     out["lists-one-line-deep"] = edit("summary: The bottom line up front.", 'summary: "' + "- " * 100 + 'x"')
     out["brackets-many"] = edit("summary: The bottom line up front.", 'summary: "' + "[" * 15000 + '"')
+    out["emphasis-many"] = edit("summary: The bottom line up front.", 'summary: "' + "*a*" * 400 + '"')
+    out["lines-many"] = edit("summary: The bottom line up front.", "summary: |\n" + "  -\n" * 400)
     out["brackets-20k"] = edit("summary: The bottom line up front.", 'summary: "' + "[" * 20480 + '"')
     # --- Markdown and Jinja injection (clean: the build shows them as text) --------------
     for field, (old, new) in MARKDOWN_FIELDS.items():
