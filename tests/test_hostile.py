@@ -230,6 +230,8 @@ GENERATED: dict[str, tuple[str | bytes, str, int]] = {
                                    + "sources:\n  - id: report-1\n    title: t\n", "unknown-source", 42),
     "escapes-1-mib.yaml": (BASE.replace("  - The first point.\n", "".join(
         '  - "' + "\\e]0;x\\a" * 600 + '"\n' for _ in range(199))), "control-character", 45),
+    "prose-1-mb.yaml": (BASE.replace("  - The first point.\n", "".join(
+        "  - " + ("lorem ipsum dolor sit amet " * 190)[:5000] + "\n" for _ in range(199))), "too-much-text", 84),
     "brackets-everywhere.yaml": (BASE.replace("  - The first point.\n", "".join(
         '  - "' + "[" * 190 + '"\n' for _ in range(199))), "clean", 0),
 }
@@ -356,3 +358,19 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(tmp_path: Path) 
     ran = briefgen("check", "--output-format", "json", str(briefs))
     assert ran.code == 1
     assert any(code == "unreadable" for _, code, _ in _codes(ran))
+
+
+PROSE = ("lorem ipsum dolor sit amet consectetur " * 140)[:5000]
+
+
+@pytest.mark.skipif(not LONG, reason="builds an 80-page PDF: BRIEFGEN_LONG_FUZZ=1")
+def test_the_largest_sheet_that_passes_check_builds_in_bounds(tmp_path: Path) -> None:
+    from briefgen.validate import MAX_SHEET_TEXT
+
+    count = MAX_SHEET_TEXT // len(PROSE) - 1
+    path = _sheet(tmp_path, "largest.yaml", BASE.replace("  - The first point.\n", "".join(
+        f"  - {PROSE}\n" for _ in range(count))))
+    assert briefgen("check", str(path)).code == 0
+    built = briefgen("build", "-o", str(tmp_path / "site"), str(path), timeout=600)
+    print(f"\nlargest valid sheet ({path.stat().st_size:,} bytes): build with PDF {built.seconds:.1f}s")
+    assert built.code == 0 and built.seconds < 60

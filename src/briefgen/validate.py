@@ -19,7 +19,7 @@ from pydantic_core import ErrorDetails
 
 from . import rules
 from .diagnostics import Diagnostic, Report, Span, format_path
-from .loader import DataPath, Loaded, SourceMap
+from .loader import DataPath, Loaded, SourceMap, text_values
 from .model import (
     COUNTRY_HINT,
     FactSheet,
@@ -36,6 +36,8 @@ _UNION_TAGS = {"text", "mapping"}
 #: Fuzzy did-you-mean searches per sheet: they cost milliseconds each, and only the
 #: first diagnostics of a file are shown (Report caps them), so the rest keep a plain hint.
 MAX_FUZZY_HINTS = 10
+#: Characters of text in one sheet (about 80 pages of PDF); a real brief has a tenth of it.
+MAX_SHEET_TEXT = 200_000
 #: Model errors rewritten into diagnostics per sheet (the Report shows MAX_PER_FILE of them).
 MAX_REWRITTEN = 500
 
@@ -77,6 +79,7 @@ def check(loaded: Loaded) -> Checked:
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
         found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
+        found.extend(_text_budget(loaded))
     stem = PurePath(loaded.path).stem
     if sheet is not None and sheet.id is None and not is_valid_id(stem):
         found.append(Diagnostic.at(
@@ -87,6 +90,23 @@ def check(loaded: Loaded) -> Checked:
     report = _with_hints(Report.of(loaded.path, found, loaded.lines), findings.countries)
     report.dropped += findings.skipped
     return Checked(loaded, sheet if not report.errors else None, report)
+
+
+def _text_budget(loaded: Loaded) -> list[Diagnostic]:
+    """`too-much-text` at the value where the sheet's text passes MAX_SHEET_TEXT characters.
+
+    Each field has its own limit; this one bounds the whole brief, so that a sheet
+    that passes check builds in seconds (1 MB of prose is a 400-page PDF).
+    """
+    total = 0
+    for loc, text in text_values(loaded.data):
+        total += len(text)
+        if total > MAX_SHEET_TEXT:
+            return [Diagnostic.at(
+                loaded.path, loaded.marks.value(loc), "error", "too-much-text",
+                f"the sheet holds more than {MAX_SHEET_TEXT:,} characters of text by `{format_path(loc)}`",
+                "a briefing note is read in minutes: shorten it, or split it into several sheets")]
+    return []
 
 
 def _valid_parts(data: Any) -> SheetParts | None:
