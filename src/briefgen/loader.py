@@ -23,6 +23,11 @@ from .diagnostics import Diagnostic, Span
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
 MAX_NODES = 100_000
+#: Items in one list, keys in one mapping: far above any meeting's, far below what makes a build slow.
+MAX_ITEMS = 200
+#: Integers are bounded (a year, a page limit, minutes): longer ones are refused before
+#: Python converts them (5,000 digits raise ValueError under its int-string limit).
+MAX_INT_DIGITS = 18
 
 DataPath = tuple[str | int, ...]
 
@@ -96,8 +101,9 @@ class _Stop(Exception):
 
 def read_source(path: Path) -> bytes:
     """Read a fact sheet's bytes, refusing more than MAX_BYTES before reading it all."""
-    with open(path, "rb") as handle:
-        return handle.read(MAX_BYTES + 1)
+    from .sources import read_regular_file
+
+    return read_regular_file(path, MAX_BYTES)
 
 
 def load(path: str, raw: bytes) -> Loaded:
@@ -147,12 +153,8 @@ def resolve_plain(text: str) -> Any:
         return True
     if _FALSE.match(text):
         return False
-    if _INT10.match(text):
-        return int(text)
-    if _INT8.match(text):
-        return int(text, 0)
-    if _INT16.match(text):
-        return int(text, 0)
+    if _INT10.match(text) or _INT8.match(text) or _INT16.match(text):
+        return _integer(text)
     if _FLOAT.match(text):
         return float(text)
     if _INF.match(text):
@@ -162,12 +164,25 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+class TooLarge(int):
+    """Marker value: an integer literal too long to be a fact-sheet number (see MAX_INT_DIGITS)."""
+
+
+def _integer(text: str) -> int:
+    digits = text.lstrip("+-")
+    digits = digits[2:] if digits[:2] in ("0x", "0o") else digits
+    if len(digits.lstrip("0")) > MAX_INT_DIGITS:
+        return TooLarge(0)
+    return int(text, 0) if text[:2] in ("0x", "0o") else int(text)
+
+
 _RESOLVERS: dict[str, Callable[[str], Any]] = {
     _CORE + "str": lambda text: text,
     _CORE + "null": lambda text: None if _NULL.match(text) else _Bad,
     _CORE + "bool": lambda text: True if _TRUE.match(text) else False if _FALSE.match(text) else _Bad,
     _CORE + "int": lambda text: v if isinstance(v := resolve_plain(text), int) and not isinstance(v, bool) else _Bad,
-    _CORE + "float": lambda text: float(v) if isinstance(v := resolve_plain(text), (int, float)) and not isinstance(v, bool) else _Bad,
+    _CORE + "float": lambda text: v if isinstance(v := resolve_plain(text), TooLarge) else float(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool) else _Bad,
 }
 
 
@@ -239,7 +254,10 @@ class _Builder:
                       _syntax_hint("tab" if at_tab else problem))
         except yaml.YAMLError as exc:
             position = getattr(exc, "position", None)
-            span = Span(*self.position(position)) if isinstance(position, int) else Span(1, 1)
+            if isinstance(position, int) and loader is not yaml.SafeLoader:
+                # libyaml counts bytes of the UTF-8 text, not characters.
+                position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+            span = Span(*self.position(min(position, len(text)))) if isinstance(position, int) else Span(1, 1)
             reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
             self.stop(span, "yaml-syntax", f"this is not valid YAML: {reason}",
                       "remove control characters; only printable text is allowed")
@@ -334,6 +352,15 @@ class _Builder:
         return False
 
     def scalar(self, event: Any, span: Span) -> Any:
+        value = self.typed_scalar(event, span)
+        if isinstance(value, TooLarge):
+            self.report(span, "number-too-large",
+                        f"this number has more than {MAX_INT_DIGITS} digits, more than any fact-sheet value needs",
+                        "check the number; quote it if it is text")
+            return None
+        return value
+
+    def typed_scalar(self, event: Any, span: Span) -> Any:
         text = event.value
         if event.tag not in (None, "!"):
             value = _RESOLVERS[event.tag](text)
@@ -369,8 +396,14 @@ class _Builder:
             return
         frame = self.stack[-1]
         if frame.is_map and frame.key_pending:
+            if len(frame.first_seen) >= MAX_ITEMS:
+                self.stop(span, "too-many-items", f"this mapping has more than {MAX_ITEMS} keys",
+                          "a fact sheet describes one meeting: check the indentation, or split it")
             self.add_key(frame, value, span, event, opening)
             return
+        if not frame.is_map and len(frame.container) >= MAX_ITEMS:
+            self.stop(span, "too-many-items", f"this list has more than {MAX_ITEMS} items",
+                      "a fact sheet describes one meeting: shorten the list, or split the sheet")
         if frame.is_map:
             if not frame.skip_value:
                 frame.container[frame.key] = value

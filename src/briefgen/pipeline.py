@@ -25,7 +25,7 @@ from .model import FactSheet
 from .publish import Published, publish
 from .record import BriefRecord
 from .release import withheld_reason
-from .sources import MissingPath, find_fact_sheets, load_fact_sheet
+from .sources import MissingPath, discover, load_candidate
 from .theme import Theme
 from .validate import Checked
 
@@ -163,12 +163,12 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
     """
     release = _release_level(options.release)
     try:
-        found = find_fact_sheets(list(paths))
+        found = discover(list(paths))
     except MissingPath as exc:
         raise PlanError(f"'{exc}' does not exist") from None
     if not found:
         raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
-    checked = [load_fact_sheet(path) for path in found]
+    checked = [load_candidate(candidate) for candidate in found]
     duplicates = _duplicate_ids(checked)
     environment = _environment_key(options) if options.theme is not None and any(c.sheet for c in checked) else ""
     sheets = []

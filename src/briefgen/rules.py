@@ -26,6 +26,9 @@ from .model import (
     Source,
 )
 
+#: Fuzzy did-you-mean searches per rule and sheet (the Report shows at most MAX_PER_FILE diagnostics).
+MAX_FUZZY_HINTS = 50
+
 #: Text that `briefgen new` leaves for the analyst to replace.
 PLACEHOLDER = "TODO"
 
@@ -130,14 +133,18 @@ def _source_references(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
         # without all the ids, "no source has the id" could be false.
         return
     known = [source.id for source in sheet.sources if source is not None]
+    known_set = set(known)
+    # A did-you-mean is a fuzzy search over every id: only for as many as can be shown.
+    fuzzy = MAX_FUZZY_HINTS
     citing: tuple[tuple[str, Items[Framework] | Items[Commitment]], ...] = (
         ("frameworks", sheet.frameworks), ("commitments", sheet.commitments))
     for field, items in citing:
         for index, item in enumerate(items or ()):
             for ref_index, ref in enumerate(item.sources if item is not None else []):
-                if ref in known:
+                if ref in known_set:
                     continue
-                close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
+                close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6) if fuzzy > 0 else []
+                fuzzy -= 1
                 hint = (f"did you mean '{close[0]}'?" if close else
                         f"known sources: {', '.join(known)}" if known else
                         "add the source under `sources:` with this id")
