@@ -8,6 +8,7 @@ different release levels, or holding the same brief twice, are refused.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,8 @@ def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
         if sha256(data) != digest:
             raise ShardError(f"{folder / name} is not the file its manifest recorded: rebuild that shard")
         outputs[name] = data
+    # The record names exactly the files that were read and checked, nothing the entry merely claims.
+    record = dataclasses.replace(record, outputs={kind: name for kind, (name, _) in _outputs(entry).items()})
     source = entry.get("source") if isinstance(entry.get("source"), str) else f"{brief_id}.yaml"
     return Outcome(brief_id, str(source), str(entry.get("key", "")), outputs, diagnostics, record, unchanged=True)
 

@@ -145,8 +145,14 @@ def _decode(path: str, raw: bytes) -> tuple[str, Diagnostic | None]:
             "save the file as UTF-8 (in most editors: File › Save with encoding › UTF-8)")
 
 
+#: The characters a plain scalar other than text can start with (numbers, null, true, false).
+_TYPED_START = frozenset("0123456789+-.~nNtTfF")
+
+
 def resolve_plain(text: str) -> Any:
     """The value of a plain (unquoted) scalar under the YAML 1.2 core schema."""
+    if text and (text[0] not in _TYPED_START or " " in text):
+        return text  # most scalars are prose: no pattern below matches them (none allows a space)
     if _NULL.match(text):
         return None
     if _TRUE.match(text):
@@ -215,6 +221,7 @@ class _Builder:
         self.fatal = False
         self.line_starts = [0]
         self.text = ""
+        self.plain_breaks = False
 
     def position(self, index: int) -> tuple[int, int]:
         """Line and column (from 1) of a character offset, with lines as editors count them."""
@@ -222,6 +229,8 @@ class _Builder:
         return line, index - self.line_starts[line - 1] + 1
 
     def span(self, start: Any, end: Any) -> Span:
+        if self.plain_breaks:
+            return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         # From the marks' character offsets rather than their line and column: the parser
         # counts NEL, U+2028 and U+2029 as line breaks, which would shift every later line.
         return Span(*self.position(start.index), *self.position(end.index))
@@ -237,6 +246,9 @@ class _Builder:
     def run(self, text: str) -> None:
         self.text = text
         self.line_starts = [0] + [match.end() for match in _BREAK.finditer(text)]
+        # Without NEL, U+2028 and U+2029 the parser counts lines as editors do, and its own
+        # line and column can be used as they are (the common case, and much faster).
+        self.plain_breaks = not any(char in text for char in "\x85\u2028\u2029")
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         events = yaml.parse(text, Loader=loader)
         last: Any = None
@@ -294,6 +306,12 @@ class _Builder:
     # -- events --------------------------------------------------------------
 
     def handle(self, event: Any) -> None:
+        if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None:
+            # The common case first: an untagged scalar without an anchor.
+            self.count(event)
+            span = self.span(event.start_mark, event.end_mark)
+            self.add(self.scalar(event, span), span, event)
+            return
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
@@ -455,15 +473,17 @@ class _Builder:
 
 
 def text_values(data: Any, loc: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
-    """Every text value in plain data (mappings, lists, scalars), with its path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from text_values(value, loc + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from text_values(value, loc + (index,))
-    elif isinstance(data, str):
-        yield loc, data
+    """Every text value in plain data (mappings, lists, scalars), with its path, in document order."""
+    # An explicit stack rather than recursion: this runs over every sheet that is checked.
+    stack: list[tuple[DataPath, Any]] = [(loc, data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            stack.extend((where + (key,), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((where + (index,), item) for index, item in reversed(list(enumerate(value))))
 
 
 def _kind(value: Any) -> str:

@@ -189,35 +189,49 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
 
 
+_BREAK_CHARS = re.compile("[" + "".join(re.escape(c) for c in sorted(_BREAKS)) + "]")
+
+
 def _one_line(value: str) -> str:
-    if any(char in _BREAKS for char in value.strip()):
+    if _BREAK_CHARS.search(value.strip()):
         raise FormatError("not-one-line", "must be a single line of text",
                           "remove the line breaks (use a plain or quoted scalar, not `|`)")
     return value
 
 
+#: Every control character (category Cc) and bidirectional control, as one character class.
+_CONTROLS = frozenset(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))) | _BIDI_CONTROLS
+
+
+def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+def _control_error(value: str, match: re.Match[str], hint: str) -> FormatError:
+    return FormatError("control-character",
+                       f"holds the control character U+{ord(match[0]):04X} at character {match.start() + 1}", hint)
+
+
 def _no_controls(allowed: frozenset[str]) -> Any:
+    # One regular expression per field kind: a character loop in Python made `check` slow.
+    pattern = _char_class(_CONTROLS - allowed - _BREAKS)
+
     def check(value: str) -> str:
-        for index, char in enumerate(value):
-            if char in allowed or char in _BREAKS:
-                continue
-            if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
-                raise FormatError("control-character",
-                                  f"holds the control character U+{ord(char):04X} at character {index + 1}",
-                                  "remove it: control and bidirectional-override characters are not text")
+        match = pattern.search(value)
+        if match:
+            raise _control_error(value, match, "remove it: control and bidirectional-override characters are not text")
         return value
     return check
 
 
+#: In Markdown, \n and \t are text; every other break or control is not.
+_MARKDOWN_CONTROLS = _char_class((_CONTROLS | {"\u2028", "\u2029"}) - {"\n", "\t"})
+
+
 def _markdown_controls(value: str) -> str:
-    # In Markdown, \n and \t are text; every other break or control is not.
-    for index, char in enumerate(value):
-        if char in "\n\t":
-            continue
-        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS:
-            raise FormatError("control-character",
-                              f"holds the control character U+{ord(char):04X} at character {index + 1}",
-                              "remove it: only line breaks and tabs are allowed besides text")
+    match = _MARKDOWN_CONTROLS.search(value)
+    if match:
+        raise _control_error(value, match, "remove it: only line breaks and tabs are allowed besides text")
     return value
 
 
@@ -235,8 +249,11 @@ def _visible(char: str) -> bool:
         "Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cs", "Cn")
 
 
+_ASCII_VISIBLE = re.compile(r"[!-~]")
+
+
 def _not_blank(value: str) -> str:
-    if not any(_visible(char) for char in value):
+    if not _ASCII_VISIBLE.search(value) and not any(_visible(char) for char in value):
         raise FormatError("empty-value", "must not be empty (it has no visible characters)",
                           "write the text, or remove the key")
     return value

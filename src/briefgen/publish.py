@@ -515,7 +515,8 @@ def unchanged(plan: Plan, out: Path) -> dict[str, Outcome]:
                 outputs[name] = data
         except (OSError, TypeError, ValueError):
             continue
-        if set(outputs) != {f"{job.sheet_id}.{kind}" for kind, on in (("html", job.html), ("pdf", job.pdf)) if on}:
-            continue
+        expected = {f"{job.sheet_id}.{kind}" for kind, on in (("html", job.html), ("pdf", job.pdf)) if on}
+        if set(outputs) != expected or set(record.outputs.values()) != expected:
+            continue  # another set of formats, or an entry someone edited: render it again
         found[job.sheet_id] = Outcome(job.sheet_id, job.path, job.key, outputs, diagnostics, record, unchanged=True)
     return found
