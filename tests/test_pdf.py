@@ -208,7 +208,7 @@ def test_the_example_embeds_fonts_for_japanese_and_devanagari(example) -> None:
         _unavailable("no installed font covers " + "".join(sorted(missing))
                      + ": apt-get install fonts-ipafont-mincho fonts-noto-core")
     # The participants come near the end of a readout (decisions first): find their page.
-    (page,) = [p for p in example.pages if "Narendra Modi" in (p.extract_text() or "")]
+    (page,) = [p for p in example.pages if "Narendra" in (p.extract_text() or "")]
     used = page_fonts(page)
     assert any("IPA" in name or "CJK" in name for name in used), used
     assert any("Devanagari" in name for name in used), used

@@ -91,7 +91,7 @@ def test_template_syntax_in_a_title_prints_literally(hostile) -> None:
     assert any(h.startswith("{{ 6*7 }}") for h in headings), headings
     assert "42" not in visible_text(root)
     assert "{{ 7*7 }}" in page_texts(reader)[0]
-    assert reader.metadata["/Title"].startswith("{{ 7*7 }}")
+    assert reader.metadata["/Title"].startswith("OFFICIAL — {{ 7*7 }}")
 
 
 def test_no_active_content_survives(hostile) -> None:
