@@ -459,7 +459,8 @@ def _point(point: PortionText, release: Release) -> Portion:
     return Portion(render_markdown(point.text, inline=True), release.mark(point.classification))
 
 
-def _point_lists(kind: str, talking_points: tuple[Portion, ...], outcomes: tuple[Portion, ...]) -> tuple[PointList, ...]:
+def _point_lists(kind: str, talking_points: tuple[Portion, ...],
+                 outcomes: tuple[Portion, ...]) -> tuple[PointList, ...]:
     lists = [
         PointList("Talking points", "talking-points", talking_points),
         PointList("Outcomes", "outcomes", outcomes),
