@@ -119,7 +119,8 @@ def test_the_outputs(site) -> None:
         "manifest.json", "notes.txt"])
     _assert_whole_files(out)
     assert "Beta summit meeting" in (out / "beta.html").read_text(encoding="utf-8")
-    assert "Beta summit meeting" == pdf_reader(out / "beta.pdf").metadata["/Title"]
+    # The title carries the banner's classification, as tabs and file managers show it.
+    assert "OFFICIAL-SENSITIVE — Beta summit meeting" == pdf_reader(out / "beta.pdf").metadata["/Title"]
 
 
 def test_unrelated_files_are_not_touched(site) -> None:

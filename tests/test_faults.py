@@ -172,7 +172,8 @@ def test_a_full_disk_exits_4_and_leaves_the_old_folder(tmp_path: Path) -> None:
         code, stderr = _build(sheets, out, release=False)
         assert code == 0, stderr
         old = _snapshot(out)
-        points = [f"Point {i}: " + "more text to make a larger file. " * 10 for i in range(400)]
+        # Under the 200-item limit of a list: fewer, longer points.
+        points = [f"Point {i}: " + "more text to make a larger file. " * 14 for i in range(190)]
         write_sheet(sheets, compact_sheet("alpha", outcomes=points))
         code, stderr = _build(sheets, out, release=False)
         assert code == 4, stderr

@@ -168,7 +168,8 @@ def _assert_safe(html: str) -> None:
             if name in RESOURCE_ATTRIBUTES or (name == "href" and tag == "link"):
                 assert not re.match(r"\s*([a-z][a-z0-9+.-]*:|//)", value, re.IGNORECASE) or value.startswith("data:"), value
             if name == "href" and tag == "a":
-                assert re.match(r"(https?://|mailto:|#)", value, re.IGNORECASE), value
+                # Absolute web links, in-page anchors, and the one link to the site's own index.
+                assert re.match(r"(https?://|mailto:|#)", value, re.IGNORECASE) or value == "index.html", value
     assert not re.search(r"url\(\s*['\"]?\s*(https?:|//|file:)", html, re.IGNORECASE)
     assert not re.search(r"@import\s+['\"]?(https?:|//)", html, re.IGNORECASE)
 

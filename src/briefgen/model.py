@@ -38,6 +38,7 @@ ID_MAX_LENGTH = 64
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Written without flags so that the JSON Schema (ECMA-262 regex) can use it as it is.
 _HTTP_URL_RE = re.compile(r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/]+")
 # What the schema can say about dates: the shape and plausible months and days. Whether
@@ -190,6 +191,30 @@ _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
 
 
 _BREAK_CHARS = re.compile("[" + "".join(re.escape(c) for c in sorted(_BREAKS)) + "]")
+
+
+def _timezone(value: str) -> str:
+    import zoneinfo  # lazily: the list of zones is read from disk
+
+    known = zoneinfo.available_timezones()
+    if value in known:
+        return value
+    import difflib
+
+    by_fold = {name.casefold(): name for name in known}
+    close = by_fold.get(value.strip().casefold().replace(" ", "_"))
+    if close is None:
+        found = difflib.get_close_matches(value.replace(" ", "_"), sorted(known), n=1, cutoff=0.6)
+        close = found[0] if found else None
+    hint = f"did you mean {close}?" if close else "use an IANA zone name, e.g. Africa/Johannesburg, Europe/London"
+    raise FormatError("unknown-timezone", f"'{value}' is not an IANA time zone name", hint)
+
+
+def _language_tag(value: str) -> str:
+    if not _LANG_RE.match(value):
+        raise FormatError("invalid-value", f"'{value}' is not a language tag",
+                          "use a BCP 47 tag such as ja, hi, ar, zh-Hant")
+    return value
 
 
 def _one_line(value: str) -> str:
@@ -408,6 +433,10 @@ def _not_reserved(value: str) -> str:
     return value
 
 
+TimeZone = Annotated[str, AfterValidator(_timezone), _text_schema(
+    "IANA time zone of the venue, e.g. Africa/Johannesburg; times are printed with it")]
+LanguageTag = Annotated[str, AfterValidator(_language_tag), WithJsonSchema({
+    "type": "string", "pattern": _LANG_RE.pattern, "patternErrorMessage": "a language tag, e.g. ja, hi, ar"})]
 BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
@@ -451,6 +480,18 @@ Portion = Annotated[
 ]
 
 
+class CuiDesignation(Strict):
+    """The CUI designation indicator of a US document (32 CFR 2002.20): who controls it and how."""
+
+    controlled_by: Line | None = Field(
+        None, description="The agency (and office) that designated the information, e.g. Department of State, EAP/J")
+    category: Line | None = Field(None, description="CUI category or categories, e.g. PRVCY, or SP-EXPT")
+    dissemination: Line | None = Field(
+        None, description="Limited dissemination control, e.g. NOFORN, FEDCON (leave out when none applies)")
+    contact: Line | None = Field(
+        None, description="Point of contact: a name with an e-mail address or telephone number")
+
+
 class Classification(Strict):
     """The sheet's classification: its scheme, overall level and caveats."""
 
@@ -459,6 +500,8 @@ class Classification(Strict):
     caveats: list[Line] = Field(default_factory=list, description="Handling caveats, e.g. UK EYES ONLY")
     header: Level | None = Field(
         None, description="Level of the title, meeting and participant block (default: level)")
+    cui: CuiDesignation | None = Field(
+        None, description="US scheme: the CUI designation indicator {controlled_by, category, dissemination, contact}")
 
 
 class Person(Strict):
@@ -485,6 +528,8 @@ class Document(Strict):
     status: Literal["draft", "final"] = Field("draft", description="A draft carries a DRAFT watermark")
     drafted_by: Person | None = Field(None, description="Who drafted the note: {name, unit}")
     cleared_by: list[Clearance] = Field(default_factory=list, description="Who cleared the note: {name, unit, date}")
+    contact: Line | None = Field(
+        None, description="How readers reach the drafting desk, e.g. a telephone number or e-mail address")
     page_limit: Annotated[int, Field(ge=1, le=MAX_PAGE_LIMIT)] | None = Field(
         None, description="Maximum number of pages; the build warns when exceeded")
 
@@ -518,6 +563,8 @@ class Meeting(Strict):
     start: ClockTime | None = Field(None, description="Local start time, HH:MM (24-hour)")
     duration_minutes: Annotated[int, Field(gt=0, le=MAX_DURATION_MINUTES)] | None = Field(None, description="Length of the meeting in minutes")
     venue: Venue | None = Field(None, description="Required (with city and country) unless format is call")
+    timezone: TimeZone | None = Field(
+        None, description="IANA time zone of the start time, e.g. Africa/Johannesburg: printed as 13:40 SAST (UTC+2)")
 
 
 class Participant(Strict):
@@ -528,6 +575,8 @@ class Participant(Strict):
     country: CountryCode = Field(description="ISO 3166-1 alpha-2 code of the country the participant represents")
     id: BriefId | None = Field(None, description="A short handle, unique among the participants")
     native_name: Line | None = Field(None, description="Name in the participant's own script")
+    native_name_lang: LanguageTag | None = Field(
+        None, description="Language of native_name (BCP 47, e.g. ja, hi, ar); default: guessed from its script")
     role: Literal["principal", "delegation"] = Field(
         "delegation", description="principal (leads their side) or delegation")
     bio: Markdown | None = Field(None, description="Short biography (Markdown)")
@@ -591,6 +640,9 @@ class Section(Strict):
 
     heading: Line = Field(description="Heading of the section")
     body: Markdown = Field(description="The text (Markdown)")
+    kind: Literal["background", "sensitivities", "press-lines", "other"] | None = Field(
+        None, description="Where the section goes: background (near the end) or sensitivities, press-lines, other "
+                          "(after the points); default: background when the heading starts with Background or Context")
     classification: Level | None = Field(
         None, description="Level of this section; unmarked sections have the document's level")
 
@@ -621,6 +673,7 @@ def _levels_by_scheme(schema: dict[str, Any]) -> None:
         return {"properties": {
             "classification": {"properties": {"level": level, "header": level}},
             "summary": item,
+            "comment": item,
             **{name: {"items": item} for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)},
         }}
 
@@ -653,9 +706,11 @@ class FactSheet(Strict):
     summary: Portion = Field(description="The bottom line up front")
     frameworks: list[Framework] = Field(default_factory=list, description="Frameworks reaffirmed, launched or referenced")
     commitments: list[Commitment] = Field(default_factory=list, description="Sector commitments")
+    objectives: list[Portion] = Field(default_factory=list, description="What the meeting should achieve (briefs)")
     talking_points: list[Portion] = Field(default_factory=list, description="Points to make (mainly for briefs)")
     outcomes: list[Portion] = Field(default_factory=list, description="What came out of the meeting (mainly for readouts)")
     follow_up: list[FollowUp] = Field(default_factory=list, description="Actions to take")
+    comment: Portion | None = Field(None, description="The drafter's comment on the meeting (readouts)")
     sections: list[Section] = Field(default_factory=list, description="Free-form sections: Background, Sensitivities, Press lines…")
     sources: list[Source] = Field(default_factory=list, description="Reports and readouts that the facts come from")
 
@@ -663,5 +718,7 @@ class FactSheet(Strict):
 #: The parts of a sheet that carry a classification of their own, besides `summary`:
 #: lists of portions, and lists of items with a `classification` key. The rules and
 #: the release cut both go through these, so a new classified part is added here once.
-PORTION_LISTS = ("talking_points", "outcomes")
+PORTION_LISTS = ("objectives", "talking_points", "outcomes")
+#: Single portions besides `summary`, walked like it.
+SINGLE_PORTIONS = ("summary", "comment")
 CLASSIFIED_ITEMS = ("frameworks", "commitments", "follow_up", "sections")
