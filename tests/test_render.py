@@ -86,7 +86,10 @@ def test_the_banner_top_and_bottom() -> None:
     banners = find_all(body, "div", class_="banner")
     assert [b.get("class") for b in banners] == ["banner banner-top tone-secret", "banner banner-bottom tone-secret"]
     assert [text_of(b) for b in banners] == ["SECRET — UK EYES ONLY"] * 2
-    assert list(body)[0] is banners[0] and list(body)[-1] is banners[1]  # first and last in the page
+    # First and last in the page, each inside a landmark (header and footer of the body).
+    assert [child.tag for child in (list(body)[0], list(body)[-1])] == ["header", "footer"]
+    assert list(body)[0][0] is banners[0] and list(body)[-1][0] is banners[1]
+    assert banners[0].get("aria-label") == "Classification" and banners[1].get("aria-hidden") == "true"
 
 
 def test_a_release_shows_its_note_and_banner() -> None:
@@ -138,7 +141,7 @@ def test_the_index_banner_top_and_bottom() -> None:
     assert [text_of(b) for b in banners] == ["SECRET", "SECRET"]
     links = find_all(one(root, "tbody"), "a")
     assert [(a.get("href"), text_of(a)) for a in links] == [
-        ("a.html", "A <&> talks"), ("a.html", "HTML"), ("b.html", "B talks"), ("b.html", "HTML")]
+        ("a.html", "A <&> talks"), ("a.html", "HTML of A <&> talks"), ("b.html", "B talks"), ("b.html", "HTML of B talks")]
 
 
 def test_no_index_banner_across_schemes() -> None:
