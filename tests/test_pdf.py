@@ -142,14 +142,127 @@ def test_pages_are_a4(example) -> None:
 # --- draft watermark -----------------------------------------------------------------
 
 
-def test_a_draft_has_the_watermark_on_every_page(draft) -> None:
-    for number, text in enumerate(page_texts(draft), start=1):
-        assert re.search(r"\bDRAFT\b", text), f"page {number}: {text!r}"
+@pytest.fixture(scope="module")
+def draft_and_final(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same sheet of two pages or more printed as a draft and as final: status is the only difference."""
+    folder = tmp_path_factory.mktemp("draft-and-final")
+    long_outcomes = [f"Outcome {i}: " + "the parties discussed the matter at some length. " * 8 for i in range(12)]
+    for status in ("draft", "final"):
+        sheet = write_sheet(folder / status, compact_sheet("twin", document__status=status, outcomes=long_outcomes))
+        planned = plan([sheet], Options(theme=Theme.default(), strict=True))
+        outcomes = [run(job) for job in planned.jobs]
+        assert not any(r.failed(strict=True) for r in planned.final_reports(outcomes)), planned.reports
+        publish(planned, outcomes, folder / status / "site")
+    return {status: folder / status / "site" / "twin.pdf" for status in ("draft", "final")}
+
+
+def _poppler(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        _unavailable(f"{tool} (poppler-utils) is not installed")
+    assert found is not None
+    return found
+
+
+def test_the_watermark_is_not_in_the_text_layer(draft_and_final: dict[str, Path]) -> None:
+    # pdftotext reads what a screen reader or a copy-paste would: the draft's text is
+    # the final's, apart from the status word. No "D R A F T" between the points.
+    texts = {status: subprocess.run([_poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True,
+                                    text=True, check=True).stdout
+             for status, path in draft_and_final.items()}
+    assert texts["draft"] != texts["final"]
+    assert re.sub(r"\bDraft\b", "Final", texts["draft"]) == texts["final"]
+    assert not re.search(r"\bD\s*R\s*A\s*F\s*T\b", texts["draft"])
+
+
+def test_a_draft_has_the_watermark_drawn_on_every_page(draft_and_final: dict[str, Path], tmp_path: Path) -> None:
+    # Drawn, so compare pictures: every page of the draft differs from the final's over
+    # a broad band of pixels (the status word alone changes a few on page 1 only).
+    import PIL.Image
+    import PIL.ImageChops
+
+    pages = len(pdf_reader(draft_and_final["draft"]).pages)
+    assert pages >= 2 and pages == len(pdf_reader(draft_and_final["final"]).pages)
+    for status, path in draft_and_final.items():
+        subprocess.run([_poppler("pdftoppm"), "-png", "-gray", "-r", "30", str(path), str(tmp_path / status)],
+                       check=True)
+    for number in range(1, pages + 1):
+        name = f"-{number:0{len(str(pages))}d}.png"
+        draft = PIL.Image.open(tmp_path / f"draft{name}")
+        final = PIL.Image.open(tmp_path / f"final{name}")
+        box = PIL.ImageChops.difference(draft, final).point(lambda v: 255 if v > 3 else 0).getbbox()
+        assert box is not None, f"page {number}: no watermark"
+        width, height = draft.size
+        assert box[2] - box[0] > width / 3 and box[3] - box[1] > height / 3, f"page {number}: {box} of {draft.size}"
 
 
 def test_a_final_brief_has_no_watermark(example) -> None:
     for text in page_texts(example):
         assert not re.search(r"\bDRAFT\b", text)  # "DRAFTED BY" in the header is fine
+
+
+# --- the classification in the tagged text ------------------------------------------------
+
+
+def _tagged_text(reader, number: int) -> tuple[str, str]:
+    """(text in the structure tree, text outside it) of page `number` (from 0), in reading order."""
+    structured = _structure_mcids(reader)
+    page = reader.pages[number]
+    ref = page.indirect_reference.idnum
+    stack: list[int | None] = []
+    inside: list[str] = []
+    outside: list[str] = []
+
+    def before(op: bytes, args: list, cm: object, tm: object) -> None:
+        if op in (b"BDC", b"BMC"):
+            props = args[1].get_object() if len(args) > 1 else None
+            stack.append(int(props["/MCID"]) if hasattr(props, "get") and "/MCID" in props else None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(run: str, *_: object) -> None:
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        (inside if (ref, mcid) in structured else outside).append(run)
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return squash("".join(inside)), squash("".join(outside))
+
+
+def _structure_mcids(reader) -> set[tuple[int, int]]:
+    """(page object number, MCID) of every piece of marked content the structure tree holds."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    found: set[tuple[int, int]] = set()
+
+    def walk(node, page: int | None) -> None:
+        node = node.get_object()
+        if isinstance(node, int):
+            assert page is not None
+            found.add((page, int(node)))
+        elif isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid, page)
+        elif isinstance(node, DictionaryObject):
+            here = node.raw_get("/Pg").idnum if "/Pg" in node else page
+            if node.get("/Type") == "/MCR":
+                found.add((here, int(node["/MCID"])))
+            elif "/K" in node:
+                walk(node["/K"], here)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"].get_object()["/K"], None)
+    return found
+
+
+def test_page_one_states_the_classification_in_its_tagged_text(example) -> None:
+    # The margin banners are decoration outside the structure tree; the first line of
+    # page 1 says it once for a screen reader.
+    inside, outside = _tagged_text(example, 0)
+    assert inside.startswith("Classification: OFFICIAL"), inside[:80]
+    assert inside.count("OFFICIAL") == 1, inside
+    assert outside.count("OFFICIAL") == 2, outside  # top and bottom margins
+    for number in range(1, len(example.pages)):
+        inside, outside = _tagged_text(example, number)
+        assert inside.count("OFFICIAL") <= 1 and outside.count("OFFICIAL") == 2, (number, inside, outside)
 
 
 # --- page limit ----------------------------------------------------------------------

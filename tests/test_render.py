@@ -141,7 +141,8 @@ def test_the_index_banner_top_and_bottom() -> None:
     assert [text_of(b) for b in banners] == ["SECRET", "SECRET"]
     links = find_all(one(root, "tbody"), "a")
     assert [(a.get("href"), text_of(a)) for a in links] == [
-        ("a.html", "A <&> talks"), ("a.html", "HTML of A <&> talks"), ("b.html", "B talks"), ("b.html", "HTML of B talks")]
+        ("a.html", "A <&> talks"), ("a.html", "HTML of A <&> talks"),
+        ("b.html", "B talks"), ("b.html", "HTML of B talks")]
 
 
 def test_no_index_banner_across_schemes() -> None:
