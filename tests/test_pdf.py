@@ -392,3 +392,37 @@ def test_covered_names_do_not_warn(tmp_path: Path) -> None:
     ran = run_cli(["build", sheet, "-o", tmp_path / "site", "--strict", "--no-pdf"])
     assert ran.exit_code == 0, ran.output
     assert "missing-glyphs" not in ran.output
+
+
+# --- pagination ----------------------------------------------------------------------------
+
+
+def _table_after_filler(filler: int, rows: int) -> str:
+    from briefgen.render import read_style
+
+    css = "".join(read_style(Theme.default(), name) or "" for name in ("base.css", "print.css"))
+    paragraphs = "".join(f"<p>Filler paragraph {i} with some words to fill the line.</p>" for i in range(filler))
+    body = "".join(f"<tr><td>Row {r} a</td><td>Row {r} b</td></tr>" for r in range(rows))
+    return (f'<!DOCTYPE html><html lang="en"><head><title>t</title><style>{css}</style></head><body><main>'
+            f"{paragraphs}<section><h2>Table</h2><table><thead><tr><th>A</th><th>B</th></tr></thead>"
+            f"<tbody>{body}</tbody></table><p>After.</p></section></main></body></html>")
+
+
+@pytest.mark.parametrize("rows", [4, 9])
+def test_short_tables_never_split_and_long_ones_leave_no_stray_rows(rows: int, tmp_path: Path) -> None:
+    from briefgen.pdf import print_pdf
+
+    splits = set()
+    for filler in range(34, 58, 2):  # walks the table across the foot of page 1
+        printed = print_pdf(_table_after_filler(filler, rows), base=tmp_path, roots=())
+        texts = page_texts(pdf_reader(printed.data))
+        per_page = tuple(n for n in (sum(f"Row {r} a" in t for r in range(rows)) for t in texts) if n)
+        splits.add(per_page)
+        if len(per_page) > 1:
+            header_pages = [t for t in texts if "Row 0 a" in t or any(f"Row {r} a" in t for r in range(rows))]
+            assert all("A" in squash(t).split() for t in header_pages), "the header repeats on the next page"
+    if rows <= 4:
+        assert splits == {(rows,)}, splits
+    else:
+        assert any(len(s) > 1 for s in splits), "the table never reached a page break: the test means nothing"
+        assert all(min(s) >= 3 for s in splits), splits
