@@ -45,9 +45,13 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="session", name="browser")
+@pytest.fixture(scope="module", name="browser")
 def browser_fixture() -> Iterator[Any]:
-    """A headless Chromium for the session."""
+    """A headless Chromium for one test module.
+
+    Not for the session: each module that imports this fixture has its own copy, and a
+    second Playwright cannot start while the first one's event loop still runs.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -294,6 +294,9 @@ def _render(job: Job) -> Outcome:
         cleared_to=cut.cleared_to,
         pages=pages,
         outputs=names,
+        status=view.status,
+        reference=view.reference,
+        owner=view.drafted_by,
     )
     return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record)
 
