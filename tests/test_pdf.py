@@ -426,3 +426,17 @@ def test_short_tables_never_split_and_long_ones_leave_no_stray_rows(rows: int, t
     else:
         assert any(len(s) > 1 for s in splits), "the table never reached a page break: the test means nothing"
         assert all(min(s) >= 3 for s in splits), splits
+
+
+def test_approximately_stays_bold(tmp_path: Path) -> None:
+    # "≈ ₹6 trillion" in a bold amount: Noto Serif has no ≈, and the next face in the
+    # stack must have a bold one (IPA Mincho, once next, has no bold at all).
+    from briefgen.pdf import print_pdf
+    from briefgen.render import read_style
+
+    css = read_style(Theme.default(), "base.css")
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>t</title><style>{css}</style></head>'
+            '<body><table><tr><td><div class="commitment-detail amount">¥10 trillion (≈ ₹6 trillion)</div>'
+            '</td></tr></table></body></html>')
+    fonts = page_fonts(pdf_reader(print_pdf(html, base=tmp_path, roots=()).data).pages[0])
+    assert fonts and all("Bold" in font for font in fonts), fonts
