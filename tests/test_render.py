@@ -192,3 +192,21 @@ def test_a_missing_include_names_the_including_partial_and_line(tmp_path: Path) 
     assert Path(problem.path).resolve() == path
     assert problem.line == 5
     assert "partials/_no_such.html" in str(problem)
+
+
+# --- text in CSS ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "OFFICIAL", 'SECRET — "UK" EYES ONLY', "back\\slash", "</style><script>alert(1)</script>", "a&b <c>",
+    "line\nbreak", "TOP SECRET//ORCON", "機密 · 0", "ends with hex digit \\", "é1",
+])
+def test_css_string_round_trips_and_cannot_end_the_style(text: str) -> None:
+    import tinycss2
+
+    from briefgen.render import css_string
+
+    written = str(css_string(text))
+    tokens = [t for t in tinycss2.parse_component_value_list(written) if t.type != "whitespace"]
+    assert [(t.type, t.value) for t in tokens] == [("string", text)]
+    assert "<" not in written and "&" not in written and "\n" not in written
