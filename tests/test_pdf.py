@@ -440,3 +440,19 @@ def test_approximately_stays_bold(tmp_path: Path) -> None:
             '</td></tr></table></body></html>')
     fonts = page_fonts(pdf_reader(print_pdf(html, base=tmp_path, roots=()).data).pages[0])
     assert fonts and all("Bold" in font for font in fonts), fonts
+
+
+def test_print_grade_type_sizes(example) -> None:
+    # Reading text 11 pt, tables 10 pt, nothing under 8 pt (labels, marks, footers).
+    sizes: dict[float, int] = {}
+    for page in example.pages:
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if text.strip():
+                scale = ((tm[0] * cm[0] + tm[1] * cm[2]) ** 2 + (tm[0] * cm[1] + tm[1] * cm[3]) ** 2) ** 0.5
+                key = round(size * scale, 1)
+                sizes[key] = sizes.get(key, 0) + len(text.strip())
+
+        page.extract_text(visitor_text=visit)
+    assert min(sizes) >= 8.0, sorted(sizes.items())
+    by_use = sorted(sizes, key=lambda s: -sizes[s])
+    assert set(by_use[:2]) == {10.0, 11.0}, sorted(sizes.items())  # table text and reading text
