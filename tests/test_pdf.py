@@ -456,3 +456,32 @@ def test_print_grade_type_sizes(example) -> None:
     assert min(sizes) >= 8.0, sorted(sizes.items())
     by_use = sorted(sizes, key=lambda s: -sizes[s])
     assert set(by_use[:2]) == {10.0, 11.0}, sorted(sizes.items())  # table text and reading text
+
+
+def test_a_split_table_says_it_is_continued(tmp_path: Path) -> None:
+    from briefgen.pdf import print_pdf
+    from briefgen.render import read_style, weasyprint_styles
+
+    css = "".join(read_style(Theme.default(), name) or "" for name in ("base.css", "print.css"))
+
+    def table(title: str, rows: int) -> str:
+        body = "".join(f"<tr><td>{title} row {r}</td><td>text</td></tr>" for r in range(rows))
+        return (f'<section><h2>{title}</h2><div class="table-wrap" role="region" aria-label="{title}" tabindex="0">'
+                f"<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody>{body}</tbody></table></div></section>")
+
+    points = "".join(f"<li>Point {i} with words enough to fill a line of text.</li>" for i in range(30))
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>t</title><style>{css}</style></head><body><main>'
+            f"<section><h2>Points</h2><ol>{points}</ol></section>{table('Alpha', 45)}{table('Beta', 5)}"
+            f"{table('Gamma', 60)}</main></body></html>")
+    printed = print_pdf(html, base=tmp_path, roots=(), stylesheets=weasyprint_styles(Theme.default()))
+    labelled = 0
+    for number, text in enumerate(page_texts(pdf_reader(printed.data)), start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("Page ")]
+        labels = [line for line in lines if line.endswith("(continued)")]
+        body = [line for line in lines if line not in labels]
+        if body[0] == "A B":  # the page opens with a table's repeated header
+            assert labels == [body[1].split(" row ")[0] + " (continued)"], (number, lines[:4])
+            labelled += 1
+        else:
+            assert labels == [], (number, lines[:4])
+    assert labelled >= 2, "no table ran over a page: the test means nothing"
