@@ -64,8 +64,13 @@ def test_styles_are_inlined_in_order(example_html: str) -> None:
     assert [s.get("media") for s in styles] == [None, "screen", "print"]
     for style, name in zip(styles, ("base.css", "screen.css", "print.css")):
         packaged = (PACKAGED_STYLES / name).read_text(encoding="utf-8")
-        assert (style.text or "").strip() == str(inline_css(packaged)).strip()
-    assert "@page" in (styles[2].text or "")
+        assert (style.text or "").strip().startswith(str(inline_css(packaged)).strip())
+    assert (styles[0].text or "").strip() == str(inline_css((PACKAGED_STYLES / "base.css").read_text())).strip()
+    # The print sheet ends with the page's own markings as literal margin-box text.
+    page_marks = (styles[2].text or "")[len(str(inline_css((PACKAGED_STYLES / "print.css").read_text()))):]
+    assert '@top-center { content: "OFFICIAL"; }' in page_marks
+    assert '@bottom-center { content: "OFFICIAL"; }' in page_marks
+    assert "string(" not in (styles[2].text or "") and "string-set" not in example_html
 
 
 def test_document_language_and_title(example_html: str) -> None:
@@ -265,7 +270,9 @@ def test_styles_option_overrides_print_css_only(tmp_path: Path, plain_dir: Path,
     assert [s.get("media") for s in custom_styles] == [None, "screen", "print"]
     assert custom_styles[0].text == default_styles[0].text
     assert custom_styles[1].text == default_styles[1].text
-    assert "CUSTOM-PRINT" in custom_styles[2].text and "@top-center" not in custom_styles[2].text
+    custom_print = custom_styles[2].text or ""
+    assert "CUSTOM-PRINT" in custom_print and "@bottom-right" not in custom_print  # none of print.css
+    assert '@top-center { content: "OFFICIAL"; }' in custom_print  # the page's own markings stay
     # Apart from the print style sheet, the page is the same.
     print_start = example_html.index('<style media="print">')
     print_end = example_html.index("</style>", print_start)

@@ -105,7 +105,10 @@ def test_the_banner_top_and_bottom() -> None:
     banners = find_all(body, "div", class_="banner")
     assert [b.get("class") for b in banners] == ["banner banner-top tone-secret", "banner banner-bottom tone-secret"]
     assert [text_of(b) for b in banners] == ["SECRET — UK EYES ONLY"] * 2
-    assert list(body)[0] is banners[0] and list(body)[-1] is banners[1]  # first and last in the page
+    # First and last in the page, each inside a landmark (header and footer of the body).
+    assert [child.tag for child in (list(body)[0], list(body)[-1])] == ["header", "footer"]
+    assert list(body)[0][0] is banners[0] and list(body)[-1][0] is banners[1]
+    assert banners[0].get("aria-label") == "Classification" and banners[1].get("aria-hidden") == "true"
 
 
 def test_a_release_shows_its_note_and_banner() -> None:
@@ -158,7 +161,8 @@ def test_the_index_banner_top_and_bottom() -> None:
     assert [text_of(b) for b in banners] == ["SECRET", "SECRET"]
     links = find_all(one(root, "tbody"), "a")
     assert [(a.get("href"), text_of(a)) for a in links] == [
-        ("a.html", "A <&> talks"), ("a.html", "HTML"), ("b.html", "B talks"), ("b.html", "HTML")]
+        ("a.html", "A <&> talks"), ("a.html", "HTML of A <&> talks"),
+        ("b.html", "B talks"), ("b.html", "HTML of B talks")]
 
 
 def test_index_banner_across_schemes_names_each_scheme() -> None:
@@ -208,3 +212,21 @@ def test_a_missing_include_names_the_including_partial_and_line(tmp_path: Path) 
     assert Path(problem.path).resolve() == path
     assert problem.line == 5
     assert "partials/_no_such.html" in str(problem)
+
+
+# --- text in CSS ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "OFFICIAL", 'SECRET — "UK" EYES ONLY', "back\\slash", "</style><script>alert(1)</script>", "a&b <c>",
+    "line\nbreak", "TOP SECRET//ORCON", "機密 · 0", "ends with hex digit \\", "é1",
+])
+def test_css_string_round_trips_and_cannot_end_the_style(text: str) -> None:
+    import tinycss2
+
+    from briefgen.render import css_string
+
+    written = str(css_string(text))
+    tokens = [t for t in tinycss2.parse_component_value_list(written) if t.type != "whitespace"]
+    assert [(t.type, t.value) for t in tokens] == [("string", text)]
+    assert "<" not in written and "&" not in written and "\n" not in written

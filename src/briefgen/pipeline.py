@@ -14,9 +14,9 @@ mutates a stage's records after the stage: later findings make new Reports.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 from .classification import SCHEMES, all_levels, canonical_level
 from .diagnostics import Diagnostic, Report, Span
@@ -283,7 +283,7 @@ def run(job: Job) -> Outcome:
 
 def _render(job: Job) -> Outcome:
     from .release import release
-    from .render import render_html
+    from .render import render_html, weasyprint_styles
     from .view import brief_view
 
     cut = release(job.sheet, job.release)
@@ -299,14 +299,16 @@ def _render(job: Job) -> Outcome:
     if job.pdf:
         from .pdf import print_pdf
 
-        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots())
+        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
+                            stylesheets=weasyprint_styles(job.theme))
         names["pdf"] = f"{job.sheet_id}.pdf"
         outputs[names["pdf"]] = printed.data
         pages = printed.pages
         for url in printed.refused:
             found.append(_diagnostic(job, (), "warning", "refused-resource",
                                      f"the brief refers to {url[:200]}, which briefgen does not fetch",
-                                     "only data: URLs and files beside the fact sheet, the templates and the styles are used"))
+                                     "only data: URLs and files beside the fact sheet, the templates "
+                                     "and the styles are used"))
         limit = job.sheet.document.page_limit
         if limit is not None and pages > limit:
             found.append(_diagnostic(job, ("document", "page_limit"), "warning", "page-limit",
@@ -326,6 +328,9 @@ def _render(job: Job) -> Outcome:
         cleared_to=cut.cleared_to,
         pages=pages,
         outputs=names,
+        status=view.status,
+        reference=view.reference,
+        owner=view.drafted_by,
     )
     return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record)
 
