@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -206,8 +207,11 @@ def _commitments(old: Sequence[Commitment], new: Sequence[Commitment]) -> list[C
 
 
 def _commitment_name(commitment: Commitment) -> str:
-    summary = " ".join(commitment.summary.split())
-    return f"{commitment.sector}: {summary[:80]}{'…' if len(summary) > 80 else ''}"
+    # The summary is Markdown: its emphasis marks would show as stars in a one-line name.
+    summary = " ".join(re.sub(r"[*_`]+", "", commitment.summary).split())
+    if len(summary) > 80:
+        summary = summary[:80].rsplit(" ", 1)[0] + "…"
+    return f"{commitment.sector}: {summary}"
 
 
 def _amount(amount: Amount | None) -> str:
