@@ -158,6 +158,10 @@ def test_an_invalid_version_exits_1_with_its_diagnostics(tmp_path: Path) -> None
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert _diff([str(tmp_path), str(tmp_path)])[0] == 2
     assert _diff(["not-a-revision-or-file", str(EXAMPLE)], cwd=tmp_path)[0] == 2
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(_example(), encoding="utf-8")
+    code, out = _diff(["missing.yaml", str(outside)], cwd=tmp_path)
+    assert code == 2 and "not in a git repository" in out
 
 
 # --- the command on git revisions -------------------------------------------------------------

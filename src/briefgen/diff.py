@@ -324,7 +324,11 @@ def diff_git(revision: str, target: Path) -> list[SheetDiff]:
     start = target if target.is_dir() else target.parent
     while not start.exists():  # a deleted sheet's folder may be gone too
         start = start.parent
-    root = Path(_git(["rev-parse", "--show-toplevel"], start).decode("utf-8").strip()).resolve()
+    try:
+        root = Path(_git(["rev-parse", "--show-toplevel"], start).decode("utf-8").strip()).resolve()
+    except DiffUsageError as exc:
+        raise DiffUsageError(f"'{revision}' is not a file, and {target} is not in a git repository "
+                             f"to read a revision from ({exc})") from None
     try:
         _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
     except DiffUsageError:
