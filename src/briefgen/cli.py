@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import Any, Callable, Collection, NoReturn, Sequence, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -58,7 +59,11 @@ def jobs_options(function: F) -> F:
                              "briefgen.toml, else every CPU this process may use).")(function)
 
 
-class _ShardType(click.ParamType):
+#: click.ParamType is generic from click 8.2 on and plain before: typed loosely to accept both.
+_ParamType: Any = click.ParamType
+
+
+class _ShardType(_ParamType):
     name = "K/N"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
@@ -385,9 +390,9 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     from .pipeline import Options
     from .progress import Progress
     from .publish import NotOurs, publish, unchanged
-    from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
     from .render import TemplateProblem
     from .theme import Theme
+    from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
 
     project = _project()
     if public:
