@@ -63,7 +63,7 @@ def jobs_options(function: F) -> F:
 _ParamType: Any = click.ParamType
 
 
-class _ShardType(_ParamType):
+class _ShardType(_ParamType):  # type: ignore[misc]
     name = "K/N"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
