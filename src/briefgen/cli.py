@@ -360,3 +360,13 @@ def _register_commands() -> None:
 
 
 _register_commands()
+
+
+def _register_serve() -> None:
+    # The preview server lives in serve.py, which imports this module's option decorators.
+    from .serve import serve_command
+
+    main.add_command(serve_command)
+
+
+_register_serve()
