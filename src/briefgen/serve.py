@@ -227,6 +227,7 @@ class Preview:
         self._executor: ProcessPoolExecutor | None = None
         self._threads: list[threading.Thread] = []
         self._watch_stop = threading.Event()
+        self._watching = threading.Event()
 
     # -- configuration ---------------------------------------------------------------
 
@@ -256,12 +257,16 @@ class Preview:
     # -- lifecycle --------------------------------------------------------------------
 
     def start(self) -> None:
-        """Build once, then watch and rebuild in the background."""
+        """Watch, then build once (so no save between the two is missed), then rebuild on change."""
+        self._spawn(self._watch_loop)
+        self._watching.wait(timeout=5.0)
         self.rebuild()
-        for target in (self._rebuild_loop, self._watch_loop):
-            thread = threading.Thread(target=target, daemon=True, name=f"briefgen-{target.__name__}")
-            thread.start()
-            self._threads.append(thread)
+        self._spawn(self._rebuild_loop)
+
+    def _spawn(self, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, daemon=True, name=f"briefgen{target.__name__}")
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self) -> None:
         self.stopping.set()
@@ -296,31 +301,45 @@ class Preview:
             recursive, top = self.watched()
             self._watch_stop = threading.Event()
             stop = self._watch_stop
-            config = self.project.config
-            watchers = []
-            if top and config is not None:
-                watchers.append(threading.Thread(target=self._watch, daemon=True, args=(
-                    top, False, lambda change, path: Path(path).name == CONFIG_NAME, stop)))
+            groups: list[tuple[list[Path], bool, Callable[[Any, str], bool]]] = []
+            if top and self.project.config is not None:
+                groups.append((top, False, lambda change, path: Path(path).name == CONFIG_NAME))
             if recursive:
-                watchers.append(threading.Thread(target=self._watch, daemon=True, args=(
-                    recursive, True, watchfiles.DefaultFilter(), stop)))
+                groups.append((recursive, True, watchfiles.DefaultFilter()))
+            ready = [threading.Event() for _ in groups]
+            watchers = [threading.Thread(target=self._watch, daemon=True, args=(*group, stop, flag))
+                        for group, flag in zip(groups, ready)]
             for watcher in watchers:
                 watcher.start()
+            for flag in ready:
+                flag.wait(timeout=5.0)
+            self._watching.set()
             stop.wait()
             for watcher in watchers:
                 watcher.join(timeout=2.0)
 
     def _watch(self, paths: list[Path], recursive: bool, keep: Callable[[Any, str], bool],
-               stop: threading.Event) -> None:
+               stop: threading.Event, ready: threading.Event) -> None:
         import watchfiles
 
-        # step: a burst of saves within 30 ms is one change; debounce caps how long a
-        # steady stream of saves can delay a rebuild.
-        for changes in watchfiles.watch(*paths, watch_filter=keep, debounce=400, step=30, stop_event=stop,
-                                        rust_timeout=500, recursive=recursive, raise_interrupt=False):
-            if any(Path(path).name == CONFIG_NAME for _, path in changes):
-                self._config_changed = True
-            self._dirty.set()
+        # step: saves less than 30 ms apart are one change (a burst, an editor's rename
+        # dance); debounce caps how long a steady stream of saves can delay a rebuild.
+        # An empty yield on each idle timeout says the watches are in place.
+        try:
+            for changes in watchfiles.watch(*paths, watch_filter=keep, debounce=400, step=30, stop_event=stop,
+                                            rust_timeout=250, yield_on_timeout=True, recursive=recursive,
+                                            raise_interrupt=False):
+                ready.set()
+                if not changes:
+                    continue
+                if any(Path(path).name == CONFIG_NAME for _, path in changes):
+                    self._config_changed = True
+                self._dirty.set()
+        except Exception as exc:  # noqa: BLE001 - a folder removed under the watcher, no inotify left…
+            ready.set()
+            if not self.stopping.is_set():
+                click.echo(f"briefgen: watching stopped: {exc}; restart `briefgen serve` to watch again",
+                           err=True)
 
     # -- rebuilding -----------------------------------------------------------------------
 
@@ -414,7 +433,7 @@ class Preview:
     def render_at(self, entry: Entry, level: str | None) -> tuple[PlannedSheet, Outcome | None]:
         """The sheet planned and rendered (HTML) at `level`, through the same release stage as build."""
         if level == self.default_level:
-            return entry.planned, entry.outcome
+            return replace(entry.planned, report=entry.report), entry.outcome
         options = Options(release=level, html=True, pdf=False, theme=self.theme)
         try:
             planned = plan([Path(entry.planned.path)], options)
@@ -898,6 +917,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     timeout = CONNECTION_TIMEOUT
     server_version = "briefgen-preview"
     sys_version = ""
+    # Errors in a request line that is not HTTP at all still get a status line (never HTTP/0.9).
+    default_request_version = "HTTP/1.0"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
         return
