@@ -308,7 +308,7 @@ class Preview:
                 groups.append((recursive, True, watchfiles.DefaultFilter()))
             ready = [threading.Event() for _ in groups]
             watchers = [threading.Thread(target=self._watch, daemon=True, args=(*group, stop, flag))
-                        for group, flag in zip(groups, ready)]
+                        for group, flag in zip(groups, ready, strict=True)]
             for watcher in watchers:
                 watcher.start()
             for flag in ready:
