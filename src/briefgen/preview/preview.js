@@ -7,6 +7,8 @@
   if (!configElement) { return; }
   var config = JSON.parse(configElement.textContent);
   var scrollKey = "briefgen-scroll:" + location.pathname + location.search;
+  // The browser's own restoration would fight ours (and move with the content above).
+  if ("scrollRestoration" in history) { history.scrollRestoration = "manual"; }
 
   function restoreScroll() {
     var saved = null;
