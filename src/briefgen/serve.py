@@ -322,11 +322,11 @@ class Preview:
                stop: threading.Event, ready: threading.Event) -> None:
         import watchfiles
 
-        # step: saves less than 30 ms apart are one change (a burst, an editor's rename
+        # step: saves less than 15 ms apart are one change (a burst, an editor's rename
         # dance); debounce caps how long a steady stream of saves can delay a rebuild.
         # An empty yield on each idle timeout says the watches are in place.
         try:
-            for changes in watchfiles.watch(*paths, watch_filter=keep, debounce=400, step=30, stop_event=stop,
+            for changes in watchfiles.watch(*paths, watch_filter=keep, debounce=400, step=15, stop_event=stop,
                                             rust_timeout=250, yield_on_timeout=True, recursive=recursive,
                                             raise_interrupt=False):
                 ready.set()
