@@ -407,3 +407,40 @@ def test_a_port_in_use_is_a_usage_error(server: Server, tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60)
     assert ran.returncode == 2
     assert f"cannot listen on 127.0.0.1:{server.port}" in ran.stderr and "Traceback" not in ran.stderr
+
+
+def test_under_a_ceiling_the_overlay_shows_no_source_lines(tmp_path: Path) -> None:
+    make_project(tmp_path, {f"{SHEET_ID}.yaml": sensitive_example()})
+    server = start_server(tmp_path, ["--release", "official"])
+    try:
+        assert "Openly released" in server.text(f"/{SHEET_ID}.html")
+        sheet = server.briefs / f"{SHEET_ID}.yaml"
+        broken = sensitive_example().replace("  - text: Officials privately doubt",
+                                             "  - text: Officials: privately doubt", 1)
+        line = broken.splitlines().index("  - text: Officials: privately doubt the investment target is reachable.")
+        write_atomically(sheet, broken)
+        server.wait_for(lambda: 'id="briefgen-overlay"' in server.text(f"/{SHEET_ID}.html"), what="the overlay")
+        page = server.text(f"/{SHEET_ID}.html")
+        assert f"briefs/{SHEET_ID}.yaml:{line + 1}:" in page
+        assert "privately doubt" not in page
+    finally:
+        server.stop()
+
+
+def test_editing_briefgen_toml_applies_its_new_settings(tmp_path: Path) -> None:
+    make_project(tmp_path, toml="# no overrides yet\n")
+    (tmp_path / "looks").mkdir()
+    (tmp_path / "looks" / "screen.css").write_text("h1 { color: rgb(9, 8, 7); }\n", encoding="utf-8")
+    server = start_server(tmp_path)
+    try:
+        assert "rgb(9, 8, 7)" not in server.text(f"/{SHEET_ID}.html")
+        write_atomically(tmp_path / "briefgen.toml", 'styles = "looks"\n')
+        server.wait_for(lambda: "rgb(9, 8, 7)" in server.text(f"/{SHEET_ID}.html"), what="the new styles folder")
+        # …and the new folder is watched from now on.
+        write_atomically(tmp_path / "looks" / "screen.css", "h1 { color: rgb(6, 5, 4); }\n")
+        server.wait_for(lambda: "rgb(6, 5, 4)" in server.text(f"/{SHEET_ID}.html"), what="the edited style")
+        write_atomically(tmp_path / "briefgen.toml", "stlyes = 1\n")
+        server.wait_for(lambda: "unknown key `stlyes`" in server.text("/"), what="the bad briefgen.toml")
+        assert "rgb(6, 5, 4)" in server.text(f"/{SHEET_ID}.html")  # the last good settings stay
+    finally:
+        server.stop()

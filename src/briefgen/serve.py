@@ -217,9 +217,9 @@ class Preview:
         self.rebuilds = 0
         self._dirty = threading.Event()
         self._config_changed = False
+        self._config_problem: str | None = None
         self._lock = threading.RLock()
         self._outcomes: OrderedDict[str, Outcome] = OrderedDict()
-        self._renders: OrderedDict[str, tuple[PlannedSheet, Outcome | None]] = OrderedDict()
         self._pages: dict[tuple[Any, ...], Page] = {}
         self._pages_generation = -1
         self._good: dict[tuple[str, str | None], Remembered] = {}
@@ -345,22 +345,25 @@ class Preview:
 
     def rebuild(self) -> None:
         """Plan again, run the jobs whose key changed, publish the new snapshot, wake the pages."""
-        problem = None
         if self._config_changed and self.project.config is not None:
             self._config_changed = False
             try:
                 project = read_project(self.project.config)
+            except ProjectError as exc:
+                # Keep the last good settings; say why until the file is fixed.
+                self._config_problem = f"{exc} (the previous settings are still used)"
+            else:
+                self._config_problem = None
                 if project != self.project:
                     self.project = project
                     self._watch_stop.set()  # watch the folders the new settings name
-            except ProjectError as exc:
-                problem = str(exc)
+        problem = self._config_problem
         options = Options(release=self.settings.ceiling, html=True, pdf=False, theme=self.theme)
         entries: dict[str, Entry] = {}
         try:
             planned = plan(self.paths, options)
         except PlanError as exc:
-            problem = problem or str(exc)
+            problem = "; ".join(filter(None, (problem, str(exc))))
         else:
             for sheet in planned.sheets:
                 outcome = self._run(sheet.job) if sheet.job is not None else None
@@ -513,7 +516,8 @@ class Preview:
             return self._finish(annotated, 200, page_id, level, kind, toolbar, warnings=warnings)
         good = self._good.get(remembered_key)
         base = good.html if good is not None else _message_document(page_id, "No good render of this brief yet.")
-        overlay = _overlay(planned.report)
+        # Under --release, a source line could quote a portion above the ceiling: locations only.
+        overlay = _overlay(planned.report, with_source=self.settings.ceiling is None)
         return self._finish(base, 200, page_id, level, kind, toolbar, overlay=overlay)
 
     def _finish(self, document: str, status: int, page_id: str, level: str | None, kind: str,
@@ -792,18 +796,23 @@ def inject(document: str, chrome: str, config: dict[str, Any]) -> str:
     return document[:end] + block + document[end:]
 
 
-def _overlay(report: Report) -> str:
+def _overlay(report: Report, with_source: bool = True) -> str:
     """The diagnostics of a sheet that failed, worded exactly as `check` prints them."""
     return ('<div id="briefgen-overlay" role="alert"><div class="briefgen-panel">'
             f"<h2>{_e(report.path)} has errors — showing the last good render</h2>"
-            f"<pre>{_e(overlay_text(report))}</pre>"
+            f"<pre>{_e(overlay_text(report, with_source))}</pre>"
             "<p>Fix the file and save: this page updates by itself.</p></div></div>")
 
 
-def overlay_text(report: Report) -> str:
-    """`check`'s text for a report; a template error also shows its template's line."""
+def overlay_text(report: Report, with_source: bool = True) -> str:
+    """`check`'s text for a report; a template error also shows its template's line.
+
+    Without `with_source`, each diagnostic is shown without the source line under it.
+    """
     from .diagnostics import format_text
 
+    if not with_source:
+        return "\n".join(format_text(d, None) for d in [*report.errors, *report.warnings])
     if all(d.path == report.path for d in report.diagnostics):
         return "\n".join(chunk.rstrip("\n") for chunk in render_reports([report], "text"))
     chunks = []
