@@ -118,6 +118,8 @@ def test_only_get_and_head(server: Server) -> None:
     assert head_status == 200 and head.endswith(b"\r\n\r\n")  # headers only
     length = re.search(rb"Content-Length: (\d+)", head)
     assert length is not None and int(length.group(1)) == len(body.split(b"\r\n\r\n", 1)[1])
+    # HEAD of the live-reload stream answers at once rather than streaming.
+    assert get_raw(server.port, "/_briefgen/events?kind=index", host="localhost", method="HEAD")[0] == 200
     for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND"):
         status, answer = get_raw(server.port, "/", host="localhost", method=method)
         assert status == 405, method

@@ -963,7 +963,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         release = query.get("release", [None])[0]
         if split.path == "/_briefgen/events":
-            self._events(query)
+            if head:
+                self._send(Page(200, b"", "", "text/event-stream"), head=True)
+            else:
+                self._events(query)
             return
         if split.path == "/_briefgen/status":
             snapshot = preview.snapshot
