@@ -398,7 +398,7 @@ def test_ctrl_c_stops_quickly_with_one_line_and_no_process_left(server: Server) 
     stream.close()
     assert took < 2.5, took
     assert server.process.returncode == 0
-    assert server.stderr().strip() == "briefgen: preview stopped"
+    assert server.stderr().strip() == "briefgen: preview stopped", server.stderr()
     time.sleep(0.2)
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()
                 and "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()]

@@ -13,6 +13,7 @@ Safe by default: it binds 127.0.0.1, answers only requests naming a loopback hos
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as html_lib
 import json
@@ -769,17 +770,10 @@ def editor_url(template: str, path: Path) -> str:
     return template.replace("{path}", shown)
 
 
-def _asset(name: str) -> str:
-    return (files("briefgen") / "preview" / name).read_text(encoding="utf-8")
-
-
-_ASSETS: dict[str, str] = {}
-
-
+@functools.lru_cache(maxsize=4)
 def _cached_asset(name: str) -> str:
-    if name not in _ASSETS:
-        _ASSETS[name] = _asset(name)
-    return _ASSETS[name]
+    """The preview's script or stylesheet (package data), read once."""
+    return (files("briefgen") / "preview" / name).read_text(encoding="utf-8")
 
 
 def inject(document: str, chrome: str, config: dict[str, Any]) -> str:
@@ -906,9 +900,9 @@ class PreviewServer(ThreadingHTTPServer):
             return
         try:
             super().process_request(request, client_address)
-        except BaseException:
+        except RuntimeError:  # no thread could be started: the slot was never used
             self.slots.release()
-            raise
+            self.shutdown_request(request)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
