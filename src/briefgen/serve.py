@@ -564,7 +564,9 @@ class Preview:
                 f"<title>{_e(page_id)}: HTML and PDF</title><style>"
                 "html,body{margin:0;height:100%;background:#e9ebee}"
                 ".briefgen-side{display:grid;grid-template-columns:1fr 1fr;gap:8px;height:100vh;"
-                "padding:8px;box-sizing:border-box}"
+                "padding:52px 8px 8px;box-sizing:border-box}"
+                # The toolbar above the two frames, not over the PDF viewer's pages.
+                "body #briefgen-toolbar{top:8px;bottom:auto;left:8px;right:auto}"
                 ".briefgen-side iframe{width:100%;height:100%;border:1px solid #c8ccd1;background:#fff}"
                 "</style></head><body><div class=\"briefgen-side\">"
                 f'<iframe id="briefgen-side-html" title="HTML" src="{_e(html_url)}"></iframe>'
