@@ -60,6 +60,7 @@ _COMPACT: dict[str, Any] = {
         "version": "2.1",
         "status": "final",
         "drafted_by": {"name": "Test Drafter", "unit": "Test Desk"},
+        "cleared_by": [{"name": "Test Clearer", "unit": "Test Desk"}],
     },
     "meeting": {
         "date": "2025-03-01",

@@ -78,7 +78,8 @@ def test_check_the_example(run_cli) -> None:  # type: ignore[no-untyped-def]
 def test_check_the_briefs_folder_strictly(run_cli) -> None:  # type: ignore[no-untyped-def]
     ran = run_cli(["check", "--strict", ROOT / "briefs"])
     assert ran.exit_code == 0
-    assert ran.stdout.splitlines()[-1] == "1 fact sheet: 1 valid"
+    # The Japan–India example and the three invented ones in briefs/examples/.
+    assert ran.stdout.splitlines()[-1] == "4 fact sheets: 4 valid"
 
 
 def _unique_ids(folder: Path) -> None:
@@ -118,9 +119,12 @@ def test_caret_line_after_a_unicode_line_separator(run_cli, tmp_path: Path) -> N
             .replace("format: bilateral", "format: bilaterl"))
     path = write_sheet(tmp_path, text)
     lines = run_cli(["check", path]).stdout.splitlines()
-    assert lines[0].startswith(f"{path}:16:11: error[invalid-value]: ")
-    assert lines[2] == "16 |   format: bilaterl"
-    assert lines[3] == "   |           ^^^^^^^^"
+    # The separator is itself an error in a one-line field (not-one-line, on line 5).
+    assert lines[0].startswith(f"{path}:5:8: error[not-one-line]: ")
+    first = next(i for i, line in enumerate(lines) if line.startswith(f"{path}:16:11: "))
+    assert lines[first].startswith(f"{path}:16:11: error[invalid-value]: ")
+    assert lines[first + 2] == "16 |   format: bilaterl"
+    assert lines[first + 3] == "   |           ^^^^^^^^"
 
 
 def test_warning_passes_unless_strict(run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,8 @@
-"""briefgen.formatting: the exact strings readers see for dates, durations, money and countries."""
+"""briefgen.formatting: the exact strings readers see for dates, durations, money and countries.
+
+Dates and amounts are joined by no-break spaces (U+00A0), so "23 November 2025" and
+"¥10 trillion" never break across lines: the expected strings say so.
+"""
 
 from __future__ import annotations
 
@@ -20,19 +24,19 @@ from briefgen.model import Amount
 
 
 def test_written_date() -> None:
-    assert written_date(dt.date(2025, 11, 24)) == "24 November 2025"
-    assert written_date(dt.date(2026, 1, 5)) == "5 January 2026"
+    assert written_date(dt.date(2025, 11, 24)) == "24\u00a0November\u00a02025"
+    assert written_date(dt.date(2026, 1, 5)) == "5\u00a0January\u00a02026"
 
 
 def test_meeting_date_has_its_weekday() -> None:
-    assert meeting_date(dt.date(2025, 11, 23)) == "Sunday 23 November 2025"
+    assert meeting_date(dt.date(2025, 11, 23)) == "Sunday 23\u00a0November\u00a02025"
 
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("2025", "2025"),
-    ("2025-08", "August 2025"),
-    ("2025-11-23", "23 November 2025"),
-    ("1997-01", "January 1997"),
+    ("2025-08", "August\u00a02025"),
+    ("2025-11-23", "23\u00a0November\u00a02025"),
+    ("1997-01", "January\u00a01997"),
 ])
 def test_partial_date(value: str, expected: str) -> None:
     assert partial_date(value) == expected
@@ -63,14 +67,14 @@ def test_meeting_time(start: str | None, minutes: int | None, expected: str | No
 
 
 @pytest.mark.parametrize(("value", "currency", "expected"), [
-    (1e13, "JPY", "¥10 trillion"),
-    (2.5e9, "USD", "$2.5 billion"),
+    (1e13, "JPY", "¥10\u00a0trillion"),
+    (2.5e9, "USD", "$2.5\u00a0billion"),
     (750_000, "EUR", "€750,000"),
     (1_234.5, "GBP", "£1,234.5"),
-    (6e12, "INR", "₹6 trillion"),
-    # No English symbol: the ISO code, then a space, then the number.
-    (5e6, "CHF", "CHF 5 million"),
-    (250_000, "CHF", "CHF 250,000"),
+    (6e12, "INR", "₹6\u00a0trillion"),
+    # No English symbol: the ISO code, then a no-break space, then the number.
+    (5e6, "CHF", "CHF\u00a05\u00a0million"),
+    (250_000, "CHF", "CHF\u00a0250,000"),
 ])
 def test_money(value: float, currency: str, expected: str) -> None:
     assert money(value, currency) == expected
@@ -81,11 +85,12 @@ def test_amount_text_with_equivalents_and_period() -> None:
         "value": 1e13, "currency": "JPY", "period": "over the next decade",
         "approx": [{"value": 6e12, "currency": "INR"}, {"value": 6.5e10, "currency": "USD"}],
     })
-    assert amount_text(amount) == "¥10 trillion (≈ ₹6 trillion, ≈ $65 billion) over the next decade"
+    assert amount_text(amount) == ("¥10\u00a0trillion (≈\u00a0₹6\u00a0trillion, ≈\u00a0$65\u00a0billion)"
+                                   " over the next decade")
 
 
 def test_amount_text_alone() -> None:
-    assert amount_text(Amount.model_validate({"value": 5e6, "currency": "CHF"})) == "CHF 5 million"
+    assert amount_text(Amount.model_validate({"value": 5e6, "currency": "CHF"})) == "CHF\u00a05\u00a0million"
 
 
 @pytest.mark.parametrize(("code", "expected"), [

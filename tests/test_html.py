@@ -64,14 +64,20 @@ def test_styles_are_inlined_in_order(example_html: str) -> None:
     assert [s.get("media") for s in styles] == [None, "screen", "print"]
     for style, name in zip(styles, ("base.css", "screen.css", "print.css")):
         packaged = (PACKAGED_STYLES / name).read_text(encoding="utf-8")
-        assert (style.text or "").strip() == str(inline_css(packaged)).strip()
-    assert "@page" in (styles[2].text or "")
+        assert (style.text or "").strip().startswith(str(inline_css(packaged)).strip())
+    assert (styles[0].text or "").strip() == str(inline_css((PACKAGED_STYLES / "base.css").read_text())).strip()
+    # The print sheet ends with the page's own markings as literal margin-box text.
+    page_marks = (styles[2].text or "")[len(str(inline_css((PACKAGED_STYLES / "print.css").read_text()))):]
+    assert '@top-center { content: "OFFICIAL"; }' in page_marks
+    assert '@bottom-center { content: "OFFICIAL"; }' in page_marks
+    assert "string(" not in (styles[2].text or "") and "string-set" not in example_html
 
 
 def test_document_language_and_title(example_html: str) -> None:
     root = parse_html(example_html)
     assert root.get("lang") == "en"
-    assert text_of(root.find("head/title")) == "Japan–India bilateral meeting at the G20 Leaders' Summit"
+    # The classification travels with the title into tabs and history; the apostrophe is typographic.
+    assert text_of(root.find("head/title")) == "OFFICIAL — Japan–India bilateral meeting at the G20 Leaders’ Summit"
 
 
 # --- the header block ----------------------------------------------------------------
@@ -83,13 +89,17 @@ def test_header_block(example_html: str) -> None:
     text = text_of(header)
     for expected in ("Meeting readout", "Sunday 23 November 2025", "13:40", "35 minutes", "South Africa",
                      "G20-2025/JP-IN/01", "1.0", "Johannesburg Expo Centre, Nasrec", "24 November 2025",
-                     "briefgen example, Asia-Pacific Desk", "Final"):
+                     "Final"):
         assert expected in text, expected
     pairs = _definition_pairs(header)
     assert pairs["Reference"] == "G20-2025/JP-IN/01"
     assert pairs["Version"] == "1.0"
     assert pairs["Date"] == "Sunday 23 November 2025"
-    assert pairs["Time"] == "13:40, 35 minutes"
+    # The meeting's time says its zone (meeting.timezone: Africa/Johannesburg).
+    assert pairs["Time"] == "13:40 SAST (UTC+2), 35 minutes"
+    # Who drafted and cleared the note closes it, after the decisions.
+    (closing,) = find_all(root, "footer", class_="closing")
+    assert _definition_pairs(closing)["Drafted by"] == "briefgen example, Asia-Pacific Desk"
     assert pairs["Venue"].endswith("South Africa")
 
 
@@ -126,11 +136,12 @@ def _marks(html: str) -> dict[str, list[str]]:
     return {
         "title": [first_mark(e) for e in find_all(root, "h1", class_="title")],
         "summary": [first_mark(e) for e in find_all(root, "section", class_="summary")],
-        "outcomes": [first_mark(li) for s in find_all(root, "section", id="outcomes") for li in s.iter("li")],
+        "outcomes": [first_mark(p) for s in find_all(root, "section", id="outcomes")
+                     for p in find_all(s, "div", class_="para")],
         "frameworks": [first_mark(e) for e in find_all(root, "td", class_="framework")],
         "commitments": [first_mark(e) for e in find_all(root, "td", class_="sector")],
         "follow_up": [first_mark(e) for e in find_all(root, "td", class_="action")],
-        "sections": [first_mark(e) for e in find_all(root, "section", class_="free-section")],
+        "sections": [first_mark(e) for e in find_all(root, "section", class_="background")],
     }
 
 
@@ -193,7 +204,7 @@ SUMMARY_OVERRIDE = """\
 
 
 def _summary_section(html: str) -> tuple[int, int]:
-    start = html.index('<section class="summary"')
+    start = html.index('<section class="text-part summary"')
     end = html.index("</section>", start) + len("</section>")
     return start, end
 
@@ -201,7 +212,7 @@ def _summary_section(html: str) -> tuple[int, int]:
 def _check_only_summary_changed(default: str, custom: str) -> None:
     start, end = _summary_section(default)
     assert 'class="custom-summary"' in custom
-    assert '<section class="summary"' not in custom
+    assert '<section class="text-part summary"' not in custom
     assert custom.startswith(default[:start])
     assert custom.endswith(default[end:])
     middle = custom[start:len(custom) - (len(default) - end)]
@@ -259,7 +270,9 @@ def test_styles_option_overrides_print_css_only(tmp_path: Path, plain_dir: Path,
     assert [s.get("media") for s in custom_styles] == [None, "screen", "print"]
     assert custom_styles[0].text == default_styles[0].text
     assert custom_styles[1].text == default_styles[1].text
-    assert "CUSTOM-PRINT" in custom_styles[2].text and "@top-center" not in custom_styles[2].text
+    custom_print = custom_styles[2].text or ""
+    assert "CUSTOM-PRINT" in custom_print and "@bottom-right" not in custom_print  # none of print.css
+    assert '@top-center { content: "OFFICIAL"; }' in custom_print  # the page's own markings stay
     # Apart from the print style sheet, the page is the same.
     print_start = example_html.index('<style media="print">')
     print_end = example_html.index("</style>", print_start)

@@ -9,10 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from briefgen.diagnostics import MAX_PER_FILE
-from briefgen.loader import MAX_BYTES, MAX_DEPTH, MAX_NODES, load, resolve_plain
-from briefgen.sources import load_fact_sheet
 from conftest import (
     LOADER_DATA,
     check_file,
@@ -23,6 +19,17 @@ from conftest import (
     only,
     write_sheet,
 )
+
+from briefgen.diagnostics import MAX_PER_FILE
+from briefgen.loader import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_NODES,
+    load,
+    resolve_plain,
+)
+from briefgen.sources import load_fact_sheet
 
 VALID = LOADER_DATA / "valid.yaml"
 
@@ -91,7 +98,7 @@ def test_non_utf8_names_the_byte_and_position() -> None:
 
 def test_non_utf8_on_first_line_and_in_multibyte_text() -> None:
     # Column counts characters, not bytes: "é" before the bad byte is one column.
-    checked = check_text("title: é\xff".encode("utf-8").replace(b"\xc3\xbf", b"\xff"))
+    checked = check_text("title: é\xff".encode().replace(b"\xc3\xbf", b"\xff"))
     diagnostic = only(checked, "encoding")
     assert (diagnostic.line, diagnostic.col) == (1, 9)
 
@@ -410,22 +417,50 @@ def test_deep_block_nesting() -> None:
     assert diagnostic.line == MAX_DEPTH + 1
 
 
+def _nested_list(nodes: int) -> str:
+    """A flow list of exactly `nodes` values (itself included), no list longer than MAX_ITEMS."""
+    if nodes == 1:
+        return "0"
+    rest = nodes - 1
+    size = max(1, -(-rest // (MAX_ITEMS - 50)))
+    children = []
+    while rest:
+        children.append(_nested_list(min(size, rest)))
+        rest -= min(size, rest)
+    return "[" + ",".join(children) + "]"
+
+
+def _count(value: object) -> int:
+    return 1 + sum(_count(v) for v in value) if isinstance(value, list) else 1
+
+
 def test_more_than_max_nodes() -> None:
-    text = "x:\n" + "".join(f"- {i}\n" for i in range(MAX_NODES))
+    # root mapping, key, then the list: MAX_NODES - 1 values in it are one too many.
+    text = "x:\n  " + _nested_list(MAX_NODES - 1) + "\n"
     started = time.perf_counter()
     checked = check_text(text)
     assert time.perf_counter() - started < 20
     diagnostic = only(checked, "too-many-nodes")
-    # root mapping, key, list: item n (from 0) is value number n + 4 and sits on line n + 2.
-    assert diagnostic.line == MAX_NODES - 3 + 2
+    assert diagnostic.line == 2
     assert checked.loaded.data is None
 
 
 def test_max_nodes_is_allowed() -> None:
-    text = "x:\n" + "".join(f"- {i}\n" for i in range(MAX_NODES - 3))
+    text = "x:\n  " + _nested_list(MAX_NODES - 2) + "\n"
     loaded = load_text(text)
     assert loaded.diagnostics == []
-    assert len(loaded.data["x"]) == MAX_NODES - 3
+    assert _count(loaded.data["x"]) == MAX_NODES - 2
+
+
+def test_more_than_max_items_in_a_list() -> None:
+    text = "x:\n" + "".join(f"- {i}\n" for i in range(MAX_ITEMS + 1))
+    diagnostic = only(check_text(text), "too-many-items")
+    assert diagnostic.line == MAX_ITEMS + 2  # the first item over the limit
+
+
+def test_more_than_max_keys_in_a_mapping() -> None:
+    text = "".join(f"k{i}: {i}\n" for i in range(MAX_ITEMS + 1))
+    assert only(check_text(text), "too-many-items").line == MAX_ITEMS + 1
 
 
 def test_alias_bomb_finishes_fast() -> None:

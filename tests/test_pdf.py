@@ -98,7 +98,8 @@ def test_participants_amount_and_source_are_in_the_text(example) -> None:
     assert "Sanae Takaichi" in text
     assert "Narendra Modi" in text
     assert "¥10 trillion (≈ ₹6 trillion) over the next decade" in text
-    assert squash('Report on the Japan–India bilateral meeting at the G20 Summit ("Based On ANI Report")') in text
+    # Straight quotes in the sheet are printed as typographic ones.
+    assert squash("Report on the Japan–India bilateral meeting at the G20 Summit (“Based On ANI Report”)") in text
     assert "Renesas Electronics, Tokyo Electron" in text
 
 
@@ -107,9 +108,10 @@ def test_participants_amount_and_source_are_in_the_text(example) -> None:
 
 def test_document_information(example) -> None:
     meta = example.metadata
-    assert meta["/Title"] == "Japan–India bilateral meeting at the G20 Leaders' Summit"
+    # File managers and PDF viewers show the title: it carries the classification.
+    assert meta["/Title"] == "OFFICIAL — Japan–India bilateral meeting at the G20 Leaders’ Summit"
     assert meta["/Author"] == "briefgen example"
-    assert meta["/Subject"] == "G20 Leaders' Summit"
+    assert meta["/Subject"] == "G20 Leaders’ Summit"
     keywords = [k.strip() for k in meta["/Keywords"].split(",")]
     for word in ("Meeting readout", "Japan", "India", "Free and Open Indo-Pacific"):
         assert word in keywords, keywords
@@ -127,9 +129,10 @@ def test_catalog_language_and_tags(example) -> None:
 
 
 def test_bookmarks_are_the_section_headings(example) -> None:
+    # A readout puts the decisions first; background and who was there come after.
     assert outline_titles(example) == [
-        "Summary", "Participants", "Outcomes", "Commitments", "Frameworks",
-        "Context", "Wider partnership", "Sources",
+        "Summary", "Outcomes", "Commitments", "Frameworks",
+        "Context", "Wider partnership", "Participants", "Sources",
     ]
 
 
@@ -142,14 +145,127 @@ def test_pages_are_a4(example) -> None:
 # --- draft watermark -----------------------------------------------------------------
 
 
-def test_a_draft_has_the_watermark_on_every_page(draft) -> None:
-    for number, text in enumerate(page_texts(draft), start=1):
-        assert re.search(r"\bDRAFT\b", text), f"page {number}: {text!r}"
+@pytest.fixture(scope="module")
+def draft_and_final(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same sheet of two pages or more printed as a draft and as final: status is the only difference."""
+    folder = tmp_path_factory.mktemp("draft-and-final")
+    long_outcomes = [f"Outcome {i}: " + "the parties discussed the matter at some length. " * 8 for i in range(12)]
+    for status in ("draft", "final"):
+        sheet = write_sheet(folder / status, compact_sheet("twin", document__status=status, outcomes=long_outcomes))
+        planned = plan([sheet], Options(theme=Theme.default(), strict=True))
+        outcomes = [run(job) for job in planned.jobs]
+        assert not any(r.failed(strict=True) for r in planned.final_reports(outcomes)), planned.reports
+        publish(planned, outcomes, folder / status / "site")
+    return {status: folder / status / "site" / "twin.pdf" for status in ("draft", "final")}
+
+
+def _poppler(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        _unavailable(f"{tool} (poppler-utils) is not installed")
+    assert found is not None
+    return found
+
+
+def test_the_watermark_is_not_in_the_text_layer(draft_and_final: dict[str, Path]) -> None:
+    # pdftotext reads what a screen reader or a copy-paste would: the draft's text is
+    # the final's, apart from the status word. No "D R A F T" between the points.
+    texts = {status: subprocess.run([_poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True,
+                                    text=True, check=True).stdout
+             for status, path in draft_and_final.items()}
+    assert texts["draft"] != texts["final"]
+    assert re.sub(r"\bDraft\b", "Final", texts["draft"]) == texts["final"]
+    assert not re.search(r"\bD\s*R\s*A\s*F\s*T\b", texts["draft"])
+
+
+def test_a_draft_has_the_watermark_drawn_on_every_page(draft_and_final: dict[str, Path], tmp_path: Path) -> None:
+    # Drawn, so compare pictures: every page of the draft differs from the final's over
+    # a broad band of pixels (the status word alone changes a few on page 1 only).
+    import PIL.Image
+    import PIL.ImageChops
+
+    pages = len(pdf_reader(draft_and_final["draft"]).pages)
+    assert pages >= 2 and pages == len(pdf_reader(draft_and_final["final"]).pages)
+    for status, path in draft_and_final.items():
+        subprocess.run([_poppler("pdftoppm"), "-png", "-gray", "-r", "30", str(path), str(tmp_path / status)],
+                       check=True)
+    for number in range(1, pages + 1):
+        name = f"-{number:0{len(str(pages))}d}.png"
+        draft = PIL.Image.open(tmp_path / f"draft{name}")
+        final = PIL.Image.open(tmp_path / f"final{name}")
+        box = PIL.ImageChops.difference(draft, final).point(lambda v: 255 if v > 3 else 0).getbbox()
+        assert box is not None, f"page {number}: no watermark"
+        width, height = draft.size
+        assert box[2] - box[0] > width / 3 and box[3] - box[1] > height / 3, f"page {number}: {box} of {draft.size}"
 
 
 def test_a_final_brief_has_no_watermark(example) -> None:
     for text in page_texts(example):
         assert not re.search(r"\bDRAFT\b", text)  # "DRAFTED BY" in the header is fine
+
+
+# --- the classification in the tagged text ------------------------------------------------
+
+
+def _tagged_text(reader, number: int) -> tuple[str, str]:
+    """(text in the structure tree, text outside it) of page `number` (from 0), in reading order."""
+    structured = _structure_mcids(reader)
+    page = reader.pages[number]
+    ref = page.indirect_reference.idnum
+    stack: list[int | None] = []
+    inside: list[str] = []
+    outside: list[str] = []
+
+    def before(op: bytes, args: list, cm: object, tm: object) -> None:
+        if op in (b"BDC", b"BMC"):
+            props = args[1].get_object() if len(args) > 1 else None
+            stack.append(int(props["/MCID"]) if hasattr(props, "get") and "/MCID" in props else None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(run: str, *_: object) -> None:
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        (inside if (ref, mcid) in structured else outside).append(run)
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return squash("".join(inside)), squash("".join(outside))
+
+
+def _structure_mcids(reader) -> set[tuple[int, int]]:
+    """(page object number, MCID) of every piece of marked content the structure tree holds."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    found: set[tuple[int, int]] = set()
+
+    def walk(node, page: int | None) -> None:
+        node = node.get_object()
+        if isinstance(node, int):
+            assert page is not None
+            found.add((page, int(node)))
+        elif isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid, page)
+        elif isinstance(node, DictionaryObject):
+            here = node.raw_get("/Pg").idnum if "/Pg" in node else page
+            if node.get("/Type") == "/MCR":
+                found.add((here, int(node["/MCID"])))
+            elif "/K" in node:
+                walk(node["/K"], here)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"].get_object()["/K"], None)
+    return found
+
+
+def test_page_one_states_the_classification_in_its_tagged_text(example) -> None:
+    # The margin banners are decoration outside the structure tree; the first line of
+    # page 1 says it once for a screen reader.
+    inside, outside = _tagged_text(example, 0)
+    assert inside.startswith("Classification: OFFICIAL"), inside[:80]
+    assert inside.count("OFFICIAL") == 1, inside
+    assert outside.count("OFFICIAL") == 2, outside  # top and bottom margins
+    for number in range(1, len(example.pages)):
+        inside, outside = _tagged_text(example, number)
+        assert inside.count("OFFICIAL") <= 1 and outside.count("OFFICIAL") == 2, (number, inside, outside)
 
 
 # --- page limit ----------------------------------------------------------------------
@@ -204,10 +320,12 @@ def test_the_example_embeds_fonts_for_japanese_and_devanagari(example) -> None:
     if missing:
         _unavailable("no installed font covers " + "".join(sorted(missing))
                      + ": apt-get install fonts-ipafont-mincho fonts-noto-core")
-    used = page_fonts(example.pages[0])
+    # The participants come near the end of a readout (decisions first): find their page.
+    (page,) = [p for p in example.pages if "Narendra" in (p.extract_text() or "")]
+    used = page_fonts(page)
     assert any("IPA" in name or "CJK" in name for name in used), used
     assert any("Devanagari" in name for name in used), used
-    assert "高市早苗" in example.pages[0].extract_text()
+    assert "高市早苗" in page.extract_text()
 
 
 CANDIDATES = [chr(c) for c in (0x1FAE8, 0x1FAE9, 0x16FE4, 0x1E4D0, 0x11F00, 0x10D40)]
@@ -279,3 +397,96 @@ def test_covered_names_do_not_warn(tmp_path: Path) -> None:
     ran = run_cli(["build", sheet, "-o", tmp_path / "site", "--strict", "--no-pdf"])
     assert ran.exit_code == 0, ran.output
     assert "missing-glyphs" not in ran.output
+
+
+# --- pagination ----------------------------------------------------------------------------
+
+
+def _table_after_filler(filler: int, rows: int) -> str:
+    from briefgen.render import read_style
+
+    css = "".join(read_style(Theme.default(), name) or "" for name in ("base.css", "print.css"))
+    paragraphs = "".join(f"<p>Filler paragraph {i} with some words to fill the line.</p>" for i in range(filler))
+    body = "".join(f"<tr><td>Row {r} a</td><td>Row {r} b</td></tr>" for r in range(rows))
+    return (f'<!DOCTYPE html><html lang="en"><head><title>t</title><style>{css}</style></head><body><main>'
+            f"{paragraphs}<section><h2>Table</h2><table><thead><tr><th>A</th><th>B</th></tr></thead>"
+            f"<tbody>{body}</tbody></table><p>After.</p></section></main></body></html>")
+
+
+@pytest.mark.parametrize("rows", [4, 9])
+def test_short_tables_never_split_and_long_ones_leave_no_stray_rows(rows: int, tmp_path: Path) -> None:
+    from briefgen.pdf import print_pdf
+
+    splits = set()
+    for filler in range(36, 56, 2):  # walks the table across the foot of page 1
+        printed = print_pdf(_table_after_filler(filler, rows), base=tmp_path, roots=())
+        texts = page_texts(pdf_reader(printed.data))
+        per_page = tuple(n for n in (sum(f"Row {r} a" in t for r in range(rows)) for t in texts) if n)
+        splits.add(per_page)
+        if len(per_page) > 1:
+            header_pages = [t for t in texts if "Row 0 a" in t or any(f"Row {r} a" in t for r in range(rows))]
+            assert all("A" in squash(t).split() for t in header_pages), "the header repeats on the next page"
+    if rows <= 4:
+        assert splits == {(rows,)}, splits
+    else:
+        assert any(len(s) > 1 for s in splits), "the table never reached a page break: the test means nothing"
+        assert all(min(s) >= 3 for s in splits), splits
+
+
+def test_approximately_stays_bold(tmp_path: Path) -> None:
+    # "≈ ₹6 trillion" in a bold amount: Noto Serif has no ≈, and the next face in the
+    # stack must have a bold one (IPA Mincho, once next, has no bold at all).
+    from briefgen.pdf import print_pdf
+    from briefgen.render import read_style
+
+    css = read_style(Theme.default(), "base.css")
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>t</title><style>{css}</style></head>'
+            '<body><table><tr><td><div class="commitment-detail amount">¥10 trillion (≈ ₹6 trillion)</div>'
+            '</td></tr></table></body></html>')
+    fonts = page_fonts(pdf_reader(print_pdf(html, base=tmp_path, roots=()).data).pages[0])
+    assert fonts and all("Bold" in font for font in fonts), fonts
+
+
+def test_print_grade_type_sizes(example) -> None:
+    # Reading text 11 pt, tables 10 pt, nothing under 8 pt (labels, marks, footers).
+    sizes: dict[float, int] = {}
+    for page in example.pages:
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if text.strip():
+                scale = ((tm[0] * cm[0] + tm[1] * cm[2]) ** 2 + (tm[0] * cm[1] + tm[1] * cm[3]) ** 2) ** 0.5
+                key = round(size * scale, 1)
+                sizes[key] = sizes.get(key, 0) + len(text.strip())
+
+        page.extract_text(visitor_text=visit)
+    assert min(sizes) >= 8.0, sorted(sizes.items())
+    by_use = sorted(sizes, key=lambda s: -sizes[s])
+    assert set(by_use[:2]) == {10.0, 11.0}, sorted(sizes.items())  # table text and reading text
+
+
+def test_a_split_table_says_it_is_continued(tmp_path: Path) -> None:
+    from briefgen.pdf import print_pdf
+    from briefgen.render import read_style, weasyprint_styles
+
+    css = "".join(read_style(Theme.default(), name) or "" for name in ("base.css", "print.css"))
+
+    def table(title: str, rows: int) -> str:
+        body = "".join(f"<tr><td>{title} row {r}</td><td>text</td></tr>" for r in range(rows))
+        return (f'<section><h2>{title}</h2><div class="table-wrap" role="region" aria-label="{title}" tabindex="0">'
+                f"<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody>{body}</tbody></table></div></section>")
+
+    points = "".join(f"<li>Point {i} with words enough to fill a line of text.</li>" for i in range(30))
+    html = (f'<!DOCTYPE html><html lang="en"><head><title>t</title><style>{css}</style></head><body><main>'
+            f"<section><h2>Points</h2><ol>{points}</ol></section>{table('Alpha', 45)}{table('Beta', 5)}"
+            f"{table('Gamma', 60)}</main></body></html>")
+    printed = print_pdf(html, base=tmp_path, roots=(), stylesheets=weasyprint_styles(Theme.default()))
+    labelled = 0
+    for number, text in enumerate(page_texts(pdf_reader(printed.data)), start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("Page ")]
+        labels = [line for line in lines if line.endswith("(continued)")]
+        body = [line for line in lines if line not in labels]
+        if body[0] == "A B":  # the page opens with a table's repeated header
+            assert labels == [body[1].split(" row ")[0] + " (continued)"], (number, lines[:4])
+            labelled += 1
+        else:
+            assert labels == [], (number, lines[:4])
+    assert labelled >= 2, "no table ran over a page: the test means nothing"

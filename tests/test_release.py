@@ -158,11 +158,14 @@ def test_the_release_keeps_the_official_portions(sites) -> None:
     html = (sites["released"] / "mixed.html").read_text(encoding="utf-8")
     root = parse_html(html)
     for kept in ("Open outcome.", "Open point.", "Open commitment.", "Open framework", "Open note.",
-                 "Open section", "Open body.", "Open action.", "Open source title", "Released at OFFICIAL."):
+                 "Open section", "Open body.", "Open action.", "Open source title",
+                 "Released for readers cleared to OFFICIAL"):
         assert kept in html, kept
-    assert [text_of(s.find("h2")) for s in find_all(root, "section", class_="free-section")] == ["Open section"]
+    free = [s for s in find_all(root, "section", class_="text-part") if s.get("class") in (
+        "text-part other", "text-part background", "text-part sensitivities", "text-part press-lines")]
+    assert [text_of(s.find("h2")) for s in free] == ["Open section"]
     assert [text_of(li) for li in find_all(root, "li") if li.get("id", "").startswith("source-")] == [
-        "Open source title. Open Press."]
+        "Open source title. Open Press. ↩"]  # ↩: back to where it is first cited
     reader = pdf_reader(sites["released"] / "mixed.pdf")
     assert "Open section" in outline_titles(reader)
 
@@ -250,6 +253,6 @@ def test_the_banner_is_the_highest_level_kept_not_the_release_level(tmp_path: Pa
     root = parse_html(html)
     assert [text_of(b) for b in find_all(root, "div", class_="banner")] == ["OFFICIAL", "OFFICIAL"]
     assert "CANARY" not in html and "Open outcome." in html
-    assert "Released at SECRET." in html
+    assert "Released for readers cleared to SECRET" in html
     manifest = json.loads((tmp_path / "site" / "manifest.json").read_text())
     assert manifest["briefs"][0]["level"] == "OFFICIAL"

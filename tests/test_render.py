@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from briefgen.formatting import smart_quotes
 from briefgen.model import FactSheet
 from briefgen.record import BriefRecord
 from briefgen.release import release
@@ -33,6 +35,20 @@ def one(root: ET.Element, tag: str, **attrs: str) -> ET.Element:
     return found[0]
 
 
+def numbered_mark(para: ET.Element) -> str | None:
+    """The mark that follows the paragraph number in a <div class="para">, or None."""
+    (p,) = para.iter("p")
+    children = list(p)
+    if len(children) < 2 or "para-no" not in (children[0].get("class") or "") or (children[0].tail or "").strip():
+        return None
+    return text_of(children[1]) if "mark" in (children[1].get("class") or "").split() else None
+
+
+def unnumbered(para: ET.Element) -> str:
+    """A numbered paragraph's text without its number."""
+    return re.sub(r"^\d+\. ", "", text_of(para))
+
+
 def leading_mark(element: ET.Element) -> str | None:
     """The text of the <span class="mark"> that opens `element`, or None when it does not open with one."""
     if (element.text or "").strip():
@@ -51,13 +67,15 @@ def test_every_marked_portion_opens_with_its_mark() -> None:
     title = one(root, "h1", class_="title")
     assert leading_mark(title) == "(O)" and text_of(title) == "(O) Alpha talks"
 
-    summary = one(one(root, "section", id="summary"), "div", class_="portion")
-    assert leading_mark(summary) == "(O)" and text_of(summary).startswith("(O) Summary at official.")
+    # Paragraphs open with their number, then the mark: "1. (O) Summary at official."
+    summary = one(one(root, "section", id="summary"), "div", class_="para")
+    assert numbered_mark(summary) == "(O)" and unnumbered(summary).startswith("(O) Summary at official.")
 
-    points = find_all(one(root, "section", id="talking-points"), "li")
-    assert [text_of(li) for li in points] == ["(O) Point official.", "(S) Point unmarked.", "(OS) Point sensitive."]
-    assert [leading_mark(li) for li in points] == ["(O)", "(S)", "(OS)"]
-    assert [text_of(li) for li in find_all(one(root, "section", id="outcomes"), "li")] == ["(O) Outcome official."]
+    points = find_all(one(root, "section", id="talking-points"), "div", class_="para")
+    assert [unnumbered(p) for p in points] == ["(O) Point official.", "(S) Point unmarked.", "(OS) Point sensitive."]
+    assert [numbered_mark(p) for p in points] == ["(O)", "(S)", "(OS)"]
+    outcomes = find_all(one(root, "section", id="outcomes"), "div", class_="para")
+    assert [unnumbered(p) for p in outcomes] == ["(O) Outcome official."]
 
     framework = one(root, "td", class_="framework")
     assert leading_mark(framework) == "(O)" and text_of(framework) == "(O) Open Trade Compact"
@@ -66,8 +84,9 @@ def test_every_marked_portion_opens_with_its_mark() -> None:
     assert [leading_mark(td) for td in sectors] == ["(S)", "(OS)"]
     action = one(root, "td", class_="action")
     assert leading_mark(action) == "(S)" and text_of(action) == "(S) Write back."
-    section = one(one(root, "section", class_="free-section"), "div", class_="portion")
-    assert leading_mark(section) == "(O)" and text_of(section) == "(O) Open text."
+    (section,) = [p for s in find_all(root, "section", class_="text-part") if s.get("id") not in
+                  ("summary", "talking-points", "outcomes") for p in find_all(s, "div", class_="para")]
+    assert numbered_mark(section) == "(O)" and unnumbered(section) == "(O) Open text."
 
 
 def test_no_marks_when_no_portion_is_marked() -> None:
@@ -86,12 +105,15 @@ def test_the_banner_top_and_bottom() -> None:
     banners = find_all(body, "div", class_="banner")
     assert [b.get("class") for b in banners] == ["banner banner-top tone-secret", "banner banner-bottom tone-secret"]
     assert [text_of(b) for b in banners] == ["SECRET — UK EYES ONLY"] * 2
-    assert list(body)[0] is banners[0] and list(body)[-1] is banners[1]  # first and last in the page
+    # First and last in the page, each inside a landmark (header and footer of the body).
+    assert [child.tag for child in (list(body)[0], list(body)[-1])] == ["header", "footer"]
+    assert list(body)[0][0] is banners[0] and list(body)[-1][0] is banners[1]
+    assert banners[0].get("aria-label") == "Classification" and banners[1].get("aria-hidden") == "true"
 
 
 def test_a_release_shows_its_note_and_banner() -> None:
     root = tree_of(mixed_sheet(), "OFFICIAL")
-    assert text_of(one(root, "p", class_="release-note")) == "Released at OFFICIAL."
+    assert text_of(one(root, "p", class_="release-note")) == "Released for readers cleared to OFFICIAL"
     assert {text_of(b) for b in find_all(root, "div", class_="banner")} == {"OFFICIAL — UK EYES ONLY"}
     text = text_of(root)
     assert "Secret" not in text and "unmarked" not in text
@@ -116,8 +138,9 @@ def test_fact_sheet_text_is_escaped() -> None:
     assert "<img" not in html and "<b>bold</b>" not in html
     root = parse_html(html)
     assert find_all(root, "img") == [] and find_all(root, "b") == []
-    assert text_of(one(root, "h1", class_="title")) == hostile
-    assert text_of(root.find("head/title")) == hostile
+    # Escaped, and its straight quotes printed as typographic ones (smart_quotes); the title carries the level.
+    assert text_of(one(root, "h1", class_="title")) == smart_quotes(hostile)
+    assert text_of(root.find("head/title")) == "OFFICIAL — " + smart_quotes(hostile)
     assert one(root, "meta", name="author").get("content") == hostile
 
 
@@ -138,13 +161,14 @@ def test_the_index_banner_top_and_bottom() -> None:
     assert [text_of(b) for b in banners] == ["SECRET", "SECRET"]
     links = find_all(one(root, "tbody"), "a")
     assert [(a.get("href"), text_of(a)) for a in links] == [
-        ("a.html", "A <&> talks"), ("a.html", "HTML"), ("b.html", "B talks"), ("b.html", "HTML")]
+        ("a.html", "A <&> talks"), ("a.html", "HTML of A <&> talks"),
+        ("b.html", "B talks"), ("b.html", "HTML of B talks")]
 
 
-def test_no_index_banner_across_schemes() -> None:
+def test_index_banner_across_schemes_names_each_scheme() -> None:
     index = site_index_view([record("a", "A", "OFFICIAL"), record("b", "B", "UNCLASSIFIED", scheme="us")])
     root = parse_html(render_index(index, Theme.default()))
-    assert find_all(root, "div", class_="banner") == []
+    assert [text_of(b) for b in find_all(root, "div", class_="banner")] == ["OFFICIAL (UK) · UNCLASSIFIED (US)"] * 2
     assert [text_of(s) for s in find_all(root, "span", class_="badge")] == ["OFFICIAL", "UNCLASSIFIED"]
 
 
@@ -188,3 +212,21 @@ def test_a_missing_include_names_the_including_partial_and_line(tmp_path: Path) 
     assert Path(problem.path).resolve() == path
     assert problem.line == 5
     assert "partials/_no_such.html" in str(problem)
+
+
+# --- text in CSS ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "OFFICIAL", 'SECRET — "UK" EYES ONLY', "back\\slash", "</style><script>alert(1)</script>", "a&b <c>",
+    "line\nbreak", "TOP SECRET//ORCON", "機密 · 0", "ends with hex digit \\", "é1",
+])
+def test_css_string_round_trips_and_cannot_end_the_style(text: str) -> None:
+    import tinycss2
+
+    from briefgen.render import css_string
+
+    written = str(css_string(text))
+    tokens = [t for t in tinycss2.parse_component_value_list(written) if t.type != "whitespace"]
+    assert [(t.type, t.value) for t in tokens] == [("string", text)]
+    assert "<" not in written and "&" not in written and "\n" not in written

@@ -89,6 +89,16 @@ def test_annotate_marks_the_innermost_element_and_markdown_starts() -> None:
     assert "<title>Talks on fisheries</title>" in out  # the head is not the brief
 
 
+def test_annotate_sees_through_typography_and_paragraph_numbers() -> None:
+    marks = SourceMap(values={("occasion",): Span(4, 13), ("summary",): Span(7, 3)})
+    data = {"occasion": "G20 Leaders' Summit -- Johannesburg", "summary": "The ministers agreed -- at last."}
+    html = ("<body><p>G20 Leaders’ Summit – Johannesburg</p>"
+            '<p><span class="para-no">12.</span> (OS) The ministers agreed – at last.</p></body>')
+    out = annotate(html, locator_for(data, marks))
+    assert '<p data-src-line="4" data-src-col="13">G20' in out
+    assert '<p data-src-line="7" data-src-col="3"><span class="para-no">' in out
+
+
 # --- what it serves ----------------------------------------------------------------------
 
 

@@ -81,47 +81,47 @@ def test_citations_number_the_sources_in_order_once_each() -> None:
     view = brief_view(release(mixed_sheet()))
     assert [(s.number, s.anchor, s.id) for s in view.sources] == [
         (1, "source-1", "sec"), (2, "source-2", "pub"), (3, "source-3", "sens")]
-    assert view.frameworks[0].citations == (2,)
-    assert [c.citations for c in view.commitments] == [(1,), (3, 2)]
+    assert [c.number for c in view.frameworks[0].citations] == [2]
+    assert [[n.number for n in c.citations] for c in view.commitments] == [[1], [3, 2]]
 
 
 def test_citations_are_renumbered_after_a_cut() -> None:
     view = brief_view(release(mixed_sheet(), "OFFICIAL-SENSITIVE"))
     assert [(s.number, s.id) for s in view.sources] == [(1, "pub"), (2, "sens")]
-    assert view.frameworks[0].citations == (1,)
-    assert view.commitments[0].citations == (2, 1)
+    assert [c.number for c in view.frameworks[0].citations] == [1]
+    assert [c.number for c in view.commitments[0].citations] == [2, 1]
 
 
 def test_formatted_values() -> None:
     view = brief_view(release(mixed_sheet()))
-    assert view.meeting_date == "Saturday 1 March 2025"
+    assert view.meeting_date == "Saturday 1\u00a0March\u00a02025"  # no-break spaces inside the date
     assert view.meeting_date_iso == "2025-03-01"
     assert view.time == "09:15, 50 minutes"
-    assert view.date == "2 March 2025"
+    assert view.date == "2\u00a0March\u00a02025"
     assert view.venue == "Palais Hall, Geneva, Switzerland"
     assert view.meeting_format == "Bilateral meeting"
     assert view.kind_label == "Meeting brief"
     assert view.status == "Final" and not view.is_draft
     assert view.drafted_by == "Test Drafter, Test Desk"
     assert view.footer == "AB/01 · version 2.1"
-    assert view.frameworks[0].since == "August 2025"
+    assert view.frameworks[0].since == "August\u00a02025"
     assert view.frameworks[0].status == "Launched"
     energy = view.commitments[1]
-    assert energy.amount == "CHF 5 million"
+    assert energy.amount == "CHF\u00a05\u00a0million"
     assert energy.parties == "South Korea, France"
     assert energy.status == "Proposed"
-    assert view.follow_up[0].due == "1 April 2025"
-    assert view.sources[1].date == "27 February 2025"
+    assert view.follow_up[0].due == "1\u00a0April\u00a02025"
+    assert view.sources[1].date == "27\u00a0February\u00a02025"
 
 
 def test_release_note_only_for_a_cut() -> None:
     assert brief_view(release(mixed_sheet())).release_note is None
-    assert brief_view(release(mixed_sheet(), "OFFICIAL")).release_note == "Released at OFFICIAL."
+    assert brief_view(release(mixed_sheet(), "OFFICIAL")).release_note == "Released for readers cleared to OFFICIAL"
 
 
 def test_metadata() -> None:
     metadata = brief_view(release(mixed_sheet())).metadata
-    assert metadata.title == "Alpha talks"
+    assert metadata.title == "SECRET — UK EYES ONLY — Alpha talks"  # the banner travels with the title
     assert metadata.author == "Test Drafter"
     assert metadata.subject == "Spring Talks"
     assert metadata.keywords == "Meeting brief, Spring Talks, France, Germany, Open Trade Compact"
@@ -158,7 +158,7 @@ def test_index_newest_first_ties_by_title() -> None:
         record("d", "Mike talks", "2025-03-01"),
     ])
     assert [e.id for e in index.entries] == ["c", "b", "d", "a"]
-    assert index.entries[0].meeting_date == "1 June 2025"
+    assert index.entries[0].meeting_date == "1\u00a0June\u00a02025"
     assert index.entries[0].kind_label == "Meeting brief"
 
 
@@ -177,14 +177,15 @@ def test_index_banner_of_one_brief() -> None:
     assert index.banner is not None and index.banner.text == "CUI"
 
 
-def test_no_index_banner_across_schemes() -> None:
+def test_index_banner_across_schemes_names_each() -> None:
     index = site_index_view([record("a", "A", "2025-01-01", "OFFICIAL"),
                              record("b", "B", "2025-01-02", "UNCLASSIFIED", scheme="us")])
-    assert index.banner is None
+    assert index.banner is not None and index.banner.text == "OFFICIAL (UK) · UNCLASSIFIED (US)"
 
 
-def test_no_index_banner_without_entries() -> None:
-    assert site_index_view([]).banner is None
+def test_index_banner_without_entries_is_the_lowest_default_level() -> None:
+    banner = site_index_view([]).banner
+    assert banner is not None and (banner.text, banner.tone) == ("OFFICIAL", "official")
 
 
 def test_entry_banner_keeps_caveats() -> None:

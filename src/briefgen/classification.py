@@ -3,8 +3,9 @@ over the classified portions of a fact sheet (used by the rules and the release 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .model import FactSheet
@@ -80,7 +81,7 @@ def canonical_level(text: str) -> str | None:
 
 
 #: Where a portion stands in the sheet's data: ("summary",) or (field, index).
-PortionPath = tuple[Union[str, int], ...]
+PortionPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -104,16 +105,17 @@ def portions(sheet: FactSheet) -> Iterator[ClassifiedPortion]:
     A partial sheet (validate.py builds one from the valid parts of an invalid file)
     may lack its summary or hold None for an invalid list item: those are skipped.
     """
-    from .model import CLASSIFIED_ITEMS, PORTION_LISTS, PortionText
+    from .model import CLASSIFIED_ITEMS, PORTION_LISTS, SINGLE_PORTIONS, PortionText
 
     def stated(portion: Any) -> str | None:
         return portion.classification if isinstance(portion, PortionText) else None
 
-    summary = sheet.__dict__.get("summary")  # absent from a partial sheet whose summary is invalid
-    if summary is not None:
-        yield ClassifiedPortion("summary", None, as_portion_text(summary), stated(summary))
+    for field in SINGLE_PORTIONS:
+        single = sheet.__dict__.get(field)  # absent from a partial sheet whose summary is invalid
+        if single is not None:
+            yield ClassifiedPortion(field, None, as_portion_text(single), stated(single))
     for field in PORTION_LISTS:
-        for index, portion in enumerate(getattr(sheet, field)):
+        for index, portion in enumerate(sheet.__dict__.get(field) or ()):
             if portion is not None:
                 yield ClassifiedPortion(field, index, as_portion_text(portion), stated(portion))
     for field in CLASSIFIED_ITEMS:

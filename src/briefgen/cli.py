@@ -49,6 +49,27 @@ def strict_option(function: F) -> F:
     return click.option("--strict", is_flag=True, help="Treat warnings as errors.")(function)
 
 
+def jobs_options(function: F) -> F:
+    function = click.option("--timeout", type=click.FloatRange(min=1, max=86_400), metavar="SECONDS",
+                            help="Stop rendering a brief that takes longer than this and report it "
+                                 "(default: `timeout` in briefgen.toml, else 120).")(function)
+    return click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+                        help="Render N briefs at once, in worker processes (default: `jobs` in "
+                             "briefgen.toml, else every CPU this process may use).")(function)
+
+
+class _ShardType(click.ParamType):
+    name = "K/N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        number, _, count = str(value).partition("/")
+        if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+            self.fail(f"'{value}' is not K/N with 1 <= K <= N, e.g. 2/4", param, ctx)
+        return int(number), int(count)
+
+
 def verbose_option(function: F) -> F:
     return click.option("-v", "--verbose", is_flag=True,
                         help="Show every diagnostic in full (placeholders are otherwise one line per file).")(function)
@@ -90,7 +111,7 @@ class _Guarded(click.Group):
             # Ctrl-C: one line and 130, not click's "Aborted!" and 1 (which means "errors in a sheet").
             _quiet_line("briefgen: interrupted")
             ctx.exit(EXIT_INTERRUPTED)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:
             if os.environ.get("BRIEFGEN_DEBUG"):
@@ -99,6 +120,28 @@ class _Guarded(click.Group):
                        "This is a bug in briefgen, not a mistake in your fact sheet. Run again with "
                        "BRIEFGEN_DEBUG=1 to see the details, and report them.", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+    #: Commands that live in modules of their own, imported only when used (or listed by --help),
+    #: so that `--version` and `check` do not pay for them.
+    lazy_commands = {
+        "init": ("briefgen.scaffold", "init_command"),
+        "doctor": ("briefgen.doctor", "doctor_command"),
+        "assemble": ("briefgen.assemble", "assemble_command"),
+        "serve": ("briefgen.serve", "serve_command"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands:
+            import importlib
+
+            module, attribute = self.lazy_commands[name]
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, name)
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_paragraph()
@@ -291,21 +334,28 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 @click.option("--html/--no-html", default=True, show_default=True, help="Write DIR/ID.html.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
 @theme_options
+@jobs_options
+@click.option("--force", is_flag=True, help="Render every brief, even those whose outputs are up to date.")
+@click.option("--shard", type=_ShardType(), help="Build only shard K of N (by a stable hash of each brief's id), "
+              "for CI runners; `briefgen assemble` merges the shards' folders.")
 @strict_option
 @verbose_option
 @output_format_option
 def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, public: bool, html: bool,
-          pdf: bool, templates: Path | None, styles: Path | None, strict: bool, verbose: bool,
-          output_format: str) -> None:
+          pdf: bool, templates: Path | None, styles: Path | None, jobs: int | None, timeout: float | None,
+          force: bool, shard: tuple[int, int] | None, strict: bool, verbose: bool, output_format: str) -> None:
     """Build briefing notes (HTML and PDF) from fact sheets.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
     sheet becomes OUT/ID.html and OUT/ID.pdf; OUT/index.html lists every brief and
     OUT/manifest.json records what was written. Invalid sheets get their diagnostics and
-    no output; the others still build.
+    no output; the others still build. A file briefgen wrote but someone changed since is
+    left alone and reported (exit 1); a build waits while another builds into OUT.
     """
-    from .pipeline import Options, run
-    from .publish import NotOurs, publish
+    from .pipeline import Options
+    from .progress import Progress
+    from .publish import NotOurs, publish, unchanged
+    from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
     from .render import TemplateProblem
     from .theme import Theme
 
@@ -319,13 +369,23 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
     theme = Theme.of(templates or project.templates, styles or project.styles)
-    options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme)
+    options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
     planned = _plan(_paths(paths, project), options)
-    outcomes = [run(job) for job in planned.jobs]
     target = out if out is not None else project.output
+    # A brief whose key is in the manifest with its files intact is not rendered again.
+    cached = {} if force else unchanged(planned, target)
+    todo = [job for job in planned.jobs if job.sheet_id not in cached]
+    progress = Progress(len(todo), sys.stderr, enabled=output_format == "text" and sys.stderr.isatty())
+    try:
+        rendered = {o.sheet_id: o for o in run_jobs(todo, workers=jobs or project.jobs or default_workers(),
+                                                    timeout=timeout or project.timeout or DEFAULT_TIMEOUT,
+                                                    on_done=lambda outcome: progress.update(outcome.sheet_id))}
+    finally:
+        progress.close()
+    outcomes = [cached.get(job.sheet_id) or rendered[job.sheet_id] for job in planned.jobs]
     reports = planned.final_reports(outcomes)
     try:
-        published = publish(planned, outcomes, target)
+        published = publish(planned, outcomes, target, notify=lambda line: click.echo(line, err=True))
     except NotOurs as exc:
         _usage_error(str(exc))
     except TemplateProblem as exc:
@@ -340,33 +400,16 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     _emit(reports, output_format, verbose)
     to_stderr = output_format == "json"
     for brief_id, pages, written in published.written:
+        if brief_id in cached:
+            click.echo(f"unchanged {brief_id}", err=to_stderr)
+            continue
         counted = f"{pages} page{'s' if pages != 1 else ''}" if pages is not None else "HTML"
         click.echo(f"built {brief_id}: {counted} → {', '.join(map(str, written))}", err=to_stderr)
     for sheet in planned.sheets:
         if sheet.withheld is not None:
             click.echo(f"withheld {sheet.sheet_id}: {sheet.withheld}", err=to_stderr)
+    for line in published.left_alone:  # a hand-changed file: the folder is not what was asked for
+        click.echo(f"warning: {line}", err=True)
     sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]
     click.echo(_summary(sheet_reports, strict), err=to_stderr)
-    sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) else EXIT_OK)
-
-
-def _register_commands() -> None:
-    # Commands that live in modules of their own (each declares its click command).
-    from .doctor import doctor_command
-    from .scaffold import init_command
-
-    main.add_command(init_command)
-    main.add_command(doctor_command)
-
-
-_register_commands()
-
-
-def _register_serve() -> None:
-    # The preview server lives in serve.py, which imports this module's option decorators.
-    from .serve import serve_command
-
-    main.add_command(serve_command)
-
-
-_register_serve()
+    sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) or published.left_alone else EXIT_OK)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -18,6 +20,10 @@ PLACEHOLDER_CODE = "placeholder"
 
 #: At most this many diagnostics are reported per file; more would bury the first.
 MAX_PER_FILE = 50
+#: A message or hint quotes at most this many characters (a value may be a megabyte long).
+MAX_MESSAGE = 400
+#: The source line under a diagnostic shows at most this many columns around the caret.
+MAX_EXCERPT = 200
 
 
 @dataclass(frozen=True, order=True)
@@ -43,6 +49,14 @@ class Diagnostic:
     hint: str | None = None
     end_line: int = 0
     end_col: int = 0
+
+    def __post_init__(self) -> None:
+        # Messages quote values from the sheet: escape what would drive a terminal or
+        # forge a line, and bound the length, here once for every output format.
+        object.__setattr__(self, "path", escape_controls(self.path))
+        object.__setattr__(self, "message", bounded(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", bounded(self.hint))
 
     @classmethod
     def at(cls, path: str, span: Span | None, severity: Severity, code: str, message: str,
@@ -94,6 +108,37 @@ class Report:
         return bool(self.errors) or (strict and bool(self.warnings))
 
 
+def escape_controls(text: str) -> str:
+    """`text` with control, line-separator and bidirectional-control characters written as escapes (`\\x1b`)."""
+    return _UNSAFE.sub(lambda match: _escape(match[0]), text)
+
+
+#: Bidirectional controls reorder what a terminal shows (the "Trojan Source" characters).
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+#: What _plain refuses, as one pattern (Cc, Zl, Zp, surrogates and the bidirectional controls).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+                     + "".join(sorted(_BIDI_CONTROLS)) + "]")
+
+
+def _plain(char: str) -> bool:
+    if char.isprintable() or char == " ":
+        return True
+    return unicodedata.category(char) not in ("Cc", "Zl", "Zp", "Cs") and char not in _BIDI_CONTROLS
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text` escaped (see escape_controls) and cut to about `limit` characters."""
+    text = escape_controls(text[: limit * 4])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def format_path(loc: Sequence[str | int]) -> str:
     """A data path as messages name it: `participants[0].name`, `meeting.venue.city`."""
     out = ""
@@ -131,6 +176,7 @@ def format_text(diagnostic: Diagnostic, source_lines: Sequence[str] | None, colo
         start = min(max(1, d.col), len(text) + 1)
         end = d.end_col if d.end_line == d.line and d.end_col > start else len(text) + 1
         end = min(end, len(text) + 1)
+        text, start, end = _excerpt(text, start, end)
         offset = display_width(text[: start - 1])
         width = max(1, display_width(text[start - 1: end - 1]))
         out.append(f"{c['dim']}{pad} |{c['reset']}")
@@ -139,6 +185,19 @@ def format_text(diagnostic: Diagnostic, source_lines: Sequence[str] | None, colo
     if d.hint:
         out.append(f"{c['help']}help{c['reset']}: {d.hint}")
     return "\n".join(out)
+
+
+def _excerpt(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """At most MAX_EXCERPT characters of a source line around the caret, with `…` where it is cut."""
+    if len(text) <= MAX_EXCERPT:
+        return text, start, end
+    first = max(0, min(start - 1 - MAX_EXCERPT // 4, len(text) - MAX_EXCERPT))
+    last = first + MAX_EXCERPT
+    cut = ("…" if first else "") + text[first:last] + ("…" if last < len(text) else "")
+    shift = first - (1 if first else 0)
+    new_start = start - shift
+    new_end = min(end - shift, len(cut) + 1)
+    return cut, new_start, max(new_end, new_start + 1)
 
 
 def display_width(text: str) -> int:
@@ -150,7 +209,7 @@ def display_width(text: str) -> int:
 def _printable(text: str) -> str:
     # A control character would be printed raw (an escape could restyle the terminal)
     # and has no width of its own: show U+FFFD, one column wide, in its place.
-    return "".join(char if wcwidth(char) >= 0 else "\ufffd" for char in text)
+    return "".join(char if wcwidth(char) >= 0 and _plain(char) else "\ufffd" for char in text)
 
 
 def render_reports(reports: Sequence[Report], output_format: str, *, colour: bool = False,

@@ -7,11 +7,14 @@ first lets the build warn, naming the field and the font packages to install.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import shutil
 import subprocess
 import unicodedata
-from typing import Iterable, TypeVar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
 
 #: Whatever names a field for the caller (a path, a label).
 Field = TypeVar("Field")
@@ -50,37 +53,62 @@ def _fc_list() -> str | None:
     return shutil.which("fc-list")
 
 
-@functools.lru_cache(maxsize=4096)
-def _covered(chars: frozenset[str]) -> bool:
-    """Whether one installed font covers all of `chars` (fontconfig's charset match)."""
+@dataclass(frozen=True)
+class Charset:
+    """Code points some installed font covers, as sorted, merged, inclusive ranges."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def __contains__(self, char: object) -> bool:
+        if not isinstance(char, str) or len(char) != 1:
+            return False
+        code = ord(char)
+        index = bisect.bisect_right(self.starts, code) - 1
+        return index >= 0 and code <= self.ends[index]
+
+
+def parse_charsets(text: str) -> Charset:
+    """The union of fontconfig charsets, one per line, each like `20-7e a0-17f 192`."""
+    ranges: list[tuple[int, int]] = []
+    for token in text.split():
+        first, _, last = token.partition("-")
+        try:
+            ranges.append((int(first, 16), int(last or first, 16)))
+        except ValueError:
+            continue
+    ranges.sort()
+    starts: list[int] = []
+    ends: list[int] = []
+    for low, high in ranges:
+        if ends and low <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], high)
+        else:
+            starts.append(low)
+            ends.append(high)
+    return Charset(tuple(starts), tuple(ends))
+
+
+@functools.lru_cache(maxsize=1)
+def installed_charset() -> Charset | None:
+    """What all installed fonts cover together, asked of fontconfig once per process (None: cannot tell)."""
     fc_list = _fc_list()
     if fc_list is None:
-        return True  # cannot tell: WeasyPrint needs fontconfig, so this is a broken install
-    pattern = ":charset=" + " ".join(f"{ord(c):x}" for c in sorted(chars))
-    result = subprocess.run([fc_list, "--format", "%{family}\n", pattern],
-                            capture_output=True, text=True, check=False)
-    return bool(result.stdout.strip())
+        return None  # WeasyPrint needs fontconfig, so this is a broken install
+    try:
+        result = subprocess.run([fc_list, "--format", "%{charset}\n"], capture_output=True, text=True,
+                                check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return parse_charsets(result.stdout) if result.returncode == 0 else None
 
 
 def uncovered(chars: Iterable[str]) -> set[str]:
-    """The characters among `chars` that no single installed font covers."""
-    # One font rarely covers two scripts, so ask once per script (letters and marks
-    # by the first word of their Unicode name; symbols and punctuation together).
-    groups: dict[str, set[str]] = {}
-    for char in set(chars):
-        if _needs_font(char):
-            script = unicodedata.name(char, "?").split()[0] if unicodedata.category(char)[0] in "LM" else ""
-            groups.setdefault(script, set()).add(char)
-    return set().union(*(_bisect(sorted(group)) for group in groups.values()))
-
-
-def _bisect(chars: list[str]) -> set[str]:
-    if not chars or _covered(frozenset(chars)):
+    """The characters among `chars` that no installed font covers (one set look-up each)."""
+    charset = installed_charset()
+    if charset is None:
         return set()
-    if len(chars) == 1:
-        return set(chars)
-    half = len(chars) // 2
-    return _bisect(chars[:half]) | _bisect(chars[half:])
+    return {char for char in set(chars) if _needs_font(char) and char not in charset}
 
 
 def missing_glyphs(fields: Iterable[tuple[Field, str]]) -> list[tuple[Field, str]]:

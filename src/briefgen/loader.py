@@ -23,6 +23,11 @@ from .diagnostics import Diagnostic, Span
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
 MAX_NODES = 100_000
+#: Items in one list, keys in one mapping: far above any meeting's, far below what makes a build slow.
+MAX_ITEMS = 200
+#: Integers are bounded (a year, a page limit, minutes): longer ones are refused before
+#: Python converts them (5,000 digits raise ValueError under its int-string limit).
+MAX_INT_DIGITS = 18
 
 DataPath = tuple[str | int, ...]
 
@@ -96,8 +101,9 @@ class _Stop(Exception):
 
 def read_source(path: Path) -> bytes:
     """Read a fact sheet's bytes, refusing more than MAX_BYTES before reading it all."""
-    with open(path, "rb") as handle:
-        return handle.read(MAX_BYTES + 1)
+    from .sources import read_regular_file
+
+    return read_regular_file(path, MAX_BYTES)
 
 
 def load(path: str, raw: bytes) -> Loaded:
@@ -139,20 +145,22 @@ def _decode(path: str, raw: bytes) -> tuple[str, Diagnostic | None]:
             "save the file as UTF-8 (in most editors: File › Save with encoding › UTF-8)")
 
 
+#: The characters a plain scalar other than text can start with (numbers, null, true, false).
+_TYPED_START = frozenset("0123456789+-.~nNtTfF")
+
+
 def resolve_plain(text: str) -> Any:
     """The value of a plain (unquoted) scalar under the YAML 1.2 core schema."""
+    if text and (text[0] not in _TYPED_START or " " in text):
+        return text  # most scalars are prose: no pattern below matches them (none allows a space)
     if _NULL.match(text):
         return None
     if _TRUE.match(text):
         return True
     if _FALSE.match(text):
         return False
-    if _INT10.match(text):
-        return int(text)
-    if _INT8.match(text):
-        return int(text, 0)
-    if _INT16.match(text):
-        return int(text, 0)
+    if _INT10.match(text) or _INT8.match(text) or _INT16.match(text):
+        return _integer(text)
     if _FLOAT.match(text):
         return float(text)
     if _INF.match(text):
@@ -162,12 +170,25 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+class TooLarge(int):
+    """Marker value: an integer literal too long to be a fact-sheet number (see MAX_INT_DIGITS)."""
+
+
+def _integer(text: str) -> int:
+    digits = text.lstrip("+-")
+    digits = digits[2:] if digits[:2] in ("0x", "0o") else digits
+    if len(digits.lstrip("0")) > MAX_INT_DIGITS:
+        return TooLarge(0)
+    return int(text, 0) if text[:2] in ("0x", "0o") else int(text)
+
+
 _RESOLVERS: dict[str, Callable[[str], Any]] = {
     _CORE + "str": lambda text: text,
     _CORE + "null": lambda text: None if _NULL.match(text) else _Bad,
     _CORE + "bool": lambda text: True if _TRUE.match(text) else False if _FALSE.match(text) else _Bad,
     _CORE + "int": lambda text: v if isinstance(v := resolve_plain(text), int) and not isinstance(v, bool) else _Bad,
-    _CORE + "float": lambda text: float(v) if isinstance(v := resolve_plain(text), (int, float)) and not isinstance(v, bool) else _Bad,
+    _CORE + "float": lambda text: v if isinstance(v := resolve_plain(text), TooLarge) else float(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool) else _Bad,
 }
 
 
@@ -200,6 +221,7 @@ class _Builder:
         self.fatal = False
         self.line_starts = [0]
         self.text = ""
+        self.plain_breaks = False
 
     def position(self, index: int) -> tuple[int, int]:
         """Line and column (from 1) of a character offset, with lines as editors count them."""
@@ -207,6 +229,8 @@ class _Builder:
         return line, index - self.line_starts[line - 1] + 1
 
     def span(self, start: Any, end: Any) -> Span:
+        if self.plain_breaks:
+            return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         # From the marks' character offsets rather than their line and column: the parser
         # counts NEL, U+2028 and U+2029 as line breaks, which would shift every later line.
         return Span(*self.position(start.index), *self.position(end.index))
@@ -222,6 +246,9 @@ class _Builder:
     def run(self, text: str) -> None:
         self.text = text
         self.line_starts = [0] + [match.end() for match in _BREAK.finditer(text)]
+        # Without NEL, U+2028 and U+2029 the parser counts lines as editors do, and its own
+        # line and column can be used as they are (the common case, and much faster).
+        self.plain_breaks = not any(char in text for char in "\x85\u2028\u2029")
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         events = yaml.parse(text, Loader=loader)
         last: Any = None
@@ -239,7 +266,10 @@ class _Builder:
                       _syntax_hint("tab" if at_tab else problem))
         except yaml.YAMLError as exc:
             position = getattr(exc, "position", None)
-            span = Span(*self.position(position)) if isinstance(position, int) else Span(1, 1)
+            if isinstance(position, int) and loader is not yaml.SafeLoader:
+                # libyaml counts bytes of the UTF-8 text, not characters.
+                position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+            span = Span(*self.position(min(position, len(text)))) if isinstance(position, int) else Span(1, 1)
             reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
             self.stop(span, "yaml-syntax", f"this is not valid YAML: {reason}",
                       "remove control characters; only printable text is allowed")
@@ -276,6 +306,12 @@ class _Builder:
     # -- events --------------------------------------------------------------
 
     def handle(self, event: Any) -> None:
+        if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None:
+            # The common case first: an untagged scalar without an anchor.
+            self.count(event)
+            span = self.span(event.start_mark, event.end_mark)
+            self.add(self.scalar(event, span), span, event)
+            return
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
@@ -334,6 +370,15 @@ class _Builder:
         return False
 
     def scalar(self, event: Any, span: Span) -> Any:
+        value = self.typed_scalar(event, span)
+        if isinstance(value, TooLarge):
+            self.report(span, "number-too-large",
+                        f"this number has more than {MAX_INT_DIGITS} digits, more than any fact-sheet value needs",
+                        "check the number; quote it if it is text")
+            return None
+        return value
+
+    def typed_scalar(self, event: Any, span: Span) -> Any:
         text = event.value
         if event.tag not in (None, "!"):
             value = _RESOLVERS[event.tag](text)
@@ -369,8 +414,14 @@ class _Builder:
             return
         frame = self.stack[-1]
         if frame.is_map and frame.key_pending:
+            if len(frame.first_seen) >= MAX_ITEMS:
+                self.stop(span, "too-many-items", f"this mapping has more than {MAX_ITEMS} keys",
+                          "a fact sheet describes one meeting: check the indentation, or split it")
             self.add_key(frame, value, span, event, opening)
             return
+        if not frame.is_map and len(frame.container) >= MAX_ITEMS:
+            self.stop(span, "too-many-items", f"this list has more than {MAX_ITEMS} items",
+                      "a fact sheet describes one meeting: shorten the list, or split the sheet")
         if frame.is_map:
             if not frame.skip_value:
                 frame.container[frame.key] = value
@@ -422,15 +473,17 @@ class _Builder:
 
 
 def text_values(data: Any, loc: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
-    """Every text value in plain data (mappings, lists, scalars), with its path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from text_values(value, loc + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from text_values(value, loc + (index,))
-    elif isinstance(data, str):
-        yield loc, data
+    """Every text value in plain data (mappings, lists, scalars), with its path, in document order."""
+    # An explicit stack rather than recursion: this runs over every sheet that is checked.
+    stack: list[tuple[DataPath, Any]] = [(loc, data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            stack.extend((where + (key,), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((where + (index,), item) for index, item in reversed(list(enumerate(value))))
 
 
 def _kind(value: Any) -> str:

@@ -35,7 +35,7 @@ _local = threading.local()
 def _converter() -> markdown.Markdown:
     converter = getattr(_local, "converter", None)
     if converter is None:
-        converter = markdown.Markdown(output_format="html")
+        converter = markdown.Markdown(output_format="html", extensions=["smarty"])
         # Raw HTML, block and inline, is not recognised: it stays text and is escaped.
         converter.preprocessors.deregister("html_block")
         converter.inlinePatterns.deregister("html")

@@ -8,7 +8,9 @@ Field descriptions become hover help in editors through the JSON Schema
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -36,6 +38,7 @@ ID_MAX_LENGTH = 64
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Written without flags so that the JSON Schema (ECMA-262 regex) can use it as it is.
 _HTTP_URL_RE = re.compile(r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/]+")
 # What the schema can say about dates: the shape and plausible months and days. Whether
@@ -44,9 +47,34 @@ _SCHEMA_DATE = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 _SCHEMA_SINCE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 
+#: Names of files briefgen writes beside the briefs: no brief may take them.
+RESERVED_IDS = frozenset({"index", "manifest"})
+RESERVED_ID_PREFIX = "briefgen-"
+
+#: Limits on what one sheet may cost: far above any real brief, far below a slow build.
+MAX_LINE = 500
+MAX_MARKDOWN = 20_000
+MAX_MARKDOWN_DEPTH = 8
+MAX_BRACKETS = 200
+#: Python-Markdown's cost grows with the square of the blocks and of the emphasis markers.
+MAX_MARKDOWN_LINES = 300
+MAX_EMPHASIS = 500
+MAX_AMOUNT = 1e15
+MIN_AMOUNT = 0.01
+MAX_DURATION_MINUTES = 7 * 24 * 60
+MAX_PAGE_LIMIT = 1000
+
+
 def is_valid_id(text: str) -> bool:
     """Whether `text` can name a brief (and its output files): the rule of the `id` key."""
-    return len(text) <= ID_MAX_LENGTH and re.match(ID_PATTERN, text) is not None
+    # fullmatch: with re.match, `$` also matches before a trailing newline.
+    return (len(text) <= ID_MAX_LENGTH and re.fullmatch(ID_PATTERN, text) is not None
+            and not is_reserved_id(text))
+
+
+def is_reserved_id(text: str) -> bool:
+    """Whether `text` is a name briefgen gives its own files (index, manifest, briefgen-*)."""
+    return text in RESERVED_IDS or text.startswith(RESERVED_ID_PREFIX)
 
 
 class FormatError(ValueError):
@@ -102,22 +130,42 @@ def _clock_time(value: Any) -> Any:
 def _country(value: Any) -> Any:
     if not isinstance(value, str):
         return value  # the str type reports the wrong type
-    import pycountry  # imported lazily: loading the ISO tables costs time
-
     code = value.strip()
-    if len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code.upper()):
+    if len(code) == 2 and code.upper() in _country_codes():
+        if code != value:
+            raise FormatError("unknown-country", f"'{value}' has spaces around the country code",
+                              f"write {code.upper()}")
         if code != code.upper():
             raise FormatError("unknown-country", f"country codes are upper case: '{value}'",
                               f"write {code.upper()}")
         return code
-    hint = "use an ISO 3166-1 alpha-2 code, e.g. JP for Japan, IN for India"
+    # No fuzzy "did you mean" here: it costs milliseconds, and a sheet may hold thousands
+    # of bad codes. validate.py adds it to the diagnostics that are shown (country_hint).
+    raise FormatError("unknown-country", f"'{value[:MAX_LINE]}' is not an ISO 3166-1 alpha-2 country code",
+                      COUNTRY_HINT)
+
+
+@functools.lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    import pycountry  # imported lazily: loading the ISO tables costs time
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+COUNTRY_HINT = "use an ISO 3166-1 alpha-2 code, e.g. JP for Japan, IN for India"
+
+
+def country_hint(value: str) -> str:
+    """A did-you-mean for an unknown country (a fuzzy search: call it only for shown diagnostics)."""
+    import pycountry
+
+    if len(value.strip()) <= 2:
+        return COUNTRY_HINT  # two letters match too much to suggest anything
     try:
-        found = pycountry.countries.search_fuzzy(value)
+        found = pycountry.countries.search_fuzzy(value[:100])
     except LookupError:
         found = []
-    if found:
-        hint = f"did you mean {found[0].alpha_2} ({found[0].name})?"
-    raise FormatError("unknown-country", f"'{value}' is not an ISO 3166-1 alpha-2 country code", hint)
+    return f"did you mean {found[0].alpha_2} ({found[0].name})?" if found else COUNTRY_HINT
 
 
 def _currency(value: Any) -> Any:
@@ -134,16 +182,160 @@ def _currency(value: Any) -> Any:
     raise FormatError("unknown-currency", f"'{value}' is not an ISO 4217 currency code", hint)
 
 
+#: Line breaks of every kind: str.splitlines breaks at all of them, and so would a reader.
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+#: Bidirectional overrides and isolates reorder text as displayed ("Trojan Source").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Letters and symbols that draw nothing: a title of them looks blank.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
+
+
+_BREAK_CHARS = re.compile("[" + "".join(re.escape(c) for c in sorted(_BREAKS)) + "]")
+
+
+def _timezone(value: str) -> str:
+    import zoneinfo  # lazily: the list of zones is read from disk
+
+    known = zoneinfo.available_timezones()
+    if value in known:
+        return value
+    import difflib
+
+    by_fold = {name.casefold(): name for name in known}
+    close = by_fold.get(value.strip().casefold().replace(" ", "_"))
+    if close is None:
+        found = difflib.get_close_matches(value.replace(" ", "_"), sorted(known), n=1, cutoff=0.6)
+        close = found[0] if found else None
+    hint = f"did you mean {close}?" if close else "use an IANA zone name, e.g. Africa/Johannesburg, Europe/London"
+    raise FormatError("unknown-timezone", f"'{value}' is not an IANA time zone name", hint)
+
+
+def _language_tag(value: str) -> str:
+    if not _LANG_RE.match(value):
+        raise FormatError("invalid-value", f"'{value}' is not a language tag",
+                          "use a BCP 47 tag such as ja, hi, ar, zh-Hant")
+    return value
+
+
 def _one_line(value: str) -> str:
-    if "\n" in value.strip():
+    if _BREAK_CHARS.search(value.strip()):
         raise FormatError("not-one-line", "must be a single line of text",
                           "remove the line breaks (use a plain or quoted scalar, not `|`)")
     return value
 
 
+#: Every control character (category Cc) and bidirectional control, as one character class.
+_CONTROLS = frozenset(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))) | _BIDI_CONTROLS
+
+
+def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+def _control_error(value: str, match: re.Match[str], hint: str) -> FormatError:
+    return FormatError("control-character",
+                       f"holds the control character U+{ord(match[0]):04X} at character {match.start() + 1}", hint)
+
+
+def _no_controls(allowed: frozenset[str]) -> Any:
+    # One regular expression per field kind: a character loop in Python made `check` slow.
+    pattern = _char_class(_CONTROLS - allowed - _BREAKS)
+
+    def check(value: str) -> str:
+        match = pattern.search(value)
+        if match:
+            raise _control_error(value, match, "remove it: control and bidirectional-override characters are not text")
+        return value
+    return check
+
+
+#: In Markdown, \n and \t are text; every other break or control is not.
+_MARKDOWN_CONTROLS = _char_class((_CONTROLS | {"\u2028", "\u2029"}) - {"\n", "\t"})
+
+
+def _markdown_controls(value: str) -> str:
+    match = _MARKDOWN_CONTROLS.search(value)
+    if match:
+        raise _control_error(value, match, "remove it: only line breaks and tabs are allowed besides text")
+    return value
+
+
+def _at_most(limit: int) -> Any:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise FormatError("too-long", f"is {len(value):,} characters long, more than the {limit:,} allowed",
+                              "shorten it: a briefing note is read in minutes")
+        return value
+    return check
+
+
+def _visible(char: str) -> bool:
+    return not char.isspace() and char not in _INVISIBLE and unicodedata.category(char) not in (
+        "Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cs", "Cn")
+
+
+_ASCII_VISIBLE = re.compile(r"[!-~]")
+
+
 def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise FormatError("empty-value", "must not be empty", "write the text, or remove the key")
+    if not _ASCII_VISIBLE.search(value) and not any(_visible(char) for char in value):
+        raise FormatError("empty-value", "must not be empty (it has no visible characters)",
+                          "write the text, or remove the key")
+    return value
+
+
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
+
+
+def markdown_depth(text: str) -> int:
+    """An upper bound of how deeply a line of Markdown nests blockquotes and lists.
+
+    Counted before rendering (Markdown and WeasyPrint recurse per level and fail deep
+    down): every `>` and list marker at the start of a line, and every 4 columns of indentation.
+    """
+    deepest = 0
+    for line in text.split("\n"):
+        depth = 0
+        index = 0
+        column = 0
+        while index < len(line):
+            char = line[index]
+            if char == " ":
+                column += 1
+                index += 1
+                continue
+            if char == "\t":
+                column += 4 - column % 4
+                index += 1
+                continue
+            marker = _LIST_MARKER.match(line, index)
+            if char == ">" or marker:
+                depth += 1 + column // 4
+                column = 0
+                index = marker.end() if marker and char != ">" else index + 1
+                continue
+            break
+        deepest = max(deepest, depth + column // 4)
+    return deepest
+
+
+def _markdown_cost(value: str) -> str:
+    depth = markdown_depth(value)
+    if depth > MAX_MARKDOWN_DEPTH:
+        raise FormatError("too-deep", f"nests quotes or lists {depth} levels deep, more than the "
+                          f"{MAX_MARKDOWN_DEPTH} allowed", "flatten the quotes and lists (or the indentation)")
+    lines = value.count("\n") + 1
+    if lines > MAX_MARKDOWN_LINES:
+        raise FormatError("too-long", f"has {lines:,} lines, more than the {MAX_MARKDOWN_LINES} allowed",
+                          "shorten it, or split it into sections")
+    emphasis = value.count("*") + value.count("_")
+    if emphasis > MAX_EMPHASIS:
+        raise FormatError("too-much-markup", f"holds {emphasis:,} emphasis markers (* and _), more than the "
+                          f"{MAX_EMPHASIS} allowed", "a brief needs a little emphasis: remove the rest")
+    brackets = value.count("[") + value.count("]")
+    if brackets > MAX_BRACKETS:
+        raise FormatError("too-many-brackets", f"holds {brackets:,} square brackets, more than the "
+                          f"{MAX_BRACKETS} allowed", "a brief needs a few links: remove the others")
     return value
 
 
@@ -204,10 +396,15 @@ def _text_schema(description: str | None = None, **more: Any) -> WithJsonSchema:
 
 _LEVELS_HELP = "; ".join(f"{name}: {' < '.join(scheme.levels)}" for name, scheme in SCHEMES.items())
 
-Text = Annotated[str, AfterValidator(_not_blank), _text_schema()]
-Line = Annotated[str, AfterValidator(_not_blank), AfterValidator(_one_line), _text_schema()]
-Markdown = Annotated[str, AfterValidator(_not_blank),
-                     _text_schema("Markdown text (raw HTML is never passed through)")]
+# The cheap checks first: a megabyte of text is refused before it is scanned.
+Text = Annotated[str, AfterValidator(_at_most(MAX_MARKDOWN)), AfterValidator(_markdown_controls),
+                 AfterValidator(_markdown_cost), AfterValidator(_not_blank), _text_schema(maxLength=MAX_MARKDOWN)]
+Line = Annotated[str, AfterValidator(_at_most(MAX_LINE)), AfterValidator(_one_line),
+                 AfterValidator(_no_controls(frozenset())), AfterValidator(_not_blank),
+                 _text_schema(maxLength=MAX_LINE)]
+Markdown = Annotated[str, AfterValidator(_at_most(MAX_MARKDOWN)), AfterValidator(_markdown_controls),
+                     AfterValidator(_markdown_cost), AfterValidator(_not_blank),
+                     _text_schema("Markdown text (raw HTML is never passed through)", maxLength=MAX_MARKDOWN)]
 IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date), WithJsonSchema({
     "type": "string", "pattern": f"^{_SCHEMA_DATE}$", "patternErrorMessage": "a date as YYYY-MM-DD, e.g. 2025-11-23"})]
 CountryCode = Annotated[str, BeforeValidator(_country), IsoCodes(
@@ -229,8 +426,25 @@ HttpUrl = Annotated[str, AfterValidator(_http_url), WithJsonSchema({
 YearOrDate = Annotated[str, BeforeValidator(_year_or_date), WithJsonSchema({
     "type": ["string", "integer"], "minimum": 1000, "maximum": 9999, "pattern": _SCHEMA_SINCE,
     "patternErrorMessage": "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-08"})]
+def _not_reserved(value: str) -> str:
+    if is_reserved_id(value):
+        raise FormatError("reserved-id", f"'{value}' is a name briefgen uses for its own files",
+                          f"choose another id (not index, manifest or {RESERVED_ID_PREFIX}…)")
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_timezone), _text_schema(
+    "IANA time zone of the venue, e.g. Africa/Johannesburg; times are printed with it")]
+LanguageTag = Annotated[str, AfterValidator(_language_tag), WithJsonSchema({
+    "type": "string", "pattern": _LANG_RE.pattern, "patternErrorMessage": "a language tag, e.g. ja, hi, ar"})]
 BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
+    "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
+#: The id of a brief names its output files, so briefgen's own names are reserved.
+SheetId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), AfterValidator(_not_reserved),
+                    WithJsonSchema({
+    "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
+    "not": {"anyOf": [{"enum": sorted(RESERVED_IDS)}, {"pattern": f"^{RESERVED_ID_PREFIX}"}]},
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
 
 
@@ -266,6 +480,18 @@ Portion = Annotated[
 ]
 
 
+class CuiDesignation(Strict):
+    """The CUI designation indicator of a US document (32 CFR 2002.20): who controls it and how."""
+
+    controlled_by: Line | None = Field(
+        None, description="The agency (and office) that designated the information, e.g. Department of State, EAP/J")
+    category: Line | None = Field(None, description="CUI category or categories, e.g. PRVCY, or SP-EXPT")
+    dissemination: Line | None = Field(
+        None, description="Limited dissemination control, e.g. NOFORN, FEDCON (leave out when none applies)")
+    contact: Line | None = Field(
+        None, description="Point of contact: a name with an e-mail address or telephone number")
+
+
 class Classification(Strict):
     """The sheet's classification: its scheme, overall level and caveats."""
 
@@ -274,6 +500,8 @@ class Classification(Strict):
     caveats: list[Line] = Field(default_factory=list, description="Handling caveats, e.g. UK EYES ONLY")
     header: Level | None = Field(
         None, description="Level of the title, meeting and participant block (default: level)")
+    cui: CuiDesignation | None = Field(
+        None, description="US scheme: the CUI designation indicator {controlled_by, category, dissemination, contact}")
 
 
 class Person(Strict):
@@ -300,7 +528,9 @@ class Document(Strict):
     status: Literal["draft", "final"] = Field("draft", description="A draft carries a DRAFT watermark")
     drafted_by: Person | None = Field(None, description="Who drafted the note: {name, unit}")
     cleared_by: list[Clearance] = Field(default_factory=list, description="Who cleared the note: {name, unit, date}")
-    page_limit: Annotated[int, Field(ge=1)] | None = Field(
+    contact: Line | None = Field(
+        None, description="How readers reach the drafting desk, e.g. a telephone number or e-mail address")
+    page_limit: Annotated[int, Field(ge=1, le=MAX_PAGE_LIMIT)] | None = Field(
         None, description="Maximum number of pages; the build warns when exceeded")
 
 
@@ -331,8 +561,10 @@ class Meeting(Strict):
     format: Literal["bilateral", "multilateral", "call", "pull-aside"] = Field(
         "bilateral", description="bilateral (participants from two countries), multilateral, call or pull-aside")
     start: ClockTime | None = Field(None, description="Local start time, HH:MM (24-hour)")
-    duration_minutes: Annotated[int, Field(gt=0)] | None = Field(None, description="Length of the meeting in minutes")
+    duration_minutes: Annotated[int, Field(gt=0, le=MAX_DURATION_MINUTES)] | None = Field(None, description="Length of the meeting in minutes")
     venue: Venue | None = Field(None, description="Required (with city and country) unless format is call")
+    timezone: TimeZone | None = Field(
+        None, description="IANA time zone of the start time, e.g. Africa/Johannesburg: printed as 13:40 SAST (UTC+2)")
 
 
 class Participant(Strict):
@@ -343,6 +575,8 @@ class Participant(Strict):
     country: CountryCode = Field(description="ISO 3166-1 alpha-2 code of the country the participant represents")
     id: BriefId | None = Field(None, description="A short handle, unique among the participants")
     native_name: Line | None = Field(None, description="Name in the participant's own script")
+    native_name_lang: LanguageTag | None = Field(
+        None, description="Language of native_name (BCP 47, e.g. ja, hi, ar); default: guessed from its script")
     role: Literal["principal", "delegation"] = Field(
         "delegation", description="principal (leads their side) or delegation")
     bio: Markdown | None = Field(None, description="Short biography (Markdown)")
@@ -364,7 +598,7 @@ class Framework(Strict):
 class Money(Strict):
     """A sum of money in one currency."""
 
-    value: Annotated[float, Field(gt=0)] = Field(description="The amount, a number > 0 without quotes, e.g. 1e13")
+    value: Annotated[float, Field(ge=MIN_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)] = Field(description="The amount, a number > 0 without quotes, e.g. 1e13")
     currency: CurrencyCode = Field(description="ISO 4217 currency code, e.g. JPY")
 
 
@@ -406,6 +640,9 @@ class Section(Strict):
 
     heading: Line = Field(description="Heading of the section")
     body: Markdown = Field(description="The text (Markdown)")
+    kind: Literal["background", "sensitivities", "press-lines", "other"] | None = Field(
+        None, description="Where the section goes: background (near the end) or sensitivities, press-lines, other "
+                          "(after the points); default: background when the heading starts with Background or Context")
     classification: Level | None = Field(
         None, description="Level of this section; unmarked sections have the document's level")
 
@@ -436,6 +673,7 @@ def _levels_by_scheme(schema: dict[str, Any]) -> None:
         return {"properties": {
             "classification": {"properties": {"level": level, "header": level}},
             "summary": item,
+            "comment": item,
             **{name: {"items": item} for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)},
         }}
 
@@ -458,7 +696,7 @@ class FactSheet(Strict):
 
     format: Literal[1] = Field(description="Version of the fact-sheet format: 1")
     kind: Literal["brief", "readout"] = Field(description="brief (before the meeting) or readout (after it)")
-    id: BriefId | None = Field(None, description="Output file name; default: the file name's stem")
+    id: SheetId | None = Field(None, description="Output file name; default: the file name's stem")
     title: Line = Field(description="Title of the note, e.g. Japan–India bilateral meeting at the G20 Leaders' Summit")
     classification: Classification = Field(description="Scheme, overall level, caveats and header level")
     document: Document = Field(description="About this note: date, reference, version, status, authors")
@@ -468,9 +706,11 @@ class FactSheet(Strict):
     summary: Portion = Field(description="The bottom line up front")
     frameworks: list[Framework] = Field(default_factory=list, description="Frameworks reaffirmed, launched or referenced")
     commitments: list[Commitment] = Field(default_factory=list, description="Sector commitments")
+    objectives: list[Portion] = Field(default_factory=list, description="What the meeting should achieve (briefs)")
     talking_points: list[Portion] = Field(default_factory=list, description="Points to make (mainly for briefs)")
     outcomes: list[Portion] = Field(default_factory=list, description="What came out of the meeting (mainly for readouts)")
     follow_up: list[FollowUp] = Field(default_factory=list, description="Actions to take")
+    comment: Portion | None = Field(None, description="The drafter's comment on the meeting (readouts)")
     sections: list[Section] = Field(default_factory=list, description="Free-form sections: Background, Sensitivities, Press lines…")
     sources: list[Source] = Field(default_factory=list, description="Reports and readouts that the facts come from")
 
@@ -478,5 +718,7 @@ class FactSheet(Strict):
 #: The parts of a sheet that carry a classification of their own, besides `summary`:
 #: lists of portions, and lists of items with a `classification` key. The rules and
 #: the release cut both go through these, so a new classified part is added here once.
-PORTION_LISTS = ("talking_points", "outcomes")
+PORTION_LISTS = ("objectives", "talking_points", "outcomes")
+#: Single portions besides `summary`, walked like it.
+SINGLE_PORTIONS = ("summary", "comment")
 CLASSIFIED_ITEMS = ("frameworks", "commitments", "follow_up", "sections")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 
@@ -59,8 +59,11 @@ def write_options() -> dict[str, object]:
     return {"pdf_tags": True, "attachments": [], "uncompressed_pdf": False}
 
 
-def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...]) -> Printed:
+def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...], stylesheets: tuple[str, ...] = ()) -> Printed:
     """Render `html` to PDF; `base` resolves relative URLs, `roots` confine file access.
+
+    `stylesheets` are CSS only WeasyPrint reads (bookmarks and the like, which browsers
+    and validators reject), applied after the styles inside the HTML.
 
     The bytes depend only on the HTML, the fonts and the versions of WeasyPrint and
     HarfBuzz: dates come from the document's metadata, and HarfBuzz-subset (which
@@ -68,7 +71,9 @@ def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...]) -> Printed:
     process-wide state such as os.environ, so documents may print in parallel.
     """
     fetcher = ConfinedFetcher(roots + (base,))
-    document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render()
+    base_url = base.resolve().as_uri() + "/"
+    extra = [CSS(string=css, base_url=base_url, url_fetcher=fetcher) for css in stylesheets]
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=extra)
     # No attachments, even where a template override adds <link rel="attachment">.
     document.metadata.attachments = []
     data = document.write_pdf(**write_options())

@@ -14,9 +14,9 @@ mutates a stage's records after the stage: later findings make new Reports.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 from .classification import SCHEMES, all_levels, canonical_level
 from .diagnostics import Diagnostic, Report, Span
@@ -25,7 +25,7 @@ from .model import FactSheet
 from .publish import Published, publish
 from .record import BriefRecord
 from .release import withheld_reason
-from .sources import MissingPath, find_fact_sheets, load_fact_sheet
+from .sources import MissingPath, discover, load_candidate
 from .theme import Theme
 from .validate import Checked
 
@@ -49,6 +49,20 @@ class Options:
     strict: bool = False
     #: Templates and styles; None plans a check only (no jobs).
     theme: Theme | None = None
+    #: (K, N): plan only the briefs of shard K of N (see `in_shard`).
+    shard: tuple[int, int] | None = None
+
+
+def in_shard(name: str, shard: tuple[int, int] | None) -> bool:
+    """Whether the brief `name` belongs to shard K of N.
+
+    By a stable hash of the name alone, so every brief keeps its shard when others are
+    added or removed, and every runner agrees without talking to the others.
+    """
+    if shard is None:
+        return True
+    number, count = shard
+    return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:16], 16) % count == number - 1
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ class Job:
     html: bool
     pdf: bool
     theme: Theme
-    #: sha256 of the sheet's text, its location, the options, the theme and the toolchain.
+    #: sha256 of the sheet's text, its path as shown, the options, the theme and the toolchain.
     key: str
 
 
@@ -88,6 +102,21 @@ class Plan:
     #: The release level in its canonical spelling, or None for full documents.
     release: str | None
     sheets: tuple[PlannedSheet, ...]
+    #: The paths the plan was asked for, and every fact sheet found under them (in any shard).
+    roots: tuple[Path, ...] = ()
+    found: frozenset[str] = frozenset()
+
+    def deleted(self, source: str) -> bool:
+        """Whether a brief once built from `source` lost its fact sheet: the sheet lies where this
+        plan looked and was not found. Briefs built from elsewhere into the same folder are not."""
+        where = Path(source).resolve()
+        if source in self.found or where.exists():
+            return False
+        for root in self.roots:
+            resolved = root.resolve()
+            if where == resolved or (root.is_dir() and where.is_relative_to(resolved)):
+                return True
+        return False
 
     @property
     def theme(self) -> Theme | None:
@@ -120,6 +149,8 @@ class Outcome:
     diagnostics: tuple[Diagnostic, ...] = ()
     #: The published brief's facts; None when rendering failed.
     record: BriefRecord | None = None
+    #: True when the output folder already held this job's outputs (same key): nothing was rendered.
+    unchanged: bool = False
 
 
 # --- plan ---------------------------------------------------------------------------
@@ -132,16 +163,18 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
     """
     release = _release_level(options.release)
     try:
-        found = find_fact_sheets(list(paths))
+        found = discover(list(paths))
     except MissingPath as exc:
         raise PlanError(f"'{exc}' does not exist") from None
     if not found:
         raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
-    checked = [load_fact_sheet(path) for path in found]
+    checked = [load_candidate(candidate) for candidate in found]
     duplicates = _duplicate_ids(checked)
     environment = _environment_key(options) if options.theme is not None and any(c.sheet for c in checked) else ""
     sheets = []
     for item in checked:
+        if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
+            continue
         extra = list(duplicates.get(item.path, ()))
         sheet = item.sheet if not extra else None
         withheld = None
@@ -163,7 +196,7 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
         if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
             job = _job(item, sheet, release, options, options.theme, environment)
         sheets.append(PlannedSheet(item.path, report, item.sheet_id, job, withheld))
-    return Plan(options, release, tuple(sheets))
+    return Plan(options, release, tuple(sheets), tuple(paths), frozenset(c.path for c in checked))
 
 
 def _release_level(given: str | None) -> str | None:
@@ -209,8 +242,9 @@ def _job(item: Checked, sheet: FactSheet, release: str | None, options: Options,
          environment: str) -> Job:
     source_dir = Path(item.path).parent.resolve()
     key = hashlib.sha256()
-    for part in (item.loaded.text, item.path, str(source_dir), str(release), str(options.html),
-                 str(options.pdf), environment):
+    # The sheet's folder is left out: moving a repository (a CI runner's workspace) changes
+    # no output, since a brief reads nothing beside its sheet that the theme does not cover.
+    for part in (item.loaded.text, item.path, str(release), str(options.html), str(options.pdf), environment):
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
     assert item.sheet_id is not None
@@ -249,7 +283,7 @@ def run(job: Job) -> Outcome:
 
 def _render(job: Job) -> Outcome:
     from .release import release
-    from .render import render_html
+    from .render import render_html, weasyprint_styles
     from .view import brief_view
 
     cut = release(job.sheet, job.release)
@@ -265,14 +299,16 @@ def _render(job: Job) -> Outcome:
     if job.pdf:
         from .pdf import print_pdf
 
-        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots())
+        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
+                            stylesheets=weasyprint_styles(job.theme))
         names["pdf"] = f"{job.sheet_id}.pdf"
         outputs[names["pdf"]] = printed.data
         pages = printed.pages
         for url in printed.refused:
             found.append(_diagnostic(job, (), "warning", "refused-resource",
                                      f"the brief refers to {url[:200]}, which briefgen does not fetch",
-                                     "only data: URLs and files beside the fact sheet, the templates and the styles are used"))
+                                     "only data: URLs and files beside the fact sheet, the templates "
+                                     "and the styles are used"))
         limit = job.sheet.document.page_limit
         if limit is not None and pages > limit:
             found.append(_diagnostic(job, ("document", "page_limit"), "warning", "page-limit",
@@ -292,6 +328,9 @@ def _render(job: Job) -> Outcome:
         cleared_to=cut.cleared_to,
         pages=pages,
         outputs=names,
+        status=view.status,
+        reference=view.reference,
+        owner=view.drafted_by,
     )
     return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record)
 

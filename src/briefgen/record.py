@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class BriefRecord:
     pages: int | None
     #: Output format → file name inside the output folder, e.g. {"html": "g20-2025.html"}.
     outputs: Mapping[str, str]
+    #: For the site index's columns and filters: the document's status as readers see it
+    #: ("Draft", "Final"), its reference, and who owns it (the drafter, with unit).
+    status: str | None = None
+    reference: str | None = None
+    owner: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The record as the manifest stores it (outputs are added by publish, with their hashes)."""
@@ -43,6 +49,9 @@ class BriefRecord:
             "tone": self.tone,
             "cleared_to": self.cleared_to,
             "pages": self.pages,
+            "status": self.status,
+            "reference": self.reference,
+            "owner": self.owner,
         }
 
     @classmethod
@@ -64,6 +73,9 @@ class BriefRecord:
                 cleared_to=_optional_text(entry.get("cleared_to")),
                 pages=entry.get("pages") if isinstance(entry.get("pages"), int) else None,
                 outputs={str(kind): _text(output["path"]) for kind, output in outputs.items()},
+                status=_optional_text(entry.get("status")),
+                reference=_optional_text(entry.get("reference")),
+                owner=_optional_text(entry.get("owner")),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"malformed manifest entry: {exc!r}") from None

@@ -38,6 +38,7 @@ class ReleasedSheet:
     meeting: Meeting
     participants: tuple[Participant, ...]
     summary: PortionText | None
+    objectives: tuple[PortionText, ...]
     talking_points: tuple[PortionText, ...]
     outcomes: tuple[PortionText, ...]
     frameworks: tuple[Framework, ...]
@@ -45,6 +46,7 @@ class ReleasedSheet:
     follow_up: tuple[FollowUp, ...]
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
+    comment: PortionText | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Release:
     cleared_to: str | None
     #: Where each kept portion (and kept source) stood in the original sheet.
     kept: frozenset[PortionPath]
+    #: Every level present in the release (header and kept portions).
+    levels: frozenset[str] = frozenset()
 
     def mark(self, level: str | None) -> str:
         """The portion mark to print before a portion of `level`, or "" when unmarked."""
@@ -71,11 +75,30 @@ class Release:
         """Whether the value at `path` of the original sheet is part of this release."""
         if not path or path[0] not in _CUT_FIELDS:
             return True  # the header block: released whenever the brief is
-        return path[:1] in self.kept if path[0] == "summary" else path[:2] in self.kept
+        return path[:1] in self.kept if path[0] in ("summary", "comment") else path[:2] in self.kept
+
+    @property
+    def reference(self) -> str | None:
+        """The reference a reader files this copy under (see `released_reference`)."""
+        return released_reference(self.sheet.document.reference, self.cleared_to)
 
 
-_CUT_FIELDS = frozenset({"summary", "talking_points", "outcomes", "frameworks", "commitments",
-                         "follow_up", "sections", "sources"})
+_CUT_FIELDS = frozenset({"summary", "comment", "objectives", "talking_points", "outcomes", "frameworks",
+                         "commitments", "follow_up", "sections", "sources"})
+
+#: Joins a reference and the release level: "G20-2025/JP-IN/01" → "G20-2025/JP-IN/01-R-OFFICIAL".
+RELEASE_SUFFIX = "-R-"
+
+
+def released_reference(reference: str | None, cleared_to: str | None) -> str | None:
+    """The reference of a release: the original's, with "-R-" and the release level ("TOP SECRET" → "TOP-SECRET").
+
+    Every release gets the suffix, whether or not anything was left out, so that the
+    reference tells a reader this is a release and for whom, and nothing about what was withheld.
+    """
+    if reference is None or cleared_to is None:
+        return reference
+    return f"{reference}{RELEASE_SUFFIX}{cleared_to.replace(' ', '-')}"
 
 
 class NotReleasable(Exception):
@@ -136,6 +159,7 @@ def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
         return tuple(kept.get(field, ()))
 
     summary = kept.get("summary")
+    comment = kept.get("comment")
     released = ReleasedSheet(
         kind=sheet.kind,
         title=sheet.title,
@@ -144,6 +168,8 @@ def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
         meeting=sheet.meeting,
         participants=tuple(sheet.participants),
         summary=summary[0] if summary else None,
+        comment=comment[0] if comment else None,
+        objectives=keep("objectives"),
         talking_points=keep("talking_points"),
         outcomes=keep("outcomes"),
         frameworks=keep("frameworks"),
@@ -160,4 +186,5 @@ def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
         marked=explicit,
         cleared_to=cleared_to,
         kept=frozenset(kept_paths),
+        levels=frozenset(kept_levels),
     )

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import jinja2
 from markupsafe import Markup
 
+from .site_index import SiteIndexView
 from .theme import STYLES, TEMPLATES, Theme, packaged
 from .view import BriefView
-from .site_index import SiteIndexView
 
 #: Style sheets in the order they are inlined, with the media each applies to.
 STYLESHEETS: tuple[tuple[str, str | None], ...] = (
@@ -29,6 +30,9 @@ STYLESHEETS: tuple[tuple[str, str | None], ...] = (
     ("screen.css", "screen"),
     ("print.css", "print"),
 )
+#: Style sheets only WeasyPrint reads (string-set, bookmark-level: rules browsers and
+#: validators reject), handed to it beside the HTML rather than inlined in it.
+WEASYPRINT_STYLESHEETS: tuple[str, ...] = ("weasyprint.css",)
 TEMPLATE_FOR_KIND = {"brief": "brief.html", "readout": "readout.html"}
 INDEX_TEMPLATE = "index.html"
 
@@ -105,7 +109,7 @@ def _environment(theme: Theme) -> jinja2.Environment:
     # template's modification time, so an edited template is read again.
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in theme.template_dirs]
     loaders.append(jinja2.FileSystemLoader(str(packaged(TEMPLATES))))
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,  # every template, whatever its extension
         undefined=jinja2.StrictUndefined,
@@ -113,6 +117,8 @@ def _environment(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["css_string"] = css_string
+    return environment
 
 
 def _styles(theme: Theme) -> tuple[InlineStyle, ...]:
@@ -135,9 +141,35 @@ def read_style(theme: Theme, name: str) -> str | None:
     return None
 
 
+def weasyprint_styles(theme: Theme) -> tuple[str, ...]:
+    """The CSS that only WeasyPrint reads, in order (see WEASYPRINT_STYLESHEETS)."""
+    return tuple(css for name in WEASYPRINT_STYLESHEETS if (css := read_style(theme, name)) is not None)
+
+
+def css_string(text: object) -> Markup:
+    """`text` as a quoted CSS string, safe inside a <style> element.
+
+    Backslash and quote are escaped; every other character outside printable ASCII
+    (line breaks, "<", "&", non-Latin scripts) becomes a hex escape, so neither the
+    CSS string nor the <style> element can end early and no HTML escaping is needed.
+    """
+    out = ['"']
+    for char in str(text):
+        if char in '"\\':
+            out.append("\\" + char)
+        elif " " <= char <= "~" and char not in "<>&":
+            out.append(char)
+        else:
+            # The space ends the escape, so a following hex digit is not read into it.
+            out.append(f"\\{ord(char):x} ")
+    out.append('"')
+    return Markup("".join(out))
+
+
 def inline_css(css: str) -> Markup:
     """CSS made safe to put inside a <style> element."""
     return Markup(_STYLE_END_RE.sub(r"<\\/", css))
 
 
-__all__ = ["TemplateProblem", "Theme", "inline_css", "read_style", "render_html", "render_index"]
+__all__ = ["TemplateProblem", "Theme", "css_string", "inline_css", "read_style", "render_html", "render_index",
+           "weasyprint_styles"]

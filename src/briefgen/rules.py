@@ -26,6 +26,9 @@ from .model import (
     Source,
 )
 
+#: Fuzzy did-you-mean searches per rule and sheet (the Report shows at most MAX_PER_FILE diagnostics).
+MAX_FUZZY_HINTS = 50
+
 #: Text that `briefgen new` leaves for the analyst to replace.
 PLACEHOLDER = "TODO"
 
@@ -48,9 +51,11 @@ class SheetParts:
     document: Document | None = None
     meeting: Meeting | None = None
     summary: PortionText | None = None
+    comment: PortionText | None = None
     participants: Items[Participant] = None
     frameworks: Items[Framework] = ()
     commitments: Items[Commitment] = ()
+    objectives: Items[PortionText] = ()
     talking_points: Items[PortionText] = ()
     outcomes: Items[PortionText] = ()
     follow_up: Items[FollowUp] = ()
@@ -64,7 +69,8 @@ class SheetParts:
         """Every part of a valid sheet."""
         return cls(
             kind=sheet.kind, classification=sheet.classification, document=sheet.document,
-            meeting=sheet.meeting, summary=_portion(sheet.summary),
+            meeting=sheet.meeting, summary=_portion(sheet.summary), comment=_portion(sheet.comment),
+            objectives=tuple(map(_portion, sheet.objectives)),
             participants=tuple(sheet.participants), frameworks=tuple(sheet.frameworks),
             commitments=tuple(sheet.commitments), talking_points=tuple(map(_portion, sheet.talking_points)),
             outcomes=tuple(map(_portion, sheet.outcomes)), follow_up=tuple(sheet.follow_up),
@@ -78,7 +84,10 @@ class SheetParts:
         if self.sheet is not None:
             return self.sheet
         lists: dict[str, Any] = {name: list(getattr(self, name) or ()) for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)}
-        return FactSheet.model_construct(classification=self.classification, summary=self.summary, **lists)
+        # Parts may be None here (model_construct validates nothing): hence a plain dict of fields.
+        fields: dict[str, Any] = {"classification": self.classification, "summary": self.summary,
+                                  "comment": self.comment, **lists}
+        return FactSheet.model_construct(**fields)
 
 
 class _At(Protocol):
@@ -108,6 +117,12 @@ def check(path: str, parts: SheetParts, marks: SourceMap) -> Iterator[Diagnostic
         yield from _meeting(parts, parts.meeting, at)
     if parts.kind is not None and parts.document is not None and parts.meeting is not None:
         yield from _dates(parts.kind, parts.document, parts.meeting, at)
+    if parts.kind is not None:
+        yield from _kind_keys(parts, parts.kind, at)
+    if parts.document is not None:
+        yield from _final(parts.document, at)
+    if parts.classification is not None:
+        yield from _cui(parts.classification, parts.portion_sheet(), at)
 
 
 def _unique_ids(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
@@ -130,14 +145,18 @@ def _source_references(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
         # without all the ids, "no source has the id" could be false.
         return
     known = [source.id for source in sheet.sources if source is not None]
+    known_set = set(known)
+    # A did-you-mean is a fuzzy search over every id: only for as many as can be shown.
+    fuzzy = MAX_FUZZY_HINTS
     citing: tuple[tuple[str, Items[Framework] | Items[Commitment]], ...] = (
         ("frameworks", sheet.frameworks), ("commitments", sheet.commitments))
     for field, items in citing:
         for index, item in enumerate(items or ()):
             for ref_index, ref in enumerate(item.sources if item is not None else []):
-                if ref in known:
+                if ref in known_set:
                     continue
-                close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
+                close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6) if fuzzy > 0 else []
+                fuzzy -= 1
                 hint = (f"did you mean '{close[0]}'?" if close else
                         f"known sources: {', '.join(known)}" if known else
                         "add the source under `sources:` with this id")
@@ -233,3 +252,54 @@ def placeholders(path: str, data: Any, marks: SourceMap, skip: Collection[DataPa
         if text.lstrip().startswith(PLACEHOLDER) and not any(loc[:len(s)] == s for s in skip):
             yield Diagnostic.at(path, marks.value(loc), "warning", PLACEHOLDER_CODE,
                                 f"`{format_path(loc)}` is still a placeholder", "replace the TODO text")
+
+
+#: Keys that only one kind of note prints: key → the kind that prints it.
+KIND_ONLY_KEYS = {"objectives": "brief", "comment": "readout"}
+
+
+def _kind_keys(sheet: SheetParts, kind: str, at: _At) -> Iterator[Diagnostic]:
+    for key, owner in KIND_ONLY_KEYS.items():
+        value = getattr(sheet, key)
+        if owner != kind and value:
+            yield at((key,), "warning", "not-for-kind",
+                     f"`{key}` belongs in a {owner}; a {kind} does not print it",
+                     f"remove `{key}`, move its text elsewhere, or set kind: {owner}", key=True)
+
+
+def _final(document: Document, at: _At) -> Iterator[Diagnostic]:
+    if document.status != "final":
+        return
+    missing = [name for name, given in (("reference", document.reference), ("drafted_by", document.drafted_by),
+                                        ("cleared_by", document.cleared_by)) if not given]
+    if missing:
+        listed = ", ".join(f"`{name}`" for name in missing)
+        yield at(("document", "status"), "warning", "incomplete-final",
+                 f"a final note has no {listed.replace(', ', ' or ')}",
+                 f"a note readers act on says how to file it and who drafted and cleared it: add {listed} "
+                 "under document, or set status: draft")
+
+
+#: The parts of the CUI designation indicator a CUI document must carry (limited dissemination is optional).
+CUI_REQUIRED = (("controlled_by", "Controlled by"), ("category", "CUI Category"), ("contact", "POC"))
+
+
+def _cui(classification: Classification, sheet: FactSheet, at: _At) -> Iterator[Diagnostic]:
+    if classification.scheme != "us":
+        if classification.cui is not None:
+            yield at(("classification", "cui"), "warning", "cui-outside-us",
+                     f"`cui` is part of the us scheme; this sheet uses {classification.scheme}, "
+                     "which does not print it",
+                     "remove `cui`, or set scheme: us", key=True)
+        return
+    levels = [classification.level, *(p.level for p in portions(sheet) if p.level)]
+    if "CUI" not in levels:
+        return
+    given = classification.cui
+    missing = [label for name, label in CUI_REQUIRED if given is None or getattr(given, name) is None]
+    if missing:
+        loc: DataPath = ("classification", "cui") if given is not None else ("classification",)
+        yield at(loc, "warning", "cui-designation-missing",
+                 f"a document with CUI carries a designation indicator, but {', '.join(missing)} "
+                 f"{'is' if len(missing) == 1 else 'are'} not given",
+                 "add `cui: {controlled_by: …, category: …, contact: …}` under classification", key=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 from urllib.parse import quote, urlsplit
 
 from .classification import SCHEMES
@@ -58,7 +58,7 @@ class SiteIndexView:
 
     title: str
     entries: tuple[IndexEntry, ...]
-    #: The page's own banner: the highest level among the listed briefs, whose titles it shows.
+    #: The page's own banner: the highest marking of what it lists, whose titles it shows (see `index_banner`).
     banner: Banner | None = None
     language: str = LANGUAGE
 
@@ -68,19 +68,67 @@ def site_index_view(records: Iterable[BriefRecord], title: str = "Briefing notes
     entries = [IndexEntry.of(record) for record in records]
     by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.id))
     ordered = sorted(by_title, key=lambda e: e.meeting_date_iso, reverse=True)  # stable
-    return SiteIndexView(title=title, entries=tuple(ordered), banner=_index_banner(ordered))
+    return SiteIndexView(title=title, entries=tuple(ordered), banner=index_banner(ordered))
 
 
-def _index_banner(entries: list[IndexEntry]) -> Banner | None:
-    schemes = {e.scheme for e in entries}
-    if len(schemes) != 1 or None in schemes:
-        return None  # levels of different schemes cannot be ranked together: each entry shows its own
-    name = schemes.pop()
-    scheme = SCHEMES.get(name or "")
-    if scheme is None or any(e.level not in scheme for e in entries):
-        return None
-    top = scheme.highest([e.level for e in entries])
-    return Banner(text=top, level=top, tone=scheme.tone(top), scheme=scheme.name)
+#: The scheme whose lowest level marks an index that lists nothing.
+DEFAULT_SCHEME = "uk"
+#: Tones from least to most restrictive across schemes: the banner of an index that lists
+#: briefs of both schemes takes the colour of its most restrictive part.
+_TONE_ORDER = ("unclassified", "official", "cui", "official-sensitive", "confidential", "secret", "top-secret")
+
+
+def index_banner(entries: Iterable[IndexEntry]) -> Banner:
+    """The site index's banner: the highest marking of what it lists, never none.
+
+    The page shows every listed title, so it is as high as its highest entry. Per scheme:
+    its highest level, with the caveats that every listed entry of that level carries (a
+    caveat that one SECRET entry lacks is not the page's); with briefs of both schemes,
+    each scheme's marking with the scheme named, "SECRET (UK) · CONFIDENTIAL (US)".
+    An index that lists nothing is marked with the lowest level of the default scheme, OFFICIAL.
+    """
+    by_scheme: dict[str, list[IndexEntry]] = {}
+    for entry in entries:
+        name = _scheme_of(entry)
+        if name is not None:
+            by_scheme.setdefault(name, []).append(entry)
+    if not by_scheme:
+        lowest = SCHEMES[DEFAULT_SCHEME].levels[0]
+        return Banner(text=lowest, level=lowest, tone=SCHEMES[DEFAULT_SCHEME].tone(lowest), scheme=DEFAULT_SCHEME)
+    markings: list[tuple[str, str, str]] = []  # (scheme, level, text)
+    for name in SCHEMES:  # a stable order: uk, then us
+        listed = by_scheme.get(name)
+        if not listed:
+            continue
+        scheme = SCHEMES[name]
+        top = scheme.highest([e.level for e in listed])
+        top_entries = [e for e in listed if e.level == top]
+        common = [c for c in entry_caveats(top_entries[0]) if all(c in entry_caveats(e) for e in top_entries)]
+        markings.append((name, top, f"{top} — {', '.join(common)}" if common else top))
+    if len(markings) == 1:
+        name, top, text = markings[0]
+        return Banner(text=text, level=top, tone=SCHEMES[name].tone(top), scheme=name)
+    tones = [(SCHEMES[name].tone(top), name, top) for name, top, _ in markings]
+    tone, _, level = max(tones, key=lambda t: _TONE_ORDER.index(t[0]) if t[0] in _TONE_ORDER else -1)
+    return Banner(text=" · ".join(f"{text} ({name.upper()})" for name, _, text in markings), level=level,
+                  tone=tone, scheme="+".join(name for name, _, _ in markings))
+
+
+def _scheme_of(entry: IndexEntry) -> str | None:
+    # Manifests written before records kept their scheme: the scheme that has the level, uk first.
+    if entry.scheme in SCHEMES and entry.level in SCHEMES[entry.scheme]:
+        return entry.scheme
+    if entry.scheme:
+        return None  # a scheme or level this version does not know: it cannot be ranked
+    return next((name for name, scheme in SCHEMES.items() if entry.level in scheme), None)
+
+
+def entry_caveats(entry: IndexEntry) -> tuple[str, ...]:
+    """The caveats of an entry, read from its banner: "SECRET — UK EYES ONLY, NOFORN" → (UK EYES ONLY, NOFORN)."""
+    prefix = f"{entry.level} — "
+    if not entry.banner.startswith(prefix):
+        return ()
+    return tuple(c.strip() for c in entry.banner[len(prefix):].split(", ") if c.strip())
 
 
 def _site_href(path: str | None) -> str | None:

@@ -20,7 +20,8 @@ from .loader import DataPath, SourceMap, text_values
 #: A value shorter than this matches only exactly: short prefixes ("Japan") are everywhere.
 MIN_PREFIX = 16
 
-_PORTION_MARK = re.compile(r"^\([A-Z]{1,4}\)\s*")
+#: Labels the templates put before a value: portion marks "(OS)", paragraph numbers "12." or "3.1".
+_LEADING_LABELS = re.compile(r"^(?:\([A-Z]{1,4}\)\s*|\d{1,4}(?:\.\d{1,4})*\.?\s+)+")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _BLOCK_MARKERS = re.compile(r"(?m)^[ \t]{0,3}(?:[-*+]|\d+[.)]|#{1,6}|>)[ \t]+")
 _EMPHASIS = re.compile(r"\*\*|__|\*|`")
@@ -30,9 +31,17 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "source", "track", "wbr"})
 
 
+#: What typographic rendering (smart quotes, dashes, ellipses) makes of plain characters.
+_TYPOGRAPHY = (("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201c", '"'), ("\u201d", '"'),
+               ("\u201e", '"'), ("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
+
+
 def normalise(text: str) -> str:
-    """Whitespace collapsed to single spaces, ends trimmed."""
-    return " ".join(text.split())
+    """Whitespace collapsed to single spaces, ends trimmed, quotes and dashes as typeset."""
+    text = " ".join(text.split())
+    for plain, shown in _TYPOGRAPHY:
+        text = text.replace(plain, shown)
+    return text
 
 
 def reader_text(markdown_text: str) -> str:
@@ -65,7 +74,7 @@ class Locator:
 
     def find(self, rendered: str) -> Span | None:
         """Where the rendered text of one element came from, or None."""
-        text = _PORTION_MARK.sub("", normalise(rendered))
+        text = _LEADING_LABELS.sub("", normalise(rendered))
         if not text:
             return None
         span = self.exact.get(text)

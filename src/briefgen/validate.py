@@ -19,12 +19,27 @@ from pydantic_core import ErrorDetails
 
 from . import rules
 from .diagnostics import Diagnostic, Report, Span, format_path
-from .loader import DataPath, Loaded, SourceMap
-from .model import FactSheet, FormatError, describe, is_valid_id
+from .loader import DataPath, Loaded, SourceMap, text_values
+from .model import (
+    COUNTRY_HINT,
+    FactSheet,
+    FormatError,
+    country_hint,
+    describe,
+    is_reserved_id,
+    is_valid_id,
+)
 from .rules import SheetParts
 
 # Tags of the portion union, which pydantic puts into error locations.
 _UNION_TAGS = {"text", "mapping"}
+#: Fuzzy did-you-mean searches per sheet: they cost milliseconds each, and only the
+#: first diagnostics of a file are shown (Report caps them), so the rest keep a plain hint.
+MAX_FUZZY_HINTS = 10
+#: Characters of text in one sheet (about 80 pages of PDF); a real brief has a tenth of it.
+MAX_SHEET_TEXT = 200_000
+#: Model errors rewritten into diagnostics per sheet (the Report shows MAX_PER_FILE of them).
+MAX_REWRITTEN = 500
 
 
 @dataclass
@@ -50,26 +65,48 @@ def check(loaded: Loaded) -> Checked:
     """Validate a loaded fact sheet against the model and the cross-field rules."""
     found = list(loaded.diagnostics)
     sheet: FactSheet | None = None
+    findings = _ModelFindings([], [], {})
     if loaded.data is not None:
-        unknown: list[DataPath] = []
         try:
             sheet = FactSheet.model_validate(loaded.data)
         except ValidationError as exc:
-            model_found, unknown = _model_diagnostics(loaded.path, exc, loaded.marks)
-            found.extend(model_found)
+            findings = _model_diagnostics(loaded.path, exc, loaded.marks)
+            found.extend(findings.diagnostics)
+        unknown = findings.unknown
         # With model errors, the rules still run on the parts that are valid, so that
         # every problem in the file is reported at once.
         parts = SheetParts.of(sheet) if sheet is not None else _valid_parts(loaded.data)
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
         found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
-    if sheet is not None and sheet.id is None and not is_valid_id(PurePath(loaded.path).stem):
+        found.extend(_text_budget(loaded))
+    stem = PurePath(loaded.path).stem
+    if sheet is not None and sheet.id is None and not is_valid_id(stem):
         found.append(Diagnostic.at(
-            loaded.path, Span(1, 1), "error", "invalid-id",
-            f"the file name '{PurePath(loaded.path).stem}' cannot be the brief's id",
+            loaded.path, Span(1, 1), "error", "reserved-id" if is_reserved_id(stem) else "invalid-id",
+            f"the file name '{stem}' cannot be the brief's id"
+            + (": briefgen writes a file of that name" if is_reserved_id(stem) else ""),
             "add `id: some-name` (lower-case letters, digits and hyphens), or rename the file"))
-    report = Report.of(loaded.path, found, loaded.lines)
+    report = _with_hints(Report.of(loaded.path, found, loaded.lines), findings.countries)
+    report.dropped += findings.skipped
     return Checked(loaded, sheet if not report.errors else None, report)
+
+
+def _text_budget(loaded: Loaded) -> list[Diagnostic]:
+    """`too-much-text` at the value where the sheet's text passes MAX_SHEET_TEXT characters.
+
+    Each field has its own limit; this one bounds the whole brief, so that a sheet
+    that passes check builds in seconds (1 MB of prose is a 400-page PDF).
+    """
+    total = 0
+    for loc, text in text_values(loaded.data):
+        total += len(text)
+        if total > MAX_SHEET_TEXT:
+            return [Diagnostic.at(
+                loaded.path, loaded.marks.value(loc), "error", "too-much-text",
+                f"the sheet holds more than {MAX_SHEET_TEXT:,} characters of text by `{format_path(loc)}`",
+                "a briefing note is read in minutes: shorten it, or split it into several sheets")]
+    return []
 
 
 def _valid_parts(data: Any) -> SheetParts | None:
@@ -103,7 +140,7 @@ def _or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
         return None
 
 
-def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> tuple[list[Diagnostic], list[DataPath]]:
+def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> _ModelFindings:
     """The model's errors as diagnostics, and the paths of the unknown keys among them.
 
     A misspelled required key is one mistake: it is reported once, as the unknown key
@@ -118,10 +155,53 @@ def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> tup
         if error["type"] == "extra_forbidden":
             unknown.append(loc)
             found.append(_unknown_key(path, loc, marks, missing, meant))
-    for error, loc in errors:
-        if error["type"] != "extra_forbidden" and loc not in meant:
-            found.append(_rewrite(path, error, loc, marks))
-    return found, unknown
+    rest = [(error, loc) for error, loc in errors if error["type"] != "extra_forbidden" and loc not in meant]
+    skipped = 0
+    if len(rest) > MAX_REWRITTEN:
+        # Only the first diagnostics of a file are shown: rewrite those nearest its top.
+        rest.sort(key=lambda item: marks.value(item[1]))
+        skipped = len(rest) - MAX_REWRITTEN
+        rest = rest[:MAX_REWRITTEN]
+    countries: dict[Diagnostic, str] = {}
+    for error, loc in rest:
+        diagnostic = _rewrite(path, error, loc, marks)
+        value = error.get("input")
+        if diagnostic.code == "unknown-country" and diagnostic.hint == COUNTRY_HINT and isinstance(value, str):
+            countries[diagnostic] = value
+        found.append(diagnostic)
+    return _ModelFindings(found, unknown, countries, skipped)
+
+
+@dataclass
+class _ModelFindings:
+    diagnostics: list[Diagnostic]
+    #: Paths of the unknown keys.
+    unknown: list[DataPath]
+    #: unknown-country diagnostics whose did-you-mean is still to be found (see _with_hints), with the value.
+    countries: dict[Diagnostic, str]
+    #: Errors not rewritten (beyond MAX_REWRITTEN).
+    skipped: int = 0
+
+
+def _with_hints(report: Report, countries: dict[Diagnostic, str]) -> Report:
+    """The report with fuzzy did-you-mean hints, computed only for the diagnostics it shows.
+
+    A fuzzy country search takes tens of milliseconds: a sheet of thousands of bad codes
+    must not pay for the hints nobody sees. Each value is searched once, at most
+    MAX_FUZZY_HINTS values in all.
+    """
+    if not countries:
+        return report
+    hints: dict[str, str] = {}
+    shown: list[Diagnostic] = []
+    for diagnostic in report.diagnostics:
+        value = countries.get(diagnostic)
+        if value is not None:
+            if value not in hints and len(hints) < MAX_FUZZY_HINTS:
+                hints[value] = country_hint(value)
+            diagnostic = dataclasses.replace(diagnostic, hint=hints.get(value, diagnostic.hint))
+        shown.append(diagnostic)
+    return Report(report.path, shown, report.dropped, report.lines)
 
 
 def _location(error: ErrorDetails) -> DataPath:
@@ -212,10 +292,15 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
                   "use lower-case letters, digits and single hyphens, e.g. g20-2025")
     if kind == "string_too_long" and loc[-1] == "id":
         return at(here, "invalid-id", f"`{name}` is longer than 64 characters", "shorten it")
-    if kind in ("greater_than", "greater_than_equal"):
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ctx = error.get("ctx", {})
-        bound = f"more than {ctx['gt']}" if "gt" in ctx else f"at least {ctx.get('ge')}"
-        return at(here, "invalid-value", f"`{name}` must be {bound}, {_not(value)}")
+        bound = (f"more than {ctx['gt']}" if "gt" in ctx else f"at least {ctx['ge']}" if "ge" in ctx
+                 else f"less than {ctx['lt']}" if "lt" in ctx else f"at most {ctx.get('le')}")
+        code = "out-of-range" if kind.startswith("less") else "invalid-value"
+        return at(here, code, f"`{name}` must be {bound}, {_not(value)}")
+    if kind == "finite_number":
+        return at(here, "out-of-range", f"`{name}` must be a finite number, {_not(value)}",
+                  "write the amount as a number, e.g. 1.5e9")
     if kind == "bool_type":
         return at(here, "wrong-type", f"`{name}` must be true or false, {_not(value)}")
     return at(here, "invalid-value", f"`{name}`: {error['msg']}")

@@ -1,0 +1,269 @@
+"""Publishing benchmark: prints one table, every row measured in this run on this machine.
+
+    python benchmarks/publish.py [--sheets 200] [--pdf-sheets 40] [--repeat 3]
+
+It generates varied fact sheets (briefs and readouts, short and long, some with portion
+marks), then measures check, HTML-only builds, the obvious alternative (a short script:
+yaml.safe_load → Jinja → WeasyPrint), the floor (bare WeasyPrint on briefgen's own HTML),
+briefgen's build with one worker and with every core, a no-op rebuild, a rebuild after
+one edit, and a worker's peak memory. Ratios compare rows of the same run: the machine
+is shared and noisy, so speed work should move the ratios, not one run's seconds.
+Never a pass/fail test: the "met" column only reads the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "briefs" / "g20-2025.yaml"
+PYTHON = sys.executable
+
+COUNTRIES = ["JP", "IN", "ZA", "FR", "DE", "BR", "KE", "NO", "CA", "MX", "ID", "AU"]
+WORDS = ("cooperation trade investment security energy climate digital health maritime "
+         "infrastructure supply chains semiconductors agriculture education research").split()
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def fact_sheet(index: int, rng: random.Random) -> dict[str, object]:
+    """One generated fact sheet: a brief or a readout, of varied length, some portion-marked."""
+    kind = "readout" if index % 3 else "brief"
+    marked = index % 4 == 0
+    a, b = rng.sample(COUNTRIES, 2)
+    points = [sentence(rng, rng.randint(10, 40)) for _ in range(rng.randint(2, 14))]
+    if marked:
+        points = [{"text": p, "classification": "OFFICIAL-SENSITIVE" if i % 3 == 0 else "OFFICIAL"}
+                  for i, p in enumerate(points)]
+    sheet: dict[str, object] = {
+        "format": 1,
+        "kind": kind,
+        "id": f"bench-{index:04d}",
+        "title": f"Meeting {index}: {a}–{b} talks on {rng.choice(WORDS)}",
+        "classification": {"level": "OFFICIAL-SENSITIVE" if marked else "OFFICIAL", "scheme": "uk",
+                           **({"header": "OFFICIAL"} if marked else {})},
+        "document": {"date": "2025-03-02" if kind == "readout" else "2025-02-27", "reference": f"B/{index}",
+                     "version": "1.0", "status": "final" if index % 2 else "draft",
+                     "drafted_by": {"name": "Bench Drafter", "unit": "Desk"}},
+        "meeting": {"date": "2025-03-01", "format": "bilateral", "start": "10:00", "duration_minutes": 45,
+                    "venue": {"name": "Hall", "city": "Geneva", "country": "CH"}},
+        "participants": [
+            {"name": f"Minister {a}", "title": "Minister of Foreign Affairs", "country": a, "role": "principal"},
+            {"name": f"Minister {b}", "title": "Minister of Trade", "country": b, "role": "principal"},
+        ],
+        "summary": sentence(rng, 40),
+        ("outcomes" if kind == "readout" else "talking_points"): points,
+        "commitments": [{"sector": rng.choice(WORDS).capitalize(), "summary": sentence(rng, 20),
+                         "status": "agreed", "parties": [a, b],
+                         "amount": {"value": rng.randint(1, 900) * 1_000_000, "currency": "USD"}}
+                        for _ in range(rng.randint(0, 5))],
+        "sections": [{"heading": "Background", "body": "\n\n".join(sentence(rng, 60) for _ in range(rng.randint(1, 4)))}],
+    }
+    return sheet
+
+
+def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    paths = []
+    for index in range(count):
+        path = folder / f"bench-{index:04d}.yaml"
+        path.write_text(json.dumps(fact_sheet(index, rng), ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def wall(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"benchmark command failed ({done.returncode}): {' '.join(command)}\n{done.stdout}{done.stderr}")
+    return elapsed
+
+
+def best(command: list[str], cwd: Path, repeat: int, before: object = None) -> float:
+    """The median of `repeat` runs (calling `before()` ahead of each, untimed)."""
+    times = []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        times.append(wall(command, cwd))
+    return statistics.median(times)
+
+
+def briefgen(*args: str) -> list[str]:
+    return [PYTHON, "-m", "briefgen", *map(str, args)]
+
+
+ALTERNATIVE = textwrap.dedent("""
+    import sys, pathlib, yaml, jinja2
+    from weasyprint import HTML
+    template = jinja2.Template(
+        "<html><body><h1>{{ s.title }}</h1><p>{{ s.summary }}</p><ol>{% for p in points %}<li>{{ p }}</li>"
+        "{% endfor %}</ol>{% for c in s.commitments or [] %}<p>{{ c.sector }}: {{ c.summary }}</p>{% endfor %}"
+        "{% for x in s.sections or [] %}<h2>{{ x.heading }}</h2><p>{{ x.body }}</p>{% endfor %}</body></html>",
+        autoescape=True)
+    out = pathlib.Path(sys.argv[2])
+    for path in sorted(pathlib.Path(sys.argv[1]).glob("*.yaml")):
+        s = yaml.safe_load(path.read_text())
+        points = [p["text"] if isinstance(p, dict) else p for p in (s.get("outcomes") or s.get("talking_points") or [])]
+        HTML(string=template.render(s=s, points=points)).write_pdf(out / (path.stem + ".pdf"))
+""")
+
+FLOOR = textwrap.dedent("""
+    import sys, pathlib
+    from weasyprint import HTML
+    from briefgen.pdf import write_options
+    folder = pathlib.Path(sys.argv[1])
+    for path in sorted(folder.glob("*.html")):
+        HTML(string=path.read_text(), base_url=folder.as_uri() + "/").write_pdf(**write_options())
+""")
+
+WORKER_MEMORY = textwrap.dedent("""
+    import resource, sys, pathlib
+    from briefgen.pipeline import Options, plan, run
+    from briefgen.theme import Theme
+    planned = plan([pathlib.Path(sys.argv[1])], Options(theme=Theme.default()))
+    peaks = []
+    for number, job in enumerate(planned.jobs, start=1):
+        run(job)
+        if number in (20, len(planned.jobs)):
+            peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(peaks[0], peaks[-1])
+""")
+
+
+def machine() -> str:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))
+    except (OSError, StopIteration):
+        model = platform.processor() or "unknown CPU"
+    memory = ""
+    try:
+        kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                       if line.startswith("MemTotal")))
+        memory = f", {kib / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    from briefgen.toolchain import harfbuzz_subset_available, harfbuzz_version, package_version
+
+    subsetting = "HarfBuzz-subset" if harfbuzz_subset_available() else "fontTools (no HarfBuzz-subset)"
+    return (f"{model}, {cpus} CPUs usable{memory}; Python {platform.python_version()}, WeasyPrint "
+            f"{package_version('weasyprint')}, HarfBuzz {harfbuzz_version()}; fonts subset with {subsetting}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sheets", type=int, default=200, help="sheets for the HTML, no-op and edit rows")
+    parser.add_argument("--pdf-sheets", type=int, default=40, help="sheets for the PDF rows")
+    parser.add_argument("--check-sheets", type=int, default=1000, help="sheets for the check row")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row (the median is reported)")
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str, str]] = []
+    cpus = len(os.sched_getaffinity(0))
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        many = generate(work / "check", args.check_sheets)
+        seconds = best(briefgen("check", work / "check"), work, args.repeat)
+        rate = len(many) / seconds
+        rows.append((f"`check` of {len(many)} sheets, one process", f"{rate:,.0f} sheets/s ({seconds:.2f} s)",
+                     "≥ 1000 sheets/s", "yes" if rate >= 1000 else "no"))
+
+        html = generate(work / "html", args.sheets)
+
+        def clean_html() -> None:
+            shutil.rmtree(work / "html-out", ignore_errors=True)
+
+        seconds = best(briefgen("build", work / "html", "-o", work / "html-out", "--no-pdf"), work, args.repeat,
+                       clean_html)
+        rate = len(html) / seconds
+        rows.append((f"HTML-only build of {len(html)}", f"{rate:,.0f} briefs/s ({seconds:.2f} s)", "≥ 150 briefs/s",
+                     "yes" if rate >= 150 else "no"))
+
+        generate(work / "pdf", args.pdf_sheets)
+        (work / "alt-out").mkdir()
+        (work / "alt.py").write_text(ALTERNATIVE)
+        alternative = best([PYTHON, str(work / "alt.py"), str(work / "pdf"), str(work / "alt-out")], work, args.repeat)
+        rows.append((f"the obvious alternative: yaml.safe_load → Jinja → WeasyPrint, {args.pdf_sheets} sheets",
+                     f"{alternative:.2f} s", "reference", ""))
+
+        wall(briefgen("build", work / "pdf", "-o", work / "floor-html", "--no-pdf"), work)
+        (work / "floor.py").write_text(FLOOR)
+        floor = best([PYTHON, str(work / "floor.py"), str(work / "floor-html")], work, args.repeat)
+        rows.append((f"the floor: bare WeasyPrint on briefgen's {args.pdf_sheets} HTML files, one process",
+                     f"{floor:.2f} s", "floor", ""))
+
+        def clean_pdf() -> None:
+            shutil.rmtree(work / "pdf-out", ignore_errors=True)
+
+        one = best(briefgen("build", work / "pdf", "-o", work / "pdf-out", "-j", "1"), work, args.repeat, clean_pdf)
+        rows.append((f"`briefgen build` of {args.pdf_sheets}, -j1, from process start",
+                     f"{one:.2f} s = {one / floor:.2f} × floor", "≤ 1.10 × floor", "yes" if one <= 1.10 * floor else "no"))
+        full = best(briefgen("build", work / "pdf", "-o", work / "pdf-out", "-j", str(cpus)), work, args.repeat,
+                    clean_pdf)
+        rows.append((f"`briefgen build` of {args.pdf_sheets}, -j{cpus} (all cores)",
+                     f"{full:.2f} s = {one / full:.2f} × faster than -j1", "≥ 1.8 × faster on 2 cores",
+                     "yes" if one / full >= 1.8 else "no"))
+
+        site = work / "site"
+        wall(briefgen("build", work / "html", "-o", site), work)
+        start = best([PYTHON, "-c", "pass"], work, args.repeat)
+        noop = best(briefgen("build", work / "html", "-o", site), work, args.repeat)
+        rows.append((f"no-op rebuild of {len(html)} briefs, from process start", f"{noop:.2f} s", "≤ 0.5 s",
+                     "yes" if noop <= 0.5 else "no"))
+
+        target = html[len(html) // 2]
+        original = target.read_text(encoding="utf-8")
+        counter = iter(range(10**6))
+
+        def edit() -> None:
+            target.write_text(original.replace('"version": "1.0"', f'"version": "1.{next(counter)}"'), encoding="utf-8")
+
+        edited = best(briefgen("build", work / "html", "-o", site), work, args.repeat, edit)
+        single = work / "single"
+        single.mkdir()
+        shutil.copy(target, single / target.name)
+        render = best(briefgen("build", single, "-o", work / "single-out", "-j", "1"), work, args.repeat,
+                      lambda: shutil.rmtree(work / "single-out", ignore_errors=True)) - start
+        budget = start + 1.2 * render
+        rows.append((f"rebuild after editing one of {len(html)} sheets", f"{edited:.2f} s (budget {budget:.2f} s)",
+                     "≤ process start + 1.2 × one brief's render", "yes" if edited <= budget else "no"))
+
+        done = subprocess.run([PYTHON, "-c", WORKER_MEMORY, str(work / "html")], capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(done.stderr)
+        at_20, at_end = map(float, done.stdout.split())
+        rows.append((f"peak memory of one worker over {len(html)} briefs",
+                     f"{at_end:.0f} MB (at brief 20: {at_20:.0f} MB)", "≤ 250 MB, flat",
+                     "yes" if at_end <= 250 and at_end - at_20 <= 0.1 * at_20 else "no"))
+
+    print(f"Machine: {machine()}")
+    print(f"Date: {time.strftime('%Y-%m-%d')}; medians of {args.repeat} runs; process start (python -c pass): "
+          f"{start:.3f} s")
+    print()
+    print("| row | measured | target | met |")
+    print("|---|---|---|---|")
+    for name, measured, goal, met in rows:
+        print(f"| {name} | {measured} | {goal} | {met} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""`briefgen assemble`: merge the output folders of shards into one site.
+
+Each shard folder is what `briefgen build --shard K/N` wrote: outputs and a manifest.
+The assembled folder holds every brief's outputs, and the manifest and index that one
+build of all the sheets would have written (the index byte for byte). Shards built at
+different release levels, or holding the same brief twice, are refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .diagnostics import Diagnostic, Report
+from .pipeline import Options, Outcome, Plan, PlannedSheet
+from .publish import NotOurs, Manifest, _outputs, publish, sha256
+from .record import BriefRecord
+from .theme import Theme
+
+
+class ShardError(Exception):
+    """The shard folders cannot be merged; the message says which and why."""
+
+
+def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome]]:
+    """The release level the shards were built at, and every brief of every shard as an outcome.
+
+    Raises ShardError for a folder without a manifest, shards of different release levels,
+    a brief in two shards, or a file whose bytes are not the ones its manifest recorded.
+    """
+    outcomes: list[Outcome] = []
+    seen: dict[str, Path] = {}
+    levels: dict[str | None, Path] = {}
+    for folder in folders:
+        try:
+            manifest = Manifest.read(folder)
+        except NotOurs as exc:
+            raise ShardError(str(exc)) from None
+        if manifest is None:
+            raise ShardError(f"{folder} holds no manifest.json: it is not the output of `briefgen build`")
+        for brief_id, entry in sorted(manifest.briefs.items()):
+            if brief_id in seen:
+                raise ShardError(f"the brief '{brief_id}' is in both {seen[brief_id]} and {folder}: "
+                                 "shards must not overlap")
+            seen[brief_id] = folder
+            levels.setdefault(entry.get("cleared_to"), folder)
+            if len(levels) > 1:
+                shown = ", ".join(f"{level or 'full documents'} ({where})" for level, where in levels.items())
+                raise ShardError(f"the shards were built at different release levels: {shown}")
+            outcomes.append(_outcome(folder, brief_id, entry))
+    return (next(iter(levels)) if levels else None), outcomes
+
+
+def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
+    try:
+        record = BriefRecord.from_json(entry)
+        diagnostics = tuple(Diagnostic(**d) for d in entry.get("diagnostics", []))
+    except (TypeError, ValueError) as exc:
+        raise ShardError(f"{folder / 'manifest.json'}: the entry of '{brief_id}' is damaged ({exc})") from None
+    outputs: dict[str, bytes] = {}
+    for name, digest in _outputs(entry).values():
+        try:
+            data = (folder / name).read_bytes()
+        except OSError as exc:
+            raise ShardError(f"cannot read {folder / name}: {exc.strerror or exc}") from None
+        if sha256(data) != digest:
+            raise ShardError(f"{folder / name} is not the file its manifest recorded: rebuild that shard")
+        outputs[name] = data
+    # The record names exactly the files that were read and checked, nothing the entry merely claims.
+    record = dataclasses.replace(record, outputs={kind: name for kind, (name, _) in _outputs(entry).items()})
+    source = entry.get("source") if isinstance(entry.get("source"), str) else f"{brief_id}.yaml"
+    return Outcome(brief_id, str(source), str(entry.get("key", "")), outputs, diagnostics, record, unchanged=True)
+
+
+def assemble(folders: list[Path], out: Path, theme: Theme) -> tuple[str | None, int]:
+    """Merge `folders` into `out`; the release level and the number of briefs. Raises ShardError."""
+    release, outcomes = shard_outcomes(folders)
+    sheets = tuple(PlannedSheet(o.path, Report(o.path), o.sheet_id, None) for o in outcomes)
+    plan = Plan(Options(release=release, theme=theme), release, sheets)
+    publish(plan, outcomes, out)
+    return release, len(outcomes)
+
+
+@click.command("assemble")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder of the assembled site.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of templates the shards were built with (default: `templates` in briefgen.toml).")
+@click.option("--styles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of stylesheets the shards were built with (default: `styles` in briefgen.toml).")
+def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None, styles: Path | None) -> None:
+    """Merge the output folders of `briefgen build --shard K/N` runs into one site.
+
+    The manifest and the index are those one build of every sheet would have written.
+    Shards built at different release levels, or holding the same brief, are refused (exit 2).
+    """
+    from .cli import EXIT_IO, EXIT_USAGE, _project
+
+    project = _project()
+    theme = Theme.of(templates or project.templates, styles or project.styles)
+    try:
+        release, count = assemble(list(shards), out, theme)
+    except (ShardError, NotOurs) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_IO)
+    noun = "brief" if count == 1 else "briefs"
+    click.echo(f"assembled {count} {noun} from {len(shards)} shards into {out}"
+               + (f" (released at {release})" if release else ""))

@@ -1,0 +1,190 @@
+"""The worker pool: long-lived processes that run jobs, with a time limit per brief.
+
+Each worker imports WeasyPrint once and keeps its font configuration across briefs;
+the parent never imports it. A job that runs past its time limit is stopped (its
+worker killed and replaced) and reported for that brief; a worker that dies is
+replaced and its brief reported; Ctrl-C stops every worker before it propagates.
+Outcomes come back in any order; callers sort them (builds stay byte-identical
+whatever the number of workers).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Sequence
+
+from .diagnostics import Diagnostic, Span
+from .pipeline import Job, Outcome, run
+
+#: Default time limit for one brief, in seconds.
+DEFAULT_TIMEOUT = 120.0
+#: How long a new worker may take to import its libraries before its first brief.
+STARTUP_LIMIT = 300.0
+_STARTED = "started"
+#: A worker is replaced after this many briefs, so that no cache inside a library can grow without bound.
+JOBS_PER_WORKER = 100
+
+
+def default_workers() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _serve(connection: Connection) -> None:
+    """A worker's loop: receive a job, send back its outcome, until told to stop."""
+    import signal
+
+    # Ctrl-C reaches the whole process group; the parent decides what stops, so a
+    # worker never dies half-way through sending an outcome.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import weasyprint  # noqa: F401  - imported once per worker, before the first brief
+    except Exception:  # noqa: BLE001 - a broken install is reported by the job that needs it
+        pass
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        connection.send(_STARTED)  # the time limit counts from here, not from the worker's start-up
+        connection.send(run(job))
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    job: Job | None = None
+    #: When the job was sent, and when the worker said it started on it.
+    sent: float = 0.0
+    started: float | None = None
+    done: int = 0
+
+    def deadline(self, timeout: float) -> float:
+        return self.started + timeout if self.started is not None else self.sent + STARTUP_LIMIT
+
+
+@dataclass
+class Pool:
+    """`workers` processes running jobs; use as a context manager so that none is left behind."""
+
+    workers: int = field(default_factory=default_workers)
+    timeout: float = DEFAULT_TIMEOUT
+    _pool: list[_Worker] = field(default_factory=list)
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> _Worker:
+        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_serve, args=(child,), daemon=True, name="briefgen-worker")
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._pool.append(worker)
+        return worker
+
+    def _stop(self, worker: _Worker) -> None:
+        self._pool.remove(worker)
+        worker.connection.close()
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+
+    def close(self) -> None:
+        """Stop every worker (politely when idle, by force when busy) and wait for them."""
+        for worker in list(self._pool):
+            if worker.job is None and worker.process.is_alive():
+                try:
+                    worker.connection.send(None)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + 2
+        for worker in list(self._pool):
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            self._stop(worker)
+
+    def run(self, jobs: Sequence[Job], on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+        """Run every job; return the outcomes in the order of `jobs`."""
+        waiting = deque(jobs)
+        outcomes: dict[int, Outcome] = {}
+        position = {id(job): index for index, job in enumerate(jobs)}
+
+        def finish(job: Job, outcome: Outcome) -> None:
+            outcomes[position[id(job)]] = outcome
+            if on_done is not None:
+                on_done(outcome)
+
+        try:
+            while waiting or any(w.job is not None for w in self._pool):
+                idle = [w for w in self._pool if w.job is None]
+                while waiting and (idle or len(self._pool) < self.workers):
+                    worker = idle.pop() if idle else self._start()
+                    worker.job = waiting.popleft()
+                    worker.sent, worker.started = time.monotonic(), None
+                    worker.connection.send(worker.job)
+                busy = [w for w in self._pool if w.job is not None]
+                wait_for = min(w.deadline(self.timeout) for w in busy) - time.monotonic()
+                ready = wait([w.connection for w in busy], timeout=max(0.0, wait_for))
+                for worker in busy:
+                    job = worker.job
+                    assert job is not None
+                    if worker.connection in ready:
+                        try:
+                            outcome = worker.connection.recv()
+                            if outcome == _STARTED:
+                                worker.started = time.monotonic()
+                                continue
+                        except (EOFError, OSError):
+                            self._stop(worker)
+                            finish(job, _failed(job, "render-crashed",
+                                                "the process rendering this brief stopped unexpectedly",
+                                                "run `briefgen build` on this sheet alone; if it happens "
+                                                "again, report it with `briefgen doctor`"))
+                            continue
+                        worker.job = None
+                        worker.done += 1
+                        finish(job, outcome)
+                        if worker.done >= JOBS_PER_WORKER:
+                            worker.connection.send(None)
+                            self._stop(worker)
+                    elif time.monotonic() >= worker.deadline(self.timeout):
+                        self._stop(worker)
+                        finish(job, _failed(job, "render-timeout",
+                                            f"rendering this brief took longer than {self.timeout:g} s and was stopped",
+                                            "shorten the brief, or raise the limit with --timeout"))
+        except BaseException:
+            # Ctrl-C or a bug: no worker outlives the build.
+            for worker in list(self._pool):
+                self._stop(worker)
+            raise
+        return [outcomes[index] for index in range(len(jobs))]
+
+
+def _failed(job: Job, code: str, message: str, hint: str) -> Outcome:
+    return Outcome(job.sheet_id, job.path, job.key,
+                   diagnostics=(Diagnostic.at(job.path, Span(1, 1), "error", code, message, hint),))
+
+
+def run_jobs(jobs: Iterable[Job], workers: int, timeout: float = DEFAULT_TIMEOUT,
+             on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run `jobs` in a pool of `workers` processes; outcomes in the order of `jobs`."""
+    todo = list(jobs)
+    if not todo:
+        return []
+    with Pool(workers=max(1, min(workers, len(todo))), timeout=timeout) as pool:
+        return pool.run(todo, on_done)

@@ -1,0 +1,233 @@
+"""Faults: real `briefgen build` processes killed (SIGKILL) and interrupted (SIGINT) at random
+points and right after each rename, a full disk and a read-only folder.
+
+After every kill, each final path holds a whole file (an earlier one or the new one); after
+the next build completes, the manifest describes the folder exactly, and a folder built with
+`--release OFFICIAL` holds no word of a SECRET portion anywhere, hidden files included.
+
+BRIEFGEN_LONG_FAULTS=1 runs many more rounds (minutes instead of seconds), e.g.
+    BRIEFGEN_LONG_FAULTS=1 python -m pytest tests/test_faults.py -s
+The number of kills survived is printed (visible with -s).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from build_helpers import briefgen_command, compact_sheet, script_env, write_sheet
+from test_build_cli import _assert_whole_files, _inode
+from test_publish_safety import assert_consistent
+
+from briefgen.publish import JOURNAL
+
+LONG = os.environ.get("BRIEFGEN_LONG_FAULTS") == "1"
+ROUNDS = 40 if LONG else 5
+SEED = int(os.environ.get("BRIEFGEN_FAULT_SEED", "20251125"))
+#: Words only SECRET portions hold: none may reach a folder built with --release OFFICIAL.
+CANARIES = ("CANARY-SUMMARY", "CANARY-OUTCOME", "CANARY-HIDDEN", "CANARY-TITLE")
+
+
+def _sheets(folder: Path, version: str) -> None:
+    write_sheet(folder, compact_sheet(
+        "mixed", title="Mixed talks", document__version=version,
+        classification={"level": "SECRET", "header": "OFFICIAL", "scheme": "uk"},
+        summary={"text": "Summary CANARY-SUMMARY of the talks.", "classification": "SECRET"},
+        outcomes=[{"text": "Open outcome.", "classification": "OFFICIAL"},
+                  {"text": "Hidden outcome CANARY-OUTCOME.", "classification": "SECRET"}]))
+    write_sheet(folder, compact_sheet("open", title="Open talks", document__version=version))
+    write_sheet(folder, compact_sheet(
+        "hidden", title="Talks CANARY-TITLE", document__version=version,
+        classification={"level": "SECRET", "scheme": "uk"}, summary="Summary CANARY-HIDDEN."))
+
+
+def _build(sheets: Path, out: Path, release: bool, *, kill: signal.Signals | None = None,
+           after: float | None = None, when_changed: str | None = None) -> tuple[int, str]:
+    """Run `briefgen build` (HTML only); with `kill`, send it after `after` seconds or as soon as
+    the file `when_changed` is replaced, created or removed (a rename or unlink is done)."""
+    args = [*briefgen_command(), "build", str(sheets), "-o", str(out), "--no-pdf"]
+    if release:
+        args += ["--release", "OFFICIAL"]
+    watched = out / when_changed if when_changed else None
+    before = _inode(watched) if watched else None
+    process = subprocess.Popen(args, env=script_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    started = time.monotonic()
+    if kill is not None:
+        with contextlib.suppress(ProcessLookupError):
+            while process.poll() is None and time.monotonic() - started < 60:
+                if after is not None and time.monotonic() - started >= after:
+                    break
+                if watched is not None and _inode(watched) != before:
+                    break
+                time.sleep(0.0005)
+            process.send_signal(kill)
+    _, stderr = process.communicate(timeout=120)
+    return process.returncode, stderr.decode("utf-8", "replace")
+
+
+def _assert_no_canary(out: Path) -> None:
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for canary in CANARIES:
+                assert canary.encode() not in data, f"{canary} in {path.name}"
+
+
+def _assert_release_folder(out: Path) -> None:
+    manifest = assert_consistent(out)
+    assert sorted(b["id"] for b in manifest["briefs"]) == ["mixed", "open"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "manifest.json", "mixed.html", "open.html"]
+    _assert_no_canary(out)
+
+
+@contextlib.contextmanager
+def _timed(label: str) -> Iterator[list[int]]:
+    counts = [0]
+    started = time.monotonic()
+    yield counts
+    print(f"\n{label}: {counts[0]} kills survived in {time.monotonic() - started:.1f} s (seed {SEED})")
+
+
+#: Where to stop a build: right after each rename or removal a publish does, or at a random moment.
+POINTS = [JOURNAL, "hidden.html", "mixed.html", "open.html", "index.html", "manifest.json", "random", "random"]
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_killed_builds_converge_and_never_leak(tmp_path: Path, how: signal.Signals) -> None:
+    rng = random.Random(f"{SEED}-{how.name}")
+    sheets, out = tmp_path / "sheets", tmp_path / "site"
+    _sheets(sheets, "0.0")
+    code, stderr = _build(sheets, out, release=False)
+    assert code == 0, stderr
+    started = time.monotonic()
+    code, stderr = _build(sheets, out, release=True)
+    duration = time.monotonic() - started
+    assert code == 0, stderr
+    _assert_release_folder(out)
+    label = f"{'long' if LONG else 'short'} fault loop, {how.name}"
+    with _timed(label) as killed:
+        for round_number in range(ROUNDS):
+            # A full build (content above OFFICIAL) and a release build, each stopped at some
+            # point, then a release build that completes: it must converge, and leak nothing.
+            for step, release in enumerate((False, True)):
+                _sheets(sheets, f"{round_number + 1}.{step}")
+                point = POINTS[(2 * round_number + step + rng.randrange(len(POINTS))) % len(POINTS)]
+                at = {"after": rng.uniform(0.2, 1.2) * duration} if point == "random" else {"when_changed": point}
+                code, stderr = _build(sheets, out, release, kill=how, **at)  # type: ignore[arg-type]
+                stopped = code in (-how, 130)
+                killed[0] += stopped
+                _assert_whole_files(out)
+                if how == signal.SIGINT:
+                    assert code in (0, 130, -signal.SIGINT), stderr
+                    if code == 130:
+                        assert stderr.strip().endswith("briefgen: interrupted"), stderr
+                        assert "Traceback" not in stderr
+                    # Ctrl-C leaves no temporary behind, whenever it comes.
+                    assert not [p.name for p in out.iterdir() if p.name.startswith(".briefgen-tmp-")]
+            code, stderr = _build(sheets, out, release=True)
+            assert code == 0, stderr
+            _assert_release_folder(out)
+            assert "Talks CANARY-TITLE" not in stderr
+            # And a full build after it owns everything the release build wrote.
+            code, stderr = _build(sheets, out, release=False)
+            assert code == 0, stderr
+            assert_consistent(out)
+    assert killed[0] >= ROUNDS, f"only {killed[0]} builds were stopped before they finished: the test proves little"
+
+
+# --- a full disk, a read-only folder -------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)],
+                          check=False, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here to fill it ({done.stderr.strip() or 'not root'}); "
+                    "test_build_cli covers a full disk with RLIMIT_FSIZE")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def test_a_full_disk_exits_4_and_leaves_the_old_folder(tmp_path: Path) -> None:
+    sheets = tmp_path / "sheets"
+    write_sheet(sheets, compact_sheet("alpha"))
+    with _tmpfs(tmp_path / "disk", "160k") as disk:
+        out = disk / "site"
+        code, stderr = _build(sheets, out, release=False)
+        assert code == 0, stderr
+        old = _snapshot(out)
+        # Under the 200-item limit of a list: fewer, longer points.
+        points = [f"Point {i}: " + "more text to make a larger file. " * 14 for i in range(190)]
+        write_sheet(sheets, compact_sheet("alpha", outcomes=points))
+        code, stderr = _build(sheets, out, release=False)
+        assert code == 4, stderr
+        assert "error: cannot write" in stderr and "No space left on device" in stderr, stderr
+        assert "Traceback" not in stderr
+        assert _snapshot(out) == old  # nothing half-written, no temporary, no journal
+
+
+def test_a_read_only_folder_exits_4_and_leaves_the_old_folder(tmp_path: Path) -> None:
+    sheets = tmp_path / "sheets"
+    write_sheet(sheets, compact_sheet("alpha"))
+    with _tmpfs(tmp_path / "disk", "1m") as disk:
+        out = disk / "site"
+        code, stderr = _build(sheets, out, release=False)
+        assert code == 0, stderr
+        old = _snapshot(out)
+        done = subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=False, capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot remount the tmpfs read-only here ({done.stderr.strip()}); "
+                        "chmod 0555 does not stop root")
+        code, stderr = _build(sheets, out, release=False)
+        assert code == 0, stderr  # up to date: nothing to write, so a read-only folder is fine
+        write_sheet(sheets, compact_sheet("alpha", document__version="9.9"))
+        code, stderr = _build(sheets, out, release=False)
+        assert code == 4, stderr
+        assert "error: cannot write" in stderr and "Read-only file system" in stderr, stderr
+        assert "Traceback" not in stderr
+        assert _snapshot(out) == old
+
+
+def test_a_brief_not_rebuilt_is_kept_only_as_the_bytes_recorded_for_this_release(tmp_path: Path) -> None:
+    """A release folder shared by briefs built separately: a full build of one of them is killed
+    right after it replaced that brief's file, and the next release build does not build that
+    brief. The manifest still says the brief is cleared to OFFICIAL, but the file now holds the
+    full document: it must be removed, not kept on the manifest's word."""
+    mixed, other, out = tmp_path / "mixed", tmp_path / "other", tmp_path / "site"
+    _sheets(mixed, "1.0")
+    (mixed / "open.yaml").unlink()
+    (mixed / "hidden.yaml").unlink()
+    write_sheet(other, compact_sheet("open"))
+    assert _build(other, out, release=True)[0] == 0
+    for _attempt in range(5):  # the kill must land between the rename and the manifest
+        assert _build(mixed, out, release=True)[0] == 0
+        code, stderr = _build(mixed, out, release=False, kill=signal.SIGKILL, when_changed="mixed.html")
+        recorded = json.loads((out / "manifest.json").read_text())
+        if code == -signal.SIGKILL and any(b["id"] == "mixed" and b["cleared_to"] == "OFFICIAL"
+                                           for b in recorded["briefs"]):
+            break
+    else:
+        pytest.fail("the kill never landed between the rename and the manifest: the test proves nothing")
+    assert b"CANARY-SUMMARY" in (out / "mixed.html").read_bytes()  # the full document, not yet recorded
+    code, stderr = _build(other, out, release=True)
+    assert code == 0, stderr
+    manifest = assert_consistent(out)
+    assert [b["id"] for b in manifest["briefs"]] == ["open"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "manifest.json", "open.html"]
+    _assert_no_canary(out)

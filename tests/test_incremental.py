@@ -1,0 +1,183 @@
+"""Incremental builds: content-hashed keys decide what is rendered again; shards and
+`briefgen assemble` give what one build gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from build_helpers import compact_sheet, script_env, write_sheet
+
+NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta")
+
+
+def _repo(root: Path, names: tuple[str, ...] = NAMES, **extra: str) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    lines = ['briefs = "briefs"', 'output = "site"', *(f'{k} = "{v}"' for k, v in extra.items())]
+    (root / "briefgen.toml").write_text("\n".join(lines) + "\n")
+    for name in names:
+        write_sheet(root / "briefs", compact_sheet(name, title=f"{name.capitalize()} talks"))
+    return root
+
+
+def _build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "briefgen", "build", *args], cwd=root, env=script_env(),
+                          capture_output=True, text=True, timeout=300)
+    return done
+
+
+def _state(site: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time (ns)."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.iterdir()}
+
+
+def _built(done: subprocess.CompletedProcess[str]) -> set[str]:
+    return {line.split()[1].rstrip(":") for line in done.stdout.splitlines() if line.startswith("built ")}
+
+
+def _unchanged(done: subprocess.CompletedProcess[str]) -> set[str]:
+    return {line.split()[1] for line in done.stdout.splitlines() if line.startswith("unchanged ")}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository built once, HTML and PDF."""
+    root = _repo(tmp_path_factory.mktemp("repo"))
+    first = _build(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert _built(first) == set(NAMES)
+    return root
+
+
+def test_new_modification_times_rebuild_nothing(built: Path) -> None:
+    before = _state(built / "site")
+    later = time.time() + 3600
+    for path in (built / "briefs").iterdir():  # as a fresh git checkout leaves them
+        os.utime(path, (later, later))
+    again = _build(built)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _unchanged(again) == set(NAMES) and _built(again) == set()
+    assert _state(built / "site") == before, "an unchanged brief's files were rewritten"
+
+
+def test_a_noop_rebuild_does_not_import_weasyprint(built: Path) -> None:
+    probe = ("import sys\nfrom briefgen.cli import main\n"
+             "try:\n    main(['build'])\nexcept SystemExit as exc:\n    code = exc.code\n"
+             "print('weasyprint' in sys.modules, code)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=built, env=script_env(), capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == "False 0", done.stdout + done.stderr
+
+
+def test_editing_one_sheet_rebuilds_only_it(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha", "beta", "gamma"))
+    assert _build(root, "--no-pdf").returncode == 0
+    before = _state(root / "site")
+    write_sheet(root / "briefs", compact_sheet("beta", title="Beta talks, revised"))
+    again = _build(root, "--no-pdf")
+    assert again.returncode == 0
+    assert _built(again) == {"beta"} and _unchanged(again) == {"alpha", "gamma"}
+    after = _state(root / "site")
+    assert after["alpha.html"] == before["alpha.html"] and after["gamma.html"] == before["gamma.html"]
+    assert "Beta talks, revised" in (root / "site" / "beta.html").read_text(encoding="utf-8")
+
+
+def test_a_template_or_style_change_rebuilds_the_briefs_that_use_it(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha", "beta"), styles="styles")
+    (root / "styles").mkdir()
+    assert _build(root, "--no-pdf").returncode == 0
+    (root / "styles" / "print.css").write_text("/* a project print style */\n")
+    again = _build(root, "--no-pdf")
+    assert _built(again) == {"alpha", "beta"}, again.stdout
+    assert "a project print style" in (root / "site" / "alpha.html").read_text(encoding="utf-8")
+    assert _unchanged(_build(root, "--no-pdf")) == {"alpha", "beta"}
+
+
+def test_options_and_force_rebuild(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha", "beta"))
+    assert _build(root, "--no-pdf").returncode == 0
+    released = _build(root, "--no-pdf", "--release", "OFFICIAL")
+    assert _built(released) == {"alpha", "beta"}, "a release level is another key"
+    manifest = json.loads((root / "site" / "manifest.json").read_text())
+    assert {b["cleared_to"] for b in manifest["briefs"]} == {"OFFICIAL"}
+    assert _unchanged(_build(root, "--no-pdf", "--release", "OFFICIAL")) == {"alpha", "beta"}
+    forced = _build(root, "--no-pdf", "--release", "OFFICIAL", "--force")
+    assert _built(forced) == {"alpha", "beta"}
+
+
+def test_warnings_from_rendering_are_reported_again_and_strict_agrees(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha",))
+    sheet = compact_sheet("alpha", title="Alpha talks")
+    sheet["participants"][1]["native_name"] = "Ben \U0001FAE8"  # no installed font draws it
+    write_sheet(root / "briefs", sheet)
+    first = _build(root, "--no-pdf")
+    assert first.returncode == 0 and "warning[missing-glyphs]" in first.stdout, first.stdout
+    again = _build(root, "--no-pdf")
+    assert _unchanged(again) == {"alpha"}
+    assert "warning[missing-glyphs]" in again.stdout, "a cached brief must report its warnings again"
+    strict = _build(root, "--no-pdf", "--strict")
+    assert strict.returncode == 1 and "warning[missing-glyphs]" in strict.stdout
+
+
+def test_a_deleted_sheet_leaves_the_site_and_foreign_files_stay(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha", "beta"))
+    assert _build(root, "--no-pdf").returncode == 0
+    (root / "site" / "notes.txt").write_text("mine")
+    (root / "briefs" / "beta.yaml").unlink()
+    again = _build(root, "--no-pdf")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert sorted(p.name for p in (root / "site").iterdir()) == ["alpha.html", "index.html", "manifest.json",
+                                                                 "notes.txt"]
+    assert "Beta talks" not in (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert (root / "site" / "notes.txt").read_text() == "mine"
+
+
+def test_shards_assembled_equal_one_build(tmp_path: Path) -> None:
+    names = tuple(f"brief-{n:02d}" for n in range(12))
+    root = _repo(tmp_path, names=names)
+    shards = []
+    for number in (1, 2, 3):
+        out = root / f"shard-{number}"
+        done = _build(root, "--no-pdf", "--shard", f"{number}/3", "-o", str(out))
+        assert done.returncode == 0, done.stdout + done.stderr
+        shards.append(out)
+    counts = [len(json.loads((s / "manifest.json").read_text())["briefs"]) for s in shards]
+    assert sum(counts) == len(names) and all(counts), counts
+    assembled = subprocess.run([sys.executable, "-m", "briefgen", "assemble", *map(str, shards), "-o", "site-all"],
+                               cwd=root, env=script_env(), capture_output=True, text=True, timeout=120)
+    assert assembled.returncode == 0, assembled.stderr
+    single = _build(root, "--no-pdf", "-o", "site-one")
+    assert single.returncode == 0
+    one = {p.name: p.read_bytes() for p in (root / "site-one").iterdir()}
+    assert {p.name: p.read_bytes() for p in (root / "site-all").iterdir()} == one
+    # Adding a sheet moves no other brief to another shard.
+    write_sheet(root / "briefs", compact_sheet("brief-99"))
+    for number, out in enumerate(shards, start=1):
+        before = set(json.loads((out / "manifest.json").read_text()) and
+                     [b["id"] for b in json.loads((out / "manifest.json").read_text())["briefs"]])
+        _build(root, "--no-pdf", "--shard", f"{number}/3", "-o", str(out))
+        after = {b["id"] for b in json.loads((out / "manifest.json").read_text())["briefs"]}
+        assert before <= after and len(after - before) <= 1
+
+
+def test_assemble_refuses_overlapping_or_mixed_shards(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha", "beta"))
+    assert _build(root, "--no-pdf", "-o", "one").returncode == 0
+    assert _build(root, "--no-pdf", "-o", "two").returncode == 0
+    assert _build(root, "--no-pdf", "-o", "released", "--release", "OFFICIAL", "--shard", "2/2").returncode == 0
+    overlap = subprocess.run([sys.executable, "-m", "briefgen", "assemble", "one", "two", "-o", "all"], cwd=root,
+                             env=script_env(), capture_output=True, text=True, timeout=120)
+    assert overlap.returncode == 2 and "shards must not overlap" in overlap.stderr
+    for path in (root / "two").iterdir():
+        path.unlink()
+    (root / "two").rmdir()
+    _build(root, "--no-pdf", "-o", "half", "--shard", "1/2")
+    mixed = subprocess.run([sys.executable, "-m", "briefgen", "assemble", "released", "half", "-o", "all2"],
+                           cwd=root, env=script_env(), capture_output=True, text=True, timeout=120)
+    assert mixed.returncode == 2 and "different release levels" in mixed.stderr

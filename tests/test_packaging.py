@@ -1,0 +1,47 @@
+"""The wheel that `pip install .` builds ships everything an installed briefgen reads:
+templates, styles, the schema and the files `briefgen init` writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """The file names in a wheel built from the files git tracks (as a fresh clone has them)."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    copy = tmp_path_factory.mktemp("clone")
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive.stdout, check=True)
+    # Files changed but not yet committed count too: the test checks the tree being tested.
+    for name in tracked.decode().split("\0"):
+        source = ROOT / name
+        if name and source.is_file() and not source.is_symlink():
+            target = copy / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+    out = tmp_path_factory.mktemp("wheel")
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(out), str(copy)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = out.glob("briefgen-*.whl")
+    return set(zipfile.ZipFile(wheel).namelist())
+
+
+def test_the_wheel_ships_every_data_file(wheel_names: set[str]) -> None:
+    package = ROOT / "src" / "briefgen"
+    wanted = set()
+    for folder in ("templates", "styles", "schema", "examples"):
+        for path in (package / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                wanted.add("briefgen/" + path.relative_to(package).as_posix())
+    assert wanted, "no data files found: the test would prove nothing"
+    assert "briefgen/templates/brief.html" in wanted and "briefgen/examples/project/briefgen.toml" in wanted
+    assert wanted - wheel_names == set()
