@@ -17,7 +17,6 @@ Times are medians of N runs; the ratio compares medians measured in the same run
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys

@@ -72,7 +72,8 @@ def fact_sheet(index: int, rng: random.Random) -> dict[str, object]:
                          "status": "agreed", "parties": [a, b],
                          "amount": {"value": rng.randint(1, 900) * 1_000_000, "currency": "USD"}}
                         for _ in range(rng.randint(0, 5))],
-        "sections": [{"heading": "Background", "body": "\n\n".join(sentence(rng, 60) for _ in range(rng.randint(1, 4)))}],
+        "sections": [{"heading": "Background",
+                      "body": "\n\n".join(sentence(rng, 60) for _ in range(rng.randint(1, 4)))}],
     }
     return sheet
 
@@ -216,7 +217,8 @@ def main() -> None:
 
         one = best(briefgen("build", work / "pdf", "-o", work / "pdf-out", "-j", "1"), work, args.repeat, clean_pdf)
         rows.append((f"`briefgen build` of {args.pdf_sheets}, -j1, from process start",
-                     f"{one:.2f} s = {one / floor:.2f} × floor", "≤ 1.10 × floor", "yes" if one <= 1.10 * floor else "no"))
+                     f"{one:.2f} s = {one / floor:.2f} × floor", "≤ 1.10 × floor",
+                     "yes" if one <= 1.10 * floor else "no"))
         full = best(briefgen("build", work / "pdf", "-o", work / "pdf-out", "-j", str(cpus)), work, args.repeat,
                     clean_pdf)
         rows.append((f"`briefgen build` of {args.pdf_sheets}, -j{cpus} (all cores)",

@@ -5,18 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from build_helpers import Ran, briefgen_command
 from briefgen.diagnostics import Diagnostic
 from briefgen.loader import Loaded, load
 from briefgen.sources import load_fact_sheet
 from briefgen.validate import Checked, check
+from build_helpers import Ran, briefgen_command
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

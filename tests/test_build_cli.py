@@ -348,9 +348,9 @@ def test_github_output_is_workflow_annotations(tmp_path: Path) -> None:
     ran = run_cli(["build", sheets, "-o", tmp_path / "site", "--no-pdf", "--output-format", "github"])
     assert ran.exit_code == 1
     annotations = [line for line in ran.stdout.splitlines() if line.startswith("::")]
-    assert any(re.match(r"::error file=[^,]*broken\.yaml,line=\d+,col=\d+,title=briefgen unknown-country::", a)
+    assert any(re.match(r"::error file=[^,]*broken\.yaml,line=\d+,endLine=\d+,col=\d+,endColumn=\d+,title=briefgen unknown-country::", a)
                for a in annotations), annotations
-    assert any(re.match(r"::warning file=[^,]*warned\.yaml,line=\d+,col=\d+,title=briefgen party-not-participant::",
+    assert any(re.match(r"::warning file=[^,]*warned\.yaml,line=\d+,endLine=\d+,col=\d+,endColumn=\d+,title=briefgen party-not-participant::",
                         a) for a in annotations), annotations
 
 

@@ -226,9 +226,9 @@ def test_github_output(run_cli) -> None:  # type: ignore[no-untyped-def]
     ran = run_cli(["check", "--output-format", "github", UNKNOWN_SOURCE, WARNING_ONLY])
     assert ran.exit_code == 1
     lines = ran.stdout.splitlines()
-    assert lines[0] == (f"::error file={UNKNOWN_SOURCE},line=37,col=15,title=briefgen unknown-source::"
+    assert lines[0] == (f"::error file={UNKNOWN_SOURCE},line=37,endLine=37,col=15,endColumn=22,title=briefgen unknown-source::"
                         "no source has the id 'report-2' (help: did you mean 'report-1'?)")
-    assert lines[1].startswith(f"::warning file={WARNING_ONLY},line=10,col=9,title=briefgen brief-after-meeting::")
+    assert lines[1].startswith(f"::warning file={WARNING_ONLY},line=10,endLine=10,col=9,endColumn=18,title=briefgen brief-after-meeting::")
     assert lines[2] == "2 fact sheets: 1 valid, 1 with errors (1 warning)"
 
 

@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from briefgen.publish import JOURNAL
 from build_helpers import briefgen_command, compact_sheet, script_env, write_sheet
 from test_build_cli import _assert_whole_files, _inode
 from test_publish_safety import assert_consistent
-
-from briefgen.publish import JOURNAL
 
 LONG = os.environ.get("BRIEFGEN_LONG_FAULTS") == "1"
 ROUNDS = 40 if LONG else 5

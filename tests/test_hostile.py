@@ -289,11 +289,15 @@ def test_clean_hostile_sheets_build_to_safe_html(tmp_path: Path) -> None:
     assert built.seconds < BUILD_SECONDS * 2
     pages = sorted(out.glob("*.html"))
     assert len(pages) == len(clean) + 3  # and index.html
+    # The site index carries briefgen's own filter script, and nothing else may run.
+    own_script = (TESTS.parent / "templates" / "partials" / "_index_script.js").read_text(encoding="utf-8").strip()
     for page in pages:
         html = page.read_text(encoding="utf-8")
         document = tinyhtml5.parse(html)
         for element in _elements(document):
             tag = str(element.tag).rsplit("}", 1)[-1]
+            if tag == "script" and page.name == "index.html" and (element.text or "").strip() == own_script:
+                continue
             assert tag not in ("script", "iframe", "object", "embed", "svg", "img"), (page.name, tag)
             for attribute, value in element.attrib.items():
                 assert not str(attribute).lower().startswith("on"), (page.name, attribute)

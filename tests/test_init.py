@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(briefgen.__file__).resolve().parent
 
 FILES = ["briefgen.toml", "briefs/example-meeting.yaml", "schema/factsheet.schema.json", ".vscode/settings.json",
-         ".vscode/extensions.json", "README.md", ".gitignore"]
+         ".vscode/extensions.json", "README.md", ".gitignore", ".github/workflows/check.yml",
+         ".github/workflows/publish.yml"]
 
 # The format the lead's project.py reads, exactly.
 TOML = """\

@@ -9,16 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import (
-    LOADER_DATA,
-    check_file,
-    check_text,
-    codes,
-    example_text,
-    load_text,
-    only,
-    write_sheet,
-)
 
 from briefgen.diagnostics import MAX_PER_FILE
 from briefgen.loader import (
@@ -30,6 +20,16 @@ from briefgen.loader import (
     resolve_plain,
 )
 from briefgen.sources import load_fact_sheet
+from conftest import (
+    LOADER_DATA,
+    check_file,
+    check_text,
+    codes,
+    example_text,
+    load_text,
+    only,
+    write_sheet,
+)
 
 VALID = LOADER_DATA / "valid.yaml"
 

@@ -17,6 +17,11 @@ import time
 from pathlib import Path
 
 import pytest
+
+import briefgen.publish as publish_module
+from briefgen.pipeline import Options, plan, publish, run
+from briefgen.publish import JOURNAL, FolderBusy, NotOurs, folder_lock
+from briefgen.theme import Theme
 from build_helpers import (
     briefgen_command,
     compact_sheet,
@@ -24,11 +29,6 @@ from build_helpers import (
     script_env,
     write_sheet,
 )
-
-import briefgen.publish as publish_module
-from briefgen.pipeline import Options, plan, publish, run
-from briefgen.publish import JOURNAL, FolderBusy, NotOurs, folder_lock
-from briefgen.theme import Theme
 
 
 def _sha(path: Path) -> str:

@@ -115,3 +115,20 @@ def test_without_a_header_level_the_document_level_guards_the_header() -> None:
 def test_a_level_of_another_scheme_is_refused() -> None:
     with pytest.raises(ValueError, match="not a level of the uk scheme"):
         release(mixed_sheet(), "CONFIDENTIAL")
+
+
+def test_marks_on_a_release_depend_only_on_what_is_released() -> None:
+    """A withheld portion's own marking must not decide whether the released text is marked."""
+    from briefgen.model import FactSheet
+    from briefgen.release import release
+    from build_helpers import compact_sheet
+
+    def cut(outcomes: list[object]) -> bool:
+        sheet = FactSheet.model_validate(compact_sheet(
+            "alpha", classification={"level": "SECRET", "scheme": "uk", "header": "OFFICIAL"},
+            summary="An unmarked summary: SECRET, like the document", outcomes=outcomes))
+        return release(sheet, "OFFICIAL").marked
+
+    unmarked_secret = cut(["An unmarked, therefore SECRET, outcome"])
+    marked_secret = cut([{"text": "A SECRET outcome", "classification": "SECRET"}])
+    assert unmarked_secret == marked_secret

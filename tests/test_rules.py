@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from wcwidth import wcwidth
 
 from briefgen.diagnostics import MAX_PER_FILE, Diagnostic, format_text

@@ -21,13 +21,13 @@ from typing import IO, Any
 
 import jsonschema
 import pytest
-from conftest import EXAMPLE, LOADER_DATA, ROOT, RULES_DATA, SCHEMA_FILE
 
 from briefgen.classification import SCHEMES
 from briefgen.loader import load
 from briefgen.schema import json_schema, schema_text
 from briefgen.skeleton import skeleton
 from briefgen.validate import Checked, check
+from conftest import EXAMPLE, LOADER_DATA, ROOT, RULES_DATA, SCHEMA_FILE
 
 Json = Any
 VALID = RULES_DATA / "valid.yaml"

@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from build_helpers import compact_sheet, script_env, write_sheet
 
 #: A summary partial that keeps the renderer busy for a long time (no sheet can ask for this).

@@ -17,7 +17,7 @@ import click
 
 from .diagnostics import Diagnostic, Report
 from .pipeline import Options, Outcome, Plan, PlannedSheet
-from .publish import NotOurs, Manifest, _outputs, publish, sha256
+from .publish import Manifest, NotOurs, _outputs, publish, sha256
 from .record import BriefRecord
 from .theme import Theme
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import Any, Callable, NoReturn, Sequence, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
-from .diagnostics import Report, render_reports, use_colour
+from .diagnostics import Diagnostic, Report, render_reports, use_colour
 
 EXIT_OK = 0
 EXIT_SHEET = 1
@@ -58,7 +59,11 @@ def jobs_options(function: F) -> F:
                              "briefgen.toml, else every CPU this process may use).")(function)
 
 
-class _ShardType(click.ParamType):
+#: click.ParamType is generic from click 8.2 on and plain before: typed loosely to accept both.
+_ParamType: Any = click.ParamType
+
+
+class _ShardType(_ParamType):  # type: ignore[misc]
     name = "K/N"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
@@ -127,6 +132,7 @@ class _Guarded(click.Group):
         "init": ("briefgen.scaffold", "init_command"),
         "doctor": ("briefgen.doctor", "doctor_command"),
         "assemble": ("briefgen.assemble", "assemble_command"),
+        "diff": ("briefgen.diff", "diff_command"),
         "serve": ("briefgen.serve", "serve_command"),
     }
 
@@ -215,10 +221,36 @@ def _plan(paths: Sequence[Path], options: Any) -> Any:
         raise click.BadParameter(str(exc), param_hint=exc.param) from None
 
 
-def _emit(reports: Sequence[Report], output_format: str, verbose: bool = False) -> None:
-    """Print the diagnostics in the chosen format (to stdout); see diagnostics.render_reports."""
+def _emit(reports: Sequence[Report], output_format: str, verbose: bool = False) -> tuple[Diagnostic, ...]:
+    """Print the diagnostics in the chosen format (to stdout); see diagnostics.render_reports.
+
+    Returns the diagnostics GitHub will not show as annotations (past its cap per step),
+    for the step summary; see ci.annotate.
+    """
+    if output_format == "github":
+        from .ci import annotate
+
+        shown = annotate(reports)
+        for line in shown.lines:
+            click.echo(line)
+        return shown.overflow
     for chunk in render_reports(reports, output_format, colour=use_colour(sys.stdout), verbose=verbose):
         click.echo(chunk)
+    return ()
+
+
+def _step_summary(command: str, rows: Sequence[Any], overflow: Sequence[Diagnostic],
+                  release: str | None = None) -> None:
+    """Append the Markdown summary to $GITHUB_STEP_SUMMARY when a GitHub workflow step runs us."""
+    from .ci import SUMMARY_VARIABLE, append_step_summary, step_summary
+
+    if not os.environ.get(SUMMARY_VARIABLE):
+        return
+    try:
+        append_step_summary(step_summary(command, rows, overflow, release))
+    except OSError as exc:
+        # The summary is a courtesy: the run's outcome (and exit code) is what it reports.
+        click.echo(f"warning: cannot append to ${SUMMARY_VARIABLE}: {exc.strerror or exc}", err=True)
 
 
 def _summary(reports: Sequence[Report], strict: bool) -> str:
@@ -254,7 +286,11 @@ def check(paths: tuple[Path, ...], strict: bool, verbose: bool, output_format: s
 
     project = _project()
     planned = _plan(_paths(paths, project), Options(strict=strict))
-    _emit(planned.reports, output_format, verbose)
+    overflow = _emit(planned.reports, output_format, verbose)
+    from .ci import BriefRow
+
+    _step_summary("check", [BriefRow(s.sheet_id or s.path, "failed" if s.report.failed(strict) else "valid",
+                                     None, len(s.report.warnings)) for s in planned.sheets], overflow)
     click.echo(_summary(planned.reports, strict), err=output_format == "json")
     sys.exit(EXIT_SHEET if any(r.failed(strict) for r in planned.reports) else EXIT_OK)
 
@@ -355,9 +391,9 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     from .pipeline import Options
     from .progress import Progress
     from .publish import NotOurs, publish, unchanged
-    from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
     from .render import TemplateProblem
     from .theme import Theme
+    from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
 
     project = _project()
     if public:
@@ -393,11 +429,12 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
 
         reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", "template-error",
                                                           exc.message, "fix the site index template")]))
-        _emit(reports, output_format, verbose)
+        _step_summary("build", [], _emit(reports, output_format, verbose), planned.release)
         sys.exit(EXIT_SHEET)
     except OSError as exc:  # the output folder: no space, no permission, a file in the way
         _io_error(exc)
-    _emit(reports, output_format, verbose)
+    overflow = _emit(reports, output_format, verbose)
+    _step_summary("build", _build_rows(planned, reports, published, strict, set(cached)), overflow, planned.release)
     to_stderr = output_format == "json"
     for brief_id, pages, written in published.written:
         if brief_id in cached:
@@ -413,3 +450,31 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]
     click.echo(_summary(sheet_reports, strict), err=to_stderr)
     sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) or published.left_alone else EXIT_OK)
+
+
+def _build_rows(planned: Any, reports: Sequence[Report], published: Any, strict: bool,
+                cached: Collection[str] = ()) -> list[Any]:
+    """The step summary's rows of a build: each planned sheet's status, pages and warnings."""
+    from .ci import BriefRow
+
+    by_path = {r.path: r for r in reports}
+    written = {brief_id: pages for brief_id, pages, _ in published.written}
+    built = {brief_id: pages for brief_id, pages in written.items() if brief_id not in cached}
+    unchanged = {brief_id: pages for brief_id, pages in written.items() if brief_id in cached}
+    rows = []
+    for sheet in planned.sheets:
+        report = by_path.get(sheet.path, sheet.report)
+        name = sheet.sheet_id or sheet.path
+        warnings = len(report.warnings)
+        if sheet.withheld is not None:
+            rows.append(BriefRow(name, "withheld", None, warnings, sheet.withheld))
+        elif report.failed(strict):
+            first = report.errors[0].code if report.errors else "warnings under --strict"
+            rows.append(BriefRow(name, "failed", None, warnings, first))
+        elif name in built:
+            rows.append(BriefRow(name, "built", built[name], warnings))
+        elif name in unchanged:
+            rows.append(BriefRow(name, "unchanged", unchanged[name], warnings))
+        else:
+            rows.append(BriefRow(name, "failed", None, warnings, "not written"))
+    return rows

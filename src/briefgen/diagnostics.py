@@ -12,7 +12,9 @@ from typing import Literal
 
 from wcwidth import wcwidth
 
-Severity = Literal["error", "warning"]
+#: A note tells something the reader should know that is not a problem: it never fails
+#: a run, not even under --strict (a brief withheld from a release is one).
+Severity = Literal["error", "warning", "note"]
 
 #: Code of the warnings for text that `briefgen new` left to fill in; the text output
 #: collapses them into one line per file (see render_reports).
@@ -24,6 +26,9 @@ MAX_PER_FILE = 50
 MAX_MESSAGE = 400
 #: The source line under a diagnostic shows at most this many columns around the caret.
 MAX_EXCERPT = 200
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 
 
 @dataclass(frozen=True, order=True)
@@ -67,7 +72,7 @@ class Diagnostic:
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:
-        return (self.line, self.col, 0 if self.severity == "error" else 1, self.code)
+        return (self.line, self.col, _SEVERITY_ORDER[self.severity], self.code)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -103,6 +108,10 @@ class Report:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "note"]
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors) or (strict and bool(self.warnings))
@@ -149,7 +158,7 @@ def format_path(loc: Sequence[str | int]) -> str:
 
 # --- output formats ---------------------------------------------------------
 
-_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "help": "\x1b[1;36m",
+_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "note": "\x1b[1;34m", "help": "\x1b[1;36m",
             "bold": "\x1b[1m", "dim": "\x1b[2m", "reset": "\x1b[0m"}
 
 
@@ -245,6 +254,9 @@ def render_reports(reports: Sequence[Report], output_format: str, *, colour: boo
         if collapse:
             yield format_placeholders(placeholders, colour=colour) + "\n"
     for report in reports:
+        for diagnostic in report.notes:
+            yield format_text(diagnostic, _lines_for(report, diagnostic), colour=colour) + "\n"
+    for report in reports:
         if report.dropped:
             yield f"{report.path}: {report.dropped} more problems not shown (at most {MAX_PER_FILE} per file)"
 
@@ -273,15 +285,25 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
     return text
 
 
+#: Workflow command of each severity (https://docs.github.com/actions/reference/workflow-commands-for-github-actions).
+GITHUB_COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
 def format_github(diagnostic: Diagnostic) -> str:
+    """A workflow command that shows `diagnostic` as an annotation at its file, line and columns."""
     d = diagnostic
     message = d.message + (f" (help: {d.hint})" if d.hint else "")
+    end_line = max(d.end_line, d.line)
+    place = [f"line={d.line}", f"endLine={end_line}", f"col={d.col}"]
+    if end_line == d.line:
+        # GitHub marks columns only within one line, and its endColumn is the last
+        # column marked, where a Span's end_col is the first one past it.
+        place.append(f"endColumn={max(d.col, d.end_col - 1)}")
     props = ",".join([
-        f"file={_github_escape(d.path, property_value=True)}",
-        f"line={d.line}", f"col={d.col}",
+        f"file={_github_escape(d.path, property_value=True)}", *place,
         f"title={_github_escape('briefgen ' + d.code, property_value=True)}",
     ])
-    return f"::{d.severity} {props}::{_github_escape(message)}"
+    return f"::{GITHUB_COMMANDS[d.severity]} {props}::{_github_escape(message)}"
 
 
 def _lines_for(report: Report, diagnostic: Diagnostic) -> Sequence[str]:

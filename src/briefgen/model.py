@@ -561,7 +561,8 @@ class Meeting(Strict):
     format: Literal["bilateral", "multilateral", "call", "pull-aside"] = Field(
         "bilateral", description="bilateral (participants from two countries), multilateral, call or pull-aside")
     start: ClockTime | None = Field(None, description="Local start time, HH:MM (24-hour)")
-    duration_minutes: Annotated[int, Field(gt=0, le=MAX_DURATION_MINUTES)] | None = Field(None, description="Length of the meeting in minutes")
+    duration_minutes: Annotated[int, Field(gt=0, le=MAX_DURATION_MINUTES)] | None = Field(
+        None, description="Length of the meeting in minutes")
     venue: Venue | None = Field(None, description="Required (with city and country) unless format is call")
     timezone: TimeZone | None = Field(
         None, description="IANA time zone of the start time, e.g. Africa/Johannesburg: printed as 13:40 SAST (UTC+2)")
@@ -598,7 +599,8 @@ class Framework(Strict):
 class Money(Strict):
     """A sum of money in one currency."""
 
-    value: Annotated[float, Field(ge=MIN_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)] = Field(description="The amount, a number > 0 without quotes, e.g. 1e13")
+    value: Annotated[float, Field(ge=MIN_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)] = Field(
+        description="The amount, a number > 0 without quotes, e.g. 1e13")
     currency: CurrencyCode = Field(description="ISO 4217 currency code, e.g. JPY")
 
 
@@ -704,14 +706,17 @@ class FactSheet(Strict):
     participants: Annotated[list[Participant], Field(min_length=2)] = Field(
         description="Who took part: at least two")
     summary: Portion = Field(description="The bottom line up front")
-    frameworks: list[Framework] = Field(default_factory=list, description="Frameworks reaffirmed, launched or referenced")
+    frameworks: list[Framework] = Field(
+        default_factory=list, description="Frameworks reaffirmed, launched or referenced")
     commitments: list[Commitment] = Field(default_factory=list, description="Sector commitments")
     objectives: list[Portion] = Field(default_factory=list, description="What the meeting should achieve (briefs)")
     talking_points: list[Portion] = Field(default_factory=list, description="Points to make (mainly for briefs)")
-    outcomes: list[Portion] = Field(default_factory=list, description="What came out of the meeting (mainly for readouts)")
+    outcomes: list[Portion] = Field(
+        default_factory=list, description="What came out of the meeting (mainly for readouts)")
     follow_up: list[FollowUp] = Field(default_factory=list, description="Actions to take")
     comment: Portion | None = Field(None, description="The drafter's comment on the meeting (readouts)")
-    sections: list[Section] = Field(default_factory=list, description="Free-form sections: Background, Sensitivities, Press lines…")
+    sections: list[Section] = Field(
+        default_factory=list, description="Free-form sections: Background, Sensitivities, Press lines…")
     sources: list[Source] = Field(default_factory=list, description="Reports and readouts that the facts come from")
 
 

@@ -188,7 +188,9 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
             else:
                 withheld = withheld_reason(sheet, release)
                 if withheld is not None:
-                    extra.append(_at(item, ("classification", "header"), "warning", "not-released",
+                    # A note, not a warning: withholding is the release working as meant,
+                    # so one brief above the level never stops the others (not under --strict).
+                    extra.append(_at(item, ("classification", "header"), "note", "not-released",
                                      f"not released at {release}: {withheld}",
                                      "nothing of this brief is written in this release"))
         report = item.report.extended(extra) if extra else item.report

@@ -58,7 +58,7 @@ class Release:
     #: The highest level actually present: what the banners show.
     level: str
     caveats: tuple[str, ...]
-    #: Whether portions carry marks such as "(OS)": when any portion had an explicit level.
+    #: Whether portions carry marks such as "(OS)": when any released portion has an explicit level.
     marked: bool
     #: The level the release was cut at, or None for the full document.
     cleared_to: str | None
@@ -137,10 +137,12 @@ def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
     kept_levels = [header_level(sheet)]
     explicit = False
     for portion in portions(sheet):
-        explicit = explicit or portion.level is not None
         effective = portion.level or document
         if scheme.rank(effective) > limit:
             continue
+        # Marks depend only on what is released: a withheld portion's own marking must not
+        # decide whether the released ones are marked (that would tell a reader it existed).
+        explicit = explicit or portion.level is not None
         kept_levels.append(effective)
         kept_paths.add(portion.path)
         kept.setdefault(portion.field, []).append(portion.item.model_copy(update={"classification": effective}))

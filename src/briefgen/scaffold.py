@@ -24,6 +24,8 @@ EXAMPLE_SHEET = "briefs/example-meeting.yaml"
 SCHEMA_FILE = "schema/factsheet.schema.json"
 SHEET_GLOBS = ("briefs/**/*.yaml", "briefs/**/*.yml")
 YAML_EXTENSION = "redhat.vscode-yaml"
+#: GitHub Actions: checks on pull requests, the public release published from main.
+WORKFLOWS = (".github/workflows/check.yml", ".github/workflows/publish.yml")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,15 @@ def project_files() -> list[ProjectFile]:
         ProjectFile(".vscode/extensions.json", _json({"recommendations": [YAML_EXTENSION]})),
         ProjectFile("README.md", _packaged("README.md")),
         ProjectFile(".gitignore", b"# briefgen build output (briefgen.toml: output)\nsite/\n"),
+        *(ProjectFile(path, _versioned(_packaged(path))) for path in WORKFLOWS),
     ]
+
+
+def _versioned(data: bytes) -> bytes:
+    # The workflows install the briefgen that wrote them, so that CI builds what the analyst saw.
+    from . import __version__
+
+    return data.replace(b"@BRIEFGEN_VERSION@", __version__.encode("ascii"))
 
 
 class AlreadyExists(Exception):
@@ -150,7 +160,8 @@ def init_command(folder: Path) -> None:
     """Set up DIR (default: this folder) as a brief repository.
 
     Writes briefgen.toml, an example fact sheet in briefs/, the JSON Schema for editors
-    in schema/, VS Code settings, a README and a .gitignore. DIR may hold other files,
+    in schema/, VS Code settings, a README, a .gitignore and GitHub workflows (checks on
+    pull requests, publishing on pushes to main). DIR may hold other files,
     but no file is ever overwritten: if any of these exists, nothing is written (exit 2).
     Exit 4 when a file cannot be written.
     """

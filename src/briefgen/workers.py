@@ -14,9 +14,10 @@ import multiprocessing
 import os
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Callable, Iterable, Sequence
+from typing import Any
 
 from .diagnostics import Diagnostic, Span
 from .pipeline import Job, Outcome, run
@@ -45,10 +46,8 @@ def _serve(connection: Connection) -> None:
     # Ctrl-C reaches the whole process group; the parent decides what stops, so a
     # worker never dies half-way through sending an outcome.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import weasyprint  # noqa: F401  - imported once per worker, before the first brief
-    except Exception:  # noqa: BLE001 - a broken install is reported by the job that needs it
-        pass
+    # WeasyPrint is imported by the first brief that prints a PDF and then kept, with its
+    # font configuration, for every later brief this worker renders.
     while True:
         try:
             job = connection.recv()
@@ -89,7 +88,7 @@ class Pool:
         self.close()
 
     def _start(self) -> _Worker:
-        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        context: Any = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         parent, child = context.Pipe()
         process = context.Process(target=_serve, args=(child,), daemon=True, name="briefgen-worker")
         process.start()
