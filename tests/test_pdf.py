@@ -82,7 +82,8 @@ def test_the_banner_is_at_the_top_and_bottom_of_every_page(example) -> None:
 def test_every_page_says_page_n_of_m(example) -> None:
     total = len(example.pages)
     for number, text in enumerate(page_texts(example), start=1):
-        assert re.findall(r"Page (\d+) of (\d+)", text) == [(str(number), str(total))], text
+        # No-break spaces: "Page 2 of 3" never splits across lines.
+        assert re.findall(r"Page\xa0(\d+)\xa0of\xa0(\d+)", text) == [(str(number), str(total))], text
 
 
 def test_the_footer_carries_reference_and_version(example) -> None:

@@ -7,6 +7,7 @@ then keeps only a short list of tags, attributes and link schemes.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -51,8 +52,12 @@ def _keep_link(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+@functools.lru_cache(maxsize=512)
 def render_markdown(text: str, *, inline: bool = False) -> Markup:
     """Render fact-sheet Markdown to sanitised HTML.
+
+    Pure, so its results are kept (a bounded cache): the view renders some texts twice,
+    once for the reading order and once for the template's own fields.
 
     With `inline=True`, a single wrapping paragraph is removed so that the result
     can sit inside a table cell or list item; text of several paragraphs keeps them.
