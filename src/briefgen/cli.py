@@ -133,6 +133,7 @@ class _Guarded(click.Group):
         "doctor": ("briefgen.doctor", "doctor_command"),
         "assemble": ("briefgen.assemble", "assemble_command"),
         "diff": ("briefgen.diff", "diff_command"),
+        "serve": ("briefgen.serve", "serve_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
