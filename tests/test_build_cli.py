@@ -496,7 +496,9 @@ def test_a_killed_build_never_leaves_a_partial_file(tmp_path: Path) -> None:
     killed = int(_killed_build(sheets, out, when_replaced="k1.pdf") == -signal.SIGKILL)
     _assert_whole_files(out)
     if killed:
-        assert {p.name for p in out.iterdir() if not p.name.startswith(".")} < final_names
+        # Every file that is there is whole (above); the renames follow each other so closely
+        # that the kill may land after the last of them.
+        assert {p.name for p in out.iterdir() if not p.name.startswith(".")} <= final_names
     started = time.monotonic()
     complete = run_script(["build", sheets, "-o", out])
     duration = time.monotonic() - started
