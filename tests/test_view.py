@@ -204,3 +204,24 @@ def test_hrefs_only_for_plain_relative_names() -> None:
     index = site_index_view([record(i, i, "2025-01-01", outputs=o) for i, (o, _) in cases.items()])
     for entry in index.entries:
         assert (entry.html_href, entry.pdf_href) == cases[entry.id][1], entry.id
+
+
+def test_the_index_lists_status_reference_owner_and_countries() -> None:
+    """The columns and the country filter of the site index come from the records."""
+    import datetime as dt
+
+    from briefgen.record import BriefRecord
+    from briefgen.site_index import site_index_view
+
+    record = BriefRecord(id="a", title="A", kind="brief", meeting_date=dt.date(2025, 1, 2), occasion=None, venue=None,
+                         level="OFFICIAL", scheme="uk", banner="OFFICIAL", tone="official", cleared_to=None,
+                         pages=None, outputs={"html": "a.html"}, status="Draft", reference="R/1",
+                         owner="D. Officer, Desk", countries=("France", "Japan"))
+    assert BriefRecord.from_json({**record.to_json(), "outputs": {"html": {"path": "a.html"}}}) == record
+    index = site_index_view([record])
+    (entry,) = index.entries
+    assert (entry.status, entry.reference, entry.owner, entry.countries) == ("Draft", "R/1", "D. Officer, Desk",
+                                                                            ("France", "Japan"))
+    assert index.columns == {"reference": True, "status": True, "owner": True}
+    bare = site_index_view([BriefRecord(**{**record.__dict__, "status": None, "reference": None, "owner": None})])
+    assert bare.columns == {"reference": False, "status": False, "owner": False}

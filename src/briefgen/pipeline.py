@@ -333,6 +333,7 @@ def _render(job: Job) -> Outcome:
         status=view.status,
         reference=view.reference,
         owner=view.drafted_by,
+        countries=tuple(sorted({p.country for p in view.participants})),
     )
     return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record)
 

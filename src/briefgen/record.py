@@ -33,6 +33,8 @@ class BriefRecord:
     status: str | None = None
     reference: str | None = None
     owner: str | None = None
+    #: The participants' countries by name, for the index's country filter.
+    countries: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The record as the manifest stores it (outputs are added by publish, with their hashes)."""
@@ -52,6 +54,7 @@ class BriefRecord:
             "status": self.status,
             "reference": self.reference,
             "owner": self.owner,
+            "countries": list(self.countries),
         }
 
     @classmethod
@@ -76,6 +79,7 @@ class BriefRecord:
                 status=_optional_text(entry.get("status")),
                 reference=_optional_text(entry.get("reference")),
                 owner=_optional_text(entry.get("owner")),
+                countries=tuple(_text(c) for c in entry.get("countries") or ()),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"malformed manifest entry: {exc!r}") from None

@@ -30,6 +30,10 @@ class IndexEntry:
     html_href: str | None
     pdf_href: str | None
     scheme: str | None = None
+    status: str | None = None
+    reference: str | None = None
+    owner: str | None = None
+    countries: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, record: BriefRecord) -> IndexEntry:
@@ -49,6 +53,10 @@ class IndexEntry:
             html_href=_site_href(record.outputs.get("html")),
             pdf_href=_site_href(record.outputs.get("pdf")),
             scheme=record.scheme or None,
+            status=record.status,
+            reference=record.reference,
+            owner=record.owner,
+            countries=record.countries,
         )
 
 
@@ -61,6 +69,11 @@ class SiteIndexView:
     #: The page's own banner: the highest marking of what it lists, whose titles it shows (see `index_banner`).
     banner: Banner | None = None
     language: str = LANGUAGE
+
+    @property
+    def columns(self) -> dict[str, bool]:
+        """The optional columns worth drawing: those some listed brief has a value for."""
+        return {name: any(getattr(e, name) for e in self.entries) for name in ("reference", "status", "owner")}
 
 
 def site_index_view(records: Iterable[BriefRecord], title: str = "Briefing notes") -> SiteIndexView:
