@@ -8,17 +8,15 @@ different release levels, or holding the same brief twice, are refused.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .diagnostics import Diagnostic, Report
+from .diagnostics import Report
 from .pipeline import Options, Outcome, Plan, PlannedSheet
-from .publish import Manifest, NotOurs, _outputs, publish, sha256
-from .record import BriefRecord
+from .publish import Manifest, NotOurs, publish, recorded_outcome
 from .theme import Theme
 
 
@@ -57,23 +55,9 @@ def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome]]:
 
 def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
     try:
-        record = BriefRecord.from_json(entry)
-        diagnostics = tuple(Diagnostic(**d) for d in entry.get("diagnostics", []))
-    except (TypeError, ValueError) as exc:
-        raise ShardError(f"{folder / 'manifest.json'}: the entry of '{brief_id}' is damaged ({exc})") from None
-    outputs: dict[str, bytes] = {}
-    for name, digest in _outputs(entry).values():
-        try:
-            data = (folder / name).read_bytes()
-        except OSError as exc:
-            raise ShardError(f"cannot read {folder / name}: {exc.strerror or exc}") from None
-        if sha256(data) != digest:
-            raise ShardError(f"{folder / name} is not the file its manifest recorded: rebuild that shard")
-        outputs[name] = data
-    # The record names exactly the files that were read and checked, nothing the entry merely claims.
-    record = dataclasses.replace(record, outputs={kind: name for kind, (name, _) in _outputs(entry).items()})
-    source = entry.get("source") if isinstance(entry.get("source"), str) else f"{brief_id}.yaml"
-    return Outcome(brief_id, str(source), str(entry.get("key", "")), outputs, diagnostics, record, unchanged=True)
+        return recorded_outcome(folder, brief_id, entry)
+    except ValueError as exc:
+        raise ShardError(f"{folder}: {exc}: rebuild that shard") from None
 
 
 def assemble(folders: list[Path], out: Path, theme: Theme) -> tuple[str | None, int]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .classification import SCHEMES, all_levels, canonical_level
-from .diagnostics import Diagnostic, Report, Span
+from .diagnostics import Diagnostic, Report, Span, format_path
 from .loader import DataPath, SourceMap, text_values
 from .model import FactSheet
 from .publish import Published, publish
@@ -351,12 +351,8 @@ def _glyph_warnings(job: Job, shows: Callable[[DataPath], bool]) -> Iterable[Dia
         shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:12])
         packages = " or ".join(package_for(chars))
         yield _diagnostic(job, loc, "warning", "missing-glyphs",
-                          f"`{_path_text(loc)}`: no installed font can draw {shown}",
+                          f"`{format_path(loc)}`: no installed font can draw {shown}",
                           f"install a font that covers them, e.g. `apt-get install {packages}`")
-
-
-def _path_text(loc: DataPath) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
 
 
 __all__ = ["Job", "Options", "Outcome", "Plan", "PlanError", "PlannedSheet", "Published", "plan", "publish", "run"]

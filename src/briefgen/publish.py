@@ -480,6 +480,41 @@ def _sync(folder: Path) -> None:
         os.close(handle)
 
 
+def recorded_outcome(folder: Path, brief_id: str, entry: Mapping[str, Any]) -> Outcome:
+    """The outcome a manifest entry records: the files' bytes (checked against their recorded
+    hashes), the record and the warnings rendering found. Raises ValueError when the entry is
+    damaged or a file is missing or changed.
+
+    The record names exactly the files that were read and checked, never more than the
+    entry merely claims.
+    """
+    import dataclasses
+
+    from .diagnostics import Diagnostic
+    from .pipeline import Outcome
+    from .record import BriefRecord
+
+    try:
+        record = BriefRecord.from_json(entry)
+        diagnostics = tuple(Diagnostic(**d) for d in entry.get("diagnostics", []))
+    except TypeError as exc:
+        raise ValueError(f"the entry of '{brief_id}' is damaged ({exc})") from None
+    outputs: dict[str, bytes] = {}
+    kept: dict[str, str] = {}
+    for kind, (name, digest) in _outputs(entry).items():
+        try:
+            data = (folder / name).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"cannot read {folder / name}: {exc.strerror or exc}") from None
+        if sha256(data) != digest:
+            raise ValueError(f"{folder / name} is not the file its manifest recorded")
+        outputs[name] = data
+        kept[kind] = name
+    source = entry.get("source")
+    return Outcome(brief_id, source if isinstance(source, str) else f"{brief_id}.yaml", str(entry.get("key", "")),
+                   outputs, diagnostics, dataclasses.replace(record, outputs=kept), unchanged=True)
+
+
 def unchanged(plan: Plan, out: Path) -> dict[str, Outcome]:
     """Outcomes for the jobs whose outputs `out` already holds: same key, same bytes on disk.
 
@@ -489,10 +524,6 @@ def unchanged(plan: Plan, out: Path) -> dict[str, Outcome]:
     warnings that rendering found, read back from the manifest. A folder that is not
     briefgen's, or a damaged entry, simply means that the job runs.
     """
-    from .diagnostics import Diagnostic
-    from .pipeline import Outcome
-    from .record import BriefRecord
-
     try:
         manifest = Manifest.read(out)
     except NotOurs:
@@ -505,18 +536,12 @@ def unchanged(plan: Plan, out: Path) -> dict[str, Outcome]:
         if entry is None or entry.get("key") != job.key or entry.get("source") != job.path:
             continue
         try:
-            record = BriefRecord.from_json(entry)
-            diagnostics = tuple(Diagnostic(**d) for d in entry.get("diagnostics", []))
-            outputs = {}
-            for name, digest in _outputs(entry).values():
-                data = (out / name).read_bytes()
-                if sha256(data) != digest:
-                    raise ValueError(f"{name} changed")
-                outputs[name] = data
-        except (OSError, TypeError, ValueError):
+            outcome = recorded_outcome(out, job.sheet_id, entry)
+        except ValueError:
             continue
         expected = {f"{job.sheet_id}.{kind}" for kind, on in (("html", job.html), ("pdf", job.pdf)) if on}
-        if set(outputs) != expected or set(record.outputs.values()) != expected:
+        claimed = {o.get("path") for o in entry.get("outputs", {}).values() if isinstance(o, dict)}
+        if set(outcome.outputs) != expected or claimed != expected:
             continue  # another set of formats, or an entry someone edited: render it again
-        found[job.sheet_id] = Outcome(job.sheet_id, job.path, job.key, outputs, diagnostics, record, unchanged=True)
+        found[job.sheet_id] = outcome
     return found
