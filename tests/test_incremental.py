@@ -69,10 +69,11 @@ def test_new_modification_times_rebuild_nothing(built: Path) -> None:
 def test_a_noop_rebuild_does_not_import_weasyprint(built: Path) -> None:
     probe = ("import sys\nfrom briefgen.cli import main\n"
              "try:\n    main(['build'])\nexcept SystemExit as exc:\n    code = exc.code\n"
-             "print('weasyprint' in sys.modules, code)")
+             "print('weasyprint' in sys.modules, 'briefgen.model' in sys.modules, code)")
     done = subprocess.run([sys.executable, "-c", probe], cwd=built, env=script_env(), capture_output=True,
                           text=True, timeout=120)
-    assert done.stdout.splitlines()[-1] == "False 0", done.stdout + done.stderr
+    # Neither printed nor even checked again: the sheets' keys equal the recorded ones.
+    assert done.stdout.splitlines()[-1] == "False False 0", done.stdout + done.stderr
 
 
 def test_editing_one_sheet_rebuilds_only_it(tmp_path: Path) -> None:
@@ -181,3 +182,24 @@ def test_assemble_refuses_overlapping_or_mixed_shards(tmp_path: Path) -> None:
     mixed = subprocess.run([sys.executable, "-m", "briefgen", "assemble", "released", "half", "-o", "all2"],
                            cwd=root, env=script_env(), capture_output=True, text=True, timeout=120)
     assert mixed.returncode == 2 and "different release levels" in mixed.stderr
+
+
+def test_warnings_from_checking_are_reported_again_for_an_unchanged_sheet(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha",))
+    write_sheet(root / "briefs", compact_sheet("alpha", document__date="2025-02-27"))  # a readout before the meeting
+    first = _build(root, "--no-pdf")
+    assert first.returncode == 0 and "warning[readout-before-meeting]" in first.stdout, first.stdout
+    again = _build(root, "--no-pdf")
+    assert _unchanged(again) == {"alpha"}
+    assert again.stdout.count("warning[readout-before-meeting]") == 1, again.stdout
+    assert "briefs/alpha.yaml:" in again.stdout and "^" in again.stdout  # with its line and caret
+    assert _build(root, "--no-pdf", "--strict").returncode == 1
+
+
+def test_a_changed_sheet_that_takes_an_unchanged_ones_id_is_reported_for_both(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha", "beta"))
+    assert _build(root, "--no-pdf").returncode == 0
+    write_sheet(root / "briefs", compact_sheet("alpha", title="Beta talks"), name="beta.yaml")
+    clash = _build(root, "--no-pdf")
+    assert clash.returncode == 1
+    assert clash.stdout.count("error[duplicate-build-id]") == 2, clash.stdout

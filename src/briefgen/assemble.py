@@ -14,8 +14,7 @@ from typing import Any
 
 import click
 
-from .diagnostics import Report
-from .pipeline import Options, Outcome, Plan, PlannedSheet
+from .pipeline import Options, Outcome, Plan, PlannedSheet, recorded_report
 from .publish import Manifest, NotOurs, publish, recorded_outcome
 from .theme import Theme
 
@@ -24,13 +23,15 @@ class ShardError(Exception):
     """The shard folders cannot be merged; the message says which and why."""
 
 
-def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome]]:
-    """The release level the shards were built at, and every brief of every shard as an outcome.
+def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome], dict[str, dict[str, Any]]]:
+    """The release level the shards were built at, every brief of every shard as an outcome,
+    and each brief's manifest entry.
 
     Raises ShardError for a folder without a manifest, shards of different release levels,
     a brief in two shards, or a file whose bytes are not the ones its manifest recorded.
     """
     outcomes: list[Outcome] = []
+    entries: dict[str, dict[str, Any]] = {}
     seen: dict[str, Path] = {}
     levels: dict[str | None, Path] = {}
     for folder in folders:
@@ -50,7 +51,8 @@ def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome]]:
                 shown = ", ".join(f"{level or 'full documents'} ({where})" for level, where in levels.items())
                 raise ShardError(f"the shards were built at different release levels: {shown}")
             outcomes.append(_outcome(folder, brief_id, entry))
-    return (next(iter(levels)) if levels else None), outcomes
+            entries[brief_id] = entry
+    return (next(iter(levels)) if levels else None), outcomes, entries
 
 
 def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
@@ -62,8 +64,9 @@ def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
 
 def assemble(folders: list[Path], out: Path, theme: Theme) -> tuple[str | None, int]:
     """Merge `folders` into `out`; the release level and the number of briefs. Raises ShardError."""
-    release, outcomes = shard_outcomes(folders)
-    sheets = tuple(PlannedSheet(o.path, Report(o.path), o.sheet_id, None) for o in outcomes)
+    release, outcomes, entries = shard_outcomes(folders)
+    sheets = tuple(PlannedSheet(o.path, recorded_report(o.path, entries[o.sheet_id]), o.sheet_id, None)
+                   for o in outcomes)
     plan = Plan(Options(release=release, theme=theme), release, sheets)
     publish(plan, outcomes, out)
     return release, len(outcomes)

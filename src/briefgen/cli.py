@@ -212,11 +212,11 @@ def _paths(paths: Sequence[Path], project: Any) -> list[Path]:
     return list(paths) if paths else [project.briefs]
 
 
-def _plan(paths: Sequence[Path], options: Any) -> Any:
+def _plan(paths: Sequence[Path], options: Any, known: Any = None) -> Any:
     from .pipeline import PlanError, plan
 
     try:
-        return plan(paths, options)
+        return plan(paths, options, known)
     except PlanError as exc:
         raise click.BadParameter(str(exc), param_hint=exc.param) from None
 
@@ -390,7 +390,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     """
     from .pipeline import Options
     from .progress import Progress
-    from .publish import NotOurs, publish, unchanged
+    from .publish import NotOurs, publish, up_to_date
     from .render import TemplateProblem
     from .theme import Theme
     from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
@@ -406,11 +406,13 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
     theme = Theme.of(templates or project.templates, styles or project.styles)
     options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
-    planned = _plan(_paths(paths, project), options)
     target = out if out is not None else project.output
-    # A brief whose key is in the manifest with its files intact is not rendered again.
-    cached = {} if force else unchanged(planned, target)
-    todo = [job for job in planned.jobs if job.sheet_id not in cached]
+    # A sheet whose key is in the output folder's manifest, with its files intact, is
+    # neither checked nor rendered again.
+    recorded = {} if force else up_to_date(target)
+    planned = _plan(_paths(paths, project), options, {source: entry for source, (entry, _) in recorded.items()})
+    cached = {s.sheet_id: recorded[s.path][1] for s in planned.sheets if s.reused and s.sheet_id}
+    todo = list(planned.jobs)
     progress = Progress(len(todo), sys.stderr, enabled=output_format == "text" and sys.stderr.isatty())
     try:
         rendered = {o.sheet_id: o for o in run_jobs(todo, workers=jobs or project.jobs or default_workers(),
@@ -418,7 +420,8 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
                                                     on_done=lambda outcome: progress.update(outcome.sheet_id))}
     finally:
         progress.close()
-    outcomes = [cached.get(job.sheet_id) or rendered[job.sheet_id] for job in planned.jobs]
+    outcomes = [cached[s.sheet_id] if s.reused and s.sheet_id else rendered[s.job.sheet_id]
+                for s in planned.sheets if s.reused or s.job is not None]
     reports = planned.final_reports(outcomes)
     try:
         published = publish(planned, outcomes, target, notify=lambda line: click.echo(line, err=True))

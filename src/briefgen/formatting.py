@@ -10,12 +10,14 @@ import datetime as _dt
 import re
 import unicodedata
 from functools import cache
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
 from babel.units import format_unit
 
-from .model import Amount
+if TYPE_CHECKING:
+    from .model import Amount
 
 LANGUAGE = "en"
 #: Dates and units follow British usage ("Sunday 23 November 2025").

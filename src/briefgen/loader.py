@@ -106,6 +106,18 @@ def read_source(path: Path) -> bytes:
     return read_regular_file(path, MAX_BYTES)
 
 
+def read_text(path: Path) -> str | None:
+    """A fact sheet's text exactly as `load` would read it, or None when it cannot be read as text."""
+    try:
+        raw = read_source(path)
+    except OSError:
+        return None
+    if len(raw) > MAX_BYTES:
+        return None
+    text, problem = _decode(str(path), raw)
+    return None if problem else text
+
+
 def load(path: str, raw: bytes) -> Loaded:
     """Parse fact-sheet bytes strictly; every problem becomes a Diagnostic, never an exception."""
     marks = SourceMap()

@@ -17,17 +17,19 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .classification import SCHEMES, all_levels, canonical_level
 from .diagnostics import Diagnostic, Report, Span, format_path
 from .loader import DataPath, SourceMap, text_values
-from .model import FactSheet
 from .publish import Published, publish
 from .record import BriefRecord
-from .release import withheld_reason
-from .sources import MissingPath, discover, load_candidate
+from .sources import Candidate, MissingPath, discover, load_candidate
 from .theme import Theme
-from .validate import Checked
+
+if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
+    from .model import FactSheet
+    from .validate import Checked
 
 
 class PlanError(Exception):
@@ -94,6 +96,9 @@ class PlannedSheet:
     job: Job | None
     #: Why nothing of it is released at the plan's release level, or None.
     withheld: str | None = None
+    #: Set when the output folder already holds this sheet's outputs for the same key: the
+    #: sheet was neither parsed nor validated again, and its report is the one recorded.
+    reused: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,10 +161,14 @@ class Outcome:
 # --- plan ---------------------------------------------------------------------------
 
 
-def plan(paths: Sequence[Path], options: Options) -> Plan:
+def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[str, Any]] | None = None) -> Plan:
     """Find, load and validate the fact sheets named by `paths`, and plan a job for each valid one.
 
-    Raises PlanError for a missing path, no fact sheets, or an unknown release level.
+    `known` maps a fact sheet's path to what an output folder recorded for it (publish.
+    up_to_date: entries whose files are intact). A sheet whose key equals the recorded one
+    is not parsed or validated again: its report is the recorded one, and it gets no job
+    (`PlannedSheet.reused`). Raises PlanError for a missing path, no fact sheets, or an
+    unknown release level.
     """
     release = _release_level(options.release)
     try:
@@ -168,10 +177,21 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
         raise PlanError(f"'{exc}' does not exist") from None
     if not found:
         raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
-    checked = [load_candidate(candidate) for candidate in found]
-    duplicates = _duplicate_ids(checked)
-    environment = _environment_key(options) if options.theme is not None and any(c.sheet for c in checked) else ""
+    environment = _environment_key(options) if options.theme is not None else ""
+    reused = _reusable(found, known or {}, release, options, environment)
+    checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in reused]
+    duplicates = _duplicate_ids(checked, {path: entry["id"] for path, (entry, _) in reused.items()})
+    if any(path in duplicates for path in reused):  # a clash with a changed sheet: check every sheet
+        reused = {}
+        checked = [load_candidate(candidate) for candidate in found]
+        duplicates = _duplicate_ids(checked, {})
     sheets = []
+    for candidate in found:
+        path = str(candidate.path)
+        if path in reused:
+            entry, key = reused[path]
+            if in_shard(entry["id"], options.shard):
+                sheets.append(PlannedSheet(path, recorded_report(path, entry), entry["id"], None, reused=key))
     for item in checked:
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
@@ -186,6 +206,8 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
                                  "use one of: " + ", ".join(scheme.levels)))
                 sheet = None
             else:
+                from .release import withheld_reason
+
                 withheld = withheld_reason(sheet, release)
                 if withheld is not None:
                     # A note, not a warning: withholding is the release working as meant,
@@ -198,7 +220,9 @@ def plan(paths: Sequence[Path], options: Options) -> Plan:
         if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
             job = _job(item, sheet, release, options, options.theme, environment)
         sheets.append(PlannedSheet(item.path, report, item.sheet_id, job, withheld))
-    return Plan(options, release, tuple(sheets), tuple(paths), frozenset(c.path for c in checked))
+    order = {str(candidate.path): index for index, candidate in enumerate(found)}
+    sheets.sort(key=lambda sheet: order[sheet.path])
+    return Plan(options, release, tuple(sheets), tuple(paths), frozenset(order))
 
 
 def _release_level(given: str | None) -> str | None:
@@ -215,22 +239,70 @@ def _at(item: Checked, loc: DataPath, severity: str, code: str, message: str, hi
     return Diagnostic.at(item.path, item.loaded.marks.value(loc), severity, code, message, hint)  # type: ignore[arg-type]
 
 
-def _duplicate_ids(checked: list[Checked]) -> dict[str, list[Diagnostic]]:
-    by_id: dict[str, list[Checked]] = {}
+def _duplicate_ids(checked: list[Checked], reused: Mapping[str, str]) -> dict[str, list[Diagnostic]]:
+    """Diagnostics for sheets that share an id, by path (`reused`: path → id of reused sheets).
+
+    A reused sheet in a clash gets an entry too (with no diagnostic): the caller then checks
+    every sheet again, so that each clash is reported at its line.
+    """
+    by_id: dict[str, list[str]] = {}
     for item in checked:
         if item.sheet_id is not None:
-            by_id.setdefault(item.sheet_id, []).append(item)
+            by_id.setdefault(item.sheet_id, []).append(item.path)
+    for path, sheet_id in reused.items():
+        by_id.setdefault(sheet_id, []).append(path)
+    items_by_path = {item.path: item for item in checked}
     found: dict[str, list[Diagnostic]] = {}
-    for sheet_id, items in by_id.items():
-        if len(items) < 2:
+    for sheet_id, paths in by_id.items():
+        if len(paths) < 2:
             continue
-        for item in items:
-            others = ", ".join(o.path for o in items if o is not item)
-            found.setdefault(item.path, []).append(_at(
-                item, ("id",), "error", "duplicate-build-id",
+        for path in paths:
+            found.setdefault(path, [])
+            clashing = items_by_path.get(path)
+            if clashing is None:
+                continue
+            others = ", ".join(other for other in paths if other != path)
+            found[path].append(_at(
+                clashing, ("id",), "error", "duplicate-build-id",
                 f"the id '{sheet_id}' is also used by {others}; outputs would collide",
                 "give each fact sheet its own `id:`"))
     return found
+
+
+def _reusable(found: Sequence[Candidate], known: Mapping[str, Mapping[str, Any]], release: str | None,
+              options: Options, environment: str) -> dict[str, tuple[Mapping[str, Any], str]]:
+    """The found sheets whose key equals the one recorded for them: path → (entry, key)."""
+    if options.theme is None or not known:
+        return {}
+    from .loader import read_text
+
+    expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
+    reusable: dict[str, tuple[Mapping[str, Any], str]] = {}
+    for candidate in found:
+        path = str(candidate.path)
+        entry = known.get(path)
+        if entry is None or candidate.refusal is not None or not isinstance(entry.get("id"), str):
+            continue
+        outputs = entry.get("outputs")
+        if not isinstance(outputs, dict) or set(outputs) != expected:
+            continue
+        text = read_text(candidate.path)
+        if text is not None and entry.get("key") == job_key(text, path, release, options, environment):
+            reusable[path] = (entry, str(entry["key"]))
+    return reusable
+
+
+def recorded_report(path: str, entry: Mapping[str, Any]) -> Report:
+    """The report a sheet had when its outputs were written (what `check` found then), from its manifest entry."""
+    from .loader import source_lines
+
+    checked = [Diagnostic(**d) for d in entry.get("checked", []) if isinstance(d, dict)]
+    lines: list[str] = []
+    if checked:  # the lines are shown under each diagnostic
+        from .loader import read_text
+
+        lines = source_lines(read_text(Path(path)) or "")
+    return Report.of(path, checked, lines)
 
 
 def _environment_key(options: Options) -> str:
@@ -243,16 +315,23 @@ def _environment_key(options: Options) -> str:
 def _job(item: Checked, sheet: FactSheet, release: str | None, options: Options, theme: Theme,
          environment: str) -> Job:
     source_dir = Path(item.path).parent.resolve()
-    key = hashlib.sha256()
-    # The sheet's folder is left out: moving a repository (a CI runner's workspace) changes
-    # no output, since a brief reads nothing beside its sheet that the theme does not cover.
-    for part in (item.loaded.text, item.path, str(release), str(options.html), str(options.pdf), environment):
-        key.update(part.encode("utf-8", "surrogatepass"))
-        key.update(b"\0")
     assert item.sheet_id is not None
     return Job(sheet_id=item.sheet_id, path=item.path, source_dir=source_dir, sheet=sheet,
                marks=item.loaded.marks, release=release, html=options.html, pdf=options.pdf,
-               theme=theme, key=key.hexdigest())
+               theme=theme, key=job_key(item.loaded.text, item.path, release, options, environment))
+
+
+def job_key(text: str, path: str, release: str | None, options: Options, environment: str) -> str:
+    """A job's key: sha256 of the sheet's text, its path as shown, the options and the environment.
+
+    The sheet's folder is left out: moving a repository (a CI runner's workspace) changes
+    no output, since a brief reads nothing beside its sheet that the theme does not cover.
+    """
+    key = hashlib.sha256()
+    for part in (text, path, str(release), str(options.html), str(options.pdf), environment):
+        key.update(part.encode("utf-8", "surrogatepass"))
+        key.update(b"\0")
+    return key.hexdigest()
 
 
 # --- run ----------------------------------------------------------------------------

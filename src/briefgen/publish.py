@@ -355,6 +355,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
                       "this folder was not written by briefgen")
     folder = _Folder(out, manifest, journal)
     reports = {report.path: report for report in plan.final_reports(outcomes)}
+    checked = {sheet.path: sheet.report for sheet in plan.sheets}
     ready = [o for o in outcomes if o.record is not None and not reports[o.path].failed(plan.options.strict)]
     ready_ids = {o.sheet_id for o in ready}
     withheld = {s.sheet_id for s in plan.sheets if s.withheld is not None and s.sheet_id is not None}
@@ -382,7 +383,10 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         final[outcome.sheet_id] = {**outcome.record.to_json(), "key": outcome.key, "outputs": outputs,
                                    "source": outcome.path,
                                    # Warnings found while rendering, reported again when the brief is unchanged.
-                                   "diagnostics": [d.to_json() for d in outcome.diagnostics]}
+                                   "diagnostics": [d.to_json() for d in outcome.diagnostics],
+                                   # What checking the sheet found: a sheet whose key is unchanged
+                                   # is not checked again (pipeline.plan), and this is reported.
+                                   "checked": [d.to_json() for d in checked[outcome.path].diagnostics]}
     for brief_id, entries in candidates.items():
         keep: dict[str, tuple[str, str | None]] = {}
         if brief_id in ready_ids:
@@ -515,14 +519,15 @@ def recorded_outcome(folder: Path, brief_id: str, entry: Mapping[str, Any]) -> O
                    outputs, diagnostics, dataclasses.replace(record, outputs=kept), unchanged=True)
 
 
-def unchanged(plan: Plan, out: Path) -> dict[str, Outcome]:
-    """Outcomes for the jobs whose outputs `out` already holds: same key, same bytes on disk.
+def up_to_date(out: Path) -> dict[str, tuple[dict[str, Any], Outcome]]:
+    """What `out` holds that a build need not render again: source path → (entry, outcome).
 
-    Keys are content hashes (pipeline.Job.key), never modification times, so a fresh
-    checkout rebuilds nothing. Each outcome carries the files' bytes (publish then finds
-    nothing to write, so they keep their inode and modification time), the record and the
-    warnings that rendering found, read back from the manifest. A folder that is not
-    briefgen's, or a damaged entry, simply means that the job runs.
+    Only entries whose files are all there with the bytes recorded. The plan then compares
+    each sheet's key (a content hash, never a modification time, so a fresh checkout
+    rebuilds nothing) with the entry's, and reuses the outcome when they are equal: its
+    files' bytes (publish then finds nothing to write, so they keep their inode and
+    modification time), its record, and the warnings checking and rendering found. A folder
+    that is not briefgen's, or a damaged entry, simply means that the sheets are rendered.
     """
     try:
         manifest = Manifest.read(out)
@@ -530,18 +535,16 @@ def unchanged(plan: Plan, out: Path) -> dict[str, Outcome]:
         return {}
     if manifest is None:
         return {}
-    found: dict[str, Outcome] = {}
-    for job in plan.jobs:
-        entry = manifest.briefs.get(job.sheet_id)
-        if entry is None or entry.get("key") != job.key or entry.get("source") != job.path:
+    found: dict[str, tuple[dict[str, Any], Outcome]] = {}
+    for brief_id, entry in manifest.briefs.items():
+        source = entry.get("source")
+        if not isinstance(source, str) or not isinstance(entry.get("key"), str):
             continue
+        claimed = {o.get("path") for o in entry.get("outputs", {}).values() if isinstance(o, dict)}
         try:
-            outcome = recorded_outcome(out, job.sheet_id, entry)
+            outcome = recorded_outcome(out, brief_id, entry)
         except ValueError:
             continue
-        expected = {f"{job.sheet_id}.{kind}" for kind, on in (("html", job.html), ("pdf", job.pdf)) if on}
-        claimed = {o.get("path") for o in entry.get("outputs", {}).values() if isinstance(o, dict)}
-        if set(outcome.outputs) != expected or claimed != expected:
-            continue  # another set of formats, or an entry someone edited: render it again
-        found[job.sheet_id] = outcome
+        if claimed == set(outcome.outputs) == {f"{brief_id}.{kind}" for kind in entry["outputs"]}:
+            found[source] = (entry, outcome)
     return found

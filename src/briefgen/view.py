@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -27,8 +28,10 @@ from .formatting import (
     written_date,
 )
 from .markup import render_markdown
-from .model import Commitment, Framework, Participant, PortionText, Section
-from .release import Release, ReleasedSheet
+
+if TYPE_CHECKING:  # annotations only: the site index imports this module without the model
+    from .model import Commitment, Framework, Participant, PortionText, Section
+    from .release import Release, ReleasedSheet
 
 #: Where the site index is, from a brief: publish writes both into the same folder.
 INDEX_HREF = "index.html"
