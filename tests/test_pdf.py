@@ -491,3 +491,13 @@ def test_a_split_table_says_it_is_continued(tmp_path: Path) -> None:
         else:
             assert labels == [], (number, lines[:4])
     assert labelled >= 2, "no table ran over a page: the test means nothing"
+
+
+def test_a_one_row_table_does_not_drag_what_follows_to_the_next_page(tmp_path: Path) -> None:
+    """Regression: "keep the first rows together" on a one-row table kept it with everything
+    after it, and the summit readout's page 1 ended half empty with Actions on page 2."""
+    summit = EXAMPLE.parent / "examples" / "summit-four-leaders.yaml"
+    ran = run_cli(["build", summit, "-o", tmp_path / "site"])
+    assert ran.exit_code == 0, ran.output
+    pages = page_texts(pdf_reader(tmp_path / "site" / "summit-four-leaders.pdf"))
+    assert "Actions" in pages[0] and "Commitments" in pages[0], pages[0]
