@@ -18,6 +18,9 @@ from briefgen.sources import load_fact_sheet
 from briefgen.validate import Checked, check
 from build_helpers import Ran, briefgen_command
 
+#: The preview tests' `server` fixture lives with their helpers.
+pytest_plugins = ["serve_helpers"]
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 DATA = TESTS / "data"

@@ -16,10 +16,12 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -219,3 +221,14 @@ def write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp~")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """The preview of a fresh copy of the example project, stopped after the test."""
+    make_project(tmp_path)
+    running = start_server(tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop()

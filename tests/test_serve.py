@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
@@ -41,16 +40,6 @@ from serve_helpers import (
 
 PREVIEW_BLOCK = re.compile(r"\n<!-- briefgen preview: not part of the published brief -->.*?(?=</body>)", re.S)
 SRC_ATTRIBUTES = re.compile(r' data-src-line="\d+" data-src-col="\d+"')
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    make_project(tmp_path)
-    running = start_server(tmp_path)
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 # --- pure parts ------------------------------------------------------------------------

@@ -73,16 +73,6 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    make_project(tmp_path)
-    running = start_server(tmp_path)
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
 def wait_until(check: Any, timeout: float = 10.0, what: str = "the page") -> float:
     """Poll `check` (which may fail while the page reloads) until true; the seconds it took."""
     start = time.perf_counter()
