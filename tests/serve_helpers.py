@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -53,7 +54,9 @@ def withheld_sheet() -> str:
     text = example_text().replace("id: g20-2025", "id: secret-talks", 1)
     text = text.replace("title: Japan–India bilateral meeting at the G20 Leaders' Summit",
                         "title: Very sensitive talks nobody may see", 1)
-    return text.replace("classification:\n  level: OFFICIAL\n", "classification:\n  level: OFFICIAL-SENSITIVE\n", 1)
+    text = text.replace("classification:\n  level: OFFICIAL\n", "classification:\n  level: OFFICIAL-SENSITIVE\n", 1)
+    # Not for the public either: an OFFICIAL-SENSITIVE header cannot be cleared for public release.
+    return re.sub(r"\n  cleared_for_public: true[^\n]*", "", text, count=1)
 
 
 def free_port() -> int:

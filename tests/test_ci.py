@@ -139,9 +139,10 @@ def test_one_secret_brief_cannot_stop_publication(tmp_path: Path, monkeypatch: p
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     sheets = tmp_path / "briefs"
-    write_sheet(sheets, compact_sheet("open-talks"))
+    write_sheet(sheets, compact_sheet("open-talks", classification={"level": "OFFICIAL", "scheme": "uk",
+                                                                    "cleared_for_public": True}))
     write_sheet(sheets, compact_sheet("secret-talks", classification={"level": "SECRET", "scheme": "uk"}))
-    (tmp_path / "briefgen.toml").write_text('public_release = "OFFICIAL"\n', encoding="utf-8")
+    (tmp_path / "briefgen.toml").write_text('[audiences.public]\npublic = true\n', encoding="utf-8")
     out = tmp_path / "site"
     ran = run_cli(["build", "briefs", "--public", "--strict", "--no-pdf", "-o", out, "--output-format", "github"],
                   cwd=tmp_path)

@@ -222,3 +222,14 @@ def test_an_invalid_old_version(repo: Path) -> None:
     code, out = _diff(["HEAD", "briefs/a.yaml"], cwd=repo)
     assert code == 1
     assert "the old version is invalid" in out and "HEAD:briefs/a.yaml" in out
+
+
+def test_a_change_that_takes_a_brief_off_the_public_site_says_so() -> None:
+    # The release stage decides (issue 14): diff's summary asks it, for the public audience.
+    cleared = _edited(("  scheme: uk", "  scheme: uk\n  cleared_for_public: true"))
+    _, changes = compare(_sheet(cleared), _sheet(_example()))
+    assert [(c.kind, c.subject) for c in changes] == [
+        ("public site", "published → withheld: it is not cleared for public release: once the press office has "
+                        "cleared it, add `cleared_for_public: true` under classification")]
+    _, changes = compare(_sheet(_example()), _sheet(cleared))
+    assert [(c.kind, c.subject) for c in changes] == [("public site", "withheld → published")]

@@ -21,6 +21,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,7 +220,7 @@ def test_a_brief_not_rebuilt_is_kept_only_as_the_bytes_recorded_for_this_release
         assert _build(mixed, out, release=True)[0] == 0
         code, stderr = _build(mixed, out, release=False, kill=signal.SIGKILL, when_changed="mixed.html")
         recorded = json.loads((out / "manifest.json").read_text())
-        if code == -signal.SIGKILL and any(b["id"] == "mixed" and b["cleared_to"] == "OFFICIAL"
+        if code == -signal.SIGKILL and any(b["id"] == "mixed" and b["audience"] == "OFFICIAL"
                                            for b in recorded["briefs"]):
             break
     else:
@@ -231,3 +232,86 @@ def test_a_brief_not_rebuilt_is_kept_only_as_the_bytes_recorded_for_this_release
     assert [b["id"] for b in manifest["briefs"]] == ["open"]
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "manifest.json", "open.html"]
     _assert_no_canary(out)
+
+
+# --- shards and audiences: killed shard builds and assembles ------------------------------------
+
+#: Words the public may never read: SECRET portions and a UK EYES ONLY one of a cleared note.
+PUBLIC_CANARIES = (*CANARIES, "CANARY-EYES", "UK EYES ONLY")
+
+
+def _public_sheets(folder: Path, version: str, cleared: bool) -> None:
+    """The release sheets, and a note cleared for the public (or not, in some rounds) with a caveated part."""
+    _sheets(folder, version)
+    write_sheet(folder, compact_sheet(
+        "press", title="Press talks", document__version=version,
+        classification={"level": "OFFICIAL", "scheme": "uk", "cleared_for_public": cleared},
+        outcomes=["A public outcome.", {"text": "CANARY-EYES outcome.", "caveats": ["UK EYES ONLY"]}]))
+
+
+def _run(args: list[str], *, kill: signal.Signals | None = None, after: float = 0.0) -> tuple[int, str]:
+    process = subprocess.Popen([*briefgen_command(), *args], env=script_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    if kill is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=after)
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(kill)
+    _, stderr = process.communicate(timeout=120)
+    return process.returncode, stderr.decode("utf-8", "replace")
+
+
+def _assert_public_site(site: Path, cleared: bool) -> None:
+    manifest = assert_consistent(site)
+    assert sorted(b["id"] for b in manifest["briefs"]) == (["press"] if cleared else [])
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for canary in PUBLIC_CANARIES:
+                assert canary.encode() not in data, f"{canary} in {path.name}"
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_killed_shard_builds_and_assembles_never_publish_above_the_audience(tmp_path: Path,
+                                                                           how: signal.Signals) -> None:
+    rng = random.Random(f"{SEED}-shards-{how.name}")
+    sheets, site = tmp_path / "sheets", tmp_path / "public"
+    shards = [tmp_path / f"site-{k}" for k in (1, 2)]
+
+    def shard_build(k: int, **kill: Any) -> tuple[int, str]:
+        return _run(["build", str(sheets), "--public", "--no-pdf", "--shard", f"{k}/2", "-o", str(shards[k - 1])],
+                    **kill)
+
+    def assemble(**kill: Any) -> tuple[int, str]:
+        return _run(["assemble", *map(str, shards), "-o", str(site)], **kill)
+
+    _public_sheets(sheets, "0.0", cleared=True)
+    started = time.monotonic()
+    for k in (1, 2):
+        assert shard_build(k)[0] == 0
+    per_build = (time.monotonic() - started) / 2
+    started = time.monotonic()
+    assert assemble()[0] == 0
+    per_assemble = time.monotonic() - started
+    _assert_public_site(site, cleared=True)
+    label = f"{'long' if LONG else 'short'} shard fault loop, {how.name}"
+    with _timed(label) as killed:
+        for round_number in range(ROUNDS):
+            # The press office withdraws the clearance in some rounds: the next site must not carry it.
+            cleared = round_number % 2 == 1
+            _public_sheets(sheets, f"{round_number + 1}.0", cleared)
+            for k in (1, 2):
+                code, _ = shard_build(k, kill=how, after=rng.uniform(0.05, 0.7) * per_build)
+                killed[0] += code in (-how, 130)
+                _assert_whole_files(shards[k - 1])
+            code, _ = assemble(kill=how, after=rng.uniform(0.05, 0.7) * per_assemble)
+            killed[0] += code in (-how, 130)
+            if site.exists():
+                _assert_whole_files(site)
+            for k in (1, 2):
+                code, stderr = shard_build(k)
+                assert code == 0, stderr
+            code, stderr = assemble()
+            assert code == 0, stderr
+            _assert_public_site(site, cleared)
+    assert killed[0] >= ROUNDS, f"only {killed[0]} runs were stopped before they finished: the test proves little"

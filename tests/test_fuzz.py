@@ -142,13 +142,14 @@ RESOURCE_ATTRIBUTES = ("src", "srcset", "action", "formaction", "poster", "backg
 
 def _render(sheet: dict[str, Any], release: str | None = None) -> str | None:
     """The HTML of `sheet` built through the pipeline (None when it has no job: invalid or withheld)."""
+    from briefgen.audience import shorthand
     from briefgen.pipeline import Options, plan, run
     from briefgen.theme import Theme
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.yaml"
         path.write_text(yaml.safe_dump(sheet, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        planned = plan([path], Options(release=release, theme=Theme.default(), pdf=False))
+        planned = plan([path], Options(audience=shorthand(release) if release else None, theme=Theme.default(), pdf=False))
         if not planned.jobs:
             return None
         job = planned.jobs[0]

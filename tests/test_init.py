@@ -33,10 +33,23 @@ TOML = """\
 briefs = "briefs"                         # where fact sheets live (default PATH of check/build)
 output = "site"                           # build output folder (-o)
 schema = "schema/factsheet.schema.json"   # the JSON Schema editors validate against
-public_release = "OFFICIAL"               # level a public build is cut at (build --public)
 # templates = "templates"                 # folder overriding the packaged templates, file by file
 # styles = "styles"                       # folder overriding the packaged styles, file by file
 # jobs = 2                                # default for -j (default: every CPU)
+
+# Audiences: the readers a release is cut for (`build --audience NAME`). A classification
+# is not a decision to publish: the public reads only what a sheet marks
+# `cleared_for_public: true`, and nothing caveated. `--public` means `--audience public`.
+[audiences.public]
+public = true                             # reads the lowest level of each scheme, once cleared
+
+[audiences.uk-official-sensitive]         # UK officials: OFFICIAL-SENSITIVE, UK EYES ONLY included
+nationality = "GBR"
+levels = { uk = "OFFICIAL-SENSITIVE" }
+
+[audiences.fvey-secret]                   # Five Eyes partners: no UK EYES ONLY, no NOFORN
+nationality = "FVEY"
+levels = { uk = "SECRET", us = "SECRET" }
 """
 
 
@@ -114,8 +127,10 @@ def test_the_toml_is_the_project_format(project: Path) -> None:
     text = (project / "briefgen.toml").read_text(encoding="utf-8")
     assert text == TOML
     data = tomllib.loads(text)
-    assert data == {"briefs": "briefs", "output": "site", "schema": "schema/factsheet.schema.json",
-                    "public_release": "OFFICIAL"}
+    assert {key: data[key] for key in ("briefs", "output", "schema")} == {
+        "briefs": "briefs", "output": "site", "schema": "schema/factsheet.schema.json"}
+    assert set(data["audiences"]) == {"public", "uk-official-sensitive", "fvey-secret"}
+    assert data["audiences"]["public"] == {"public": True}
     assert (project / data["briefs"]).is_dir() and (project / data["schema"]).is_file()
     gitignore = (project / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert f"{data['output']}/" in gitignore

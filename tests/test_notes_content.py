@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from briefgen.audience import shorthand
 from briefgen.formatting import NBSP, money, script_language, smart_quotes, written_date, zoned_time
 from briefgen.record import BriefRecord
 from briefgen.release import release, released_reference
@@ -130,14 +131,14 @@ def test_the_official_release_is_recognisable_and_holds_nothing_above_official(b
     assert text_of(find_all(root, "dd", class_="reference")[0]) == "(O) EX-2026/GB-NO/04-R-OFFICIAL"
     # A boxed statement on page 1, and the footer on every page.
     (statement,) = find_all(root, "p", class_="release-statement")
-    assert text_of(statement) == "Released for readers cleared to OFFICIAL"
+    assert text_of(statement) == "Released for UK nationals at OFFICIAL"
     assert statement.get("role") == "note"
     # The footer is printed in the page margin (an inline @page rule); the PDF shows it on every page.
     reader = pdf_reader(built["released"] / "uk-secret-draft.pdf")
     pages = [squash(t) for t in page_texts(reader)]
-    assert "Released for readers cleared to OFFICIAL" in pages[0].split("EX-2026/GB-NO/04-R-OFFICIAL · version")[0]
+    assert "Released for UK nationals at OFFICIAL" in pages[0].split("EX-2026/GB-NO/04-R-OFFICIAL · version")[0]
     for page in pages:
-        assert "EX-2026/GB-NO/04-R-OFFICIAL · version 0.3 · Released for readers cleared to OFFICIAL" in page
+        assert "EX-2026/GB-NO/04-R-OFFICIAL · version 0.3 · Released for UK nationals at OFFICIAL" in page
         for canary in SECRET_CANARIES:
             assert canary not in page
     # The caveat travels with the level; the title says OFFICIAL.
@@ -157,7 +158,7 @@ def test_released_reference_suffix() -> None:
     assert released_reference(None, "OFFICIAL") is None
     # Every release gets it, whether or not anything was left out.
     sheet = sheet_model(compact_sheet())
-    assert brief_view(release(sheet, "OFFICIAL")).reference == "AB/01-R-OFFICIAL"
+    assert brief_view(release(sheet, shorthand("OFFICIAL"))).reference == "AB/01-R-OFFICIAL"
     assert brief_view(release(sheet)).reference == "AB/01"
 
 
@@ -184,7 +185,7 @@ def test_no_cui_block_once_the_cui_is_released_away() -> None:
     sheet = check_text(sheet_text(US_CALL, ("level: CUI", "level: CUI\n  header: UNCLASSIFIED"))).sheet
     assert sheet is not None
     assert brief_view(release(sheet)).cui is not None
-    cut = brief_view(release(sheet, "UNCLASSIFIED"))
+    cut = brief_view(release(sheet, shorthand("UNCLASSIFIED")))
     assert cut.cui is None and cut.banner.text == "UNCLASSIFIED"
 
 
@@ -287,7 +288,7 @@ def test_an_incomplete_final_sheet_warns() -> None:
 def record(id: str, level: str, scheme: str = "uk", banner: str | None = None) -> BriefRecord:
     return BriefRecord(id=id, title=id, kind="brief", meeting_date=dt.date(2026, 1, 1), occasion=None, venue=None,
                        level=level, scheme=scheme, banner=banner or level, tone=level.lower().replace(" ", "-"),
-                       cleared_to=None, pages=1, outputs={"html": f"{id}.html"})
+                       audience=None, pages=1, outputs={"html": f"{id}.html"})
 
 
 def test_index_banner_keeps_the_caveats_every_top_entry_shares() -> None:

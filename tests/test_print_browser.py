@@ -90,7 +90,7 @@ def _records(count: int) -> list[BriefRecord]:
     return [BriefRecord(id=f"brief-{i:03d}", title=f"Talks number {i} on topic {i % 17}",
                         kind="brief" if i % 2 else "readout", meeting_date=dt.date(2025, 1, 1) + dt.timedelta(days=i),
                         occasion=f"Summit {i % 7}", venue=f"{COUNTRIES[i % 5]} House", level=levels[i % 3],
-                        scheme="uk", banner=levels[i % 3], tone=levels[i % 3].lower(), cleared_to=None, pages=2,
+                        scheme="uk", banner=levels[i % 3], tone=levels[i % 3].lower(), audience=None, pages=2,
                         outputs={"html": f"brief-{i:03d}.html", "pdf": f"brief-{i:03d}.pdf"})
             for i in range(count)]
 

@@ -51,21 +51,19 @@ def test_without_a_project_file_the_defaults_apply(tmp_path: Path) -> None:
 
 
 def test_paths_are_relative_to_the_project_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _project(tmp_path / "repo", 'briefs = "notes"\noutput = "public"\ntemplates = "theme/t"\n'
-                                       'public_release = "official-sensitive"\njobs = 3\n')
+    root = _project(tmp_path / "repo", 'briefs = "notes"\noutput = "public"\ntemplates = "theme/t"\njobs = 3\n')
     monkeypatch.chdir(tmp_path)
     project = read_project(root / "briefgen.toml")
     assert project.briefs == Path("repo/notes")
     assert project.output == Path("repo/public")
     assert project.templates == Path("repo/theme/t")
-    assert project.public_release == "OFFICIAL-SENSITIVE"  # any case, canonical spelling
     assert project.jobs == 3
 
 
 @pytest.mark.parametrize(("toml", "message"), [
     ('brief = "briefs"\n', "unknown key `brief`; did you mean `briefs`?"),
     ('jobs = "two"\n', "`jobs` (default number of parallel jobs) must be a whole number"),
-    ('public_release = "PUBLIC"\n', "`public_release` (classification level of public builds) must be a classification level"),
+    ('public_release = "OFFICIAL"\n', "`public_release` is gone: a classification is not a decision to publish"),
     ('briefs = [\n', "not valid TOML"),
 ])
 def test_a_bad_project_file_is_a_usage_error_naming_file_and_key(tmp_path: Path, toml: str, message: str) -> None:
@@ -92,9 +90,10 @@ def test_check_without_paths_and_without_briefs_is_a_usage_error(tmp_path: Path)
     assert "'briefs' does not exist" in ran.stderr
 
 
-def test_build_uses_the_project_output_and_public_release(tmp_path: Path) -> None:
-    root = _project(tmp_path / "repo", 'briefs = "briefs"\noutput = "public"\npublic_release = "official"\n')
-    secret = compact_sheet("alpha", classification={"level": "SECRET", "scheme": "uk", "header": "OFFICIAL"},
+def test_build_uses_the_project_output_and_the_public_audience(tmp_path: Path) -> None:
+    root = _project(tmp_path / "repo", 'briefs = "briefs"\noutput = "public"\n')
+    secret = compact_sheet("alpha", classification={"level": "SECRET", "scheme": "uk", "header": "OFFICIAL",
+                                                    "cleared_for_public": True},
                            outcomes=[{"text": "CANARY-SECRET outcome", "classification": "SECRET"},
                                      {"text": "An open outcome", "classification": "OFFICIAL"}],
                            summary={"text": "Open summary", "classification": "OFFICIAL"})
@@ -104,13 +103,16 @@ def test_build_uses_the_project_output_and_public_release(tmp_path: Path) -> Non
     html = (root / "public" / "alpha.html").read_text(encoding="utf-8")
     assert "An open outcome" in html and "CANARY-SECRET" not in html
     manifest = json.loads((root / "public" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["briefs"][0]["cleared_to"] == "OFFICIAL"
-    # -o and --release override the project; --public without public_release is refused.
+    assert manifest["briefs"][0]["audience"] == "PUBLIC"
+    # --public and --release name two audiences: refused.
     assert run_script(["build", "--public", "--release", "SECRET"], cwd=root).exit_code == 2
+    # Without [audiences.public], --public is the built-in public; a sheet not cleared is withheld.
     bare = _project(tmp_path / "bare")
     write_sheet(bare / "briefs", compact_sheet("beta"))
-    refused = run_script(["build", "--public"], cwd=bare)
-    assert refused.exit_code == 2 and "public_release" in refused.stderr
+    withheld = run_script(["build", "--public", "--no-pdf"], cwd=bare)
+    assert withheld.exit_code == 0, withheld.output
+    assert "not released to public: it is not cleared for public release" in withheld.stdout
+    assert not (bare / "site" / "beta.html").exists()
 
 
 def test_release_level_in_any_case(tmp_path: Path) -> None:
@@ -118,7 +120,7 @@ def test_release_level_in_any_case(tmp_path: Path) -> None:
     ran = run_cli(["build", sheet, "-o", tmp_path / "site", "--no-pdf", "--release", "official"])
     assert ran.exit_code == 0, ran.output
     manifest = json.loads((tmp_path / "site" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["briefs"][0]["cleared_to"] == "OFFICIAL"
+    assert manifest["briefs"][0]["audience"] == "OFFICIAL"
     bad = run_cli(["build", sheet, "-o", tmp_path / "site", "--release", "publik"])
     assert bad.exit_code == 2 and "'publik' is not a classification level" in bad.stderr
 

@@ -159,7 +159,7 @@ def test_the_release_keeps_the_official_portions(sites) -> None:
     root = parse_html(html)
     for kept in ("Open outcome.", "Open point.", "Open commitment.", "Open framework", "Open note.",
                  "Open section", "Open body.", "Open action.", "Open source title",
-                 "Released for readers cleared to OFFICIAL"):
+                 "Released for UK nationals at OFFICIAL"):
         assert kept in html, kept
     free = [s for s in find_all(root, "section", class_="text-part") if s.get("class") in (
         "text-part other", "text-part background", "text-part sensitivities", "text-part press-lines")]
@@ -184,7 +184,7 @@ def test_the_release_banner_is_the_highest_level_present(sites) -> None:
     manifest = json.loads((sites["released"] / "manifest.json").read_text())
     (entry,) = manifest["briefs"]
     assert entry["level"] == "OFFICIAL" and entry["banner"] == "OFFICIAL"
-    assert entry["cleared_to"] == "OFFICIAL"
+    assert entry["audience"] == "OFFICIAL"
     index = parse_html((sites["released"] / "index.html").read_text(encoding="utf-8"))
     assert [text_of(b) for b in find_all(index, "span", class_="badge")] == ["OFFICIAL"]
 
@@ -226,11 +226,13 @@ def test_withheld_is_not_a_failure_under_strict(tmp_path: Path) -> None:
     assert not (tmp_path / "site" / "withheld.html").exists()
 
 
-def test_a_release_level_of_another_scheme_is_an_error(tmp_path: Path) -> None:
+def test_a_release_level_of_another_scheme_withholds_the_sheet_with_a_note(tmp_path: Path) -> None:
+    # Issue 14, finding 2: one sheet of another scheme never stops a release build. CUI is a
+    # level of the us scheme only, so a uk sheet is withheld, with a note at its scheme.
     sheet = write_sheet(tmp_path, _mixed_sheet())
-    ran = run_cli(["build", sheet, "-o", tmp_path / "site", "--release", "CUI", "--no-pdf"])
-    assert ran.exit_code == 1, ran.output
-    assert "error[unknown-release-level]" in ran.stdout
+    ran = run_cli(["build", sheet, "-o", tmp_path / "site", "--release", "CUI", "--no-pdf", "--strict"])
+    assert ran.exit_code == 0, ran.output
+    assert "note[not-released]: not released to CUI: the audience CUI reads no notes of the uk scheme" in ran.stdout
     assert not (tmp_path / "site" / "mixed.html").exists()
 
 
@@ -255,6 +257,6 @@ def test_the_banner_is_the_highest_level_kept_not_the_release_level(tmp_path: Pa
     root = parse_html(html)
     assert [text_of(b) for b in find_all(root, "div", class_="banner")] == ["OFFICIAL", "OFFICIAL"]
     assert "CANARY" not in html and "Open outcome." in html
-    assert "Released for readers cleared to SECRET" in html
+    assert "Released for UK nationals at SECRET" in html
     manifest = json.loads((tmp_path / "site" / "manifest.json").read_text())
     assert manifest["briefs"][0]["level"] == "OFFICIAL"

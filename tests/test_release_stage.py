@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from briefgen.audience import shorthand
 from briefgen.release import NotReleasable, release, withheld_reason
 from stage_sheets import mixed_data, mixed_sheet, plain_sheet, sheet_model
 
@@ -23,7 +24,7 @@ def test_the_full_document_keeps_everything_with_levels_explicit() -> None:
 
 
 def test_unmarked_portions_are_cut_with_the_document_level() -> None:
-    sheet = release(mixed_sheet(), "OFFICIAL").sheet
+    sheet = release(mixed_sheet(), shorthand("OFFICIAL")).sheet
     assert [p.text for p in sheet.talking_points] == ["Point official."]
     assert sheet.follow_up == ()
     assert [c.sector for c in sheet.commitments] == []
@@ -32,7 +33,7 @@ def test_unmarked_portions_are_cut_with_the_document_level() -> None:
 
 
 def test_release_at_a_middle_level() -> None:
-    cut = release(mixed_sheet(), "OFFICIAL-SENSITIVE")
+    cut = release(mixed_sheet(), shorthand("OFFICIAL-SENSITIVE"))
     assert [p.text for p in cut.sheet.talking_points] == ["Point official.", "Point sensitive."]
     assert [c.sector for c in cut.sheet.commitments] == ["Energy"]
     assert cut.level == "OFFICIAL-SENSITIVE"  # the highest level kept, not the document's
@@ -40,21 +41,21 @@ def test_release_at_a_middle_level() -> None:
 
 
 def test_sources_are_kept_only_when_a_kept_item_cites_them() -> None:
-    assert [s.id for s in release(mixed_sheet(), "OFFICIAL").sheet.sources] == ["pub"]
-    assert [s.id for s in release(mixed_sheet(), "OFFICIAL-SENSITIVE").sheet.sources] == ["pub", "sens"]
+    assert [s.id for s in release(mixed_sheet(), shorthand("OFFICIAL")).sheet.sources] == ["pub"]
+    assert [s.id for s in release(mixed_sheet(), shorthand("OFFICIAL-SENSITIVE")).sheet.sources] == ["pub", "sens"]
 
 
 def test_every_source_is_kept_when_the_whole_document_is_released() -> None:
     # Cleared to the document's own level: even an uncited source stays.
     data = mixed_data()
     data["sources"].append({"id": "spare", "title": "Uncited report"})
-    cut = release(sheet_model(data), "SECRET")
+    cut = release(sheet_model(data), shorthand("SECRET"))
     assert [s.id for s in cut.sheet.sources] == ["sec", "pub", "sens", "spare"]
     assert ("sources", 3) in cut.kept
 
 
 def test_kept_paths_are_the_original_indices() -> None:
-    cut = release(mixed_sheet(), "OFFICIAL-SENSITIVE")
+    cut = release(mixed_sheet(), shorthand("OFFICIAL-SENSITIVE"))
     assert cut.kept == frozenset({
         ("summary",), ("talking_points", 0), ("talking_points", 2), ("outcomes", 0),
         ("frameworks", 0), ("commitments", 1), ("sections", 0), ("sources", 1), ("sources", 2),
@@ -62,7 +63,7 @@ def test_kept_paths_are_the_original_indices() -> None:
 
 
 def test_shows_for_header_and_portion_paths() -> None:
-    cut = release(mixed_sheet(), "OFFICIAL-SENSITIVE")
+    cut = release(mixed_sheet(), shorthand("OFFICIAL-SENSITIVE"))
     assert cut.shows(("title",))
     assert cut.shows(("meeting", "venue", "city"))
     assert cut.shows(("participants", 1, "name"))
@@ -78,7 +79,7 @@ def test_shows_for_header_and_portion_paths() -> None:
 
 def test_a_summary_above_the_level_is_dropped() -> None:
     sheet = mixed_sheet(summary={"text": "Secret summary.", "classification": "SECRET"})
-    cut = release(sheet, "OFFICIAL")
+    cut = release(sheet, shorthand("OFFICIAL"))
     assert cut.sheet.summary is None
     assert not cut.shows(("summary",))
 
@@ -99,22 +100,23 @@ def test_marks_when_any_portion_is_marked() -> None:
 def test_header_above_the_level_is_not_releasable() -> None:
     sheet = mixed_sheet(classification={"level": "SECRET", "scheme": "uk", "header": "OFFICIAL-SENSITIVE"})
     reason = "its header (title, meeting and participants) is OFFICIAL-SENSITIVE, above OFFICIAL"
-    assert withheld_reason(sheet, "OFFICIAL") == reason
-    assert withheld_reason(sheet, "OFFICIAL-SENSITIVE") is None
+    assert withheld_reason(sheet, shorthand("OFFICIAL")) == reason
+    assert withheld_reason(sheet, shorthand("OFFICIAL-SENSITIVE")) is None
     assert withheld_reason(sheet, None) is None
     with pytest.raises(NotReleasable, match="above OFFICIAL"):
-        release(sheet, "OFFICIAL")
+        release(sheet, shorthand("OFFICIAL"))
 
 
 def test_without_a_header_level_the_document_level_guards_the_header() -> None:
     sheet = mixed_sheet(classification={"level": "SECRET", "scheme": "uk"})
     with pytest.raises(NotReleasable):
-        release(sheet, "OFFICIAL-SENSITIVE")
+        release(sheet, shorthand("OFFICIAL-SENSITIVE"))
 
 
-def test_a_level_of_another_scheme_is_refused() -> None:
-    with pytest.raises(ValueError, match="not a level of the uk scheme"):
-        release(mixed_sheet(), "CONFIDENTIAL")
+def test_a_level_of_another_scheme_releases_nothing() -> None:
+    # CONFIDENTIAL is a us level: its shorthand audience reads no uk notes (a note, not an error).
+    with pytest.raises(NotReleasable, match="reads no notes of the uk scheme"):
+        release(mixed_sheet(), shorthand("CONFIDENTIAL"))
 
 
 def test_marks_on_a_release_depend_only_on_what_is_released() -> None:
@@ -127,7 +129,7 @@ def test_marks_on_a_release_depend_only_on_what_is_released() -> None:
         sheet = FactSheet.model_validate(compact_sheet(
             "alpha", classification={"level": "SECRET", "scheme": "uk", "header": "OFFICIAL"},
             summary="An unmarked summary: SECRET, like the document", outcomes=outcomes))
-        return release(sheet, "OFFICIAL").marked
+        return release(sheet, shorthand("OFFICIAL")).marked
 
     unmarked_secret = cut(["An unmarked, therefore SECRET, outcome"])
     marked_secret = cut([{"text": "A SECRET outcome", "classification": "SECRET"}])

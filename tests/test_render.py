@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.audience import shorthand
 from briefgen.formatting import smart_quotes
 from briefgen.model import FactSheet
 from briefgen.record import BriefRecord
@@ -22,7 +23,8 @@ from stage_sheets import mixed_sheet, plain_sheet
 
 
 def html_of(sheet: FactSheet, cleared_to: str | None = None, theme: Theme | None = None) -> str:
-    return render_html(brief_view(release(sheet, cleared_to)), theme or Theme.default())
+    return render_html(brief_view(release(sheet, shorthand(cleared_to) if cleared_to else None)),
+                       theme or Theme.default())
 
 
 def tree_of(sheet: FactSheet, cleared_to: str | None = None) -> ET.Element:
@@ -113,7 +115,7 @@ def test_the_banner_top_and_bottom() -> None:
 
 def test_a_release_shows_its_note_and_banner() -> None:
     root = tree_of(mixed_sheet(), "OFFICIAL")
-    assert text_of(one(root, "p", class_="release-note")) == "Released for readers cleared to OFFICIAL"
+    assert text_of(one(root, "p", class_="release-note")) == "Released for UK nationals at OFFICIAL"
     assert {text_of(b) for b in find_all(root, "div", class_="banner")} == {"OFFICIAL — UK EYES ONLY"}
     text = text_of(root)
     assert "Secret" not in text and "unmarked" not in text
@@ -150,7 +152,7 @@ def test_fact_sheet_text_is_escaped() -> None:
 def record(id: str, title: str, level: str, scheme: str = "uk") -> BriefRecord:
     return BriefRecord(id=id, title=title, kind="readout", meeting_date=dt.date(2025, 3, 1), occasion="Summit",
                        venue="Geneva", level=level, scheme=scheme, banner=level, tone=level.lower(),
-                       cleared_to=None, pages=1, outputs={"html": f"{id}.html"})
+                       audience=None, pages=1, outputs={"html": f"{id}.html"})
 
 
 def test_the_index_banner_top_and_bottom() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from briefgen.audience import shorthand
 from briefgen.record import BriefRecord
 from briefgen.release import release
 from briefgen.site_index import site_index_view
@@ -25,7 +26,7 @@ def test_banner_without_caveats() -> None:
 
 
 def test_banner_of_a_release_is_the_highest_level_kept() -> None:
-    assert brief_view(release(mixed_sheet(), "OFFICIAL")).banner.text == "OFFICIAL — UK EYES ONLY"
+    assert brief_view(release(mixed_sheet(), shorthand("OFFICIAL"))).banner.text == "OFFICIAL — UK EYES ONLY"
 
 
 def test_portion_marks_when_any_portion_is_marked() -> None:
@@ -86,7 +87,7 @@ def test_citations_number_the_sources_in_order_once_each() -> None:
 
 
 def test_citations_are_renumbered_after_a_cut() -> None:
-    view = brief_view(release(mixed_sheet(), "OFFICIAL-SENSITIVE"))
+    view = brief_view(release(mixed_sheet(), shorthand("OFFICIAL-SENSITIVE")))
     assert [(s.number, s.id) for s in view.sources] == [(1, "pub"), (2, "sens")]
     assert [c.number for c in view.frameworks[0].citations] == [1]
     assert [c.number for c in view.commitments[0].citations] == [2, 1]
@@ -116,7 +117,7 @@ def test_formatted_values() -> None:
 
 def test_release_note_only_for_a_cut() -> None:
     assert brief_view(release(mixed_sheet())).release_note is None
-    assert brief_view(release(mixed_sheet(), "OFFICIAL")).release_note == "Released for readers cleared to OFFICIAL"
+    assert brief_view(release(mixed_sheet(), shorthand("OFFICIAL"))).release_note == "Released for UK nationals at OFFICIAL"
 
 
 def test_metadata() -> None:
@@ -143,7 +144,7 @@ def record(id: str, title: str, date: str, level: str = "OFFICIAL", scheme: str 
     fields: dict[str, Any] = dict(
         id=id, title=title, kind="brief", meeting_date=dt.date.fromisoformat(date), occasion="Summit",
         venue="Geneva, Switzerland", level=level, scheme=scheme, banner=level,
-        tone=level.lower().replace(" ", "-"), cleared_to=None, pages=1,
+        tone=level.lower().replace(" ", "-"), audience=None, pages=1,
         outputs={"html": f"{id}.html", "pdf": f"{id}.pdf"},
     )
     fields.update(changes)
@@ -214,7 +215,7 @@ def test_the_index_lists_status_reference_owner_and_countries() -> None:
     from briefgen.site_index import site_index_view
 
     record = BriefRecord(id="a", title="A", kind="brief", meeting_date=dt.date(2025, 1, 2), occasion=None, venue=None,
-                         level="OFFICIAL", scheme="uk", banner="OFFICIAL", tone="official", cleared_to=None,
+                         level="OFFICIAL", scheme="uk", banner="OFFICIAL", tone="official", audience=None,
                          pages=None, outputs={"html": "a.html"}, status="Draft", reference="R/1",
                          owner="D. Officer, Desk", countries=("France", "Japan"))
     assert BriefRecord.from_json({**record.to_json(), "outputs": {"html": {"path": "a.html"}}}) == record

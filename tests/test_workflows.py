@@ -199,7 +199,10 @@ def _brief_repository(folder: Path) -> Path:
     repo = folder / "briefs-repo"
     done = subprocess.run([sys.executable, "-m", "briefgen", "init", str(repo)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    example = (repo / "briefs" / "example-meeting.yaml").read_text(encoding="utf-8")
+    # The press office clears the example for the public site, as the comment in it says to.
+    first = repo / "briefs" / "example-meeting.yaml"
+    example = first.read_text(encoding="utf-8").replace("  # cleared_for_public: true", "  cleared_for_public: true")
+    first.write_text(example, encoding="utf-8")
     (repo / "briefs" / "second-meeting.yaml").write_text(
         example.replace("id: example-meeting ", "id: second-meeting "), encoding="utf-8")
     _git(repo, "init", "-q", "-b", "main")

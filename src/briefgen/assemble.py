@@ -1,9 +1,10 @@
 """`briefgen assemble`: merge the output folders of shards into one site.
 
-Each shard folder is what `briefgen build --shard K/N` wrote: outputs and a manifest.
-The assembled folder holds every brief's outputs, and the manifest and index that one
-build of all the sheets would have written (the index byte for byte). Shards built at
-different release levels, or holding the same brief twice, are refused.
+Each shard folder is what `briefgen build --shard K/N` wrote: outputs and a manifest
+whose build stamp names K/N, the audience, the plan and briefgen's version. The assembled
+folder holds every brief's outputs, and the manifest and index that one build of all the
+sheets would have written (the index byte for byte), and nothing else. Anything but the
+complete set of shards of one build is refused, and then nothing is published.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 import click
 
-from .pipeline import Options, Outcome, Plan, PlannedSheet, recorded_report
-from .publish import Manifest, NotOurs, publish, recorded_outcome
+from .audience import Audience
+from .pipeline import Options, Outcome, Plan, PlannedSheet, in_shard, recorded_report
+from .publish import BuildStamp, Manifest, NotOurs, publish, recorded_outcome
 from .theme import Theme
 
 
@@ -23,36 +25,71 @@ class ShardError(Exception):
     """The shard folders cannot be merged; the message says which and why."""
 
 
-def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome], dict[str, dict[str, Any]]]:
-    """The release level the shards were built at, every brief of every shard as an outcome,
-    and each brief's manifest entry.
+def shard_outcomes(folders: list[Path]) -> tuple[BuildStamp, list[Outcome], dict[str, dict[str, Any]]]:
+    """What the shards were built as, every brief of every shard as an outcome, and each brief's
+    manifest entry.
 
-    Raises ShardError for a folder without a manifest, shards of different release levels,
-    a brief in two shards, or a file whose bytes are not the ones its manifest recorded.
+    Raises ShardError — and nothing is published — unless the folders are exactly the N shards
+    of one build: each written by `build --shard K/N` with the same N, every K from 1 to N
+    once, the same plan (the same sheets with the same keys), audience and briefgen version;
+    each brief in the shard its id belongs to, in one shard only, with the bytes its manifest
+    recorded.
     """
-    outcomes: list[Outcome] = []
-    entries: dict[str, dict[str, Any]] = {}
-    seen: dict[str, Path] = {}
-    levels: dict[str | None, Path] = {}
+    stamps: list[tuple[Path, BuildStamp]] = []
+    manifests = []
     for folder in folders:
         try:
             manifest = Manifest.read(folder)
         except NotOurs as exc:
             raise ShardError(str(exc)) from None
         if manifest is None:
-            raise ShardError(f"{folder} holds no manifest.json: it is not the output of `briefgen build`")
+            raise ShardError(f"{folder} holds no manifest.json: it is not the output of `briefgen build --shard`")
+        if manifest.stamp is None or manifest.stamp.shard is None:
+            raise ShardError(f"{folder} was not built with --shard K/N: build every shard with "
+                             "`briefgen build --shard K/N`, then assemble them")
+        stamps.append((folder, manifest.stamp))
+        manifests.append((folder, manifest))
+    first_folder, first = stamps[0]
+    count = first.shard[1] if first.shard else 0
+    for folder, stamp in stamps[1:]:
+        for what, mine, theirs in (("number of shards", stamp.shard[1] if stamp.shard else 0, count),
+                                   ("audience", _named(stamp.audience), _named(first.audience)),
+                                   ("briefgen version", stamp.version, first.version),
+                                   ("plan (the fact sheets and their keys)", stamp.plan, first.plan)):
+            if mine != theirs:
+                raise ShardError(f"{folder} and {first_folder} differ in their {what} ({mine or 'none'} against "
+                                 f"{theirs or 'none'}): they are shards of different builds; build every shard "
+                                 "again from the same commit and settings")
+    by_number: dict[int, Path] = {}
+    for folder, stamp in stamps:
+        number = stamp.shard[0] if stamp.shard else 0
+        if number in by_number:
+            raise ShardError(f"{folder} and {by_number[number]} are both shard {number}/{count}")
+        by_number[number] = folder
+    missing = [str(k) for k in range(1, count + 1) if k not in by_number]
+    if missing:
+        raise ShardError(f"shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} of {count} "
+                         f"{'are' if len(missing) > 1 else 'is'} missing: a partial site is never assembled")
+    outcomes: list[Outcome] = []
+    entries: dict[str, dict[str, Any]] = {}
+    seen: dict[str, Path] = {}
+    for folder, manifest in manifests:
+        assert manifest.stamp is not None and manifest.stamp.shard is not None
         for brief_id, entry in sorted(manifest.briefs.items()):
             if brief_id in seen:
                 raise ShardError(f"the brief '{brief_id}' is in both {seen[brief_id]} and {folder}: "
                                  "shards must not overlap")
+            if not in_shard(brief_id, manifest.stamp.shard):
+                raise ShardError(f"{folder} holds '{brief_id}', which belongs to another shard: it is stale; "
+                                 "build that shard again")
             seen[brief_id] = folder
-            levels.setdefault(entry.get("cleared_to"), folder)
-            if len(levels) > 1:
-                shown = ", ".join(f"{level or 'full documents'} ({where})" for level, where in levels.items())
-                raise ShardError(f"the shards were built at different release levels: {shown}")
             outcomes.append(_outcome(folder, brief_id, entry))
             entries[brief_id] = entry
-    return (next(iter(levels)) if levels else None), outcomes, entries
+    return first, outcomes, entries
+
+
+def _named(audience: Audience | None) -> str | None:
+    return None if audience is None else f"{audience.name} ({audience.digest()})"
 
 
 def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
@@ -63,13 +100,13 @@ def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
 
 
 def assemble(folders: list[Path], out: Path, theme: Theme) -> tuple[str | None, int]:
-    """Merge `folders` into `out`; the release level and the number of briefs. Raises ShardError."""
-    release, outcomes, entries = shard_outcomes(folders)
+    """Merge `folders` into `out`: the audience's label and the number of briefs. Raises ShardError."""
+    stamp, outcomes, entries = shard_outcomes(folders)
     sheets = tuple(PlannedSheet(o.path, recorded_report(o.path, entries[o.sheet_id]), o.sheet_id, None)
                    for o in outcomes)
-    plan = Plan(Options(release=release, theme=theme), release, sheets)
+    plan = Plan(Options(audience=stamp.audience, theme=theme), sheets, digest=stamp.plan, exact=True)
     publish(plan, outcomes, out)
-    return release, len(outcomes)
+    return plan.release, len(outcomes)
 
 
 @click.command("assemble")
@@ -84,7 +121,9 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     """Merge the output folders of `briefgen build --shard K/N` runs into one site.
 
     The manifest and the index are those one build of every sheet would have written.
-    Shards built at different release levels, or holding the same brief, are refused (exit 2).
+    Refused (exit 2), with nothing published: a missing or duplicate shard, shards of
+    different builds (another plan, audience, number of shards or briefgen version), and a
+    brief in the wrong shard or in two.
     """
     from .cli import EXIT_IO, EXIT_USAGE, _project
 

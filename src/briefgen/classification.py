@@ -3,6 +3,7 @@ over the classified portions of a fact sheet (used by the rules and the release 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,18 @@ class Scheme:
     levels: tuple[str, ...]
     marks: tuple[str, ...]
     tones: tuple[str, ...]
+    #: ISO 3166 alpha-3 code of the government whose scheme it is: a caveat such as
+    #: UK EYES ONLY or NOFORN restricts a portion to its nationals.
+    nationality: str = ""
+    #: Caveats that restrict handling but not who may read by nationality (descriptors,
+    #: ORCON…). Any other caveat this scheme does not know restricts a portion to the
+    #: scheme's own nationals: fail closed.
+    handling: frozenset[str] = frozenset()
+
+    @property
+    def lowest(self) -> str:
+        """The level the public may read, once a portion is cleared for public release."""
+        return self.levels[0]
 
     def __contains__(self, level: object) -> bool:
         return level in self.levels
@@ -56,12 +69,19 @@ SCHEMES: dict[str, Scheme] = {
         ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"),
         ("O", "OS", "S", "TS"),
         ("official", "official-sensitive", "secret", "top-secret"),
+        nationality="GBR",
+        # Government Security Classifications: the OFFICIAL-SENSITIVE descriptors.
+        handling=frozenset({"COMMERCIAL", "LOCSEN", "PERSONAL"}),
     ),
     "us": Scheme(
         "us",
         ("UNCLASSIFIED", "CUI", "CONFIDENTIAL", "SECRET", "TOP SECRET"),
         ("U", "CUI", "C", "S", "TS"),
         ("unclassified", "cui", "confidential", "secret", "top-secret"),
+        nationality="USA",
+        # Dissemination controls that limit handling, not nationality (CAPCO register; the
+        # CUI limited dissemination controls of 32 CFR 2002.20).
+        handling=frozenset({"ORCON", "IMCON", "PROPIN", "RELIDO", "FEDCON", "NOCON", "DL ONLY", "FOUO"}),
     ),
 }
 
@@ -80,19 +100,69 @@ def canonical_level(text: str) -> str | None:
     return None
 
 
+#: Groups of countries that a REL TO list, or an audience's nationality, may name by one
+#: tetragraph (the CAPCO register's coalition tetragraphs; e.g. "REL TO USA, FVEY").
+TETRAGRAPHS: dict[str, frozenset[str]] = {
+    "FVEY": frozenset({"AUS", "CAN", "GBR", "NZL", "USA"}),
+}
+#: The country names UK national caveats use ("UK/US EYES ONLY"), as ISO 3166 alpha-3 codes.
+_EYES_NAMES = {"UK": "GBR", "US": "USA", "NZ": "NZL", "AUS": "AUS", "CAN": "CAN"}
+_EYES_ONLY = re.compile(r"^([A-Z]{2,4}(?:\s*/\s*[A-Z]{2,4})*)\s+EYES\s+ONLY$")
+_REL_TO = re.compile(r"^REL(?:EASABLE)?\s+TO\s+(.+)$")
+
+
+def nationals(code: str) -> frozenset[str]:
+    """The nationalities a code stands for: a tetragraph's members, else the code itself."""
+    return TETRAGRAPHS.get(code, frozenset({code}))
+
+
+def readers_allowed(scheme: Scheme, caveat: str) -> frozenset[str] | None:
+    """The nationalities (alpha-3) that may read a portion carrying `caveat`; None when it
+    restricts handling only.
+
+    UK national caveats: "information bearing a national caveat must not be … released to
+    any foreign nationals … without the originator's consent", written "UK EYES ONLY" or
+    "UK / US EYES ONLY" (Government Security Classifications, 2014). US: NOFORN ("no foreign
+    nationals") and REL TO lists of trigraphs and tetragraphs (CAPCO register). A caveat the
+    scheme does not know is read as restricting to the scheme's own nationals.
+    """
+    text = " ".join(caveat.upper().split())
+    own = frozenset({scheme.nationality})
+    if text in scheme.handling:
+        return None
+    if text in ("NOFORN", "NF"):
+        return own
+    eyes = _EYES_ONLY.match(text)
+    if eyes:
+        names = [name.strip() for name in eyes[1].split("/")]
+        codes = [_EYES_NAMES.get(name, name if len(name) == 3 else "") for name in names]
+        if all(codes):
+            return own | frozenset(code for group in codes for code in nationals(group))
+        return own
+    rel = _REL_TO.match(text)
+    if rel:
+        codes = [code.strip() for code in rel[1].split(",") if code.strip()]
+        return own | frozenset(member for code in codes for member in nationals(code))
+    return own
+
+
 #: Where a portion stands in the sheet's data: ("summary",) or (field, index).
 PortionPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
 class ClassifiedPortion:
-    """One classifiable portion of a fact sheet and the level it states (None when unmarked)."""
+    """One classifiable portion of a fact sheet and the marking it states (None: the document's)."""
 
     field: str
     index: int | None
     #: The portion itself: a PortionText, or an item with a `classification` key.
     item: Any
     level: str | None
+    #: Its own caveats, or None when it has the document's.
+    caveats: tuple[str, ...] | None = None
+    #: Whether it is cleared for public release, or None when the document's clearance applies.
+    public: bool | None = None
 
     @property
     def path(self) -> PortionPath:
@@ -105,27 +175,31 @@ def portions(sheet: FactSheet) -> Iterator[ClassifiedPortion]:
     A partial sheet (validate.py builds one from the valid parts of an invalid file)
     may lack its summary or hold None for an invalid list item: those are skipped.
     """
-    from .model import CLASSIFIED_ITEMS, PORTION_LISTS, SINGLE_PORTIONS, PortionText
+    from .model import CLASSIFIED_ITEMS, PORTION_LISTS, SINGLE_PORTIONS
 
-    def stated(portion: Any) -> str | None:
-        return portion.classification if isinstance(portion, PortionText) else None
+    def marked(field: str, index: int | None, portion: Any) -> ClassifiedPortion:
+        item = as_portion_text(portion)
+        caveats = getattr(item, "caveats", None)
+        return ClassifiedPortion(field, index, item, getattr(item, "classification", None),
+                                 tuple(caveats) if caveats is not None else None,
+                                 getattr(item, "cleared_for_public", None))
 
     for field in SINGLE_PORTIONS:
         single = sheet.__dict__.get(field)  # absent from a partial sheet whose summary is invalid
         if single is not None:
-            yield ClassifiedPortion(field, None, as_portion_text(single), stated(single))
+            yield marked(field, None, single)
     for field in PORTION_LISTS:
         for index, portion in enumerate(sheet.__dict__.get(field) or ()):
             if portion is not None:
-                yield ClassifiedPortion(field, index, as_portion_text(portion), stated(portion))
+                yield marked(field, index, portion)
     for field in CLASSIFIED_ITEMS:
         for index, item in enumerate(getattr(sheet, field)):
             if item is not None:
-                yield ClassifiedPortion(field, index, item, item.classification)
+                yield marked(field, index, item)
 
 
 def as_portion_text(portion: Any) -> Any:
     """A portion as a PortionText (plain Markdown text becomes an unmarked one)."""
     from .model import PortionText
 
-    return portion if isinstance(portion, PortionText) else PortionText(text=portion)
+    return PortionText(text=portion) if isinstance(portion, str) else portion

@@ -14,12 +14,15 @@ import os
 import sys
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
 from .diagnostics import Diagnostic, Report, render_reports, use_colour
+
+if TYPE_CHECKING:
+    from .audience import Audience
 
 EXIT_OK = 0
 EXIT_SHEET = 1
@@ -80,10 +83,37 @@ def verbose_option(function: F) -> F:
                         help="Show every diagnostic in full (placeholders are otherwise one line per file).")(function)
 
 
-def release_option(function: F) -> F:
+def audience_options(function: F) -> F:
+    """--release LEVEL, --audience NAME and --public: the three ways to name whom a release is for."""
+    function = click.option("--public", is_flag=True,
+                            help="Cut for the public: the same as --audience public. Only what a sheet "
+                                 "says is cleared for public release, and nothing caveated.")(function)
+    function = click.option("--audience", "audience_name", metavar="NAME",
+                            help="Cut for an audience declared in briefgen.toml ([audiences.NAME]): the "
+                                 "level it reads in each scheme, and its nationality.")(function)
     return click.option("--release", "release_level", metavar="LEVEL",
-                        help="Show what readers cleared to LEVEL may see (any case, e.g. official): "
-                             "portions above it are left out.")(function)
+                        help="Cut for readers of each sheet's own nationality with access to LEVEL in its "
+                             "scheme (any case, e.g. official); sheets of a scheme without LEVEL are "
+                             "withheld with a note.")(function)
+
+
+def resolve_audience(project: Any, release_level: str | None, audience_name: str | None,
+                     public: bool) -> Audience | None:
+    """The audience the flags name (at most one of them), or None for full documents."""
+    from .audience import PUBLIC, AudienceError, shorthand
+
+    given = [flag for flag, value in (("--release", release_level), ("--audience", audience_name),
+                                      ("--public", public)) if value]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)} together: choose one")
+    try:
+        if release_level is not None:
+            return shorthand(release_level)
+        if audience_name is not None or public:
+            return project.audience(audience_name or PUBLIC)  # type: ignore[no-any-return]
+    except AudienceError as exc:
+        raise click.BadParameter(str(exc), param_hint=given[0]) from None
+    return None
 
 
 def theme_options(function: F) -> F:
@@ -364,9 +394,7 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder for the HTML, PDF, index.html and manifest.json "
                    "(default: `output` in briefgen.toml, else ./site).")
-@release_option
-@click.option("--public", is_flag=True,
-              help="Build the public release: --release at `public_release` of briefgen.toml.")
+@audience_options
 @click.option("--html/--no-html", default=True, show_default=True, help="Write DIR/ID.html.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
 @theme_options
@@ -377,9 +405,10 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 @strict_option
 @verbose_option
 @output_format_option
-def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, public: bool, html: bool,
-          pdf: bool, templates: Path | None, styles: Path | None, jobs: int | None, timeout: float | None,
-          force: bool, shard: tuple[int, int] | None, strict: bool, verbose: bool, output_format: str) -> None:
+def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, audience_name: str | None,
+          public: bool, html: bool, pdf: bool, templates: Path | None, styles: Path | None, jobs: int | None,
+          timeout: float | None, force: bool, shard: tuple[int, int] | None, strict: bool, verbose: bool,
+          output_format: str) -> None:
     """Build briefing notes (HTML and PDF) from fact sheets.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
@@ -396,16 +425,11 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
 
     project = _project()
-    if public:
-        if release_level is not None:
-            raise click.UsageError("--public and --release together: choose one")
-        if project.public_release is None:
-            raise click.UsageError("--public needs `public_release` in briefgen.toml")
-        release_level = project.public_release
+    audience = resolve_audience(project, release_level, audience_name, public)
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
     theme = Theme.of(templates or project.templates, styles or project.styles)
-    options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
+    options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
     target = out if out is not None else project.output
     # A sheet whose key is in the output folder's manifest, with its files intact, is
     # neither checked nor rendered again.

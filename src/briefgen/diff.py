@@ -120,7 +120,22 @@ def _classification(old: FactSheet, new: FactSheet, changes: list[Change]) -> st
     for caveat in a.caveats:
         if caveat not in b.caveats:
             changes.append(Change("caveat", "removed", caveat))
+    changes.extend(_public_site(old, new))
     return alert
+
+
+def _public_site(old: FactSheet, new: FactSheet) -> list[Change]:
+    """Whether the public site gains or loses the brief, as the release stage decides it."""
+    from .audience import default_public
+    from .release import withheld_reason
+
+    public = default_public()
+    before, after = withheld_reason(old, public), withheld_reason(new, public)
+    if before is not None and after is None:
+        return [Change("public site", "changed", "withheld → published")]
+    if before is None and after is not None:
+        return [Change("public site", "changed", f"published → withheld: {after}")]
+    return []
 
 
 def _document(old: FactSheet, new: FactSheet, changes: list[Change]) -> None:

@@ -448,6 +448,16 @@ SheetId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), Af
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
 
 
+#: A portion's own caveats (None: the document's). An empty list says "none", e.g. for an
+#: OFFICIAL paragraph of a UK EYES ONLY note that may go to partners.
+PortionCaveats = Annotated[list[Line] | None, Field(
+    description="Caveats of this portion, e.g. [UK EYES ONLY] or [REL TO USA, AUS]; unmarked portions "
+                "have the document's; [] for none")]
+#: A portion's own public clearance (None: the document's `cleared_for_public`).
+PortionPublic = Annotated[bool | None, Field(
+    description="false to keep this portion from a public release of a note cleared for public release")]
+
+
 class Strict(BaseModel):
     """Base of every format model: unknown keys are errors, no silent coercion."""
 
@@ -460,6 +470,8 @@ class PortionText(Strict):
     text: Markdown = Field(description="The portion itself (Markdown)")
     classification: Level | None = Field(
         None, description="Level of this portion; unmarked portions have the document's level")
+    caveats: PortionCaveats = None
+    cleared_for_public: PortionPublic = None
 
 
 def _portion_tag(value: Any) -> str:
@@ -502,6 +514,9 @@ class Classification(Strict):
         None, description="Level of the title, meeting and participant block (default: level)")
     cui: CuiDesignation | None = Field(
         None, description="US scheme: the CUI designation indicator {controlled_by, category, dissemination, contact}")
+    cleared_for_public: bool = Field(
+        False, description="true once the note is cleared for public release (by its press office or "
+                           "originator): only then does anything of it reach a public audience")
 
 
 class Person(Strict):
@@ -594,6 +609,8 @@ class Framework(Strict):
     sources: SourceRefs = Field(default_factory=list)
     classification: Level | None = Field(
         None, description="Level of this item; unmarked items have the document's level")
+    caveats: PortionCaveats = None
+    cleared_for_public: PortionPublic = None
 
 
 class Money(Strict):
@@ -625,6 +642,8 @@ class Commitment(Strict):
     sources: SourceRefs = Field(default_factory=list)
     classification: Level | None = Field(
         None, description="Level of this item; unmarked items have the document's level")
+    caveats: PortionCaveats = None
+    cleared_for_public: PortionPublic = None
 
 
 class FollowUp(Strict):
@@ -635,6 +654,8 @@ class FollowUp(Strict):
     due: IsoDate | None = Field(None, description="By when (YYYY-MM-DD)")
     classification: Level | None = Field(
         None, description="Level of this item; unmarked items have the document's level")
+    caveats: PortionCaveats = None
+    cleared_for_public: PortionPublic = None
 
 
 class Section(Strict):
@@ -647,6 +668,8 @@ class Section(Strict):
                           "(after the points); default: background when the heading starts with Background or Context")
     classification: Level | None = Field(
         None, description="Level of this section; unmarked sections have the document's level")
+    caveats: PortionCaveats = None
+    cleared_for_public: PortionPublic = None
 
 
 class Source(Strict):

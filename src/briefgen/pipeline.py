@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .classification import SCHEMES, all_levels, canonical_level
+from .audience import Audience
 from .diagnostics import Diagnostic, Report, Span, format_path
 from .loader import DataPath, SourceMap, text_values
 from .publish import Published, publish
@@ -44,8 +44,8 @@ class PlanError(Exception):
 class Options:
     """What to make of the fact sheets; shared by check, build and the preview server."""
 
-    #: Release level as given (any case); the plan resolves it to its canonical spelling.
-    release: str | None = None
+    #: The audience to cut each brief for (see audience.py), or None for full documents.
+    audience: Audience | None = None
     html: bool = True
     pdf: bool = True
     strict: bool = False
@@ -78,7 +78,7 @@ class Job:
     source_dir: Path
     sheet: FactSheet
     marks: SourceMap
-    release: str | None
+    audience: Audience | None
     html: bool
     pdf: bool
     theme: Theme
@@ -104,12 +104,25 @@ class PlannedSheet:
 @dataclass(frozen=True)
 class Plan:
     options: Options
-    #: The release level in its canonical spelling, or None for full documents.
-    release: str | None
     sheets: tuple[PlannedSheet, ...]
     #: The paths the plan was asked for, and every fact sheet found under them (in any shard).
     roots: tuple[Path, ...] = ()
     found: frozenset[str] = frozenset()
+    #: sha256 of every fact sheet found (in any shard) with its key: the shards of one build
+    #: share it, so `assemble` can tell a stale or foreign shard.
+    digest: str = ""
+    #: Whether the output folder must hold exactly this plan's briefs: releases and shards
+    #: (a brief withdrawn, made invalid, deleted or moved to another shard is removed).
+    exact: bool = False
+
+    @property
+    def audience(self) -> Audience | None:
+        return self.options.audience
+
+    @property
+    def release(self) -> str | None:
+        """The audience's label, or None for full documents."""
+        return self.options.audience.label if self.options.audience is not None else None
 
     def deleted(self, source: str) -> bool:
         """Whether a brief once built from `source` lost its fact sheet: the sheet lies where this
@@ -166,11 +179,11 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
 
     `known` maps a fact sheet's path to what an output folder recorded for it (publish.
     up_to_date: entries whose files are intact). A sheet whose key equals the recorded one
-    is not parsed or validated again: its report is the recorded one, and it gets no job
-    (`PlannedSheet.reused`). Raises PlanError for a missing path, no fact sheets, or an
-    unknown release level.
+    gets no job (`PlannedSheet.reused`); for full documents it is not even parsed or validated
+    again (its report is the recorded one), but for a release it is, because a release folder
+    records only what its audience may read. Raises PlanError for a missing path or no fact sheets.
     """
-    release = _release_level(options.release)
+    audience = options.audience
     try:
         found = discover(list(paths))
     except MissingPath as exc:
@@ -178,61 +191,79 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
     if not found:
         raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
     environment = _environment_key(options) if options.theme is not None else ""
-    reused = _reusable(found, known or {}, release, options, environment)
-    checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in reused]
-    duplicates = _duplicate_ids(checked, {path: entry["id"] for path, (entry, _) in reused.items()})
-    if any(path in duplicates for path in reused):  # a clash with a changed sheet: check every sheet
-        reused = {}
+    reused = _reusable(found, known or {}, options, environment)
+    skipped = {} if audience is not None else reused  # sheets neither parsed nor validated
+    checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in skipped]
+    duplicates = _duplicate_ids(checked, {path: entry["id"] for path, (entry, _) in skipped.items()})
+    if any(path in duplicates for path in skipped):  # a clash with a changed sheet: check every sheet
+        reused = skipped = {}
         checked = [load_candidate(candidate) for candidate in found]
         duplicates = _duplicate_ids(checked, {})
+    keys = {path: key for path, (_, key) in reused.items()}
     sheets = []
     for candidate in found:
         path = str(candidate.path)
-        if path in reused:
-            entry, key = reused[path]
+        if path in skipped:
+            entry, key = skipped[path]
             if in_shard(entry["id"], options.shard):
                 sheets.append(PlannedSheet(path, recorded_report(path, entry), entry["id"], None, reused=key))
     for item in checked:
+        keys.setdefault(item.path, job_key(item.loaded.text, item.path, options, environment))
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
-        extra = list(duplicates.get(item.path, ()))
-        sheet = item.sheet if not extra else None
-        withheld = None
-        if sheet is not None and release is not None:
-            scheme = SCHEMES[sheet.classification.scheme]
-            if release not in scheme:
-                extra.append(_at(item, ("classification", "scheme"), "error", "unknown-release-level",
-                                 f"--release {release} is not a level of this sheet's {scheme.name} scheme",
-                                 "use one of: " + ", ".join(scheme.levels)))
-                sheet = None
-            else:
-                from .release import withheld_reason
-
-                withheld = withheld_reason(sheet, release)
-                if withheld is not None:
-                    # A note, not a warning: withholding is the release working as meant,
-                    # so one brief above the level never stops the others (not under --strict).
-                    extra.append(_at(item, ("classification", "header"), "note", "not-released",
-                                     f"not released at {release}: {withheld}",
-                                     "nothing of this brief is written in this release"))
-        report = item.report.extended(extra) if extra else item.report
-        job = None
-        if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
-            job = _job(item, sheet, release, options, options.theme, environment)
-        sheets.append(PlannedSheet(item.path, report, item.sheet_id, job, withheld))
+        sheets.append(_planned(item, duplicates.get(item.path, ()), options, environment, reused.get(item.path)))
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
-    return Plan(options, release, tuple(sheets), tuple(paths), frozenset(order))
+    return Plan(options, tuple(sheets), tuple(paths), frozenset(order), _plan_digest(keys),
+                exact=audience is not None or options.shard is not None)
 
 
-def _release_level(given: str | None) -> str | None:
-    if given is None:
-        return None
-    level = canonical_level(given)
-    if level is None:
-        raise PlanError(f"'{given}' is not a classification level (one of: {', '.join(all_levels())})",
-                        param="--release")
-    return level
+def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,
+             reused: tuple[Mapping[str, Any], str] | None) -> PlannedSheet:
+    """One checked sheet planned: for a release, what the release stage says of it; and its job."""
+    from .release import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
+
+    audience = options.audience
+    extra = list(clashes)
+    sheet = item.sheet if not extra else None
+    report = item.report.extended(extra) if extra else item.report
+    withheld = None
+    if audience is not None:
+        complete = False  # an invalid sheet cannot be cut: none of its messages is quoted
+        notes = []
+        if sheet is not None:
+            from .release import release, withholding
+
+            found = withholding(sheet, audience)
+            if found is not None:
+                withheld, where = found
+                # A note, not a warning: withholding is the release working as meant,
+                # so one brief the audience may not read never stops the others (not under --strict).
+                notes.append(_at(item, where, "note", NOT_RELEASED,
+                                 f"not released to {audience.name}: {withheld}",
+                                 "nothing of this brief is written in this release"))
+            else:
+                cut = release(sheet, audience)
+                complete = cut.complete
+                if not cut.substance:
+                    notes.append(_at(item, ("classification",), "warning", WITHHOLDS_SUBSTANCE,
+                                     f"the release for {audience.name} keeps none of this brief's summary, "
+                                     "objectives, points, outcomes or commitments",
+                                     "clear some of them for this audience, or leave the brief out of this release"))
+        report = released_report(report, complete).extended(notes)
+    job = None
+    if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
+        if reused is not None:
+            return PlannedSheet(item.path, report, item.sheet_id, None, reused=reused[1])
+        job = _job(item, sheet, options, options.theme, environment)
+    return PlannedSheet(item.path, report, item.sheet_id, job, withheld)
+
+
+def _plan_digest(keys: Mapping[str, str]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(keys):
+        digest.update(f"{path}\0{keys[path]}\n".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _at(item: Checked, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
@@ -269,7 +300,7 @@ def _duplicate_ids(checked: list[Checked], reused: Mapping[str, str]) -> dict[st
     return found
 
 
-def _reusable(found: Sequence[Candidate], known: Mapping[str, Mapping[str, Any]], release: str | None,
+def _reusable(found: Sequence[Candidate], known: Mapping[str, Mapping[str, Any]],
               options: Options, environment: str) -> dict[str, tuple[Mapping[str, Any], str]]:
     """The found sheets whose key equals the one recorded for them: path → (entry, key)."""
     if options.theme is None or not known:
@@ -287,7 +318,7 @@ def _reusable(found: Sequence[Candidate], known: Mapping[str, Mapping[str, Any]]
         if not isinstance(outputs, dict) or set(outputs) != expected:
             continue
         text = read_text(candidate.path)
-        if text is not None and entry.get("key") == job_key(text, path, release, options, environment):
+        if text is not None and entry.get("key") == job_key(text, path, options, environment):
             reusable[path] = (entry, str(entry["key"]))
     return reusable
 
@@ -312,23 +343,23 @@ def _environment_key(options: Options) -> str:
     return f"{fingerprint()}\ntheme={options.theme.digest()}"
 
 
-def _job(item: Checked, sheet: FactSheet, release: str | None, options: Options, theme: Theme,
-         environment: str) -> Job:
+def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str) -> Job:
     source_dir = Path(item.path).parent.resolve()
     assert item.sheet_id is not None
     return Job(sheet_id=item.sheet_id, path=item.path, source_dir=source_dir, sheet=sheet,
-               marks=item.loaded.marks, release=release, html=options.html, pdf=options.pdf,
-               theme=theme, key=job_key(item.loaded.text, item.path, release, options, environment))
+               marks=item.loaded.marks, audience=options.audience, html=options.html, pdf=options.pdf,
+               theme=theme, key=job_key(item.loaded.text, item.path, options, environment))
 
 
-def job_key(text: str, path: str, release: str | None, options: Options, environment: str) -> str:
-    """A job's key: sha256 of the sheet's text, its path as shown, the options and the environment.
+def job_key(text: str, path: str, options: Options, environment: str) -> str:
+    """A job's key: sha256 of the sheet's text, its path as shown, the audience, the options and the environment.
 
     The sheet's folder is left out: moving a repository (a CI runner's workspace) changes
     no output, since a brief reads nothing beside its sheet that the theme does not cover.
     """
     key = hashlib.sha256()
-    for part in (text, path, str(release), str(options.html), str(options.pdf), environment):
+    audience = options.audience.digest() if options.audience is not None else "None"
+    for part in (text, path, audience, str(options.html), str(options.pdf), environment):
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
     return key.hexdigest()
@@ -367,7 +398,7 @@ def _render(job: Job) -> Outcome:
     from .render import render_html, weasyprint_styles
     from .view import brief_view
 
-    cut = release(job.sheet, job.release)
+    cut = release(job.sheet, job.audience)
     view = brief_view(cut)
     html = render_html(view, job.theme)
     found = list(_glyph_warnings(job, cut.shows))
@@ -406,7 +437,7 @@ def _render(job: Job) -> Outcome:
         scheme=cut.scheme.name,
         banner=view.banner.text,
         tone=view.banner.tone,
-        cleared_to=cut.cleared_to,
+        audience=cut.cleared_to,
         pages=pages,
         outputs=names,
         status=view.status,

@@ -1,7 +1,7 @@
 """The brief repository: `briefgen.toml`, found by walking up from the working directory.
 
 It holds a project's settings — where fact sheets live, the output folder, template
-and style overrides, the public release level, the default jobs count — and gives
+and style overrides, the audiences releases are cut for, the default jobs count — and gives
 every command its defaults. Flags override it. Without one, briefgen uses its packaged
 templates and styles and never an unrelated `templates/` folder it happens to find.
 """
@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .audience import Audience
 
 CONFIG_NAME = "briefgen.toml"
 DEFAULT_BRIEFS = Path("briefs")
@@ -25,7 +30,7 @@ KEYS = {
     "briefs": "folder of fact sheets",
     "output": "build output folder",
     "schema": "JSON Schema file for editors",
-    "public_release": "classification level of public builds",
+    "audiences": "the readers releases are cut for: [audiences.NAME] tables",
     "templates": "template override folder",
     "styles": "style override folder",
     "jobs": "default number of parallel jobs",
@@ -48,7 +53,8 @@ class Project:
     briefs: Path = DEFAULT_BRIEFS
     output: Path = DEFAULT_OUTPUT
     schema: Path | None = None
-    public_release: str | None = None
+    #: Audiences declared in `[audiences]`, by name (see audience.py).
+    audiences: Mapping[str, Audience] = field(default_factory=dict)
     templates: Path | None = None
     styles: Path | None = None
     jobs: int | None = None
@@ -58,6 +64,18 @@ class Project:
     @property
     def config(self) -> Path | None:
         return self.root / CONFIG_NAME if self.root is not None else None
+
+    def audience(self, name: str) -> Audience:
+        """The audience `name`: one declared here, or the built-in public. Raises AudienceError."""
+        from .audience import PUBLIC, AudienceError, default_public
+
+        if name in self.audiences:
+            return self.audiences[name]
+        if name == PUBLIC:
+            return default_public()
+        declared = ", ".join(sorted({*self.audiences, PUBLIC}))
+        raise AudienceError(f"no audience named '{name}' (declared: {declared}); add [audiences.{name}] "
+                            "to briefgen.toml")
 
 
 def find_config(start: Path) -> Path | None:
@@ -81,7 +99,8 @@ def load_project(start: Path | None = None) -> Project:
 def read_project(config: Path) -> Project:
     """The project described by `config`. Raises ProjectError for a bad file."""
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        text = config.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise ProjectError(f"{config}: cannot read it: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -91,12 +110,64 @@ def read_project(config: Path) -> Project:
     root = config.parent
     values: dict[str, Any] = {"root": root}
     for key, value in data.items():
+        if key == "public_release":
+            raise ProjectError(f"{config}:{line_of(text, (key,))}: `public_release` is gone: a classification "
+                               "is not a decision to publish. Declare the readers instead, e.g. [audiences.public] "
+                               "(see docs/factsheet.md, Audiences), and mark what the public may read with "
+                               "`cleared_for_public: true`")
         if key not in KEYS:
             close = difflib.get_close_matches(key, list(KEYS), n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(KEYS)}"
-            raise ProjectError(f"{config}: unknown key `{key}`{hint}")
+            raise ProjectError(f"{config}:{line_of(text, (key,))}: unknown key `{key}`{hint}")
+        if key == "audiences":
+            values[key] = _audiences(config, text, value)
+            continue
         values[key] = _value(config, root, key, value)
     return Project(**values)
+
+
+def _audiences(config: Path, text: str, table: Any) -> dict[str, Audience]:
+    from .audience import parse_audiences
+
+    audiences, problems = parse_audiences(table)
+    if problems:
+        lines = []
+        for problem in problems:
+            lines.append(f"{config}:{line_of(text, problem.key)}: {problem.message}"
+                         + (f"\n  help: {problem.hint}" if problem.hint else ""))
+        raise ProjectError("\n".join(lines))
+    return audiences
+
+
+def line_of(text: str, key: tuple[str, ...]) -> int:
+    """The line of briefgen.toml where `key` (a path of keys) is written, as near as can be told.
+
+    tomllib gives no positions: this finds the deepest table header `[a.b]` that is a prefix
+    of the key, then the line below it that sets the next key, else the header itself.
+    """
+    lines = text.splitlines()
+    start, depth = 0, 0
+    for size in range(len(key), 0, -1):
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(_key_pattern(part) for part in key[:size]) + r"\s*\]")
+        found = next((number for number, line in enumerate(lines) if header.match(line)), None)
+        if found is not None:
+            start, depth = found, size
+            break
+    rest = key[depth:]
+    if not rest:
+        return start + 1 if lines else 1
+    setting = re.compile(r"^\s*" + _key_pattern(rest[0]) + r"\s*[.=]")
+    for number in range(start + (1 if depth else 0), len(lines)):
+        if depth and number > start and lines[number].lstrip().startswith("["):
+            break
+        if setting.match(lines[number]):
+            return number + 1
+    return start + 1
+
+
+def _key_pattern(part: str) -> str:
+    escaped = re.escape(part)
+    return f"(?:{escaped}|\"{escaped}\"|'{escaped}')"
 
 
 def _value(config: Path, root: Path, key: str, value: Any) -> Any:
@@ -107,13 +178,6 @@ def _value(config: Path, root: Path, key: str, value: Any) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise wrong("a path as text")
         return _relative(root / value)
-    if key == "public_release":
-        from .classification import all_levels, canonical_level
-
-        level = canonical_level(value) if isinstance(value, str) else None
-        if level is None:
-            raise wrong("a classification level (" + ", ".join(all_levels()) + ")")
-        return level
     if key == "jobs":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise wrong("a whole number of at least 1")

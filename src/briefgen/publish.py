@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 if TYPE_CHECKING:
+    from .audience import Audience
     from .pipeline import Outcome, Plan
 
 MANIFEST = "manifest.json"
@@ -153,6 +154,9 @@ class Manifest:
     index: str | None = None
     #: Files briefgen wrote once but left alone since, because they were changed by hand.
     left_alone: tuple[str, ...] = ()
+    #: What build wrote the folder: the audience ({name, digest}) or None for full documents,
+    #: the shard [K, N] or None, the plan's digest and briefgen's version (see `BuildStamp`).
+    stamp: BuildStamp | None = None
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
@@ -170,7 +174,8 @@ class Manifest:
         left_alone = data.get("left_alone")
         return cls(_entries(data["briefs"]),
                    index["sha256"] if isinstance(index, dict) and isinstance(index.get("sha256"), str) else None,
-                   tuple(n for n in left_alone if _plain_name(n)) if isinstance(left_alone, list) else ())
+                   tuple(n for n in left_alone if _plain_name(n)) if isinstance(left_alone, list) else (),
+                   BuildStamp.from_json(data.get("build")))
 
     def to_bytes(self) -> bytes:
         data: dict[str, Any] = {"generator": GENERATOR, "format": 1,
@@ -179,7 +184,53 @@ class Manifest:
             data["index"] = {"path": INDEX, "sha256": self.index}
         if self.left_alone:
             data["left_alone"] = sorted(self.left_alone)
+        if self.stamp is not None:
+            data["build"] = self.stamp.to_json()
         return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class BuildStamp:
+    """What a manifest says of the build that wrote its folder, for `assemble` to check shards by.
+
+    It names no brief: a release folder is public to its audience, and the plan's digest
+    (of every sheet found, in every shard, and its key) tells nothing about what was withheld.
+    """
+
+    #: The audience the briefs were cut for, or None for full documents.
+    audience: Audience | None
+    shard: tuple[int, int] | None
+    plan: str
+    version: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"audience": self.audience.to_json() if self.audience is not None else None,
+                "shard": list(self.shard) if self.shard is not None else None,
+                "plan": self.plan, "version": self.version}
+
+    @classmethod
+    def from_json(cls, data: Any) -> BuildStamp | None:
+        """The stamp a manifest holds, or None when it holds none or a damaged one."""
+        from .audience import Audience
+
+        if not isinstance(data, dict):
+            return None
+        shard, plan, version = data.get("shard"), data.get("plan"), data.get("version")
+        if not isinstance(plan, str) or not isinstance(version, str):
+            return None
+        audience = None
+        if data.get("audience") is not None:
+            audience = Audience.from_json(data["audience"])
+            if audience is None:
+                return None
+        pair = None
+        if shard is not None:
+            if not (isinstance(shard, list) and len(shard) == 2
+                    and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+                    and 1 <= shard[0] <= shard[1]):
+                return None
+            pair = (shard[0], shard[1])
+        return cls(audience, pair, plan, version)
 
 
 def _entries(briefs: list[Any]) -> dict[str, dict[str, Any]]:
@@ -346,6 +397,8 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     from .site_index import site_index_view
 
     assert plan.theme is not None, "a check-only plan has nothing to publish"
+    from .release import recordable
+
     release = plan.release
     remove_leftovers(out)
     manifest = Manifest.read(out)
@@ -383,20 +436,23 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         final[outcome.sheet_id] = {**outcome.record.to_json(), "key": outcome.key, "outputs": outputs,
                                    "source": outcome.path,
                                    # Warnings found while rendering, reported again when the brief is unchanged.
-                                   "diagnostics": [d.to_json() for d in outcome.diagnostics],
+                                   "diagnostics": [d.to_json() for d in recordable(outcome.diagnostics)],
                                    # What checking the sheet found: a sheet whose key is unchanged
-                                   # is not checked again (pipeline.plan), and this is reported.
-                                   "checked": [d.to_json() for d in checked[outcome.path].diagnostics]}
+                                   # is not checked again (pipeline.plan), and this is reported. In a
+                                   # release, only what the release stage let the plan quote.
+                                   "checked": [d.to_json() for d in recordable(checked[outcome.path].diagnostics)]}
     for brief_id, entries in candidates.items():
         keep: dict[str, tuple[str, str | None]] = {}
         if brief_id in ready_ids:
             keep_names = {o["path"] for o in final[brief_id]["outputs"].values()} | \
                          set(next(o for o in ready if o.sheet_id == brief_id).outputs)
         else:
-            # Kept from an earlier build only when cleared to this release, and only the outputs
-            # whose bytes are the ones recorded: anything else of it here is removed.
-            chosen = None if brief_id in withheld else next(
-                (e for e in entries if e.get("cleared_to") == release
+            # Kept from an earlier build only into a folder that is not exact (a full build of some
+            # of the sheets), when built for the same release, and only the outputs whose bytes are
+            # the ones recorded: anything else of it here is removed. A release or a shard holds
+            # exactly its plan: a brief withdrawn, invalid, deleted or in another shard is gone.
+            chosen = None if brief_id in withheld or plan.exact else next(
+                (e for e in entries if e.get("audience", e.get("cleared_to")) == release
                  and not (isinstance(e.get("source"), str) and plan.deleted(e["source"]))), None)
             if chosen is not None:
                 keep = {kind: (name, digest) for kind, (name, digest) in _outputs(chosen).items()
@@ -432,7 +488,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         index_hash = None
 
     left_alone = tuple(sorted(name for name in folder.left_alone_names if folder.exists(name)))
-    manifest_bytes = Manifest(final, index_hash, left_alone).to_bytes()
+    manifest_bytes = Manifest(final, index_hash, left_alone, _stamp(plan)).to_bytes()
     written = []
     for outcome in ready:
         assert outcome.record is not None
@@ -471,6 +527,12 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         except OSError:
             pass  # the error that brought us here is the one to report
     return published
+
+
+def _stamp(plan: Plan) -> BuildStamp:
+    from . import __version__
+
+    return BuildStamp(plan.audience, plan.options.shard, plan.digest, __version__)
 
 
 def _sync(folder: Path) -> None:

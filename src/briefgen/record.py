@@ -23,8 +23,8 @@ class BriefRecord:
     scheme: str
     banner: str
     tone: str
-    #: The release level it was cut at, or None for the full document.
-    cleared_to: str | None
+    #: The label of the audience it was cut for ("PUBLIC", "OFFICIAL"), or None for the full document.
+    audience: str | None
     pages: int | None
     #: Output format → file name inside the output folder, e.g. {"html": "g20-2025.html"}.
     outputs: Mapping[str, str]
@@ -49,7 +49,7 @@ class BriefRecord:
             "scheme": self.scheme,
             "banner": self.banner,
             "tone": self.tone,
-            "cleared_to": self.cleared_to,
+            "audience": self.audience,
             "pages": self.pages,
             "status": self.status,
             "reference": self.reference,
@@ -73,7 +73,8 @@ class BriefRecord:
                 scheme=_text(entry.get("scheme", "")),
                 banner=_text(entry.get("banner") or entry.get("level", "")),
                 tone=_text(entry.get("tone", "")),
-                cleared_to=_optional_text(entry.get("cleared_to")),
+                # Manifests before audiences recorded the release level as `cleared_to`.
+                audience=_optional_text(entry.get("audience", entry.get("cleared_to"))),
                 pages=entry.get("pages") if isinstance(entry.get("pages"), int) else None,
                 outputs={str(kind): _text(output["path"]) for kind, output in outputs.items()},
                 status=_optional_text(entry.get("status")),

@@ -1,30 +1,38 @@
-"""Releases: the part of a fact sheet that readers cleared to a level may see.
+"""Releases: the part of a fact sheet that an audience may read.
 
-Fail closed: a portion without its own classification has the document's level, so
-it is released only when the document's level is. The header block (title, document
-details, meeting and participants) has the header level (default: the document's
-level); when that is above the release level, nothing of the brief is released.
+Fail closed: a portion without its own marking has the document's level, caveats and
+public clearance, so it is released only when the document would be. The header block
+(title, document details, meeting and participants) has the header level (default: the
+document's level) and the document's caveats and clearance; when the audience may not
+read it, nothing of the brief is released. Which audience may read what is decided in
+audience.py (`Audience.admits`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .classification import SCHEMES, PortionPath, Scheme, portions
-from .model import (
-    Classification,
-    Commitment,
-    Document,
-    FactSheet,
-    FollowUp,
-    Framework,
-    Meeting,
-    Participant,
-    PortionText,
-    Section,
-    Source,
-)
+from .audience import Audience
+from .classification import SCHEMES, ClassifiedPortion, PortionPath, Scheme, portions
+from .diagnostics import Diagnostic, Report, Span
+
+if TYPE_CHECKING:  # the model (pydantic) is not imported by publish, which reads only the codes below
+    from .model import (
+        Classification,
+        Commitment,
+        Document,
+        FactSheet,
+        FollowUp,
+        Framework,
+        Meeting,
+        Participant,
+        PortionText,
+        Section,
+        Source,
+    )
 
 
 @dataclass(frozen=True)
@@ -51,21 +59,24 @@ class ReleasedSheet:
 
 @dataclass(frozen=True)
 class Release:
-    """A fact sheet cut to a release level."""
+    """A fact sheet cut for an audience."""
 
     sheet: ReleasedSheet
     scheme: Scheme
     #: The highest level actually present: what the banners show.
     level: str
+    #: The caveats of the header and of every kept portion, in the order first met.
     caveats: tuple[str, ...]
     #: Whether portions carry marks such as "(OS)": when any released portion has an explicit level.
     marked: bool
-    #: The level the release was cut at, or None for the full document.
-    cleared_to: str | None
+    #: The audience the release was cut for, or None for the full document.
+    audience: Audience | None
     #: Where each kept portion (and kept source) stood in the original sheet.
     kept: frozenset[PortionPath]
     #: Every level present in the release (header and kept portions).
     levels: frozenset[str] = frozenset()
+    #: Whether the release keeps every portion and source of the sheet (nothing was withheld).
+    complete: bool = True
 
     def mark(self, level: str | None) -> str:
         """The portion mark to print before a portion of `level`, or "" when unmarked."""
@@ -78,20 +89,32 @@ class Release:
         return path[:1] in self.kept if path[0] in ("summary", "comment") else path[:2] in self.kept
 
     @property
+    def cleared_to(self) -> str | None:
+        """The audience's label ("OFFICIAL", "PUBLIC"), or None for the full document."""
+        return self.audience.label if self.audience is not None else None
+
+    @property
     def reference(self) -> str | None:
         """The reference a reader files this copy under (see `released_reference`)."""
         return released_reference(self.sheet.document.reference, self.cleared_to)
+
+    @property
+    def substance(self) -> bool:
+        """Whether it keeps any summary, objective, point, outcome or commitment."""
+        sheet = self.sheet
+        return bool(sheet.summary or sheet.objectives or sheet.talking_points or sheet.outcomes
+                    or sheet.commitments)
 
 
 _CUT_FIELDS = frozenset({"summary", "comment", "objectives", "talking_points", "outcomes", "frameworks",
                          "commitments", "follow_up", "sections", "sources"})
 
-#: Joins a reference and the release level: "G20-2025/JP-IN/01" → "G20-2025/JP-IN/01-R-OFFICIAL".
+#: Joins a reference and the audience: "G20-2025/JP-IN/01" → "G20-2025/JP-IN/01-R-OFFICIAL".
 RELEASE_SUFFIX = "-R-"
 
 
 def released_reference(reference: str | None, cleared_to: str | None) -> str | None:
-    """The reference of a release: the original's, with "-R-" and the release level ("TOP SECRET" → "TOP-SECRET").
+    """The reference of a release: the original's, with "-R-" and the audience's label ("TOP SECRET" → "TOP-SECRET").
 
     Every release gets the suffix, whether or not anything was left out, so that the
     reference tells a reader this is a release and for whom, and nothing about what was withheld.
@@ -102,7 +125,7 @@ def released_reference(reference: str | None, cleared_to: str | None) -> str | N
 
 
 class NotReleasable(Exception):
-    """The header block is above the release level, so nothing can be shown."""
+    """The header block is more than the audience may read, so nothing can be shown."""
 
 
 def header_level(sheet: FactSheet) -> str:
@@ -110,52 +133,122 @@ def header_level(sheet: FactSheet) -> str:
     return sheet.classification.header or sheet.classification.level
 
 
-def withheld_reason(sheet: FactSheet, cleared_to: str | None) -> str | None:
-    """Why nothing of `sheet` may be released at `cleared_to`, or None when its header may be."""
-    if cleared_to is None:
+@dataclass(frozen=True)
+class Marking:
+    """What the release cut reads of one portion: its effective level, caveats and public clearance."""
+
+    level: str
+    caveats: tuple[str, ...]
+    public: bool
+
+
+def document_marking(sheet: FactSheet) -> Marking:
+    """The marking an unmarked portion has: the document's level, caveats and clearance (fail closed)."""
+    classification = sheet.classification
+    return Marking(classification.level, tuple(classification.caveats), classification.cleared_for_public)
+
+
+def header_marking(sheet: FactSheet) -> Marking:
+    """The marking of the header block: its level, and the document's caveats and clearance."""
+    document = document_marking(sheet)
+    return Marking(header_level(sheet), tuple(sheet.classification.caveats), document.public)
+
+
+def portion_marking(sheet: FactSheet, portion: ClassifiedPortion) -> Marking:
+    """A portion's effective marking: what it states, else what the document states."""
+    document = document_marking(sheet)
+    caveats = portion.caveats if portion.caveats is not None else tuple(sheet.classification.caveats)
+    return Marking(portion.level or document.level, caveats,
+                   portion.public if portion.public is not None else document.public)
+
+
+def reading_caveats(sheet: FactSheet, marking: Marking) -> Marking:
+    """The marking an audience is checked against: a CUI portion also carries the CUI limited
+    dissemination controls of the designation indicator (NOFORN, FEDCON…), which the banner
+    shows in its own block."""
+    cui = sheet.classification.cui
+    if marking.level != "CUI" or cui is None or not cui.dissemination:
+        return marking
+    controls = [c.strip() for c in re.split(r"[/,]", cui.dissemination) if c.strip()]
+    extra = tuple(c for c in controls if c not in marking.caveats)
+    return Marking(marking.level, marking.caveats + extra, marking.public) if extra else marking
+
+
+def withheld_reason(sheet: FactSheet, audience: Audience | None) -> str | None:
+    """Why nothing of `sheet` may be released to `audience`, or None when its header may be."""
+    found = withholding(sheet, audience)
+    return found[0] if found is not None else None
+
+
+def withholding(sheet: FactSheet, audience: Audience | None) -> tuple[str, tuple[str, ...]] | None:
+    """Why nothing of `sheet` may be released to `audience`, and the key of the sheet that
+    decides it (for the note's line); None when its header may be released."""
+    if audience is None:
         return None
     scheme = SCHEMES[sheet.classification.scheme]
-    header = header_level(sheet)
-    if scheme.rank(header) > scheme.rank(cleared_to):
-        return f"its header (title, meeting and participants) is {header}, above {cleared_to}"
+    ceiling = audience.ceiling(scheme.name)
+    if ceiling is None:
+        return (f"the audience {audience.name} reads no notes of the {scheme.name} scheme",
+                ("classification", "scheme"))
+    header = header_marking(sheet)
+    where = ("classification", "header") if sheet.classification.header else ("classification", "level")
+    if scheme.rank(header.level) > scheme.rank(ceiling):
+        return f"its header (title, meeting and participants) is {header.level}, above {ceiling}", where
+    if audience.public and not header.public:
+        return ("it is not cleared for public release: once the press office has cleared it, "
+                "add `cleared_for_public: true` under classification", ("classification",))
+    barring = audience.barring(scheme, reading_caveats(sheet, header).caveats)
+    if barring is not None:
+        caveats = ("classification", "caveats") if barring in sheet.classification.caveats else ("classification",)
+        return f"it carries the caveat {barring}, which keeps it from {audience.describe(scheme)}", caveats
+    if audience.public and header.level != scheme.lowest:
+        return f"its header is {header.level}: the public reads only {scheme.lowest}", where
     return None
 
 
-def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
-    """Cut a valid sheet to `cleared_to` (None keeps everything). Raises NotReleasable."""
+def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
+    """Cut a valid sheet for `audience` (None keeps everything). Raises NotReleasable."""
     scheme = SCHEMES[sheet.classification.scheme]
-    if cleared_to is not None and cleared_to not in scheme:
-        raise ValueError(f"{cleared_to!r} is not a level of the {scheme.name} scheme")
-    reason = withheld_reason(sheet, cleared_to)
+    reason = withheld_reason(sheet, audience)
     if reason is not None:
         raise NotReleasable(reason)
-    document = sheet.classification.level
-    limit = scheme.rank(cleared_to) if cleared_to is not None else len(scheme.levels)
 
+    def admitted(marking: Marking) -> bool:
+        read = reading_caveats(sheet, marking)
+        return audience is None or audience.admits(scheme, read.level, read.caveats, read.public)
+
+    header = header_marking(sheet)
     kept: dict[str, list[Any]] = {}
     kept_paths: set[PortionPath] = set()
-    kept_levels = [header_level(sheet)]
+    kept_levels = [header.level]
+    caveats = list(header.caveats)
     explicit = False
+    every = True
     for portion in portions(sheet):
-        effective = portion.level or document
-        if scheme.rank(effective) > limit:
+        marking = portion_marking(sheet, portion)
+        if not admitted(marking):
+            every = False
             continue
         # Marks depend only on what is released: a withheld portion's own marking must not
         # decide whether the released ones are marked (that would tell a reader it existed).
         explicit = explicit or portion.level is not None
-        kept_levels.append(effective)
+        kept_levels.append(marking.level)
+        caveats.extend(c for c in marking.caveats if c not in caveats)
         kept_paths.add(portion.path)
-        kept.setdefault(portion.field, []).append(portion.item.model_copy(update={"classification": effective}))
+        kept.setdefault(portion.field, []).append(portion.item.model_copy(
+            update={"classification": marking.level, "caveats": list(marking.caveats)}))
 
-    # Sources carry no level of their own: one is kept when a kept item cites it,
-    # otherwise it has the document's level like any unmarked text.
+    # Sources carry no marking of their own: one is kept when a kept item cites it,
+    # otherwise it has the document's marking like any unmarked text.
     cited = {ref for field in ("frameworks", "commitments") for item in kept.get(field, []) for ref in item.sources}
-    whole = scheme.rank(document) <= limit
+    whole = admitted(document_marking(sheet))
     sources = []
     for index, source in enumerate(sheet.sources):
         if whole or source.id in cited:
             sources.append(source)
             kept_paths.add(("sources", index))
+        else:
+            every = False
 
     def keep(field: str) -> tuple[Any, ...]:
         return tuple(kept.get(field, ()))
@@ -184,9 +277,51 @@ def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
         sheet=released,
         scheme=scheme,
         level=scheme.highest(kept_levels),
-        caveats=tuple(sheet.classification.caveats),
+        caveats=tuple(caveats),
         marked=explicit,
-        cleared_to=cleared_to,
+        audience=audience,
         kept=frozenset(kept_paths),
         levels=frozenset(kept_levels),
+        complete=every,
     )
+
+
+# --- what a release may say about a sheet ------------------------------------------------
+
+#: Codes of what the release stage says about a sheet to the author of a release build: they
+#: tell that something was withheld, so they are never recorded in a release folder.
+WITHHELD_DIAGNOSTICS = "withheld-diagnostics"
+NOT_RELEASED = "not-released"
+WITHHOLDS_SUBSTANCE = "release-withholds-substance"
+AUTHOR_ONLY = frozenset({WITHHELD_DIAGNOSTICS, NOT_RELEASED, WITHHOLDS_SUBSTANCE})
+
+
+def released_report(report: Report, complete: bool) -> Report:
+    """What a release build may say of a sheet's diagnostics: all of them when nothing of the
+    sheet is withheld, else only how many there are of each severity.
+
+    A message can quote any part of the sheet (a value, a country, a source id), and a rule
+    can speak of the whole document (a CUI designation it lacks): so when the audience may
+    not read all of it, the author's own `briefgen check` is where they are read.
+    """
+    if complete or not report.diagnostics:
+        return report
+    counted: dict[str, int] = {}
+    for diagnostic in report.diagnostics:
+        counted[diagnostic.severity] = counted.get(diagnostic.severity, 0) + 1
+    counted_total = len(report.diagnostics) + report.dropped
+    summaries = []
+    for severity, count in counted.items():
+        if severity == "note":
+            continue
+        noun = severity if count == 1 else f"{severity}s"
+        summaries.append(Diagnostic.at(
+            report.path, Span(1, 1), severity, WITHHELD_DIAGNOSTICS,  # type: ignore[arg-type]
+            f"{count} {noun} not shown: this release withholds part of this brief, and a message could quote it",
+            f"`briefgen check {report.path}` shows all {counted_total} in full"))
+    return Report.of(report.path, summaries, report.lines)
+
+
+def recordable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics a release folder's manifest may record: none that tells of a withholding."""
+    return [d for d in diagnostics if d.code not in AUTHOR_ONLY]

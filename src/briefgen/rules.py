@@ -123,6 +123,7 @@ def check(path: str, parts: SheetParts, marks: SourceMap) -> Iterator[Diagnostic
         yield from _final(parts.document, at)
     if parts.classification is not None:
         yield from _cui(parts.classification, parts.portion_sheet(), at)
+        yield from _public(parts.portion_sheet(), at)
 
 
 def _unique_ids(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
@@ -303,3 +304,46 @@ def _cui(classification: Classification, sheet: FactSheet, at: _At) -> Iterator[
                  f"a document with CUI carries a designation indicator, but {', '.join(missing)} "
                  f"{'is' if len(missing) == 1 else 'are'} not given",
                  "add `cui: {controlled_by: …, category: …, contact: …}` under classification", key=True)
+
+
+def _public(sheet: FactSheet, at: _At) -> Iterator[Diagnostic]:
+    """Clearance for public release that cannot take effect: it is the press office's decision,
+    so a contradiction is an error rather than a release that quietly publishes less."""
+    classification = sheet.classification
+    scheme = SCHEMES.get(classification.scheme)
+    if scheme is None:
+        return
+    lowest = scheme.lowest
+    if classification.cleared_for_public:
+        header = classification.header or classification.level
+        loc: DataPath = ("classification", "cleared_for_public")
+        if classification.caveats:
+            yield at(loc, "error", "public-with-caveat",
+                     f"the note is cleared for public release but carries the caveat {classification.caveats[0]}, "
+                     "which keeps it from the public",
+                     "remove the caveat from classification, and give it to the portions it covers "
+                     f"(`caveats: [{classification.caveats[0]}]`)", key=True)
+        if header in scheme and header != lowest:
+            yield at(loc, "error", "public-above-lowest",
+                     f"the note is cleared for public release but its header is {header}; the public reads "
+                     f"only {lowest}",
+                     f"set `header: {lowest}` under classification if the title, meeting and participants are "
+                     f"{lowest}, or remove cleared_for_public", key=True)
+    for portion in portions(sheet):
+        if portion.public is not True:
+            continue
+        loc = (*portion.path, "cleared_for_public")
+        if not classification.cleared_for_public:
+            yield at(loc, "warning", "public-portion-of-unreleased-note",
+                     "this portion is cleared for public release, but the note is not: nothing of it is public",
+                     "add `cleared_for_public: true` under classification once the note is cleared", key=True)
+        level = portion.level or classification.level
+        caveats = portion.caveats if portion.caveats is not None else tuple(classification.caveats)
+        if level in scheme and level != lowest:
+            yield at(loc, "error", "public-above-lowest",
+                     f"this portion is {level} and cleared for public release; the public reads only {lowest}",
+                     f"mark it {lowest}, or remove cleared_for_public from it", key=True)
+        elif caveats:
+            yield at(loc, "error", "public-with-caveat",
+                     f"this portion is cleared for public release but carries the caveat {caveats[0]}",
+                     "remove the caveat (`caveats: []`), or remove cleared_for_public from it", key=True)

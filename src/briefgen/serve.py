@@ -33,7 +33,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import click
 
-from .cli import paths_argument, release_option, theme_options
+from .audience import Audience, shorthand
+from .cli import audience_options, paths_argument, resolve_audience, theme_options
 from .diagnostics import Report, render_reports
 from .pipeline import Job, Options, Outcome, PlanError, PlannedSheet, plan, run
 from .project import CONFIG_NAME, Project, ProjectError, load_project, read_project
@@ -54,6 +55,8 @@ PDF_TIMEOUT = 300.0
 #: Renders at release levels other than the default, and PDFs, kept in memory.
 CACHE_SIZE = 32
 
+#: What the preview answers for a brief its ceiling's audience may not read.
+NOT_RELEASED = "No brief of that name is released to this audience."
 _ROUTE = re.compile(r"^/(?:index\.html)?$|^/(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{0,127})\.(?P<kind>side\.html|html|pdf)$")
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
@@ -67,38 +70,31 @@ _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
               help="Address to listen on. Only loopback names are answered (Host header), whatever the address.")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
               help="Port to listen on (0: any free port; the URL is printed).")
-@release_option
+@audience_options
 @theme_options
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default web browser.")
 @click.option("--editor", metavar="URL",
               help="URL template that opens a file at a line, for Alt-click on a value "
                    "(default: `editor` in briefgen.toml, else vscode://file/{path}:{line}:{column}).")
 def serve_command(paths: tuple[Path, ...], host: str, port: int, release_level: str | None,
-                  templates: Path | None, styles: Path | None, open_browser: bool, editor: str | None) -> None:
+                  audience_name: str | None, public: bool, templates: Path | None, styles: Path | None,
+                  open_browser: bool, editor: str | None) -> None:
     """Preview briefs in a browser, rebuilt and reloaded as you save.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). The home
     page lists every fact sheet; each brief is the HTML `build` writes, its PDF is one
     click away, and a sheet with errors shows them over its last good render. Alt-click
-    a value to open the fact sheet at its line. With --release LEVEL nothing above
-    LEVEL is ever shown. Ctrl-C stops the server.
+    a value to open the fact sheet at its line. With --release, --audience or --public
+    nothing that audience may not read is ever shown: no value, message, title or file
+    name of what it withholds. Ctrl-C stops the server.
     """
-    from .classification import canonical_level
-
     try:
         project = load_project()
     except ProjectError as exc:
         raise click.UsageError(str(exc)) from None
     if editor is not None and "{path}" not in editor:
         raise click.BadParameter("the URL template must contain {path}", param_hint="--editor")
-    ceiling = None
-    if release_level is not None:
-        ceiling = canonical_level(release_level)
-        if ceiling is None:
-            from .classification import all_levels
-
-            raise click.BadParameter(f"'{release_level}' is not a classification level "
-                                     f"(one of: {', '.join(all_levels())})", param_hint="--release")
+    ceiling = resolve_audience(project, release_level, audience_name, public)
     for path in paths:
         if not path.exists():
             raise click.BadParameter(f"'{path}' does not exist", param_hint="PATH")
@@ -155,8 +151,8 @@ class Settings:
     """What the command line asked for; briefgen.toml fills in the rest (and may change)."""
 
     paths: tuple[Path, ...] = ()
-    #: --release: nothing above it is ever shown.
-    ceiling: str | None = None
+    #: --release, --audience or --public: nothing it may not read is ever shown.
+    ceiling: Audience | None = None
     templates: Path | None = None
     styles: Path | None = None
     editor: str | None = None
@@ -223,7 +219,7 @@ class Preview:
         self._outcomes: OrderedDict[str, Outcome] = OrderedDict()
         self._pages: dict[tuple[Any, ...], Page] = {}
         self._pages_generation = -1
-        self._good: dict[tuple[str, str | None], Remembered] = {}
+        self._good: dict[tuple[str, Audience | None], Remembered] = {}
         self._pdfs: OrderedDict[str, Future[Outcome]] = OrderedDict()
         self._executor: ProcessPoolExecutor | None = None
         self._threads: list[threading.Thread] = []
@@ -359,7 +355,7 @@ class Preview:
                     self.project = project
                     self._watch_stop.set()  # watch the folders the new settings name
         problem = self._config_problem
-        options = Options(release=self.settings.ceiling, html=True, pdf=False, theme=self.theme)
+        options = Options(audience=self.settings.ceiling, html=True, pdf=False, theme=self.theme)
         entries: dict[str, Entry] = {}
         try:
             planned = plan(self.paths, options)
@@ -396,14 +392,15 @@ class Preview:
                                   timeout=timeout)
             return self.snapshot.generation
 
-    # -- release levels ---------------------------------------------------------------
+    # -- audiences ----------------------------------------------------------------------
 
     @property
-    def default_level(self) -> str | None:
+    def default_level(self) -> Audience | None:
         return self.settings.ceiling
 
     def levels(self, entry: Entry) -> list[str]:
-        """The levels of the sheet's scheme the switcher offers (none above the ceiling)."""
+        """The levels of the sheet's scheme the switcher offers, each the `--release LEVEL`
+        audience: under a ceiling, only when it is such an audience too, and none above it."""
         from .classification import SCHEMES
 
         scheme_name = self._scheme(entry)
@@ -413,18 +410,19 @@ class Preview:
         ceiling = self.settings.ceiling
         if ceiling is None:
             return list(scheme.levels)
-        if ceiling not in scheme:
-            return []
-        return [level for level in scheme.levels if scheme.rank(level) <= scheme.rank(ceiling)]
+        top = ceiling.ceiling(scheme.name)
+        if ceiling.public or ceiling.nationality is not None or top is None:
+            return []  # a declared audience: its readers, and nobody else's view
+        return [level for level in scheme.levels if scheme.rank(level) <= scheme.rank(top)]
 
-    def level_for(self, entry: Entry, requested: str | None) -> str | None:
-        """The level to show: the one asked for when the switcher offers it, else the default."""
+    def level_for(self, entry: Entry, requested: str | None) -> Audience | None:
+        """The audience to show: the level asked for when the switcher offers it, else the default."""
         from .classification import canonical_level
 
         if requested:
             level = canonical_level(requested)
             if level is not None and level in self.levels(entry):
-                return level
+                return shorthand(level)
         return self.default_level
 
     def _scheme(self, entry: Entry) -> str | None:
@@ -434,11 +432,11 @@ class Preview:
         good = self._good.get((entry.page_id, self.default_level))
         return good.scheme if good is not None else None
 
-    def render_at(self, entry: Entry, level: str | None) -> tuple[PlannedSheet, Outcome | None]:
-        """The sheet planned and rendered (HTML) at `level`, through the same release stage as build."""
+    def render_at(self, entry: Entry, level: Audience | None) -> tuple[PlannedSheet, Outcome | None]:
+        """The sheet planned and rendered (HTML) for `level`, through the same release stage as build."""
         if level == self.default_level:
             return replace(entry.planned, report=entry.report), entry.outcome
-        options = Options(release=level, html=True, pdf=False, theme=self.theme)
+        options = Options(audience=level, html=True, pdf=False, theme=self.theme)
         try:
             planned = plan([Path(entry.planned.path)], options)
         except PlanError:
@@ -454,6 +452,8 @@ class Preview:
         """The brief page `page_id` at the requested level (HTML), with the preview's script."""
         snapshot = self.snapshot
         entry = snapshot.entries.get(page_id)
+        if self._hidden(entry):
+            return _plain(404, NOT_RELEASED)
         level = self.level_for(entry, requested) if entry is not None else self.default_level
         return self._cached(("page", page_id, level, embed), snapshot,
                             lambda: self._compose_page(snapshot, page_id, entry, level, embed))
@@ -461,7 +461,7 @@ class Preview:
     def side(self, page_id: str, requested: str | None) -> Page:
         snapshot = self.snapshot
         entry = snapshot.entries.get(page_id)
-        if entry is None:
+        if entry is None or self._hidden(entry):
             return self.page(page_id, requested)
         level = self.level_for(entry, requested)
         return self._cached(("side", page_id, level), snapshot, lambda: self._compose_side(entry, level))
@@ -476,6 +476,11 @@ class Preview:
             return self.index().etag
         return self.page(page_id, requested, embed=kind == "side").etag
 
+    def _hidden(self, entry: Entry | None) -> bool:
+        """Whether a brief is withheld from the preview's ceiling: then the preview shows nothing of it,
+        not its title, its file name or why, as if it were not there."""
+        return entry is not None and self.settings.ceiling is not None and entry.planned.withheld is not None
+
     def _cached(self, key: tuple[Any, ...], snapshot: Snapshot, compose: Callable[[], Page]) -> Page:
         with self._lock:
             if self._pages_generation != snapshot.generation:
@@ -488,7 +493,7 @@ class Preview:
                     self._pages[key] = found
             return found
 
-    def _compose_page(self, snapshot: Snapshot, page_id: str, entry: Entry | None, level: str | None,
+    def _compose_page(self, snapshot: Snapshot, page_id: str, entry: Entry | None, level: Audience | None,
                       embed: bool) -> Page:
         if entry is None:
             body = _missing_document(page_id, snapshot.problem)
@@ -498,8 +503,12 @@ class Preview:
         toolbar = None if embed else self._toolbar(entry, level)
         kind = "side" if embed else "page"
         if planned.withheld is not None:
-            body = _message_document(f"{page_id}: withheld",
-                                     f"Nothing of this brief is released at {level}: {planned.withheld}.")
+            if self.settings.ceiling is not None:
+                # Under a ceiling, not even why: the reason names the header's marking.
+                body = _message_document("Not released", "Nothing of this brief is released to this audience.")
+            else:
+                body = _message_document(f"{page_id}: withheld", f"Nothing of this brief is released to "
+                                         f"{level.name if level else ''}: {planned.withheld}.")
             return self._finish(body, 200, page_id, level, kind, toolbar)
         html = _html_of(outcome)
         if html is not None and planned.job is not None and not planned.report.failed():
@@ -521,7 +530,7 @@ class Preview:
         overlay = _overlay(planned.report, with_source=self.settings.ceiling is None)
         return self._finish(base, 200, page_id, level, kind, toolbar, overlay=overlay)
 
-    def _finish(self, document: str, status: int, page_id: str, level: str | None, kind: str,
+    def _finish(self, document: str, status: int, page_id: str, level: Audience | None, kind: str,
                 toolbar: str | None, overlay: str = "", warnings: int = 0) -> Page:
         chrome = overlay + (toolbar.replace("{warnings}", _warnings_note(warnings)) if toolbar else "")
         etag = _digest(document + chrome)
@@ -536,17 +545,17 @@ class Preview:
             return None
         return editor_url(self.editor, Path(entry.planned.path).resolve())
 
-    def _toolbar(self, entry: Entry, level: str | None) -> str:
+    def _toolbar(self, entry: Entry, level: Audience | None) -> str:
         levels = self.levels(entry)
         options = []
         if self.settings.ceiling is None:
             options.append(f'<option value=""{" selected" if level is None else ""}>full document</option>')
         for each in levels:
-            chosen = " selected" if each == level else ""
+            chosen = " selected" if level is not None and each == level.name else ""
             options.append(f'<option value="{_e(each)}"{chosen}>{_e(each)}</option>')
         switcher = ""
         if options:
-            switcher = ('<label>Reader cleared to <select id="briefgen-release" name="release">'
+            switcher = ('<label>Release for <select id="briefgen-release" name="release">'
                         + "".join(options) + "</select></label>")
         page_id = entry.page_id
         return ('<nav id="briefgen-toolbar" aria-label="briefgen preview">'
@@ -555,7 +564,7 @@ class Preview:
                 + f'<a href="{_e(_page_url(page_id, "pdf", level))}">PDF</a>'
                 + "{warnings}</nav>")
 
-    def _compose_side(self, entry: Entry, level: str | None) -> Page:
+    def _compose_side(self, entry: Entry, level: Audience | None) -> Page:
         page_id = entry.page_id
         html_url = _page_url(page_id, "html", level, embed=True)
         pdf_url = _page_url(page_id, "pdf", level)
@@ -576,7 +585,7 @@ class Preview:
             f'<a id="briefgen-side-link" href="{_e(_page_url(page_id, "side.html", level))}">Side by side</a>',
             f'<a href="{_e(_page_url(page_id, "html", level))}">HTML only</a>')
         chrome = toolbar.replace("{warnings}", "")
-        etag = self.page(page_id, level, embed=True).etag
+        etag = self.page(page_id, _asked(level), embed=True).etag
         config = {"events": _events_url("side", page_id, level, etag), "editor": None, "side": True,
                   "switchTo": _page_url(page_id, "side.html", None) + "?release={level}"}
         return Page(200, inject(body, chrome, config).encode("utf-8"), etag)
@@ -584,10 +593,17 @@ class Preview:
     def _compose_index(self, snapshot: Snapshot) -> Page:
         rows = []
         ceiling = self.settings.ceiling
+        unlisted = 0
         for page_id, entry in snapshot.entries.items():
+            if ceiling is not None and entry.planned.withheld is not None:
+                unlisted += 1  # not even its file name: that too may tell of what it holds
+                continue
             rows.append(self._index_row(page_id, entry, ceiling))
         problem = f'<p class="problem">{_e(snapshot.problem)}</p>' if snapshot.problem else ""
-        cleared = f" (cleared to {_e(ceiling)})" if ceiling else ""
+        if unlisted:
+            problem += (f'<p class="withheld">{unlisted} fact sheet{"s are" if unlisted != 1 else " is"} '
+                        "not released to this audience and not listed.</p>")
+        cleared = f" (released for {_e(ceiling.name)})" if ceiling else ""
         table = ("<table><thead><tr><th>Brief</th><th>Meeting</th><th>Classification</th><th>Status</th>"
                  "<th>Diagnostics</th><th></th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
                  if rows else '<p class="empty">No fact sheets yet: save one (*.yaml) in '
@@ -602,7 +618,7 @@ class Preview:
         config = {"events": _events_url("index", "", None, etag), "editor": None, "switchTo": "/"}
         return Page(200, inject(body, "", config).encode("utf-8"), etag)
 
-    def _index_row(self, page_id: str, entry: Entry, ceiling: str | None) -> str:
+    def _index_row(self, page_id: str, entry: Entry, ceiling: Audience | None) -> str:
         report = entry.report
         count = len(report.diagnostics) + report.dropped
         errors = len(report.errors)
@@ -610,7 +626,7 @@ class Preview:
         job = entry.planned.job
         link = f'<a href="{_e(_page_url(page_id, "html", None))}">'
         if entry.planned.withheld is not None:
-            return (f"<tr class=\"withheld\"><td><code>{_e(page_id)}</code> — <em>withheld at {_e(ceiling or '')}"
+            return (f"<tr class=\"withheld\"><td><code>{_e(page_id)}</code> — <em>withheld"
                     "</em></td><td></td><td></td><td>withheld</td>"
                     f"<td>{count}</td><td></td></tr>")
         if job is not None:
@@ -637,15 +653,17 @@ class Preview:
         entry = self.snapshot.entries.get(page_id)
         if entry is None:
             return _plain(404, f"no fact sheet with the id {page_id}")
+        if self._hidden(entry):
+            return _plain(404, NOT_RELEASED)
         level = self.level_for(entry, requested)
-        options = Options(release=level, html=False, pdf=True, theme=self.theme)
+        options = Options(audience=level, html=False, pdf=True, theme=self.theme)
         try:
             planned = plan([Path(entry.planned.path)], options)
         except PlanError as exc:
             return _plain(404, str(exc))
         job = planned.sheets[0].job
         if job is None:
-            return self.page(page_id, level)  # the overlay says why there is no PDF
+            return self.page(page_id, _asked(level))  # the overlay says why there is no PDF
         future = self._pdf_future(job)
         try:
             outcome = future.result(timeout=PDF_TIMEOUT)
@@ -655,7 +673,7 @@ class Preview:
             return _plain(500, f"printing the PDF failed: {type(exc).__name__}: {exc}")
         data = outcome.outputs.get(f"{job.sheet_id}.pdf")
         if data is None:
-            return self.page(page_id, level)
+            return self.page(page_id, _asked(level))
         return Page(200, data, job.key[:32], "application/pdf")
 
     def _pdf_future(self, job: Job) -> Future[Outcome]:
@@ -738,19 +756,24 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _page_url(page_id: str, kind: str, level: str | None, embed: bool = False) -> str:
+def _asked(level: Audience | None) -> str | None:
+    """How a page asks for `level` again (a level's name; a declared ceiling is the default anyway)."""
+    return level.name if level is not None else None
+
+
+def _page_url(page_id: str, kind: str, level: Audience | None, embed: bool = False) -> str:
     query = []
     if level is not None:
-        query.append("release=" + quote(level))
+        query.append("release=" + quote(level.name))
     if embed:
         query.append("embed=1")
     return f"/{page_id}.{kind}" + ("?" + "&".join(query) if query else "")
 
 
-def _events_url(kind: str, page_id: str, level: str | None, etag: str) -> str:
+def _events_url(kind: str, page_id: str, level: Audience | None, etag: str) -> str:
     query = f"kind={kind}&page={quote(page_id)}&etag={etag}"
     if level is not None:
-        query += "&release=" + quote(level)
+        query += "&release=" + quote(level.name)
     return "/_briefgen/events?" + query
 
 

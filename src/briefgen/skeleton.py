@@ -14,7 +14,8 @@ title: "TODO: one-line title, e.g. Japan–India bilateral meeting at the G20 Su
 classification:
   level: OFFICIAL                 # uk scheme: OFFICIAL, OFFICIAL-SENSITIVE, SECRET, TOP SECRET
   scheme: uk                      # or us: UNCLASSIFIED, CUI, CONFIDENTIAL, SECRET, TOP SECRET
-  caveats: []                     # e.g. [UK EYES ONLY]
+  caveats: []                     # e.g. [UK EYES ONLY]: a portion may set its own
+  cleared_for_public: false       # true once the press office clears it for the public site
 document:
   date: {today}                # date of origin, YYYY-MM-DD
   reference: "TODO: file reference"

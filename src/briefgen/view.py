@@ -260,7 +260,7 @@ class BriefView:
     sources: tuple[SourceView, ...]
     metadata: Metadata
     #: Reference and version for the running footer, e.g. "G20-2025/JP-IN/01 · version 1.0"; a
-    #: release adds "Released for readers cleared to OFFICIAL".
+    #: release adds "Released for UK nationals at OFFICIAL" (whom the copy is for).
     footer: str
     #: The blocks of the note in reading order (decisions first); the template prints them in turn.
     parts: tuple[Part, ...] = ()
@@ -332,7 +332,7 @@ def brief_view(release: Release) -> BriefView:
             for c in document.cleared_by
         ),
         banner=the_banner,
-        release_note=_release_note(release),
+        release_note=_released_for(release),
         summary=_summary(sheet.summary, release),
         participants=participants,
         frameworks=frameworks,
@@ -359,7 +359,7 @@ def brief_view(release: Release) -> BriefView:
             for number, s in enumerate(sheet.sources, start=1)
         ),
         metadata=_metadata(sheet, participants, frameworks, the_banner),
-        footer=" · ".join(_footer_parts(reference, document.version, release.cleared_to)),
+        footer=" · ".join(_footer_parts(reference, document.version, _released_for(release))),
         parts=parts,
         contents=tuple(ContentsEntry(part.heading, part.anchor) for part in parts),
         contact=_plain(document.contact),
@@ -718,19 +718,20 @@ def _person(name: str, unit: str | None) -> str:
     return f"{name}, {unit}" if unit else name
 
 
-def _release_note(release: Release) -> str | None:
-    if release.cleared_to is None:
+def _released_for(release: Release) -> str | None:
+    """"Released for UK nationals at OFFICIAL", "Released for the public": whom this copy is for."""
+    if release.audience is None:
         return None
     # Deliberately silent on how much was left out: even a count tells a reader something.
-    return f"Released for readers cleared to {release.cleared_to}"
+    return f"Released for {release.audience.describe(release.scheme)}"
 
 
-def _footer_parts(reference: str | None, version: str | None, cleared_to: str | None = None) -> list[str]:
+def _footer_parts(reference: str | None, version: str | None, released_for: str | None = None) -> list[str]:
     parts = [reference] if reference else []
     if version:
         parts.append(f"version {version}")
-    if cleared_to:
-        parts.append(f"Released for readers cleared to {cleared_to}")
+    if released_for:
+        parts.append(released_for)
     return parts
 
 
