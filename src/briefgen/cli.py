@@ -36,9 +36,75 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # --- options shared by commands, declared once -------------------------------------------
 
+#: Limits for a path when the system cannot say (os.pathconf is POSIX): NAME_MAX and PATH_MAX
+#: of Linux's file systems, in bytes.
+NAME_MAX = 255
+PATH_MAX = 4096
+
+
+def path_problem(text: str) -> str | None:
+    """Why the system could not open `text` (a name too long, a path too deep), or None.
+
+    Every path argument of every command goes through this (GuardedPath), so that a path
+    no file can have is a usage error (exit 2) before anything opens it, never an
+    ENAMETOOLONG escaping as an internal error.
+    """
+    name_max, path_max = _limits(text)
+    for part in Path(text).parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            return (f"a name in this path is too long: {size:,} {'characters' if size == len(part) else 'bytes'} "
+                    f"('{_shortened(part)}'), at most {name_max} are possible here")
+    size = len(os.fsencode(os.path.abspath(text)))
+    if size >= path_max:
+        return (f"this path is too long: {size:,} characters from the root of the file system "
+                f"('{_shortened(text)}'), at most {path_max - 1:,} are possible here")
+    return None
+
+
+def _limits(text: str) -> tuple[int, int]:
+    """NAME_MAX and PATH_MAX of the file system the nearest existing folder of `text` is on."""
+    if not hasattr(os, "pathconf"):
+        return NAME_MAX, PATH_MAX
+    folder = os.path.dirname(os.path.abspath(text))
+    while folder != os.path.dirname(folder) and not _is_folder(folder):
+        folder = os.path.dirname(folder)
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX"), os.pathconf(folder, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        return NAME_MAX, PATH_MAX
+
+
+def _is_folder(path: str) -> bool:
+    try:
+        return os.path.isdir(path)
+    except (OSError, ValueError):
+        return False
+
+
+def _shortened(text: str, keep: int = 24) -> str:
+    return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
+
+
+#: click.ParamType is generic from click 8.2 on and plain before: typed loosely to accept both.
+_ParamType: Any = click.ParamType
+_PathType: Any = click.Path
+
+
+class GuardedPath(_PathType):  # type: ignore[misc]
+    """click.Path that first refuses a path no file can have (path_problem): the type of every
+    path argument and option of every command."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            problem = path_problem(os.fspath(value))
+            if problem is not None:
+                self.fail(problem, param, ctx)
+        return super().convert(value, param, ctx)
+
 
 def paths_argument(function: F) -> F:
-    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(function)
+    return click.argument("paths", nargs=-1, type=GuardedPath(path_type=Path))(function)
 
 
 def output_format_option(function: F) -> F:
@@ -57,10 +123,6 @@ def jobs_options(function: F) -> F:
     return click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
                         help="Render N briefs at once, in worker processes (default: `jobs` in "
                              "briefgen.toml, else every CPU this process may use).")(function)
-
-
-#: click.ParamType is generic from click 8.2 on and plain before: typed loosely to accept both.
-_ParamType: Any = click.ParamType
 
 
 class _ShardType(_ParamType):  # type: ignore[misc]
@@ -87,10 +149,10 @@ def release_option(function: F) -> F:
 
 
 def theme_options(function: F) -> F:
-    function = click.option("--styles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    function = click.option("--styles", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
                             help="Folder of stylesheets overriding the defaults file by file "
                                  "(default: `styles` in briefgen.toml).")(function)
-    return click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    return click.option("--templates", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
                         help="Folder of templates overriding the defaults file by file "
                              "(default: `templates` in briefgen.toml).")(function)
 
@@ -296,7 +358,7 @@ def check(paths: tuple[Path, ...], strict: bool, verbose: bool, output_format: s
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=GuardedPath(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the fact-sheet format (draft-07).
@@ -322,7 +384,7 @@ def schema(output: Path | None) -> None:
 @click.argument("sheet_id", metavar="ID")
 @click.option("--kind", type=click.Choice(["brief", "readout"]), default="brief", show_default=True,
               help="brief: before the meeting; readout: after it.")
-@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", "out", type=GuardedPath(file_okay=False, path_type=Path),
               help="Folder to write ID.yaml into (default: the project's briefs folder, else ./briefs).")
 def new(sheet_id: str, kind: str, out: Path | None) -> None:
     """Write a commented skeleton fact sheet OUT/ID.yaml to fill in.
@@ -361,7 +423,7 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
 
 @main.command()
 @paths_argument
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", type=GuardedPath(file_okay=False, path_type=Path),
               help="Output folder for the HTML, PDF, index.html and manifest.json "
                    "(default: `output` in briefgen.toml, else ./site).")
 @release_option

@@ -26,6 +26,7 @@ from typing import Any, Literal
 import click
 
 from .classification import SCHEMES
+from .cli import GuardedPath
 from .diagnostics import Diagnostic, Report
 from .model import Amount, Commitment, FactSheet, Framework, Participant, PortionText, Source
 
@@ -454,8 +455,8 @@ FORMATTERS: dict[str, Callable[[Sequence[SheetDiff]], str]] = {
 
 
 @click.command("diff")
-@click.argument("old", metavar="OLD")
-@click.argument("new", metavar="NEW")
+@click.argument("old", metavar="OLD", type=GuardedPath())
+@click.argument("new", metavar="NEW", type=GuardedPath())
 @click.option("--output-format", "output_format", type=click.Choice(list(FORMATTERS)), default="text",
               show_default=True, help="text for people; markdown for a GitHub step summary; json for tools.")
 def diff_command(old: str, new: str, output_format: str) -> None:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import click
 
+from .cli import GuardedPath
+
 #: The package folder holding the files copied as they are.
 TEMPLATE_FOLDER = ("examples", "project")
 
@@ -155,7 +157,7 @@ def _next_steps(folder: Path) -> str:
 
 
 @click.command("init")
-@click.argument("folder", metavar="[DIR]", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="[DIR]", default=".", type=GuardedPath(file_okay=False, path_type=Path))
 def init_command(folder: Path) -> None:
     """Set up DIR (default: this folder) as a brief repository.
 

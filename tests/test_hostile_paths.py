@@ -1,0 +1,110 @@
+"""Hostile paths: arguments too long or too deep for any file, for every path argument of
+every command; symlinks that leave the repository in `briefgen diff`.
+
+Every run ends in exit 0, 1 or 2 with a message that says what is wrong, never in exit 3
+(an internal error), and nothing outside the repository is quoted.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import click
+import pytest
+
+from briefgen.cli import GuardedPath, main
+from build_helpers import Ran, compact_sheet, run_script, write_sheet
+
+#: A name longer than any file system allows (NAME_MAX is 255 bytes), and a path of short
+#: names deeper than PATH_MAX (4096 bytes on Linux).
+TOO_LONG = "a" * 5000
+TOO_DEEP = "/".join(["abcdefghij"] * 550)
+#: What each command needs besides the parameter tried, so that only that parameter is wrong.
+BASE: dict[str, list[str]] = {
+    "assemble": ["shard", "-o", "site"],
+    "build": ["--no-pdf"],
+    "check": [],
+    "diff": ["old.yaml", "new.yaml"],
+    "init": [],
+    "new": ["fresh-id"],
+    "schema": [],
+    "serve": ["--port", "0"],
+}
+#: Arguments that are not paths.
+NOT_PATHS = {("new", "sheet_id")}
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    ctx = click.Context(main)
+    found = []
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        assert command is not None
+        found.append((name, command))
+    return found
+
+
+def _path_parameters() -> list[tuple[str, click.Parameter]]:
+    return [(name, param) for name, command in _commands() for param in command.params
+            if isinstance(param.type, click.Path)
+            or (isinstance(param, click.Argument) and (name, param.name) not in NOT_PATHS)]
+
+
+def test_every_path_parameter_of_every_command_is_guarded() -> None:
+    """A new command or option that takes a path gets the guard, or this fails."""
+    parameters = _path_parameters()
+    assert {name for name, _ in parameters} == set(BASE), "a command without a base: add it"
+    unguarded = [f"{name} {param.name}" for name, param in parameters if not isinstance(param.type, GuardedPath)]
+    assert not unguarded
+
+
+def _arguments(command: str, param: click.Parameter, value: str) -> list[str]:
+    base = list(BASE[command])
+    if isinstance(param, click.Option):
+        return [command, *base, param.opts[0], value]
+    if command == "diff":
+        return [command, value, base[1]] if param.name == "old" else [command, base[0], value]
+    if command == "assemble":
+        return [command, value, *base[1:]]
+    return [command, *base, value]
+
+
+def _project(root: Path) -> Path:
+    write_sheet(root / "briefs", compact_sheet("alpha"))
+    write_sheet(root, compact_sheet("old-one", title="Old"), "old.yaml")
+    write_sheet(root, compact_sheet("old-one", title="New"), "new.yaml")
+    (root / "shard").mkdir()
+    return root
+
+
+@pytest.mark.parametrize("shape", ["long", "deep"])
+@pytest.mark.parametrize(("command", "parameter"), [(name, param.name) for name, param in _path_parameters()])
+def test_a_path_too_long_or_too_deep_is_a_usage_error(tmp_path: Path, command: str, parameter: str,
+                                                      shape: str) -> None:
+    (param,) = [p for name, p in _path_parameters() if name == command and p.name == parameter]
+    value = TOO_LONG if shape == "long" else TOO_DEEP
+    try:
+        ran = run_script(_arguments(command, param, value), cwd=_project(tmp_path), timeout=60)
+    except subprocess.TimeoutExpired:  # serve started: the path went unchecked
+        pytest.fail(f"briefgen {command} ran with a {shape} {parameter} instead of refusing it")
+    _assert_refused(ran, shape)
+
+
+def _assert_refused(ran: Ran, shape: str) -> None:
+    assert ran.exit_code == 2, ran.output[-2000:]
+    assert "internal error" not in ran.output and "Traceback" not in ran.output
+    assert ("a name in this path is too long" if shape == "long" else "this path is too long") in ran.stderr
+    assert len(ran.stderr) < 1000, "the path is quoted in full"
+
+
+def test_the_limits_come_from_the_file_system(tmp_path: Path) -> None:
+    """The longest name the file system takes passes the guard (and works); one byte more does not."""
+    from briefgen.cli import path_problem
+
+    longest = "b" * os.pathconf(tmp_path, "PC_NAME_MAX")
+    assert path_problem(str(tmp_path / longest)) is None
+    (tmp_path / longest).mkdir()
+    assert path_problem(str(tmp_path / (longest + "b"))) is not None
+    assert "bytes" in (path_problem(str(tmp_path / ("é" * 200))) or "")  # 400 bytes in UTF-8
