@@ -7,7 +7,9 @@ Every run ends in exit 0, 1 or 2 with a message that says what is wrong, never i
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -108,3 +110,78 @@ def test_the_limits_come_from_the_file_system(tmp_path: Path) -> None:
     (tmp_path / longest).mkdir()
     assert path_problem(str(tmp_path / (longest + "b"))) is not None
     assert "bytes" in (path_problem(str(tmp_path / ("é" * 200))) or "")  # 400 bytes in UTF-8
+
+
+# --- briefgen diff: symlinks that leave the repository -----------------------------------------
+
+#: Words only files outside the repository hold: no output of `diff` may show one.
+OUTSIDE_WORDS = ("OUTSIDE-SECRET-7c1e",)
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture
+def linked_repo(tmp_path: Path) -> Path:
+    """A repository whose briefs/ holds a sheet, a link to it, and links out of the repository
+    (absolute, and relative through ..) to a sheet-like file holding a secret, in HEAD."""
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(f"format: 1\ntitle: {OUTSIDE_WORDS[0]}\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    briefs = repo / "briefs"
+    write_sheet(briefs, compact_sheet("alpha"))
+    (briefs / "alias.yaml").symlink_to("alpha.yaml")
+    (briefs / "absolute.yaml").symlink_to(outside)
+    (briefs / "climbing.yaml").symlink_to("../../secret.yaml")
+    (briefs / "passwd.yaml").symlink_to("/etc/passwd")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "links")
+    return repo
+
+
+def _assert_nothing_outside_shown(ran: Ran) -> None:
+    for word in (*OUTSIDE_WORDS, "/etc/passwd", "secret.yaml", "root:x:0"):
+        assert word not in ran.output, word
+
+
+@needs_git
+@pytest.mark.parametrize("output_format", ["text", "markdown", "json"])
+def test_diff_refuses_links_out_of_the_repository_and_quotes_nothing(linked_repo: Path, output_format: str) -> None:
+    """Both the working tree's links and HEAD's symlink blobs: `outside-paths`, exit 1 (was exit 3)."""
+    ran = run_script(["diff", "HEAD", "briefs/", "--output-format", output_format], cwd=linked_repo)
+    assert ran.exit_code == 1, ran.output
+    assert "internal error" not in ran.output
+    _assert_nothing_outside_shown(ran)
+    if output_format == "json":
+        found = {d["path"]: [(v["version"], [x["code"] for x in v["diagnostics"]]) for v in d["invalid"]]
+                 for d in json.loads(ran.stdout)}
+        for name in ("absolute", "climbing", "passwd"):
+            assert found[f"briefs/{name}.yaml"] == [("old", ["outside-paths"]), ("new", ["outside-paths"])]
+        # The link inside the folder is the sheet it names, compared once.
+        assert found["briefs/alpha.yaml"] == [] and "briefs/alias.yaml" not in found
+
+
+@needs_git
+def test_diff_refuses_a_link_that_is_only_in_the_revision(linked_repo: Path) -> None:
+    for name in ("absolute", "climbing", "passwd", "alias"):
+        (linked_repo / "briefs" / f"{name}.yaml").unlink()
+    ran = run_script(["diff", "HEAD", "briefs/"], cwd=linked_repo)
+    assert ran.exit_code == 1, ran.output
+    _assert_nothing_outside_shown(ran)
+    assert ran.stdout.count("error[outside-paths]: in HEAD, this path is a symlink that leads outside") == 3
+    assert "briefs/alpha.yaml" not in ran.stdout  # unchanged, and the alias's removal is no sheet's change
+    assert ran.stdout.splitlines()[-1] == "4 fact sheets compared: 1 unchanged, 3 invalid"
+
+
+@needs_git
+def test_diff_does_not_wait_on_a_fifo(linked_repo: Path) -> None:
+    os.mkfifo(linked_repo / "briefs" / "fifo.yaml")
+    ran = run_script(["diff", "HEAD", "briefs/"], cwd=linked_repo, timeout=60)
+    assert ran.exit_code == 1, ran.output
+    assert "briefs/fifo.yaml: new fact sheet" not in ran.stdout
+    assert "cannot read the file: not a regular file" in ran.stdout
