@@ -185,3 +185,65 @@ def test_diff_does_not_wait_on_a_fifo(linked_repo: Path) -> None:
     assert ran.exit_code == 1, ran.output
     assert "briefs/fifo.yaml: new fact sheet" not in ran.stdout
     assert "cannot read the file: not a regular file" in ran.stdout
+
+
+# --- names Windows cannot hold -----------------------------------------------------------------
+
+#: Microsoft, "Naming Files, Paths, and Namespaces" (Naming Conventions),
+#: https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file: do not use CON, PRN,
+#: AUX, NUL, COM1–COM9, COM¹–COM³, LPT1–LPT9, LPT¹–LPT³ as a file name, nor these names
+#: followed by an extension ("NUL.txt and NUL.tar.gz are both equivalent to NUL"); do not end
+#: a name with a space or a period; do not assume case sensitivity (OSCAR, Oscar and oscar
+#: are the same name).
+DEVICE_IDS = ("con", "aux", "prn", "nul", "com1", "com9", "lpt1", "lpt9")
+
+
+@pytest.mark.parametrize("sheet_id", [*DEVICE_IDS, "g20.", "g20 ", "G20"])
+def test_new_refuses_a_name_windows_cannot_hold(tmp_path: Path, sheet_id: str) -> None:
+    ran = run_script(["new", sheet_id, "-o", "briefs"], cwd=tmp_path)
+    assert ran.exit_code == 2, ran.output
+    assert ("Windows keeps for a device" if sheet_id in DEVICE_IDS else "lower-case letters") in ran.stderr
+    assert not (tmp_path / "briefs").exists()
+
+
+def test_new_refuses_an_id_that_differs_from_a_sheet_only_in_case(tmp_path: Path) -> None:
+    write_sheet(tmp_path / "briefs", compact_sheet("g20-2025"), "G20-2025.yaml")
+    ran = run_script(["new", "g20-2025", "-o", "briefs"], cwd=tmp_path)
+    assert ran.exit_code == 2, ran.output
+    assert "briefs/G20-2025.yaml already exists, and g20-2025.yaml differs from it only in case" in ran.stderr
+    assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == ["G20-2025.yaml"]
+    assert run_script(["new", "g20-2026", "-o", "briefs"], cwd=tmp_path).exit_code == 0
+
+
+def _check_codes(folder: Path) -> dict[str, list[str]]:
+    ran = run_script(["check", str(folder), "--output-format", "json"])
+    assert ran.exit_code == 1, ran.output
+    found: dict[str, list[str]] = {}
+    for diagnostic in json.loads(ran.stdout):
+        if diagnostic["severity"] == "error":
+            found.setdefault(Path(diagnostic["path"]).relative_to(folder).as_posix(), []).append(diagnostic["code"])
+    return found
+
+
+def test_check_refuses_sheet_files_windows_cannot_hold(tmp_path: Path) -> None:
+    briefs = tmp_path / "briefs"
+    without_id = compact_sheet("x", id=None)
+    write_sheet(briefs, without_id, "con.yaml")  # its id would be its name
+    write_sheet(briefs, compact_sheet("fine-talks"), "lpt1.yml")  # an id of its own: the file still cannot exist
+    write_sheet(briefs, compact_sheet("backup-talks"), "Nul.backup.yaml")
+    write_sheet(briefs, compact_sheet("aux"))  # the id names the outputs aux.html, aux.pdf
+    write_sheet(briefs, compact_sheet("con-talks"))  # a device name inside a longer one is fine
+    assert _check_codes(briefs) == {"con.yaml": ["unportable-file-name"], "lpt1.yml": ["unportable-file-name"],
+                                    "Nul.backup.yaml": ["unportable-file-name"],
+                                    "aux.yaml": ["unportable-file-name", "reserved-id"]}
+
+
+def test_check_refuses_sheets_whose_paths_differ_only_in_case(tmp_path: Path) -> None:
+    briefs = tmp_path / "briefs"
+    write_sheet(briefs, compact_sheet("alpha"), "Alpha.yaml")
+    write_sheet(briefs, compact_sheet("beta"), "alpha.yaml")
+    write_sheet(briefs / "Past", compact_sheet("gamma"), "talks.yaml")
+    write_sheet(briefs / "past", compact_sheet("delta"), "talks.yaml")
+    write_sheet(briefs, compact_sheet("epsilon"))
+    assert _check_codes(briefs) == {name: ["unportable-file-name"] for name in
+                                    ("Alpha.yaml", "alpha.yaml", "Past/talks.yaml", "past/talks.yaml")}

@@ -393,15 +393,22 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
     brief repository its first line points editors at the repository's JSON Schema by
     a relative path. An existing file is never overwritten (exit 2).
     """
-    from .model import is_valid_id
+    from .model import is_valid_id, is_windows_device_name
     from .skeleton import skeleton
 
     if not is_valid_id(sheet_id):
+        if is_windows_device_name(sheet_id):
+            raise click.BadParameter(f"'{sheet_id}' is a name Windows keeps for a device: no file {sheet_id}.yaml "
+                                     f"can exist there; choose another, e.g. {sheet_id}-talks", param_hint="ID")
         raise click.BadParameter("use lower-case letters, digits and single hyphens, e.g. g20-2025",
                                  param_hint="ID")
     project = _project()
     folder = out if out is not None else project.briefs
     target = folder / f"{sheet_id}.yaml"
+    twin = _same_but_for_case(target)
+    if twin is not None:
+        _usage_error(f"{twin} already exists, and {target.name} differs from it only in case: on Windows and "
+                     "macOS they would be one file; choose another id")
     schema_ref = None
     if project.schema is not None:
         schema_ref = os.path.relpath(project.schema.resolve(), folder.resolve()).replace(os.sep, "/")
@@ -419,6 +426,17 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
     except OSError as exc:
         _io_error(exc)
     click.echo(f"wrote {target}: fill in the TODOs, then run `briefgen check {target}`")
+
+
+def _same_but_for_case(target: Path) -> Path | None:
+    """A file beside `target` whose name differs from target's only in case, or None."""
+    try:
+        names = os.listdir(target.parent)
+    except OSError:  # no folder yet (or none to read): creating the file says what is wrong
+        return None
+    wanted = target.name.casefold()
+    return next((target.parent / name for name in sorted(names)
+                 if name != target.name and name.casefold() == wanted), None)
 
 
 @main.command()

@@ -181,7 +181,8 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
     reused = _reusable(found, known or {}, release, options, environment)
     checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in reused]
     duplicates = _duplicate_ids(checked, {path: entry["id"] for path, (entry, _) in reused.items()})
-    if any(path in duplicates for path in reused):  # a clash with a changed sheet: check every sheet
+    twins = _case_twins(found)
+    if any(path in duplicates or path in twins for path in reused):  # a clash: check every sheet
         reused = {}
         checked = [load_candidate(candidate) for candidate in found]
         duplicates = _duplicate_ids(checked, {})
@@ -195,7 +196,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
     for item in checked:
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
-        extra = list(duplicates.get(item.path, ()))
+        extra = [*duplicates.get(item.path, ()), *twins.get(item.path, ())]
         sheet = item.sheet if not extra else None
         withheld = None
         if sheet is not None and release is not None:
@@ -267,6 +268,18 @@ def _duplicate_ids(checked: list[Checked], reused: Mapping[str, str]) -> dict[st
                 f"the id '{sheet_id}' is also used by {others}; outputs would collide",
                 "give each fact sheet its own `id:`"))
     return found
+
+
+def _case_twins(found: Sequence[Candidate]) -> dict[str, list[Diagnostic]]:
+    """`unportable-file-name` for sheets whose paths differ only in case (one file on Windows and macOS)."""
+    by_folded: dict[str, list[str]] = {}
+    for candidate in found:
+        by_folded.setdefault(str(candidate.path).casefold(), []).append(str(candidate.path))
+    return {path: [Diagnostic.at(path, Span(1, 1), "error", "unportable-file-name",
+                                 f"this path differs only in case from {', '.join(o for o in paths if o != path)}: "
+                                 "on Windows and macOS they are one file, and one sheet would be lost",
+                                 "rename one of them")]
+            for paths in by_folded.values() if len(paths) > 1 for path in paths}
 
 
 def _reusable(found: Sequence[Candidate], known: Mapping[str, Mapping[str, Any]], release: str | None,
