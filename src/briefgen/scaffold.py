@@ -58,7 +58,9 @@ def project_files() -> list[ProjectFile]:
         ProjectFile(".vscode/settings.json", _json({"yaml.schemas": {f"./{SCHEMA_FILE}": list(SHEET_GLOBS)}})),
         ProjectFile(".vscode/extensions.json", _json({"recommendations": [YAML_EXTENSION]})),
         ProjectFile("README.md", _packaged("README.md")),
-        ProjectFile(".gitignore", b"# briefgen build output (briefgen.toml: output)\nsite/\n"),
+        ProjectFile(".gitignore", b"# briefgen build output (briefgen.toml: output)\nsite/\n"
+                                  b"# on Windows, the lock of an output folder lies beside it while a build runs\n"
+                                  b".*.briefgen-lock\n"),
         *(ProjectFile(path, _versioned(_packaged(path))) for path in WORKFLOWS),
     ]
 
