@@ -70,9 +70,11 @@ def _limits(text: str) -> tuple[int, int]:
     while folder != os.path.dirname(folder) and not _is_folder(folder):
         folder = os.path.dirname(folder)
     try:
-        return os.pathconf(folder, "PC_NAME_MAX"), os.pathconf(folder, "PC_PATH_MAX")
+        name_max, path_max = os.pathconf(folder, "PC_NAME_MAX"), os.pathconf(folder, "PC_PATH_MAX")
     except (OSError, ValueError):
         return NAME_MAX, PATH_MAX
+    # -1: the file system sets no limit of its own (the kernel's still applies).
+    return name_max if name_max > 0 else NAME_MAX, path_max if path_max > 0 else PATH_MAX
 
 
 def _is_folder(path: str) -> bool:

@@ -80,7 +80,7 @@ def watch_parent() -> None:
 
     def watch() -> None:
         while not wait([sentinel], timeout=WATCH_INTERVAL):
-            if hasattr(os, "getppid") and os.getppid() != parent_pid:
+            if os.getppid() != parent_pid:
                 break
         os._exit(1)
 
