@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from .audience import Audience
+from .cli import GuardedPath
 from .pipeline import Options, Outcome, Plan, PlannedSheet, in_shard, recorded_report
 from .publish import BuildStamp, Manifest, NotOurs, publish, recorded_outcome
 from .theme import Theme
@@ -110,12 +111,12 @@ def assemble(folders: list[Path], out: Path, theme: Theme) -> tuple[str | None, 
 
 
 @click.command("assemble")
-@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.argument("shards", nargs=-1, required=True, type=GuardedPath(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=GuardedPath(file_okay=False, path_type=Path), required=True,
               help="The folder of the assembled site.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--templates", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
               help="Folder of templates the shards were built with (default: `templates` in briefgen.toml).")
-@click.option("--styles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--styles", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
               help="Folder of stylesheets the shards were built with (default: `styles` in briefgen.toml).")
 def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None, styles: Path | None) -> None:
     """Merge the output folders of `briefgen build --shard K/N` runs into one site.

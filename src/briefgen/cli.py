@@ -39,9 +39,77 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # --- options shared by commands, declared once -------------------------------------------
 
+#: Limits for a path when the system cannot say (os.pathconf is POSIX): NAME_MAX and PATH_MAX
+#: of Linux's file systems, in bytes.
+NAME_MAX = 255
+PATH_MAX = 4096
+
+
+def path_problem(text: str) -> str | None:
+    """Why the system could not open `text` (a name too long, a path too deep), or None.
+
+    Every path argument of every command goes through this (GuardedPath), so that a path
+    no file can have is a usage error (exit 2) before anything opens it, never an
+    ENAMETOOLONG escaping as an internal error.
+    """
+    name_max, path_max = _limits(text)
+    for part in Path(text).parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            return (f"a name in this path is too long: {size:,} {'characters' if size == len(part) else 'bytes'} "
+                    f"('{_shortened(part)}'), at most {name_max} are possible here")
+    size = len(os.fsencode(os.path.abspath(text)))
+    if size >= path_max:
+        return (f"this path is too long: {size:,} characters from the root of the file system "
+                f"('{_shortened(text)}'), at most {path_max - 1:,} are possible here")
+    return None
+
+
+def _limits(text: str) -> tuple[int, int]:
+    """NAME_MAX and PATH_MAX of the file system the nearest existing folder of `text` is on."""
+    if not hasattr(os, "pathconf"):
+        return NAME_MAX, PATH_MAX
+    folder = os.path.dirname(os.path.abspath(text))
+    while folder != os.path.dirname(folder) and not _is_folder(folder):
+        folder = os.path.dirname(folder)
+    try:
+        name_max, path_max = os.pathconf(folder, "PC_NAME_MAX"), os.pathconf(folder, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        return NAME_MAX, PATH_MAX
+    # -1: the file system sets no limit of its own (the kernel's still applies).
+    return name_max if name_max > 0 else NAME_MAX, path_max if path_max > 0 else PATH_MAX
+
+
+def _is_folder(path: str) -> bool:
+    try:
+        return os.path.isdir(path)
+    except (OSError, ValueError):
+        return False
+
+
+def _shortened(text: str, keep: int = 24) -> str:
+    return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
+
+
+#: click.ParamType is generic from click 8.2 on and plain before: typed loosely to accept both.
+_ParamType: Any = click.ParamType
+_PathType: Any = click.Path
+
+
+class GuardedPath(_PathType):  # type: ignore[misc]
+    """click.Path that first refuses a path no file can have (path_problem): the type of every
+    path argument and option of every command."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            problem = path_problem(os.fspath(value))
+            if problem is not None:
+                self.fail(problem, param, ctx)
+        return super().convert(value, param, ctx)
+
 
 def paths_argument(function: F) -> F:
-    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(function)
+    return click.argument("paths", nargs=-1, type=GuardedPath(path_type=Path))(function)
 
 
 def output_format_option(function: F) -> F:
@@ -60,10 +128,6 @@ def jobs_options(function: F) -> F:
     return click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
                         help="Render N briefs at once, in worker processes (default: `jobs` in "
                              "briefgen.toml, else every CPU this process may use).")(function)
-
-
-#: click.ParamType is generic from click 8.2 on and plain before: typed loosely to accept both.
-_ParamType: Any = click.ParamType
 
 
 class _ShardType(_ParamType):  # type: ignore[misc]
@@ -117,10 +181,10 @@ def resolve_audience(project: Any, release_level: str | None, audience_name: str
 
 
 def theme_options(function: F) -> F:
-    function = click.option("--styles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    function = click.option("--styles", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
                             help="Folder of stylesheets overriding the defaults file by file "
                                  "(default: `styles` in briefgen.toml).")(function)
-    return click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    return click.option("--templates", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
                         help="Folder of templates overriding the defaults file by file "
                              "(default: `templates` in briefgen.toml).")(function)
 
@@ -326,7 +390,7 @@ def check(paths: tuple[Path, ...], strict: bool, verbose: bool, output_format: s
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=GuardedPath(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the fact-sheet format (draft-07).
@@ -352,7 +416,7 @@ def schema(output: Path | None) -> None:
 @click.argument("sheet_id", metavar="ID")
 @click.option("--kind", type=click.Choice(["brief", "readout"]), default="brief", show_default=True,
               help="brief: before the meeting; readout: after it.")
-@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", "out", type=GuardedPath(file_okay=False, path_type=Path),
               help="Folder to write ID.yaml into (default: the project's briefs folder, else ./briefs).")
 def new(sheet_id: str, kind: str, out: Path | None) -> None:
     """Write a commented skeleton fact sheet OUT/ID.yaml to fill in.
@@ -361,15 +425,22 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
     brief repository its first line points editors at the repository's JSON Schema by
     a relative path. An existing file is never overwritten (exit 2).
     """
-    from .model import is_valid_id
+    from .model import is_valid_id, is_windows_device_name
     from .skeleton import skeleton
 
     if not is_valid_id(sheet_id):
+        if is_windows_device_name(sheet_id):
+            raise click.BadParameter(f"'{sheet_id}' is a name Windows keeps for a device: no file {sheet_id}.yaml "
+                                     f"can exist there; choose another, e.g. {sheet_id}-talks", param_hint="ID")
         raise click.BadParameter("use lower-case letters, digits and single hyphens, e.g. g20-2025",
                                  param_hint="ID")
     project = _project()
     folder = out if out is not None else project.briefs
     target = folder / f"{sheet_id}.yaml"
+    twin = _same_but_for_case(target)
+    if twin is not None:
+        _usage_error(f"{twin} already exists, and {target.name} differs from it only in case: on Windows and "
+                     "macOS they would be one file; choose another id")
     schema_ref = None
     if project.schema is not None:
         schema_ref = os.path.relpath(project.schema.resolve(), folder.resolve()).replace(os.sep, "/")
@@ -389,9 +460,20 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
     click.echo(f"wrote {target}: fill in the TODOs, then run `briefgen check {target}`")
 
 
+def _same_but_for_case(target: Path) -> Path | None:
+    """A file beside `target` whose name differs from target's only in case, or None."""
+    try:
+        names = os.listdir(target.parent)
+    except OSError:  # no folder yet (or none to read): creating the file says what is wrong
+        return None
+    wanted = target.name.casefold()
+    return next((target.parent / name for name in sorted(names)
+                 if name != target.name and name.casefold() == wanted), None)
+
+
 @main.command()
 @paths_argument
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", type=GuardedPath(file_okay=False, path_type=Path),
               help="Output folder for the HTML, PDF, index.html and manifest.json "
                    "(default: `output` in briefgen.toml, else ./site).")
 @audience_options

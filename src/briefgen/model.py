@@ -50,6 +50,11 @@ _SCHEMA_SINCE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 #: Names of files briefgen writes beside the briefs: no brief may take them.
 RESERVED_IDS = frozenset({"index", "manifest"})
 RESERVED_ID_PREFIX = "briefgen-"
+#: Names Windows keeps for devices, in any case and before any extension (NUL.txt and
+#: NUL.tar.gz are both NUL): no file can have one there, so no brief may (Microsoft,
+#: "Naming Files, Paths, and Namespaces", Naming Conventions).
+WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul",
+                                  *(f"{port}{digit}" for port in ("com", "lpt") for digit in "123456789¹²³")})
 
 #: Limits on what one sheet may cost: far above any real brief, far below a slow build.
 MAX_LINE = 500
@@ -66,15 +71,25 @@ MAX_PAGE_LIMIT = 1000
 
 
 def is_valid_id(text: str) -> bool:
-    """Whether `text` can name a brief (and its output files): the rule of the `id` key."""
+    """Whether `text` can name a brief (and its output files): the rule of the `id` key.
+
+    Lower-case letters, digits and single hyphens (so no trailing dot or space, and no two
+    ids that differ only in case), at most ID_MAX_LENGTH, and neither a name briefgen
+    keeps for itself nor one Windows keeps for a device.
+    """
     # fullmatch: with re.match, `$` also matches before a trailing newline.
     return (len(text) <= ID_MAX_LENGTH and re.fullmatch(ID_PATTERN, text) is not None
-            and not is_reserved_id(text))
+            and not is_reserved_id(text) and not is_windows_device_name(text))
 
 
 def is_reserved_id(text: str) -> bool:
     """Whether `text` is a name briefgen gives its own files (index, manifest, briefgen-*)."""
     return text in RESERVED_IDS or text.startswith(RESERVED_ID_PREFIX)
+
+
+def is_windows_device_name(name: str) -> bool:
+    """Whether Windows takes the file name `name` for a device (con, NUL.txt, Lpt1 .tar.gz…)."""
+    return name.partition(".")[0].rstrip(" ").casefold() in WINDOWS_DEVICE_NAMES
 
 
 class FormatError(ValueError):
@@ -430,6 +445,10 @@ def _not_reserved(value: str) -> str:
     if is_reserved_id(value):
         raise FormatError("reserved-id", f"'{value}' is a name briefgen uses for its own files",
                           f"choose another id (not index, manifest or {RESERVED_ID_PREFIX}…)")
+    if is_windows_device_name(value):
+        raise FormatError("reserved-id", f"'{value}' is a name Windows keeps for a device: the brief's files "
+                          f"({value}.html, {value}.pdf) could not exist there",
+                          f"choose another id, e.g. {value}-talks")
     return value
 
 
@@ -444,7 +463,7 @@ BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), Wi
 SheetId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), AfterValidator(_not_reserved),
                     WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
-    "not": {"anyOf": [{"enum": sorted(RESERVED_IDS)}, {"pattern": f"^{RESERVED_ID_PREFIX}"}]},
+    "not": {"anyOf": [{"enum": sorted(RESERVED_IDS | WINDOWS_DEVICE_NAMES)}, {"pattern": f"^{RESERVED_ID_PREFIX}"}]},
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
 
 

@@ -195,7 +195,8 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
     skipped = {} if audience is not None else reused  # sheets neither parsed nor validated
     checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in skipped]
     duplicates = _duplicate_ids(checked, {path: entry["id"] for path, (entry, _) in skipped.items()})
-    if any(path in duplicates for path in skipped):  # a clash with a changed sheet: check every sheet
+    twins = _case_twins(found)
+    if any(path in duplicates or path in twins for path in skipped):  # a clash: check every sheet
         reused = skipped = {}
         checked = [load_candidate(candidate) for candidate in found]
         duplicates = _duplicate_ids(checked, {})
@@ -211,7 +212,8 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
         keys.setdefault(item.path, job_key(item.loaded.text, item.path, options, environment))
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
-        sheets.append(_planned(item, duplicates.get(item.path, ()), options, environment, reused.get(item.path)))
+        clashes = [*duplicates.get(item.path, ()), *twins.get(item.path, ())]
+        sheets.append(_planned(item, clashes, options, environment, reused.get(item.path)))
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
     return Plan(options, tuple(sheets), tuple(paths), frozenset(order), _plan_digest(keys),
@@ -298,6 +300,18 @@ def _duplicate_ids(checked: list[Checked], reused: Mapping[str, str]) -> dict[st
                 f"the id '{sheet_id}' is also used by {others}; outputs would collide",
                 "give each fact sheet its own `id:`"))
     return found
+
+
+def _case_twins(found: Sequence[Candidate]) -> dict[str, list[Diagnostic]]:
+    """`unportable-file-name` for sheets whose paths differ only in case (one file on Windows and macOS)."""
+    by_folded: dict[str, list[str]] = {}
+    for candidate in found:
+        by_folded.setdefault(str(candidate.path).casefold(), []).append(str(candidate.path))
+    return {path: [Diagnostic.at(path, Span(1, 1), "error", "unportable-file-name",
+                                 f"this path differs only in case from {', '.join(o for o in paths if o != path)}: "
+                                 "on Windows and macOS they are one file, and one sheet would be lost",
+                                 "rename one of them")]
+            for paths in by_folded.values() if len(paths) > 1 for path in paths}
 
 
 def _reusable(found: Sequence[Candidate], known: Mapping[str, Mapping[str, Any]],

@@ -6,8 +6,8 @@ of every file briefgen wrote; briefgen replaces or removes a file only when its 
 match a recorded hash. Between the first write and the manifest, a pending journal
 (`.briefgen-pending.json`) records the hashes of the files about to be written and the
 manifest entries about to be recorded, so that a build killed at any moment leaves files
-the next build recognises as its own. The folder is locked (flock on the folder itself)
-for the whole publish step, and the manifest is read under the lock.
+the next build recognises as its own. The folder is locked for the whole publish step
+(folder_lock), and the manifest is read under the lock.
 
 Temporaries are named `.briefgen-tmp-<16 hex digits>-<name>`; only names matching that
 exact pattern are ever removed as leftovers.
@@ -16,7 +16,6 @@ exact pattern are ever removed as leftovers.
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
     from .audience import Audience
     from .pipeline import Outcome, Plan
 
@@ -118,31 +119,66 @@ class FolderBusy(OSError):
 @contextmanager
 def folder_lock(folder: Path, timeout: float = LOCK_TIMEOUT,
                 notify: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on `folder` (flock on the folder itself) for one publish step.
+    """Hold an exclusive lock on `folder` for one publish step (see _exclusive: nothing is left in it).
 
-    Locking the folder rather than a file in it leaves nothing behind in a served site.
     When another build holds it, `notify` is told once and the build waits up to `timeout`
     seconds, then raises FolderBusy (an OSError: the CLI exits 4).
     """
-    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
+    with _exclusive(folder) as try_lock:
         deadline = time.monotonic() + timeout
         told = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise FolderBusy(errno.EAGAIN, f"another briefgen build has been writing this folder "
-                                                   f"for over {timeout:g} s", str(folder)) from None
-                if not told and notify is not None:
-                    notify(f"waiting for another briefgen build in {folder}…")
-                    told = True
-                time.sleep(0.02)
+        while not try_lock():
+            if time.monotonic() >= deadline:
+                raise FolderBusy(errno.EAGAIN, f"another briefgen build has been writing this folder "
+                                               f"for over {timeout:g} s", str(folder))
+            if not told and notify is not None:
+                notify(f"waiting for another briefgen build in {folder}…")
+                told = True
+            time.sleep(0.02)
         yield
+
+
+@contextmanager
+def _exclusive(folder: Path) -> Iterator[Callable[[], bool]]:
+    """A function that tries once to take the folder's lock (True when taken), held until exit.
+
+    filelock's native locks (flock on POSIX, LockFileEx on Windows), which the system
+    releases when the process ends however it ends. Where a folder can be opened (POSIX),
+    the lock is on the folder itself, so nothing is written anywhere. Where it cannot
+    (Windows), it is on a lock file beside the folder, `.NAME.briefgen-lock`, outside the
+    served site (filelock removes it when it is released).
+    """
+    import filelock
+
+    if hasattr(os, "O_DIRECTORY"):
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            yield lambda: filelock.lock_descriptor(handle, blocking=False)
+        finally:
+            os.close(handle)  # closing the descriptor releases the lock
+        return
+    lock = filelock.FileLock(lock_file_beside(folder))
+    try:
+        yield lambda: _try_acquire(lock)
     finally:
-        os.close(handle)  # closing the descriptor releases the lock
+        if lock.is_locked:
+            lock.release()
+
+
+def lock_file_beside(folder: Path) -> Path:
+    """Where the lock of `folder` lives where a folder cannot be locked itself: beside it, outside the site."""
+    real = Path(os.path.realpath(folder))
+    return real.parent / f".{real.name}.briefgen-lock"
+
+
+def _try_acquire(lock: BaseFileLock) -> bool:
+    import filelock
+
+    try:
+        lock.acquire(blocking=False)
+    except filelock.Timeout:
+        return False
+    return True
 
 
 @dataclass
@@ -537,6 +573,8 @@ def _stamp(plan: Plan) -> BuildStamp:
 
 def _sync(folder: Path) -> None:
     """Make the renames and removals in `folder` durable before the next step relies on them."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return  # Windows cannot open a folder to sync it; its file systems journal renames
     handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(handle)

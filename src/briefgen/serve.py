@@ -701,11 +701,14 @@ class Preview:
 def _new_executor() -> ProcessPoolExecutor:
     import multiprocessing
 
+    from .workers import start_worker
+
     # spawn: this process has threads, which fork would copy in whatever state they are in.
-    # Workers ignore Ctrl-C, which reaches the whole process group: the server stops them
-    # itself. (signal.signal is the initializer so that a worker need not import this module.)
+    # The worker ignores Ctrl-C, which reaches the whole process group (the server stops it
+    # itself), and ends when the server dies, however it dies (its executor's queue alone
+    # would keep it waiting for ever). No kernel watch: a request's thread starts it.
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+                               initializer=start_worker)
 
 
 def _stop_executor(executor: ProcessPoolExecutor) -> None:
