@@ -17,6 +17,7 @@ from briefgen.pipeline import Options, plan, publish, run
 from briefgen.theme import Theme
 from build_helpers import (
     EXAMPLE,
+    cited,
     compact_sheet,
     json_diagnostics,
     outline_titles,
@@ -150,7 +151,8 @@ def test_pages_are_a4(example) -> None:
 def draft_and_final(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The same sheet of two pages or more printed as a draft and as final: status is the only difference."""
     folder = tmp_path_factory.mktemp("draft-and-final")
-    long_outcomes = [f"Outcome {i}: " + "the parties discussed the matter at some length. " * 8 for i in range(12)]
+    long_outcomes = cited(*(f"Outcome {i}: " + "the parties discussed the matter at some length. " * 8
+                            for i in range(12)))
     for status in ("draft", "final"):
         sheet = write_sheet(folder / status, compact_sheet("twin", document__status=status, outcomes=long_outcomes))
         planned = plan([sheet], Options(theme=Theme.default(), strict=True))
@@ -273,7 +275,7 @@ def test_page_one_states_the_classification_in_its_tagged_text(example) -> None:
 
 
 def _over_limit(folder: Path) -> Path:
-    points = [f"Point {i}: " + "a long sentence about the talks that goes on and on. " * 6 for i in range(25)]
+    points = cited(*(f"Point {i}: " + "a long sentence about the talks that goes on and on. " * 6 for i in range(25)))
     return write_sheet(folder, compact_sheet("long", document__page_limit=1, outcomes=points))
 
 

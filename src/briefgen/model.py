@@ -455,11 +455,12 @@ class Strict(BaseModel):
 
 
 class PortionText(Strict):
-    """A portion with a level of its own."""
+    """A portion with a level of its own, or with the sources it rests on."""
 
     text: Markdown = Field(description="The portion itself (Markdown)")
     classification: Level | None = Field(
         None, description="Level of this portion; unmarked portions have the document's level")
+    sources: SourceRefs = Field(default_factory=list)
 
 
 def _portion_tag(value: Any) -> str:
@@ -475,7 +476,7 @@ Portion = Annotated[
     Discriminator(_portion_tag),
     AfterValidator(_as_portion),
     # The type lets editors complete a portion as text (or a mapping), not as a bare key.
-    Field(description="Markdown text, or {text, classification} to mark its own level",
+    Field(description="Markdown text, or {text, classification, sources} to mark its own level or cite sources",
           json_schema_extra={"type": ["string", "object"]}),
 ]
 

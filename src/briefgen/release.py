@@ -13,6 +13,8 @@ from typing import Any
 
 from .classification import SCHEMES, PortionPath, Scheme, portions
 from .model import (
+    PORTION_LISTS,
+    SINGLE_PORTIONS,
     Classification,
     Commitment,
     Document,
@@ -83,6 +85,9 @@ class Release:
         return released_reference(self.sheet.document.reference, self.cleared_to)
 
 
+#: The parts of a sheet whose items cite sources (frameworks, commitments and every portion).
+_CITING = ("frameworks", "commitments", *PORTION_LISTS, *SINGLE_PORTIONS)
+
 _CUT_FIELDS = frozenset({"summary", "comment", "objectives", "talking_points", "outcomes", "frameworks",
                          "commitments", "follow_up", "sections", "sources"})
 
@@ -149,7 +154,7 @@ def release(sheet: FactSheet, cleared_to: str | None = None) -> Release:
 
     # Sources carry no level of their own: one is kept when a kept item cites it,
     # otherwise it has the document's level like any unmarked text.
-    cited = {ref for field in ("frameworks", "commitments") for item in kept.get(field, []) for ref in item.sources}
+    cited = {ref for field in _CITING for item in kept.get(field, []) for ref in item.sources}
     whole = scheme.rank(document) <= limit
     sources = []
     for index, source in enumerate(sheet.sources):
