@@ -101,8 +101,9 @@ def test_participants_amount_and_source_are_in_the_text(example) -> None:
     assert "Narendra Modi" in text
     assert "¥10 trillion (≈ ₹6 trillion) over the next decade" in text
     # Straight quotes in the sheet are printed as typographic ones.
-    assert squash("Report on the Japan–India bilateral meeting at the G20 Summit (“Based On ANI Report”)") in text
-    assert "Renesas Electronics, Tokyo Electron" in text
+    assert squash("presidency theme “Solidarity, Equality and Sustainability”") in text
+    assert "ANI report. ANI, 24 November 2025." in text
+    assert "Renesas Electronics and Tokyo Electron" in text
 
 
 # --- metadata, catalog, bookmarks, page size ---------------------------------------------
@@ -133,8 +134,8 @@ def test_catalog_language_and_tags(example) -> None:
 def test_bookmarks_are_the_section_headings(example) -> None:
     # A readout puts the decisions first; background and who was there come after.
     assert outline_titles(example) == [
-        "Summary", "Outcomes", "Commitments", "Frameworks",
-        "Context", "Wider partnership", "Participants", "Sources",
+        "Summary", "Outcomes", "Commitments", "Frameworks", "India’s readout",
+        "Context", "Background: the 15th Annual Summit", "Wider partnership", "Participants", "Sources",
     ]
 
 
