@@ -379,6 +379,10 @@ def one_of(values: list[str] | tuple[str, ...]) -> str:
     return "^(?:" + "|".join(values) + ")$"
 
 
+#: Marks a schema that schema.py moves into `definitions` under this name, so that the long
+#: lists of codes and zones are written once, not once per key that takes them.
+DEFINITION = "x-briefgen-definition"
+
 #: Today's date, as the editor knows it (VS Code's snippet variables). A static schema can
 #: offer no other date: the meeting's is different in every sheet.
 TODAY = editor_choice("today", "${CURRENT_YEAR}-${CURRENT_MONTH}-${CURRENT_DATE}",
@@ -399,6 +403,8 @@ class IsoCodes:
     description: str
     #: Shown instead of the editor's own message (a VS Code extension keyword).
     error: str
+    #: Its name in the schema's definitions.
+    name: str
 
     def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         import pycountry
@@ -409,7 +415,8 @@ class IsoCodes:
             named = sorted((c.alpha_3, c.name) for c in pycountry.currencies)
         return {"type": "string", "pattern": one_of([code for code, _ in named]),
                 "patternErrorMessage": self.error, "errorMessage": self.error, "description": self.description,
-                "defaultSnippets": [editor_choice(f"{code} — {name}", code, name) for code, name in named]}
+                "defaultSnippets": [editor_choice(f"{code} — {name}", code, name) for code, name in named],
+                DEFINITION: self.name}
 
 
 @dataclass(frozen=True)
@@ -426,7 +433,8 @@ class IanaZones:
 
     def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {"type": "string", "minLength": 1, "description": self.description,
-                "defaultSnippets": [editor_choice(zone, zone, where) for zone, where in iana_zones()]}
+                "defaultSnippets": [editor_choice(zone, zone, where) for zone, where in iana_zones()],
+                DEFINITION: "TimeZone"}
 
 
 def iana_zones() -> list[tuple[str, str]]:
@@ -471,10 +479,10 @@ IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date), WithJsonSchema({
     "defaultSnippets": [TODAY]})]
 CountryCode = Annotated[str, BeforeValidator(_country), IsoCodes(
     "countries", "ISO 3166-1 alpha-2 country code in capitals, e.g. JP, IN",
-    "not an ISO 3166-1 alpha-2 country code: use two capitals, e.g. JP for Japan")]
+    "not an ISO 3166-1 alpha-2 country code: use two capitals, e.g. JP for Japan", "CountryCode")]
 CurrencyCode = Annotated[str, BeforeValidator(_currency), IsoCodes(
     "currencies", "ISO 4217 currency code in capitals, e.g. JPY, INR",
-    "not an ISO 4217 currency code: use three capitals, e.g. JPY, INR, USD, EUR")]
+    "not an ISO 4217 currency code: use three capitals, e.g. JPY, INR, USD, EUR", "CurrencyCode")]
 # The levels a sheet may use depend on its scheme: FactSheet's schema narrows every
 # Level to an enum of its scheme (see _levels_by_scheme).
 Level = Annotated[Line, _text_schema(f"A classification level of the sheet's scheme ({_LEVELS_HELP})")]

@@ -14,6 +14,7 @@ Hat's YAML language server, which tests/test_schema.py drives):
   (249 lines for a country), but not a pattern's;
 - `required` moves into an `allOf` beside the properties: next to them it makes the
   server offer a pseudo-item named after the model ("Participant") that inserts them;
+- the long lists (countries, currencies, time zones) are written once, in `definitions`;
 - a property that refers to a model gets the model's type, so that completing its key
   inserts `venue:` and a new line rather than the bare word;
 - the properties that an `if`/`then`/`else` narrows (levels by scheme, a venue unless
@@ -139,7 +140,10 @@ def json_schema() -> dict[str, Any]:
         **schema,
         "definitions": definitions,
     })
+    lists: dict[str, Any] = {}
+    generated = _hoisted(generated, lists)
     definitions = generated["definitions"]
+    definitions.update(sorted(lists.items()))
     for node in (generated, *definitions.values()):
         # The server heads every hover with the nearest title ("#### Participant"): a model's
         # class name is no help to an analyst, and the description says what the key is.
@@ -147,6 +151,33 @@ def json_schema() -> dict[str, Any]:
         _described_branches(node, definitions)
     generated = _required_apart(_choices(_typed_refs(generated, definitions)))
     return generated
+
+
+def _hoisted(node: Any, definitions: dict[str, Any]) -> Any:
+    """Each schema marked with model.DEFINITION written once, in `definitions`, and referred to."""
+    from .model import DEFINITION
+
+    if isinstance(node, list):
+        return [_hoisted(value, definitions) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _hoisted(value, definitions) for key, value in node.items()}
+    if "description" in node:
+        # An optional key (`anyOf: [list, null]`) is described once, by itself: two descriptions
+        # would both be shown on hover.
+        for part in node.get("anyOf", []):
+            refs = part.get("allOf", [{}]) if isinstance(part, dict) else [{}]
+            if len(refs) == 1 and refs[0].get("$ref", "").rsplit("/", 1)[-1] in definitions:
+                part.pop("description", None)
+    if DEFINITION in node:
+        name = node.pop(DEFINITION)
+        # The key's own description stays with the key: hover shows it.
+        wrapper = {"allOf": [{"$ref": f"#/definitions/{name}"}], "type": node["type"]}
+        if "description" in node:
+            wrapper["description"] = node["description"]
+        definitions.setdefault(name, node)
+        return wrapper
+    return node
 
 
 def _typed_refs(node: Any, definitions: dict[str, Any]) -> Any:
