@@ -75,7 +75,8 @@ _COMPACT: dict[str, Any] = {
         {"name": "Ben Example", "title": "Minister of Economy", "country": "DE", "role": "principal"},
     ],
     "summary": "The ministers agreed to meet again in the autumn.",
-    "outcomes": ["A working group on tariffs will report by June."],
+    "outcomes": [{"text": "A working group on tariffs will report by June.", "sources": ["joint-statement"]}],
+    "sources": [{"id": "joint-statement", "title": "Joint statement of the ministers", "date": "2025-03-01"}],
 }
 
 
@@ -97,6 +98,11 @@ def compact_sheet(sheet_id: str = "alpha", **changes: Any) -> dict[str, Any]:
         else:
             target[last] = value
     return sheet
+
+
+def cited(*texts: str) -> list[dict[str, Any]]:
+    """Outcomes for `compact_sheet`, each citing its source (so that `--strict` finds no `uncited`)."""
+    return [{"text": text, "sources": ["joint-statement"]} for text in texts]
 
 
 def write_sheet(folder: Path, sheet: dict[str, Any] | str, name: str | None = None) -> Path:

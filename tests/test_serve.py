@@ -186,8 +186,8 @@ def test_edit_rebuilds_once_and_invalid_keeps_the_last_good_render(server: Serve
     assert "Burst 4 Japan–India" in page and 'id="briefgen-overlay"' not in page
 
     broken = text.replace("title: Japan–India", "title: Burst 4 Japan–India", 1).replace(
-        "  duration_minutes: 35\n", "  duration_minutes: 35: minutes\n", 1)
-    line = broken.splitlines().index("  duration_minutes: 35: minutes") + 1
+        "  timezone: Africa/Johannesburg\n", "  timezone: Africa/Johannesburg: SAST\n", 1)
+    line = broken.splitlines().index("  timezone: Africa/Johannesburg: SAST") + 1
     write_atomically(sheet, broken)
     server.wait_for(lambda: 'id="briefgen-overlay"' in server.text(f"/{SHEET_ID}.html"), what="the overlay")
     page = server.text(f"/{SHEET_ID}.html")

@@ -252,7 +252,7 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
                                      f"the release for {audience.name} keeps none of this brief's summary, "
                                      "objectives, points, outcomes or commitments",
                                      "clear some of them for this audience, or leave the brief out of this release"))
-        report = released_report(report, complete).extended(notes)
+        report = released_report(report, complete, withheld is not None).extended(notes)
     job = None
     if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
         if reused is not None:

@@ -47,7 +47,7 @@ participants:                     # at least two
     role: principal
 summary: "TODO: the bottom line up front, in two or three sentences"
 {points_key}:
-  - "TODO: first {point}"
+{first_point}
 # frameworks:                     # reaffirmed frameworks
 #   - name: Free and Open Indo-Pacific
 #     status: reaffirmed          # reaffirmed, launched or referenced
@@ -58,6 +58,7 @@ summary: "TODO: the bottom line up front, in two or three sentences"
 #     status: agreed              # agreed, reaffirmed, announced, proposed, under-discussion
 #     parties: [JP, IN]
 #     amount: {{value: 10000000000000, currency: JPY, period: over the next decade}}
+#     sources: [source-1]         # every framework, commitment and outcome cites one
 # follow_up:
 #   - action: What is to be done
 #     owner: Who does it
@@ -78,8 +79,12 @@ def skeleton(sheet_id: str, kind: str, schema: str | None, today: _dt.date) -> s
     `schema` is the path of the project's JSON Schema relative to the new file's folder
     (editors validate through the first-line modeline); None outside a brief repository.
     """
-    points_key, point = ("talking_points", "talking point") if kind == "brief" else ("outcomes", "outcome")
+    if kind == "brief":
+        points_key, first_point = "talking_points", '  - "TODO: first talking point"'
+    else:  # an outcome states a fact, so it cites the source it rests on (the `uncited` warning)
+        points_key, first_point = "outcomes", ('  - text: "TODO: first outcome"\n'
+                                               "    sources: [source-1]           # the source it rests on")
     modeline = (f"# yaml-language-server: $schema={schema}\n" if schema else
                 "# (In a brief repository made by `briefgen init`, this line points editors at the schema.)\n")
     return _TEMPLATE.format(modeline=modeline, kind=kind, id=sheet_id, today=today.isoformat(),
-                            points_key=points_key, point=point)
+                            points_key=points_key, first_point=first_point)

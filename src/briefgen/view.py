@@ -88,6 +88,8 @@ class Paragraph:
     mark: str
     lead: Markup
     rest: Markup
+    #: The sources its portion cites, printed after the portion's last paragraph.
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,11 +287,26 @@ def brief_view(release: Release) -> BriefView:
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
     cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
     participants = tuple(_participant(p) for p in _principals_first(sheet.participants))
-    # Citation ids follow reading order ("the first citing spot"), and the kinds print the tables in different orders.
+    portion_cites: dict[tuple[str, int], tuple[Citation, ...]] = {}
+
+    def cite_portions(field: str, items: Iterable[PortionText | None]) -> None:
+        for index, portion in enumerate(items):
+            if portion is not None and portion.sources:
+                portion_cites[(field, index)] = _citations(portion.sources, numbers, cites)
+
+    # Citation ids follow reading order ("the first citing spot"), and the kinds print their parts
+    # in different orders (see _parts); a kind cites only the portions it prints.
     if sheet.kind == "readout":
+        cite_portions("summary", [sheet.summary])
+        cite_portions("outcomes", sheet.outcomes)
         commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
         frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
+        cite_portions("comment", [sheet.comment])
+        cite_portions("talking_points", sheet.talking_points)
     else:
+        cite_portions("summary", [sheet.summary])
+        for name in ("objectives", "talking_points", "outcomes"):
+            cite_portions(name, getattr(sheet, name))
         frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
         commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
     talking_points = tuple(_point(p, release) for p in sheet.talking_points)
@@ -303,7 +320,8 @@ def brief_view(release: Release) -> BriefView:
         )
         for f in sheet.follow_up
     )
-    parts = _parts(sheet, release, bool(participants), bool(frameworks), bool(commitments), bool(follow_up))
+    parts = _parts(sheet, release, bool(participants), bool(frameworks), bool(commitments), bool(follow_up),
+                   portion_cites)
     title = smart_quotes(sheet.title)
     occasion = _plain(meeting.occasion)
     reference = release.reference
@@ -492,12 +510,12 @@ def section_kind(section: Section) -> str:
 
 @dataclass
 class _Text:
-    """A text part before its paragraphs are numbered: (mark, rendered Markdown) per portion."""
+    """A text part before its paragraphs are numbered: (mark, rendered Markdown, citations) per portion."""
 
     heading: str
     anchor: str
     role: str
-    portions: list[tuple[str, Markup]]
+    portions: list[tuple[str, Markup, tuple[Citation, ...]]]
 
 
 @dataclass
@@ -509,7 +527,8 @@ class _Table:
 
 
 def _parts(sheet: ReleasedSheet, release: Release, participants: bool, frameworks: bool,
-           commitments: bool, follow_up: bool) -> tuple[Part, ...]:
+           commitments: bool, follow_up: bool,
+           citations: Mapping[tuple[str, int], tuple[Citation, ...]]) -> tuple[Part, ...]:
     """The note's blocks in reading order, decisions first, with paragraphs numbered through.
 
     Brief: summary → objectives → talking points → sensitivities, press lines and other
@@ -521,7 +540,9 @@ def _parts(sheet: ReleasedSheet, release: Release, participants: bool, framework
     anchors: set[str] = set()
 
     def text(heading: str, anchor: str, role: str, portions: Iterable[PortionText], inline: bool) -> _Text | None:
-        found = [(release.mark(p.classification), render_markdown(p.text, inline=inline)) for p in portions]
+        field = role.replace("-", "_")  # each portion part's role is its field, e.g. talking-points
+        found = [(release.mark(p.classification), render_markdown(p.text, inline=inline), citations.get((field, i), ()))
+                 for i, p in enumerate(portions)]
         return _Text(heading, anchor, role, found) if found else None
 
     def sections(wanted: tuple[str, ...]) -> list[_Text]:
@@ -531,7 +552,7 @@ def _parts(sheet: ReleasedSheet, release: Release, participants: bool, framework
             if kind in wanted:
                 anchor = _unique(_slug(section.heading), anchors)
                 made.append(_Text(smart_quotes(section.heading), anchor, kind,
-                                  [(release.mark(section.classification), render_markdown(section.body))]))
+                                  [(release.mark(section.classification), render_markdown(section.body), ())]))
         return made
 
     def table(name: str, heading: str, present: bool) -> _Table | None:
@@ -574,10 +595,12 @@ def _parts(sheet: ReleasedSheet, release: Release, participants: bool, framework
             parts.append(Part(f"_{item.name.replace('-', '_')}.html", item.heading, item.name, item.name))
         elif isinstance(item, _Text):
             paragraphs = []
-            for mark, html in item.portions:
-                for lead, rest in _blocks(html):
+            for mark, html, cited in item.portions:
+                blocks = list(_blocks(html))
+                for index, (lead, rest) in enumerate(blocks, start=1):
                     number += 1
-                    paragraphs.append(Paragraph(number, f"para-{number}", mark, lead, rest))
+                    paragraphs.append(Paragraph(number, f"para-{number}", mark, lead, rest,
+                                                cited if index == len(blocks) else ()))
             # The summary has a partial of its own, so that a theme can restyle the bottom line alone.
             partial = "_summary.html" if item.role == "summary" else "_text.html"
             parts.append(Part(partial, item.heading, item.anchor, item.role, tuple(paragraphs)))
