@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
+from .manifest import BriefEntry, Manifest, NotOurs
 from .pipeline import Options, Outcome, Plan, PlannedSheet, recorded_report
-from .publish import Manifest, NotOurs, publish, recorded_outcome
+from .publish import publish, recorded_outcome
 from .theme import Theme
 
 
@@ -23,7 +23,7 @@ class ShardError(Exception):
     """The shard folders cannot be merged; the message says which and why."""
 
 
-def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome], dict[str, dict[str, Any]]]:
+def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome], dict[str, BriefEntry]]:
     """The release level the shards were built at, every brief of every shard as an outcome,
     and each brief's manifest entry.
 
@@ -31,7 +31,7 @@ def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome], dict
     a brief in two shards, or a file whose bytes are not the ones its manifest recorded.
     """
     outcomes: list[Outcome] = []
-    entries: dict[str, dict[str, Any]] = {}
+    entries: dict[str, BriefEntry] = {}
     seen: dict[str, Path] = {}
     levels: dict[str | None, Path] = {}
     for folder in folders:
@@ -46,18 +46,18 @@ def shard_outcomes(folders: list[Path]) -> tuple[str | None, list[Outcome], dict
                 raise ShardError(f"the brief '{brief_id}' is in both {seen[brief_id]} and {folder}: "
                                  "shards must not overlap")
             seen[brief_id] = folder
-            levels.setdefault(entry.get("cleared_to"), folder)
+            levels.setdefault(entry.record.cleared_to, folder)
             if len(levels) > 1:
                 shown = ", ".join(f"{level or 'full documents'} ({where})" for level, where in levels.items())
                 raise ShardError(f"the shards were built at different release levels: {shown}")
-            outcomes.append(_outcome(folder, brief_id, entry))
+            outcomes.append(_outcome(folder, entry))
             entries[brief_id] = entry
     return (next(iter(levels)) if levels else None), outcomes, entries
 
 
-def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
+def _outcome(folder: Path, entry: BriefEntry) -> Outcome:
     try:
-        return recorded_outcome(folder, brief_id, entry)
+        return recorded_outcome(folder, entry)
     except ValueError as exc:
         raise ShardError(f"{folder}: {exc}: rebuild that shard") from None
 
@@ -89,7 +89,7 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     from .cli import EXIT_IO, EXIT_USAGE, _project
 
     project = _project()
-    theme = Theme.of(templates or project.templates, styles or project.styles)
+    theme = Theme.of(templates or project.templates, styles or project.styles, project.root)
     try:
         release, count = assemble(list(shards), out, theme)
     except (ShardError, NotOurs) as exc:

@@ -404,12 +404,15 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
         release_level = project.public_release
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
-    theme = Theme.of(templates or project.templates, styles or project.styles)
+    theme = Theme.of(templates or project.templates, styles or project.styles, project.root)
     options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
     target = out if out is not None else project.output
     # A sheet whose key is in the output folder's manifest, with its files intact, is
     # neither checked nor rendered again.
-    recorded = {} if force else up_to_date(target)
+    try:
+        recorded = {} if force else up_to_date(target)
+    except NotOurs as exc:  # a damaged manifest: stop before rendering anything
+        _usage_error(str(exc))
     planned = _plan(_paths(paths, project), options, {source: entry for source, (entry, _) in recorded.items()})
     cached = {s.sheet_id: recorded[s.path][1] for s in planned.sheets if s.reused and s.sheet_id}
     todo = list(planned.jobs)

@@ -17,10 +17,11 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .classification import SCHEMES, all_levels, canonical_level
 from .diagnostics import Diagnostic, Report, Span, format_path
+from .inputs import InputFile
 from .loader import DataPath, SourceMap, text_values
 from .publish import Published, publish
 from .record import BriefRecord
@@ -28,6 +29,7 @@ from .sources import Candidate, MissingPath, discover, load_candidate
 from .theme import Theme
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
+    from .manifest import BriefEntry
     from .model import FactSheet
     from .validate import Checked
 
@@ -156,12 +158,14 @@ class Outcome:
     record: BriefRecord | None = None
     #: True when the output folder already held this job's outputs (same key): nothing was rendered.
     unchanged: bool = False
+    #: Every file the render read besides the sheet (templates, styles, files beside the sheet).
+    inputs: tuple[InputFile, ...] = ()
 
 
 # --- plan ---------------------------------------------------------------------------
 
 
-def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[str, Any]] | None = None) -> Plan:
+def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry] | None = None) -> Plan:
     """Find, load and validate the fact sheets named by `paths`, and plan a job for each valid one.
 
     `known` maps a fact sheet's path to what an output folder recorded for it (publish.
@@ -180,7 +184,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
     environment = _environment_key(options) if options.theme is not None else ""
     reused = _reusable(found, known or {}, release, options, environment)
     checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in reused]
-    duplicates = _duplicate_ids(checked, {path: entry["id"] for path, (entry, _) in reused.items()})
+    duplicates = _duplicate_ids(checked, {path: entry.id for path, (entry, _) in reused.items()})
     if any(path in duplicates for path in reused):  # a clash with a changed sheet: check every sheet
         reused = {}
         checked = [load_candidate(candidate) for candidate in found]
@@ -190,8 +194,8 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
         path = str(candidate.path)
         if path in reused:
             entry, key = reused[path]
-            if in_shard(entry["id"], options.shard):
-                sheets.append(PlannedSheet(path, recorded_report(path, entry), entry["id"], None, reused=key))
+            if in_shard(entry.id, options.shard):
+                sheets.append(PlannedSheet(path, recorded_report(path, entry), entry.id, None, reused=key))
     for item in checked:
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
@@ -269,47 +273,55 @@ def _duplicate_ids(checked: list[Checked], reused: Mapping[str, str]) -> dict[st
     return found
 
 
-def _reusable(found: Sequence[Candidate], known: Mapping[str, Mapping[str, Any]], release: str | None,
-              options: Options, environment: str) -> dict[str, tuple[Mapping[str, Any], str]]:
-    """The found sheets whose key equals the one recorded for them: path → (entry, key)."""
+def _reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry], release: str | None,
+              options: Options, environment: str) -> dict[str, tuple[BriefEntry, str]]:
+    """The found sheets whose key equals the one recorded for them, and whose render's inputs
+    still hold the bytes recorded: path → (entry, key)."""
     if options.theme is None or not known:
         return {}
+    from .inputs import input_roots, unchanged
     from .loader import read_text
 
     expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
-    reusable: dict[str, tuple[Mapping[str, Any], str]] = {}
+    hashed: dict[Path, str | None] = {}  # a template read by every brief is hashed once
+    reusable: dict[str, tuple[BriefEntry, str]] = {}
     for candidate in found:
         path = str(candidate.path)
         entry = known.get(path)
-        if entry is None or candidate.refusal is not None or not isinstance(entry.get("id"), str):
-            continue
-        outputs = entry.get("outputs")
-        if not isinstance(outputs, dict) or set(outputs) != expected:
+        if entry is None or candidate.refusal is not None or entry.key is None or set(entry.outputs) != expected:
             continue
         text = read_text(candidate.path)
-        if text is not None and entry.get("key") == job_key(text, path, release, options, environment):
-            reusable[path] = (entry, str(entry["key"]))
+        if text is None or entry.key != job_key(text, path, release, options, environment):
+            continue
+        roots = input_roots(options.theme, Path(path).parent.resolve())
+        if unchanged(entry.inputs, roots, hashed):
+            reusable[path] = (entry, entry.key)
     return reusable
 
 
-def recorded_report(path: str, entry: Mapping[str, Any]) -> Report:
+def recorded_report(path: str, entry: BriefEntry) -> Report:
     """The report a sheet had when its outputs were written (what `check` found then), from its manifest entry."""
     from .loader import source_lines
 
-    checked = [Diagnostic(**d) for d in entry.get("checked", []) if isinstance(d, dict)]
     lines: list[str] = []
-    if checked:  # the lines are shown under each diagnostic
+    if entry.checked:  # the lines are shown under each diagnostic
         from .loader import read_text
 
         lines = source_lines(read_text(Path(path)) or "")
-    return Report.of(path, checked, lines)
+    return Report.of(path, entry.checked, lines)
 
 
 def _environment_key(options: Options) -> str:
+    """The toolchain's fingerprint and the theme's digest. Raises PlanError for a theme that cannot be one."""
+    from .theme import ThemeError
     from .toolchain import fingerprint
 
     assert options.theme is not None
-    return f"{fingerprint()}\ntheme={options.theme.digest()}"
+    try:
+        digest = options.theme.digest()
+    except ThemeError as exc:
+        raise PlanError(str(exc), param="--templates/--styles") from None
+    return f"{fingerprint()}\ntheme={digest}"
 
 
 def _job(item: Checked, sheet: FactSheet, release: str | None, options: Options, theme: Theme,
@@ -363,13 +375,15 @@ def run(job: Job) -> Outcome:
 
 
 def _render(job: Job) -> Outcome:
+    from .inputs import Reads, input_roots
     from .release import release
     from .render import render_html, weasyprint_styles
     from .view import brief_view
 
     cut = release(job.sheet, job.release)
     view = brief_view(cut)
-    html = render_html(view, job.theme)
+    reads = Reads(input_roots(job.theme, job.source_dir))
+    html = render_html(view, job.theme, reads)
     found = list(_glyph_warnings(job, cut.shows))
     outputs: dict[str, bytes] = {}
     names: dict[str, str] = {}
@@ -381,7 +395,7 @@ def _render(job: Job) -> Outcome:
         from .pdf import print_pdf
 
         printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
-                            stylesheets=weasyprint_styles(job.theme))
+                            stylesheets=weasyprint_styles(job.theme, reads), reads=reads)
         names["pdf"] = f"{job.sheet_id}.pdf"
         outputs[names["pdf"]] = printed.data
         pages = printed.pages
@@ -414,7 +428,7 @@ def _render(job: Job) -> Outcome:
         owner=view.drafted_by,
         countries=tuple(sorted({p.country for p in view.participants})),
     )
-    return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record)
+    return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record, inputs=reads.files)
 
 
 def _diagnostic(job: Job, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:

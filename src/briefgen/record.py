@@ -59,37 +59,50 @@ class BriefRecord:
 
     @classmethod
     def from_json(cls, entry: Mapping[str, Any]) -> BriefRecord:
-        """A record read back from a manifest entry. Raises ValueError when it is malformed."""
+        """A record read back from a manifest entry. Raises ValueError naming the first field that is wrong."""
+        outputs = entry.get("outputs") or {}
+        if not isinstance(outputs, Mapping):
+            raise ValueError("`outputs` must be an object")
+        meeting_date = _text(entry, "meeting_date")
         try:
-            outputs = entry.get("outputs") or {}
-            return cls(
-                id=_text(entry["id"]),
-                title=_text(entry["title"]),
-                kind=_text(entry.get("kind", "brief")),
-                meeting_date=_dt.date.fromisoformat(entry["meeting_date"]),
-                occasion=_optional_text(entry.get("occasion")),
-                venue=_optional_text(entry.get("venue")),
-                level=_text(entry.get("level", "")),
-                scheme=_text(entry.get("scheme", "")),
-                banner=_text(entry.get("banner") or entry.get("level", "")),
-                tone=_text(entry.get("tone", "")),
-                cleared_to=_optional_text(entry.get("cleared_to")),
-                pages=entry.get("pages") if isinstance(entry.get("pages"), int) else None,
-                outputs={str(kind): _text(output["path"]) for kind, output in outputs.items()},
-                status=_optional_text(entry.get("status")),
-                reference=_optional_text(entry.get("reference")),
-                owner=_optional_text(entry.get("owner")),
-                countries=tuple(_text(c) for c in entry.get("countries") or ()),
-            )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"malformed manifest entry: {exc!r}") from None
+            date = _dt.date.fromisoformat(meeting_date)
+        except ValueError:
+            raise ValueError(f"`meeting_date` must be a date (YYYY-MM-DD), not {meeting_date[:40]!r}") from None
+        pages = entry.get("pages")
+        if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 0):
+            raise ValueError("`pages` must be a whole number")
+        countries = entry.get("countries") or []
+        if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
+            raise ValueError("`countries` must be a list of text")
+        level = _optional_text(entry, "level") or ""
+        return cls(
+            id=_text(entry, "id"),
+            title=_text(entry, "title"),
+            kind=_optional_text(entry, "kind") or "brief",
+            meeting_date=date,
+            occasion=_optional_text(entry, "occasion"),
+            venue=_optional_text(entry, "venue"),
+            level=level,
+            scheme=_optional_text(entry, "scheme") or "",
+            banner=_optional_text(entry, "banner") or level,
+            tone=_optional_text(entry, "tone") or "",
+            cleared_to=_optional_text(entry, "cleared_to"),
+            pages=pages,
+            outputs={str(kind): _text(output, "path") if isinstance(output, Mapping) else _text({}, "path")
+                     for kind, output in outputs.items()},
+            status=_optional_text(entry, "status"),
+            reference=_optional_text(entry, "reference"),
+            owner=_optional_text(entry, "owner"),
+            countries=tuple(countries),
+        )
 
 
-def _text(value: Any) -> str:
+def _text(entry: Mapping[str, Any], key: str) -> str:
+    value = entry.get(key)
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+        raise ValueError(f"`{key}` must be text" if value is not None else f"`{key}` is missing")
     return value
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else _text(value)
+def _optional_text(entry: Mapping[str, Any], key: str) -> str | None:
+    return None if entry.get(key) is None else _text(entry, key)

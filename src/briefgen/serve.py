@@ -238,7 +238,8 @@ class Preview:
 
     @property
     def theme(self) -> Theme:
-        return Theme.of(self.settings.templates or self.project.templates, self.settings.styles or self.project.styles)
+        return Theme.of(self.settings.templates or self.project.templates, self.settings.styles or self.project.styles,
+                        self.project.root)
 
     @property
     def editor(self) -> str:
