@@ -86,10 +86,11 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     The manifest and the index are those one build of every sheet would have written.
     Shards built at different release levels, or holding the same brief, are refused (exit 2).
     """
-    from .cli import EXIT_IO, EXIT_USAGE, _project
+    from .cli import EXIT_IO, EXIT_USAGE, _check_output, _project
 
     project = _project()
     theme = Theme.of(templates or project.templates, styles or project.styles, project.root)
+    _check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
         release, count = assemble(list(shards), out, theme)
     except (ShardError, NotOurs) as exc:

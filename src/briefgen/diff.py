@@ -27,6 +27,7 @@ import click
 
 from .classification import SCHEMES
 from .diagnostics import Diagnostic, Report
+from .loader import read_source
 from .model import Amount, Commitment, FactSheet, Framework, Participant, PortionText, Source
 
 Action = Literal["added", "removed", "changed"]
@@ -358,7 +359,7 @@ def diff_git(revision: str, target: Path) -> list[SheetDiff]:
         # Named as the analyst would name it from where they stand.
         display = Path(os.path.relpath(root / rel)).as_posix()
         old_raw = _git(["show", f"{revision}:{rel}"], root) if rel in old_paths else None
-        new_raw = (root / rel).read_bytes() if rel in new_paths else None
+        new_raw = read_source(root / rel) if rel in new_paths else None
         out.append(diff_versions(display, Version(f"{revision}:{rel}", old_raw), Version(display, new_raw)))
     return out
 
@@ -367,7 +368,7 @@ def diff_paths(old: str, new: str) -> list[SheetDiff]:
     """Compare OLD and NEW as the command line gives them: two files, or a revision and a path."""
     old_path, new_path = Path(old), Path(new)
     if old_path.is_file() and new_path.is_file():
-        return [diff_versions(new, Version(old, old_path.read_bytes()), Version(new, new_path.read_bytes()))]
+        return [diff_versions(new, Version(old, read_source(old_path)), Version(new, read_source(new_path)))]
     if old_path.is_dir() and new_path.is_dir():
         raise DiffUsageError("two folders: give two files, or a git revision and a path (e.g. main briefs/)")
     return diff_git(old, new_path)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .classification import SCHEMES, all_levels, canonical_level
-from .diagnostics import Diagnostic, Report, Span, format_path
+from .diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span, format_path
 from .inputs import InputFile
 from .loader import DataPath, SourceMap, text_values
 from .publish import Published, publish
@@ -361,7 +361,7 @@ def run(job: Job) -> Outcome:
     try:
         return _render(job)
     except TemplateProblem as exc:
-        problem = Diagnostic.at(exc.path, Span(exc.line, 1), "error", "template-error", exc.message,
+        problem = Diagnostic.at(exc.path, Span(exc.line, 1), "error", TEMPLATE_ERROR_CODE, exc.message,
                                 "fix the template; `briefgen build` names the file and line")
     except RecursionError:
         problem = Diagnostic.at(job.path, Span(1, 1), "error", "render-failed",

@@ -281,8 +281,7 @@ class _Undefined(jinja2.StrictUndefined):
 def undefined_message(hint: str | None, owner: object, name: object, unsafe: bool = False) -> str:
     """The message of a value a template asked for and did not get."""
     if unsafe:
-        return (f"`.{name}` is out of bounds: templates may use the fields of what they are given, "
-                "never Python's internals")
+        return f"`.{name}` is one of Python's internals, which templates are never given"
     if hint:
         return hint
     if owner is jinja2.utils.missing:

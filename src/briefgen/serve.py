@@ -821,9 +821,11 @@ def overlay_text(report: Report, with_source: bool = True) -> str:
 
 def _template_lines(path: str) -> list[str]:
     from .loader import source_lines
+    from .render import MAX_TEMPLATE_BYTES
+    from .sources import read_regular_file
 
     try:
-        return source_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
+        return source_lines(read_regular_file(Path(path), MAX_TEMPLATE_BYTES).decode("utf-8", errors="replace"))
     except OSError:
         return []
 
