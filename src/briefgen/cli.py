@@ -216,6 +216,8 @@ def _check_output(out: Path, project: Any, sources: Sequence[Path]) -> None:
     """Refuse (exit 2) an output folder that is a system folder, the project, or overlaps what is read."""
     from .project import output_problem
 
+    if project.root is not None:  # the project's briefs folder, whatever PATHS say
+        sources = [*sources, project.briefs]
     problem = output_problem(out, root=project.root, sources=sources)
     if problem is not None:
         raise click.BadParameter(problem, param_hint="'-o' / '--out'")

@@ -125,9 +125,9 @@ class BriefEntry:
         outputs = {kind: _output(output, f"{where}.outputs.{kind}")
                    for kind, output in _object(entry["outputs"], f"{where}.outputs").items()}
         try:
-            record = BriefRecord.from_json({**entry, "outputs": {}})
+            record = BriefRecord.from_json({**entry, "outputs": {}}, where)
         except ValueError as exc:
-            raise _Bad(where, str(exc)) from None
+            raise _Bad.worded(str(exc)) from None
         return cls(record, outputs,
                    key=_optional(entry.get("key"), f"{where}.key", _text),
                    source=_optional(entry.get("source"), f"{where}.source", _text),
@@ -216,12 +216,21 @@ class _Bad(Exception):
 
     def __init__(self, where: str, problem: str) -> None:
         super().__init__(f"`{where}` {problem}")
-        self.where = where
+
+    @classmethod
+    def worded(cls, message: str) -> _Bad:
+        """A problem whose message already names the value."""
+        bad = cls("", "")
+        bad.args = (message,)
+        return bad
 
 
 def _damaged(path: Path, bad: _Bad) -> DamagedManifest:
     return DamagedManifest(f"{path} is damaged: {bad}; briefgen trusts nothing it lists and changed nothing "
                            f"in {path.parent}: restore it from a good copy, or build into a new folder")
+
+
+_MOVE_IT = "move it away, or build into a new folder"
 
 
 def _read_json(path: Path, what: str) -> Mapping[str, object] | None:
@@ -233,18 +242,17 @@ def _read_json(path: Path, what: str) -> Mapping[str, object] | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise NotOurs(f"{path} cannot be read as briefgen's {what} ({exc.strerror or exc}); "
-                      "move it away or build into a new folder (-o)") from None
+        raise NotOurs(f"{path} cannot be read as briefgen's {what} ({exc.strerror or exc}); {_MOVE_IT}") from None
     try:
         text = raw.decode("utf-8")
         depth = json_depth(text)
         if depth > MAX_DEPTH:
-            raise ValueError(f"nested {depth} levels deep, where briefgen writes at most {MAX_DEPTH}")
+            raise ValueError(f"nested {depth:,} levels deep, where briefgen writes at most {MAX_DEPTH}")
         data = json.loads(text)
     except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise NotOurs(f"{path} is not a briefgen {what} ({str(exc)[:200]})") from None
+        raise NotOurs(f"{path} is not a briefgen {what} ({str(exc)[:200]}); {_MOVE_IT}") from None
     if not isinstance(data, dict) or data.get("generator") != GENERATOR:
-        raise NotOurs(f"{path} was not written by briefgen")
+        raise NotOurs(f"{path} was not written by briefgen; {_MOVE_IT}")
     version = data.get("format", FORMAT)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _damaged(path, _Bad("format", f"must be a whole number, not {_kind(version)}"))

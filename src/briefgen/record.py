@@ -58,51 +58,53 @@ class BriefRecord:
         }
 
     @classmethod
-    def from_json(cls, entry: Mapping[str, Any]) -> BriefRecord:
-        """A record read back from a manifest entry. Raises ValueError naming the first field that is wrong."""
+    def from_json(cls, entry: Mapping[str, Any], where: str = "") -> BriefRecord:
+        """A record read back from a manifest entry. Raises ValueError naming the first field that
+        is wrong, below `where` (e.g. "`briefs[2].title` must be text")."""
+        at = f"{where}." if where else ""
         outputs = entry.get("outputs") or {}
         if not isinstance(outputs, Mapping):
-            raise ValueError("`outputs` must be an object")
-        meeting_date = _text(entry, "meeting_date")
+            raise ValueError(f"`{at}outputs` must be an object")
+        meeting_date = _text(entry, "meeting_date", at)
         try:
             date = _dt.date.fromisoformat(meeting_date)
         except ValueError:
-            raise ValueError(f"`meeting_date` must be a date (YYYY-MM-DD), not {meeting_date[:40]!r}") from None
+            raise ValueError(f"`{at}meeting_date` must be a date (YYYY-MM-DD), not {meeting_date[:40]!r}") from None
         pages = entry.get("pages")
         if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 0):
-            raise ValueError("`pages` must be a whole number")
+            raise ValueError(f"`{at}pages` must be a whole number")
         countries = entry.get("countries") or []
         if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
-            raise ValueError("`countries` must be a list of text")
-        level = _optional_text(entry, "level") or ""
+            raise ValueError(f"`{at}countries` must be a list of text")
+        level = _optional_text(entry, "level", at) or ""
         return cls(
-            id=_text(entry, "id"),
-            title=_text(entry, "title"),
-            kind=_optional_text(entry, "kind") or "brief",
+            id=_text(entry, "id", at),
+            title=_text(entry, "title", at),
+            kind=_optional_text(entry, "kind", at) or "brief",
             meeting_date=date,
-            occasion=_optional_text(entry, "occasion"),
-            venue=_optional_text(entry, "venue"),
+            occasion=_optional_text(entry, "occasion", at),
+            venue=_optional_text(entry, "venue", at),
             level=level,
-            scheme=_optional_text(entry, "scheme") or "",
-            banner=_optional_text(entry, "banner") or level,
-            tone=_optional_text(entry, "tone") or "",
-            cleared_to=_optional_text(entry, "cleared_to"),
+            scheme=_optional_text(entry, "scheme", at) or "",
+            banner=_optional_text(entry, "banner", at) or level,
+            tone=_optional_text(entry, "tone", at) or "",
+            cleared_to=_optional_text(entry, "cleared_to", at),
             pages=pages,
-            outputs={str(kind): _text(output, "path") if isinstance(output, Mapping) else _text({}, "path")
+            outputs={str(kind): _text(output if isinstance(output, Mapping) else {}, "path", f"{at}outputs.{kind}.")
                      for kind, output in outputs.items()},
-            status=_optional_text(entry, "status"),
-            reference=_optional_text(entry, "reference"),
-            owner=_optional_text(entry, "owner"),
+            status=_optional_text(entry, "status", at),
+            reference=_optional_text(entry, "reference", at),
+            owner=_optional_text(entry, "owner", at),
             countries=tuple(countries),
         )
 
 
-def _text(entry: Mapping[str, Any], key: str) -> str:
+def _text(entry: Mapping[str, Any], key: str, at: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str):
-        raise ValueError(f"`{key}` must be text" if value is not None else f"`{key}` is missing")
+        raise ValueError(f"`{at}{key}` must be text" if value is not None else f"`{at}{key}` is missing")
     return value
 
 
-def _optional_text(entry: Mapping[str, Any], key: str) -> str | None:
-    return None if entry.get(key) is None else _text(entry, key)
+def _optional_text(entry: Mapping[str, Any], key: str, at: str) -> str | None:
+    return None if entry.get(key) is None else _text(entry, key, at)

@@ -280,8 +280,12 @@ class _Undefined(jinja2.StrictUndefined):
 
 def undefined_message(hint: str | None, owner: object, name: object, unsafe: bool = False) -> str:
     """The message of a value a template asked for and did not get."""
+    if isinstance(owner, jinja2.Undefined):  # `nosuch.__init__`: what is missing is `nosuch`
+        return str(owner._undefined_message)
     if unsafe:
-        return f"`.{name}` is one of Python's internals, which templates are never given"
+        if str(name).startswith("_"):
+            return f"`.{name}` is one of Python's internals, which templates are never given"
+        return f"`.{name}` would change what the template was given, which templates may not do"
     if hint:
         return hint
     if owner is jinja2.utils.missing:

@@ -71,7 +71,10 @@ class Theme:
 
     def allows(self, path: Path | str) -> bool:
         """Whether the file or folder at `path`, its symbolic links resolved, lies inside the theme or the project."""
-        real = Path(os.path.realpath(path))
+        try:
+            real = Path(os.path.realpath(path))
+        except OSError:  # a link that cannot be read (/proc/1/cwd): not followed
+            return False
         inside = [Path(os.path.realpath(root)) for root in self.roots()]
         if self.boundary is not None:
             inside.append(self.boundary)
@@ -117,8 +120,8 @@ class Theme:
         found: list[tuple[str, Path]] = []
         seen: set[str] = set()
         for here, dirs, names in os.walk(folder, followlinks=True):
-            real = os.path.realpath(here)
-            if real in seen or not self.allows(real):
+            real = os.path.realpath(here) if self.allows(here) else None
+            if real is None or real in seen:
                 dirs[:] = []
                 continue
             seen.add(real)
