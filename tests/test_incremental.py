@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import compact_sheet, script_env, write_sheet
+from build_helpers import compact_sheet, first_image_colour, script_env, solid_png, write_sheet
 
 NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta")
 
@@ -260,30 +260,6 @@ def test_a_symlinked_partials_folder_is_part_of_the_key(tmp_path: Path) -> None:
     assert "VERSION-TWO" in (root / "site" / "alpha.html").read_text(encoding="utf-8")
 
 
-def _png(rgb: tuple[int, int, int], size: int = 4) -> bytes:
-    """A small PNG of one colour."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\0" + bytes(rgb) * size for _ in range(size))
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
-
-
-def _first_image_colour(pdf: Path) -> tuple[int, ...]:
-    from build_helpers import pdf_reader
-
-    for page in pdf_reader(pdf).pages:
-        for image in page.images:
-            colour = image.image.convert("RGB").getpixel((0, 0))
-            assert isinstance(colour, tuple)
-            return colour
-    raise AssertionError(f"no image in {pdf}")
-
-
 def test_editing_a_logo_a_template_embeds_rebuilds_the_pdf(tmp_path: Path) -> None:
     """The logo beside the sheet is read by the confined fetcher: its bytes are part of the key."""
     root = _repo(tmp_path, names=("alpha",), templates="templates")
@@ -291,18 +267,18 @@ def test_editing_a_logo_a_template_embeds_rebuilds_the_pdf(tmp_path: Path) -> No
     partial.parent.mkdir(parents=True)
     partial.write_text(_summary_partial('<img src="logo.png" alt="" style="width: 1cm">'), encoding="utf-8")
     logo = root / "briefs" / "logo.png"
-    logo.write_bytes(_png((200, 0, 0)))
+    logo.write_bytes(solid_png((200, 0, 0)))
     first = _build(root)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert _first_image_colour(root / "site" / "alpha.pdf") == (200, 0, 0)
+    assert first_image_colour(root / "site" / "alpha.pdf") == (200, 0, 0)
     manifest = json.loads((root / "site" / "manifest.json").read_text(encoding="utf-8"))
     inputs = {(i["root"], i["name"]) for i in manifest["briefs"][0]["inputs"]}
     assert ("sheet", "logo.png") in inputs and ("templates.0", "partials/_summary.html") in inputs
     assert _unchanged(_build(root)) == {"alpha"}
-    _rewrite_in_place(logo, _png((0, 0, 200)))
+    _rewrite_in_place(logo, solid_png((0, 0, 200)))
     again = _build(root)
     assert _built(again) == {"alpha"}, again.stdout
-    assert _first_image_colour(root / "site" / "alpha.pdf") == (0, 0, 200)
+    assert first_image_colour(root / "site" / "alpha.pdf") == (0, 0, 200)
     logo.unlink()  # a missing input is a change too: rendered again, and the refusal reported
     gone = _build(root)
     assert _built(gone) == {"alpha"} and "warning[refused-resource]" in gone.stdout, gone.stdout

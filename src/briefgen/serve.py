@@ -380,7 +380,7 @@ class Preview:
     def _run(self, job: Job) -> Outcome:
         with self._lock:
             found = self._outcomes.get(job.key)
-            if found is not None:
+            if found is not None and _still_fresh(found, job):
                 self._outcomes.move_to_end(job.key)
                 return found
         outcome = run(job)
@@ -662,7 +662,8 @@ class Preview:
     def _pdf_future(self, job: Job) -> Future[Outcome]:
         with self._lock:
             found = self._pdfs.get(job.key)
-            if found is not None:
+            if found is not None and (not found.done() or found.exception() is not None
+                                      or _still_fresh(found.result(), job)):
                 self._pdfs.move_to_end(job.key)
                 return found
             if self.stopping.is_set():
@@ -679,6 +680,14 @@ class Preview:
             while len(self._pdfs) > CACHE_SIZE:
                 self._pdfs.popitem(last=False)
             return future
+
+
+def _still_fresh(outcome: Outcome, job: Job) -> bool:
+    """Whether the files the render of `outcome` read (a logo beside the sheet, say) still hold the
+    bytes it read: the key covers the sheet and the theme, not what a template embeds."""
+    from .inputs import input_roots, unchanged
+
+    return unchanged(outcome.inputs, input_roots(job.theme, job.source_dir))
 
 
 def _new_executor() -> ProcessPoolExecutor:
