@@ -317,6 +317,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "lipsum-popen": ('{{ lipsum.__globals__["os"].popen("touch MARKER").read() }}',
                      "`lipsum` is not defined: a brief's templates are given `view` and `styles`"),
     "cycler-globals": ('{{ cycler.__init__.__globals__.os.popen("touch MARKER").read() }}', "`cycler` is not defined"),
+    "self-import": ('{{ self.__init__.__globals__["__builtins__"]["__import__"]("os").popen("touch MARKER") }}',
+                    "`.__init__` is one of Python's internals, which templates are never given"),
     "self-globals": ('{{ self.__init__.__globals__["os"].environ }}',
                      "`.__init__` is one of Python's internals, which templates are never given"),
     "namespace-globals": ("{{ namespace.__init__.__globals__ }}", "one of Python's internals"),
@@ -362,8 +364,8 @@ def test_a_template_that_reaches_outside_or_errs_is_a_template_problem_at_its_li
 
 def test_a_template_cannot_run_a_command_during_a_build(tmp_path: Path) -> None:
     root = _project(tmp_path / "repo")
-    _summary_theme(root, '{{ lipsum.__globals__["os"].popen("touch MARKER; id -un").read() }}'
-                         '{{ self.__init__.__globals__["os"].environ }}')
+    _summary_theme(root, '{{ self.__init__.__globals__["__builtins__"]["__import__"]("os")'
+                         '.popen("touch MARKER; id -un").read() }}')
     ran = _script(["build", "--no-pdf", "--output-format", "json"], cwd=root)
     assert ran.exit_code == 1, ran.output
     (found,) = [d for d in json.loads(ran.stdout) if d["code"] == "template-error"]
