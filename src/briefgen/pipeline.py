@@ -283,7 +283,8 @@ def _reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry], relea
     from .loader import read_text
 
     expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
-    hashed: dict[Path, str | None] = {}  # a template read by every brief is hashed once
+    hashed: dict[tuple[Path, str], str | None] = {}  # a template read by every brief is hashed once
+    roots_of: dict[Path, dict[str, Path]] = {}
     reusable: dict[str, tuple[BriefEntry, str]] = {}
     for candidate in found:
         path = str(candidate.path)
@@ -293,8 +294,10 @@ def _reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry], relea
         text = read_text(candidate.path)
         if text is None or entry.key != job_key(text, path, release, options, environment):
             continue
-        roots = input_roots(options.theme, Path(path).parent.resolve())
-        if unchanged(entry.inputs, roots, hashed):
+        folder = Path(path).parent.resolve()
+        if folder not in roots_of:
+            roots_of[folder] = input_roots(options.theme, folder)
+        if unchanged(entry.inputs, roots_of[folder], hashed):
             reusable[path] = (entry, entry.key)
     return reusable
 

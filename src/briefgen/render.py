@@ -19,6 +19,7 @@ import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import CodeType
 from typing import TYPE_CHECKING, TypeVar
 
 import jinja2
@@ -177,22 +178,26 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     Each render has an environment of its own (so that its loader sees, and records, every
     template the render reads); this keeps them from compiling the same source each time.
+    The code objects themselves are kept, not their marshalled bytes: nothing is decoded
+    again for the next render.
     """
 
     MAX_ENTRIES = 512
 
     def __init__(self) -> None:
-        self._stored: dict[str, bytes] = {}
+        self._stored: dict[str, tuple[str, CodeType]] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         stored = self._stored.get(bucket.key)
-        if stored is not None:
-            bucket.bytecode_from_string(stored)
+        if stored is not None and stored[0] == bucket.checksum:
+            bucket.code = stored[1]
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.code is None:
+            return
         if len(self._stored) >= self.MAX_ENTRIES:
             self._stored.clear()
-        self._stored[bucket.key] = bucket.bytecode_to_string()
+        self._stored[bucket.key] = (bucket.checksum, bucket.code)
 
 
 _COMPILED = _CompiledTemplates()
@@ -222,7 +227,7 @@ class _ThemeLoader(jinja2.BaseLoader):
         pieces = split_template_path(template)  # refuses `..`
         for label, folder in self.folders:
             path = folder.joinpath(*pieces)
-            if not self.theme.allows(path):
+            if not self.theme.allows_below(folder, pieces):
                 raise _Refused(f"the template {template} is a symbolic link that leads outside the template "
                                "folders and the project; it was not read", str(path))
             try:
@@ -345,7 +350,7 @@ def read_style(theme: Theme, name: str, reads: Reads | None = None) -> str | Non
     for label, directory in [*folders, (STYLES, packaged(STYLES))]:
         path = directory / name
         try:
-            if not theme.allows(path):
+            if not theme.allows_below(directory, [name]):
                 raise OSError(errno.EACCES, "it is a symbolic link that leads outside the style folders and "
                                             "the project", str(path))
             data = read_regular_file(path, MAX_TEMPLATE_BYTES, whole=True)

@@ -170,7 +170,8 @@ def read_regular_file(path: Path | str, limit: int, *, whole: bool = False, foll
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
+            # At most 1 MiB at a time: os.read allocates all it is asked for before reading.
+            chunk = os.read(fd, min(limit + 1 - size, _CHUNK))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -180,6 +181,9 @@ def read_regular_file(path: Path | str, limit: int, *, whole: bool = False, foll
     if whole and size > limit:
         raise OSError(errno.EFBIG, f"larger than {_size(limit)}", str(path))
     return b"".join(chunks)
+
+
+_CHUNK = 1 << 20
 
 
 def _size(limit: int) -> str:

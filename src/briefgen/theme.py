@@ -12,8 +12,11 @@ project (`Theme.allows`), and the render's template loader keeps to the same rul
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -33,8 +36,9 @@ class ThemeError(Exception):
     """A template or style folder cannot be used as one; the message names it."""
 
 
+@functools.cache
 def packaged(name: str) -> Path:
-    """The packaged folder `name` (templates or styles) as a path."""
+    """The packaged folder `name` (templates or styles) as a path (looked up once per process)."""
     return Path(str(files(PACKAGE) / name))
 
 
@@ -69,16 +73,34 @@ class Theme:
         """Every folder templates and styles come from (file access while printing is confined to them)."""
         return self.template_dirs + self.style_dirs + (packaged(TEMPLATES), packaged(STYLES))
 
+    @functools.cached_property
+    def _inside(self) -> tuple[str, ...]:
+        """The real paths symbolic links in the theme may lead into (see `allows`)."""
+        inside = [os.path.realpath(root) for root in self.roots()]
+        if self.boundary is not None:
+            inside.append(str(self.boundary))
+        return tuple(inside)
+
     def allows(self, path: Path | str) -> bool:
         """Whether the file or folder at `path`, its symbolic links resolved, lies inside the theme or the project."""
         try:
-            real = Path(os.path.realpath(path))
+            real = os.path.realpath(path)
         except OSError:  # a link that cannot be read (/proc/1/cwd): not followed
             return False
-        inside = [Path(os.path.realpath(root)) for root in self.roots()]
-        if self.boundary is not None:
-            inside.append(self.boundary)
-        return any(real == root or real.is_relative_to(root) for root in inside)
+        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self._inside)
+
+    def allows_below(self, folder: Path, names: Iterable[str]) -> bool:
+        """`allows` for the path `names` below `folder` (one of the theme's folders), cheaply:
+        only when a part of it is a symbolic link is the whole path resolved."""
+        path = str(folder)
+        for name in names:
+            path = os.path.join(path, name)
+            try:
+                if stat.S_ISLNK(os.lstat(path).st_mode):
+                    return self.allows(os.path.join(folder, *names))
+            except OSError:
+                return True  # nothing there: reading it says so
+        return True
 
     def digest(self) -> str:
         """A hash of every file a render may read from this theme, in lookup order.
