@@ -406,3 +406,19 @@ def test_a_template_linked_inside_the_project_is_used(tmp_path: Path) -> None:
     ran = _script(["build", "--no-pdf"], cwd=root)
     assert ran.exit_code == 0, ran.output
     assert "SHARED-SUMMARY" in (root / "site" / "alpha.html").read_text(encoding="utf-8")
+
+
+def test_a_template_linked_to_a_fact_sheet_is_not_read(tmp_path: Path) -> None:
+    """Inside the project, but a fact sheet: its raw text would bypass the release cut."""
+    root = _project(tmp_path / "repo")
+    write_sheet(root / "briefs", compact_sheet(
+        "beta", classification={"level": "SECRET", "header": "OFFICIAL", "scheme": "uk"},
+        summary={"text": "Summary CANARY-RAW-SHEET.", "classification": "SECRET"}))
+    (root / "templates" / "partials" / "_summary.html").symlink_to(root / "briefs" / "beta.yaml")
+    ran = _script(["build", "--no-pdf", "--release", "OFFICIAL", "--output-format", "json"], cwd=root)
+    assert ran.exit_code == 1, ran.output
+    found = {d["message"] for d in json.loads(ran.stdout) if d["code"] == "template-error"}
+    assert found == {"the template partials/_summary.html is a symbolic link that leads outside the template "
+                     "folders and the project, or to its fact sheets; it was not read"}
+    assert "CANARY-RAW-SHEET" not in ran.output
+    assert all("CANARY-RAW-SHEET" not in p.read_text(errors="replace") for p in (root / "site").glob("*"))

@@ -89,7 +89,7 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     from .cli import EXIT_IO, EXIT_USAGE, _check_output, _project
 
     project = _project()
-    theme = Theme.of(templates or project.templates, styles or project.styles, project.root)
+    theme = Theme.of_project(templates, styles, project)
     _check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
         release, count = assemble(list(shards), out, theme)

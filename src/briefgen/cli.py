@@ -430,7 +430,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
         release_level = project.public_release
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
-    theme = Theme.of(templates or project.templates, styles or project.styles, project.root)
+    theme = Theme.of_project(templates, styles, project)
     options = Options(release=release_level, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
     target = out if out is not None else project.output
     _check_output(target, project, [*_paths(paths, project), *theme.template_dirs, *theme.style_dirs])

@@ -229,7 +229,7 @@ class _ThemeLoader(jinja2.BaseLoader):
             path = folder.joinpath(*pieces)
             if not self.theme.allows_below(folder, pieces):
                 raise _Refused(f"the template {template} is a symbolic link that leads outside the template "
-                               "folders and the project; it was not read", str(path))
+                               "folders and the project, or to its fact sheets; it was not read", str(path))
             try:
                 data = read_regular_file(path, MAX_TEMPLATE_BYTES, whole=True)
             except (FileNotFoundError, NotADirectoryError):
@@ -352,7 +352,7 @@ def read_style(theme: Theme, name: str, reads: Reads | None = None) -> str | Non
         try:
             if not theme.allows_below(directory, [name]):
                 raise OSError(errno.EACCES, "it is a symbolic link that leads outside the style folders and "
-                                            "the project", str(path))
+                                            "the project, or to its fact sheets", str(path))
             data = read_regular_file(path, MAX_TEMPLATE_BYTES, whole=True)
             css = data.decode("utf-8")
         except (FileNotFoundError, NotADirectoryError):

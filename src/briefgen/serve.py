@@ -238,8 +238,7 @@ class Preview:
 
     @property
     def theme(self) -> Theme:
-        return Theme.of(self.settings.templates or self.project.templates, self.settings.styles or self.project.styles,
-                        self.project.root)
+        return Theme.of_project(self.settings.templates, self.settings.styles, self.project)
 
     @property
     def editor(self) -> str:

@@ -20,6 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .project import Project
 
 PACKAGE = "briefgen"
 TEMPLATES = "templates"
@@ -54,6 +58,9 @@ class Theme:
     #: The project folder: symbolic links in the theme's folders may lead anywhere inside it
     #: (a shared partials folder, say), and never outside it and the theme's folders.
     boundary: Path | None = None
+    #: Folders a link may never lead into, inside the project or not: the fact sheets, whose raw
+    #: text (every portion, whatever the release) must reach a template only through the view.
+    hidden: tuple[Path, ...] = ()
 
     @classmethod
     def default(cls) -> Theme:
@@ -61,13 +68,22 @@ class Theme:
         return cls()
 
     @classmethod
-    def of(cls, templates: Path | None = None, styles: Path | None = None, boundary: Path | None = None) -> Theme:
-        """The packaged theme with `templates` and `styles` folders (when given) over it."""
+    def of(cls, templates: Path | None = None, styles: Path | None = None, boundary: Path | None = None,
+           hidden: tuple[Path, ...] = ()) -> Theme:
+        """The packaged theme with `templates` and `styles` folders (when given) over it; links in
+        them may lead inside `boundary` (the project), never into `hidden` (its fact sheets)."""
         return cls(
             template_dirs=(templates.resolve(),) if templates is not None else (),
             style_dirs=(styles.resolve(),) if styles is not None else (),
             boundary=boundary.resolve() if boundary is not None else None,
+            hidden=tuple(Path(os.path.realpath(folder)) for folder in hidden),
         )
+
+    @classmethod
+    def of_project(cls, templates: Path | None, styles: Path | None, project: Project) -> Theme:
+        """The theme a command uses: its flags, else the project's folders; links kept to the project."""
+        return cls.of(templates or project.templates, styles or project.styles, project.root,
+                      (project.briefs,) if project.root is not None else ())
 
     def roots(self) -> tuple[Path, ...]:
         """Every folder templates and styles come from (file access while printing is confined to them)."""
@@ -87,7 +103,7 @@ class Theme:
             real = os.path.realpath(path)
         except OSError:  # a link that cannot be read (/proc/1/cwd): not followed
             return False
-        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self._inside)
+        return _within(real, self._inside) and not _within(real, tuple(map(str, self.hidden)))
 
     def allows_below(self, folder: Path, names: Iterable[str]) -> bool:
         """`allows` for the path `names` below `folder` (one of the theme's folders), cheaply:
@@ -155,3 +171,7 @@ class Theme:
             if len(found) > MAX_FILES:
                 break  # the caller counts and refuses
         return sorted(found)
+
+
+def _within(real: str, folders: tuple[str, ...]) -> bool:
+    return any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders)
