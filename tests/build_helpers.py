@@ -265,6 +265,29 @@ def image_count(reader: pypdf.PdfReader) -> int:
     return count
 
 
+def first_image_colour(pdf: Path | bytes) -> tuple[int, ...]:
+    """The colour of the top-left pixel of the first image in the PDF (see solid_png)."""
+    for page in pdf_reader(pdf).pages:
+        for image in page.images:
+            colour = image.image.convert("RGB").getpixel((0, 0))
+            assert isinstance(colour, tuple)
+            return colour
+    raise AssertionError("no image in the PDF")
+
+
+def solid_png(rgb: tuple[int, int, int], size: int = 4) -> bytes:
+    """A small PNG of one colour: a logo whose edits a test can see in the PDF."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + bytes(rgb) * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
 def pdf_strings(reader: pypdf.PdfReader) -> str:
     """Everything a reader can see besides page text: metadata and bookmark titles."""
     meta = reader.metadata or {}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import Diagnostic, Report, render_reports, use_colour
+from .diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, render_reports, use_colour
 
 if TYPE_CHECKING:
     from .audience import Audience
@@ -306,6 +306,17 @@ def _paths(paths: Sequence[Path], project: Any) -> list[Path]:
     return list(paths) if paths else [project.briefs]
 
 
+def _check_output(out: Path, project: Any, sources: Sequence[Path]) -> None:
+    """Refuse (exit 2) an output folder that is a system folder, the project, or overlaps what is read."""
+    from .project import output_problem
+
+    if project.root is not None:  # the project's briefs folder, whatever PATHS say
+        sources = [*sources, project.briefs]
+    problem = output_problem(out, root=project.root, sources=sources)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="'-o' / '--out'")
+
+
 def _plan(paths: Sequence[Path], options: Any, known: Any = None) -> Any:
     from .pipeline import PlanError, plan
 
@@ -348,8 +359,13 @@ def _step_summary(command: str, rows: Sequence[Any], overflow: Sequence[Diagnost
 
 
 def _summary(reports: Sequence[Report], strict: bool) -> str:
+    """The last line of check and build, e.g. "3 fact sheets: 2 valid, 1 with errors (1 warning)".
+
+    A sheet that only a template problem stopped is valid: the template errors are counted
+    apart ("; 1 template error stopped 2 briefs"), and still fail the run.
+    """
     total = len(reports)
-    failed = sum(r.failed(strict) for r in reports)
+    failed = sum(_sheet_failed(r, strict) for r in reports)
     warnings = sum(len(r.warnings) for r in reports)
     noun = "fact sheet" if total == 1 else "fact sheets"
     text = f"{total} {noun}: {total - failed} valid"
@@ -357,7 +373,17 @@ def _summary(reports: Sequence[Report], strict: bool) -> str:
         text += f", {failed} with errors"
     if warnings:
         text += f" ({warnings} warning{'s' if warnings != 1 else ''}{', errors under --strict' if strict else ''})"
+    problems = {(d.path, d.line, d.message) for r in reports for d in r.errors if d.code == TEMPLATE_ERROR_CODE}
+    if problems:
+        stopped = sum(r.failed(strict) and not _sheet_failed(r, strict) for r in reports)
+        text += (f"; {len(problems)} template error{'s' if len(problems) != 1 else ''} stopped {stopped} "
+                 f"brief{'s' if stopped != 1 else ''}")
     return text
+
+
+def _sheet_failed(report: Report, strict: bool) -> bool:
+    """Whether the sheet itself fails (an error of its own, or a warning under --strict): template errors aside."""
+    return any(d.code != TEMPLATE_ERROR_CODE for d in report.errors) or (strict and bool(report.warnings))
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -510,12 +536,16 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     audience = resolve_audience(project, release_level, audience_name, public)
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
-    theme = Theme.of(templates or project.templates, styles or project.styles)
+    theme = Theme.of_project(templates, styles, project)
     options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
     target = out if out is not None else project.output
+    _check_output(target, project, [*_paths(paths, project), *theme.template_dirs, *theme.style_dirs])
     # A sheet whose key is in the output folder's manifest, with its files intact, is
     # neither checked nor rendered again.
-    recorded = {} if force else up_to_date(target)
+    try:
+        recorded = {} if force else up_to_date(target)
+    except NotOurs as exc:  # a damaged manifest: stop before rendering anything
+        _usage_error(str(exc))
     planned = _plan(_paths(paths, project), options, {source: entry for source, (entry, _) in recorded.items()})
     cached = {s.sheet_id: recorded[s.path][1] for s in planned.sheets if s.reused and s.sheet_id}
     todo = list(planned.jobs)
@@ -536,7 +566,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     except TemplateProblem as exc:
         from .diagnostics import Diagnostic, Span
 
-        reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", "template-error",
+        reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", TEMPLATE_ERROR_CODE,
                                                           exc.message, "fix the site index template")]))
         _step_summary("build", [], _emit(reports, output_format, verbose), planned.release)
         sys.exit(EXIT_SHEET)

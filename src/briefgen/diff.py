@@ -29,6 +29,7 @@ import click
 from .classification import SCHEMES
 from .cli import GuardedPath
 from .diagnostics import Diagnostic, Report
+from .loader import read_source
 from .model import Amount, Commitment, FactSheet, Framework, Participant, PortionText, Source
 
 Action = Literal["added", "removed", "changed"]
@@ -420,7 +421,6 @@ def _new_versions(target: Path, prefix: str, root: Path) -> dict[str, Version]:
 
 def _working_version(path: Path, label: str) -> Version:
     """A file of the working tree, read as check reads it (a regular file, bounded, never blocking)."""
-    from .loader import read_source
 
     try:
         return Version(label, read_source(path))
