@@ -10,12 +10,13 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from briefgen.formatting import NBSP, money, script_language, smart_quotes, written_date, zoned_time
+from briefgen.formatting import NBSP, HouseStyle, script_language, smart_quotes
 from briefgen.record import BriefRecord
 from briefgen.release import release, released_reference
 from briefgen.site_index import site_index_view
@@ -330,9 +331,11 @@ def test_smart_quotes() -> None:
 
 
 def test_no_break_spaces_in_dates_amounts_and_times() -> None:
-    assert written_date(dt.date(2025, 11, 23)) == f"23{NBSP}November{NBSP}2025"
-    assert money(1e13, "JPY") == f"¥10{NBSP}trillion"
-    assert zoned_time("13:40", dt.date(2025, 11, 23), "Africa/Johannesburg") == f"13:40{NBSP}SAST (UTC+2)"
+    style = HouseStyle("en-GB")
+    assert style.written_date(dt.date(2025, 11, 23)) == f"23{NBSP}November{NBSP}2025"
+    assert style.money(Decimal("1e13"), "JPY") == f"¥10{NBSP}trillion"
+    assert style.zoned_time("13:40", dt.date(2025, 11, 23), "Africa/Johannesburg") == f"13:40{NBSP}SAST (UTC+2)"
+    assert style.duration(90) == f"1{NBSP}hour{NBSP}30{NBSP}minutes"
 
 
 def test_markdown_gets_typographic_quotes_too(built: dict[str, Path]) -> None:

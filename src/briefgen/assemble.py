@@ -62,12 +62,12 @@ def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
         raise ShardError(f"{folder}: {exc}: rebuild that shard") from None
 
 
-def assemble(folders: list[Path], out: Path, theme: Theme) -> tuple[str | None, int]:
+def assemble(folders: list[Path], out: Path, theme: Theme, locale: str | None = None) -> tuple[str | None, int]:
     """Merge `folders` into `out`; the release level and the number of briefs. Raises ShardError."""
     release, outcomes, entries = shard_outcomes(folders)
     sheets = tuple(PlannedSheet(o.path, recorded_report(o.path, entries[o.sheet_id]), o.sheet_id, None)
                    for o in outcomes)
-    plan = Plan(Options(release=release, theme=theme), release, sheets)
+    plan = Plan(Options(release=release, theme=theme, locale=locale), release, sheets)
     publish(plan, outcomes, out)
     return release, len(outcomes)
 
@@ -91,7 +91,7 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     project = _project()
     theme = Theme.of(templates or project.templates, styles or project.styles)
     try:
-        release, count = assemble(list(shards), out, theme)
+        release, count = assemble(list(shards), out, theme, project.locale)
     except (ShardError, NotOurs) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

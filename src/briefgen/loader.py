@@ -174,12 +174,32 @@ def resolve_plain(text: str) -> Any:
     if _INT10.match(text) or _INT8.match(text) or _INT16.match(text):
         return _integer(text)
     if _FLOAT.match(text):
-        return float(text)
+        return WrittenFloat.of(text)
     if _INF.match(text):
         return -math.inf if text.startswith("-") else math.inf
     if _NAN.match(text):
         return math.nan
     return text
+
+
+class WrittenFloat(float):
+    """A float that keeps the text it was written as, so that an amount is exact (`1.96e9`, `0.1`).
+
+    It is a float for everything else (messages say "the number 1.1"); the model reads an
+    amount's value from `text` as a Decimal.
+    """
+
+    __slots__ = ("text",)
+    text: str
+
+    @classmethod
+    def of(cls, text: str) -> WrittenFloat:
+        number = cls(text)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return WrittenFloat.of, (self.text,)
 
 
 class TooLarge(int):
@@ -199,7 +219,7 @@ _RESOLVERS: dict[str, Callable[[str], Any]] = {
     _CORE + "null": lambda text: None if _NULL.match(text) else _Bad,
     _CORE + "bool": lambda text: True if _TRUE.match(text) else False if _FALSE.match(text) else _Bad,
     _CORE + "int": lambda text: v if isinstance(v := resolve_plain(text), int) and not isinstance(v, bool) else _Bad,
-    _CORE + "float": lambda text: v if isinstance(v := resolve_plain(text), TooLarge) else float(v)
+    _CORE + "float": lambda text: v if isinstance(v := resolve_plain(text), (TooLarge, WrittenFloat)) else float(v)
     if isinstance(v, (int, float)) and not isinstance(v, bool) else _Bad,
 }
 

@@ -53,6 +53,8 @@ class Options:
     theme: Theme | None = None
     #: (K, N): plan only the briefs of shard K of N (see `in_shard`).
     shard: tuple[int, int] | None = None
+    #: The house style (briefgen.toml `locale`, e.g. en-US); None: each sheet's scheme decides (uk en-GB, us en-US).
+    locale: str | None = None
 
 
 def in_shard(name: str, shard: tuple[int, int] | None) -> bool:
@@ -84,6 +86,8 @@ class Job:
     theme: Theme
     #: sha256 of the sheet's text, its path as shown, the options, the theme and the toolchain.
     key: str
+    #: The note's locale (formatting.SUPPORTED_LOCALES): its dates, times and numbers.
+    locale: str = "en-GB"
 
 
 @dataclass(frozen=True)
@@ -314,11 +318,14 @@ def _environment_key(options: Options) -> str:
 
 def _job(item: Checked, sheet: FactSheet, release: str | None, options: Options, theme: Theme,
          environment: str) -> Job:
+    from .formatting import note_locale
+
     source_dir = Path(item.path).parent.resolve()
     assert item.sheet_id is not None
     return Job(sheet_id=item.sheet_id, path=item.path, source_dir=source_dir, sheet=sheet,
                marks=item.loaded.marks, release=release, html=options.html, pdf=options.pdf,
-               theme=theme, key=job_key(item.loaded.text, item.path, release, options, environment))
+               theme=theme, key=job_key(item.loaded.text, item.path, release, options, environment),
+               locale=note_locale(sheet.classification.scheme, options.locale))
 
 
 def job_key(text: str, path: str, release: str | None, options: Options, environment: str) -> str:
@@ -328,7 +335,7 @@ def job_key(text: str, path: str, release: str | None, options: Options, environ
     no output, since a brief reads nothing beside its sheet that the theme does not cover.
     """
     key = hashlib.sha256()
-    for part in (text, path, str(release), str(options.html), str(options.pdf), environment):
+    for part in (text, path, str(release), str(options.html), str(options.pdf), str(options.locale), environment):
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
     return key.hexdigest()
@@ -368,7 +375,7 @@ def _render(job: Job) -> Outcome:
     from .view import brief_view
 
     cut = release(job.sheet, job.release)
-    view = brief_view(cut)
+    view = brief_view(cut, job.locale)
     html = render_html(view, job.theme)
     found = list(_glyph_warnings(job, cut.shows))
     outputs: dict[str, bytes] = {}

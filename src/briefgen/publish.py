@@ -423,7 +423,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
             records.append(BriefRecord.from_json(entry))
         except ValueError:
             continue  # a damaged entry of an earlier build is not listed
-    index = render_index(site_index_view(records), plan.theme).encode("utf-8")
+    index = render_index(site_index_view(records, locale=plan.options.locale), plan.theme).encode("utf-8")
     index_hash: str | None = sha256(index)
     if folder.may_write(INDEX):
         if folder.hash(INDEX) != index_hash:

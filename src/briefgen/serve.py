@@ -359,7 +359,8 @@ class Preview:
                     self.project = project
                     self._watch_stop.set()  # watch the folders the new settings name
         problem = self._config_problem
-        options = Options(release=self.settings.ceiling, html=True, pdf=False, theme=self.theme)
+        options = Options(release=self.settings.ceiling, html=True, pdf=False, theme=self.theme,
+                          locale=self.project.locale)
         entries: dict[str, Entry] = {}
         try:
             planned = plan(self.paths, options)
@@ -438,7 +439,7 @@ class Preview:
         """The sheet planned and rendered (HTML) at `level`, through the same release stage as build."""
         if level == self.default_level:
             return replace(entry.planned, report=entry.report), entry.outcome
-        options = Options(release=level, html=True, pdf=False, theme=self.theme)
+        options = Options(release=level, html=True, pdf=False, theme=self.theme, locale=self.project.locale)
         try:
             planned = plan([Path(entry.planned.path)], options)
         except PlanError:
@@ -638,7 +639,7 @@ class Preview:
         if entry is None:
             return _plain(404, f"no fact sheet with the id {page_id}")
         level = self.level_for(entry, requested)
-        options = Options(release=level, html=False, pdf=True, theme=self.theme)
+        options = Options(release=level, html=False, pdf=True, theme=self.theme, locale=self.project.locale)
         try:
             planned = plan([Path(entry.planned.path)], options)
         except PlanError as exc:

@@ -11,6 +11,7 @@ import difflib
 import types
 import typing
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Annotated, Any
 
@@ -32,7 +33,7 @@ from .model import (
 from .rules import SheetParts
 
 # Tags of the portion union, which pydantic puts into error locations.
-_UNION_TAGS = {"text", "mapping"}
+_UNION_TAGS = {"text", "mapping", "approx:flag", "approx:list"}
 #: Fuzzy did-you-mean searches per sheet: they cost milliseconds each, and only the
 #: first diagnostics of a file are shown (Report caps them), so the rest keep a plain hint.
 MAX_FUZZY_HINTS = 10
@@ -281,7 +282,8 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
         if value is None:
             return at(here, "invalid-value", f"`{name}` is empty: expected {expected}", hint)
         return at(here, "invalid-value", f"`{name}` cannot be {describe(value)}: expected {expected}", hint)
-    if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"):
+    if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float") or (
+            kind == "is_instance_of" and error.get("ctx", {}).get("class") == "Decimal"):
         return at(here, "wrong-type", f"`{name}` must be a number, {_not(value)}",
                   "write the number without quotes, e.g. 35" if isinstance(value, str) else None)
     if kind == "too_short" and loc == ("participants",):
@@ -294,8 +296,8 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
         return at(here, "invalid-id", f"`{name}` is longer than 64 characters", "shorten it")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ctx = error.get("ctx", {})
-        bound = (f"more than {ctx['gt']}" if "gt" in ctx else f"at least {ctx['ge']}" if "ge" in ctx
-                 else f"less than {ctx['lt']}" if "lt" in ctx else f"at most {ctx.get('le')}")
+        bound = (f"more than {_bound(ctx['gt'])}" if "gt" in ctx else f"at least {_bound(ctx['ge'])}" if "ge" in ctx
+                 else f"less than {_bound(ctx['lt'])}" if "lt" in ctx else f"at most {_bound(ctx.get('le'))}")
         code = "out-of-range" if kind.startswith("less") else "invalid-value"
         return at(here, code, f"`{name}` must be {bound}, {_not(value)}")
     if kind == "finite_number":
@@ -304,6 +306,11 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
     if kind == "bool_type":
         return at(here, "wrong-type", f"`{name}` must be true or false, {_not(value)}")
     return at(here, "invalid-value", f"`{name}`: {error['msg']}")
+
+
+def _bound(value: Any) -> str:
+    """A limit as an analyst reads it: an amount's "1,000,000,000,000,000" rather than "1E+15"."""
+    return f"{value:,f}" if isinstance(value, Decimal) else str(value)
 
 
 def _mapping_span(marks: SourceMap, loc: DataPath) -> Span:

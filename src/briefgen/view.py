@@ -17,15 +17,13 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from .formatting import (
-    LANGUAGE,
-    amount_text,
+    HouseStyle,
+    country_currencies,
     country_name,
-    meeting_date,
-    meeting_time,
-    partial_date,
+    currency_symbols,
+    note_locale,
     script_language,
     smart_quotes,
-    written_date,
 )
 from .markup import render_markdown
 
@@ -276,22 +274,24 @@ class BriefView:
     index_link_text: str = INDEX_LINK_TEXT
 
 
-def brief_view(release: Release) -> BriefView:
-    """Turn a released fact sheet into the view its template prints."""
+def brief_view(release: Release, locale: str | None = None) -> BriefView:
+    """Turn a released fact sheet into the view its template prints, in `locale` (default: its scheme's)."""
     sheet = release.sheet
     document = sheet.document
     meeting = sheet.meeting
+    style = house_style(sheet, note_locale(sheet.classification.scheme, locale))
+    written_date = style.written_date
     header_mark = release.mark(sheet.classification.header or sheet.classification.level)
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
     cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
     participants = tuple(_participant(p) for p in _principals_first(sheet.participants))
     # Citation ids follow reading order ("the first citing spot"), and the kinds print the tables in different orders.
     if sheet.kind == "readout":
-        commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
-        frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
+        commitments = tuple(_commitment(c, release, numbers, cites, style) for c in sheet.commitments)
+        frameworks = tuple(_framework(f, release, numbers, cites, style) for f in sheet.frameworks)
     else:
-        frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
-        commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
+        frameworks = tuple(_framework(f, release, numbers, cites, style) for f in sheet.frameworks)
+        commitments = tuple(_commitment(c, release, numbers, cites, style) for c in sheet.commitments)
     talking_points = tuple(_point(p, release) for p in sheet.talking_points)
     outcomes = tuple(_point(p, release) for p in sheet.outcomes)
     follow_up = tuple(
@@ -315,9 +315,9 @@ def brief_view(release: Release) -> BriefView:
         title_mark=header_mark,
         # An occasion that only repeats the title says nothing new.
         occasion=None if occasion is None or occasion.casefold() == title.casefold() else occasion,
-        meeting_date=meeting_date(meeting.date),
+        meeting_date=style.meeting_date(meeting.date),
         meeting_date_iso=meeting.date.isoformat(),
-        time=meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone),
+        time=style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone),
         meeting_format=FORMAT_LABELS[meeting.format],
         venue=_venue(sheet),
         reference=reference,
@@ -358,7 +358,7 @@ def brief_view(release: Release) -> BriefView:
             )
             for number, s in enumerate(sheet.sources, start=1)
         ),
-        metadata=_metadata(sheet, participants, frameworks, the_banner),
+        metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale),
         footer=" · ".join(_footer_parts(reference, document.version, release.cleared_to)),
         parts=parts,
         contents=tuple(ContentsEntry(part.heading, part.anchor) for part in parts),
@@ -366,6 +366,25 @@ def brief_view(release: Release) -> BriefView:
         cui=_cui(release),
         columns=_columns(participants, frameworks, commitments, follow_up),
     )
+
+
+def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
+    """The note's house style: its locale, and a symbol for each currency it prints that no other of its currencies shares.
+
+    The currencies at stake are those of its amounts and those of its countries (participants,
+    parties, venue) on the meeting's date: in a note where Australia is a party, US dollars are "US$".
+    """
+    shown: list[str] = []
+    for commitment in sheet.commitments:
+        if commitment.amount is not None:
+            shown += [commitment.amount.currency, *(m.currency for m in commitment.amount.in_other_currencies)]
+    if not shown:
+        return HouseStyle(locale)
+    countries = {p.country for p in sheet.participants} | {c for item in sheet.commitments for c in item.parties}
+    if sheet.meeting.venue is not None and sheet.meeting.venue.country is not None:
+        countries.add(sheet.meeting.venue.country)
+    in_play = [*shown, *(code for country in sorted(countries) for code in country_currencies(country, sheet.meeting.date))]
+    return HouseStyle(locale, currency_symbols(shown, in_play))
 
 
 def banner(release: Release) -> Banner:
@@ -427,11 +446,11 @@ def _citations(refs: Iterable[str], numbers: Mapping[str, int], cites: _Citation
 
 
 def _framework(framework: Framework, release: Release, numbers: Mapping[str, int],
-               cites: _CitationCounter) -> FrameworkView:
+               cites: _CitationCounter, style: HouseStyle) -> FrameworkView:
     return FrameworkView(
         name=smart_quotes(framework.name),
         status=FRAMEWORK_STATUS_LABELS[framework.status],
-        since=partial_date(framework.since) if framework.since else None,
+        since=style.partial_date(framework.since) if framework.since else None,
         note=render_markdown(framework.note, inline=True) if framework.note else None,
         citations=_citations(framework.sources, numbers, cites),
         mark=release.mark(framework.classification),
@@ -439,14 +458,14 @@ def _framework(framework: Framework, release: Release, numbers: Mapping[str, int
 
 
 def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, int],
-                cites: _CitationCounter) -> CommitmentView:
+                cites: _CitationCounter, style: HouseStyle) -> CommitmentView:
     return CommitmentView(
         sector=smart_quotes(commitment.sector),
         summary=render_markdown(commitment.summary, inline=True),
         status=COMMITMENT_STATUS_LABELS[commitment.status],
         parties=", ".join(country_name(c) for c in commitment.parties) or None,
         organisations=smart_quotes(", ".join(commitment.organisations)) or None,
-        amount=amount_text(commitment.amount) if commitment.amount else None,
+        amount=style.amount_text(commitment.amount) if commitment.amount else None,
         citations=_citations(commitment.sources, numbers, cites),
         mark=release.mark(commitment.classification),
     )
@@ -735,7 +754,7 @@ def _footer_parts(reference: str | None, version: str | None, cleared_to: str | 
 
 
 def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
-              frameworks: tuple[FrameworkView, ...], the_banner: Banner | None = None) -> Metadata:
+              frameworks: tuple[FrameworkView, ...], the_banner: Banner | None, language: str) -> Metadata:
     words = [KIND_LABELS[sheet.kind], sheet.meeting.occasion,
              *(p.country for p in participants), *(f.name for f in frameworks)]
     created = sheet.document.date.isoformat()
@@ -746,7 +765,7 @@ def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
         subject=smart_quotes(sheet.meeting.occasion or sheet.title),
         # Commas separate keywords, so one inside a name would split it.
         keywords=", ".join(dict.fromkeys(w.replace(",", "") for w in words if w)),
-        language=LANGUAGE,
+        language=language,
         created=created,
         modified=created,
     )
