@@ -17,6 +17,7 @@ from briefgen.loader import (
     MAX_ITEMS,
     MAX_NODES,
     load,
+    WrittenFloat,
     resolve_plain,
 )
 from briefgen.sources import load_fact_sheet
@@ -240,7 +241,12 @@ def test_unquoted_invalid_date_is_caught_by_the_model() -> None:
 ])
 def test_core_schema_resolution(plain: str, value: object) -> None:
     resolved = resolve_plain(plain)
-    assert resolved == value and type(resolved) is type(value)
+    assert resolved == value
+    if isinstance(value, float) and math.isfinite(value):
+        # A float keeps the text it was written as: an amount is read from it exactly.
+        assert isinstance(resolved, WrittenFloat) and resolved.text == plain
+    else:
+        assert type(resolved) is type(value)
 
 
 def test_quoted_scalars_are_always_text() -> None:

@@ -408,7 +408,8 @@ def test_an_occasion_identical_to_the_title_is_not_repeated() -> None:
 
 def test_the_meeting_time_says_its_zone(built: dict[str, Path]) -> None:
     assert "13:40 SAST (UTC+2), 35 minutes" in squash(visible_text(html_root(built, "g20-2025")))
-    assert "20:30 EDT (UTC−4)" in visible_text(html_root(built, "us-cui-call"))
+    # A us-scheme note is written in US style: a 12-hour clock.
+    assert "8:30 PM EDT (UTC−4)" in squash(visible_text(html_root(built, "us-cui-call")))
     assert "14:00 JST (UTC+9)" in visible_text(html_root(built, "summit-four-leaders"))
 
 
