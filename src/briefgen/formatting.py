@@ -272,7 +272,7 @@ def short_symbol(currency: str) -> str:
 
 @cache
 def home_symbols(currency: str) -> frozenset[str]:
-    """Every symbol a currency goes by: its English one, and its symbol in each official language of a country where it is tender.
+    """Every symbol a currency goes by: its English one, and one per official language of each country using it.
 
     From CLDR through Babel: "$" is among USD's, AUD's (en_AU), CAD's and MXN's (es_MX);
     "¥" among JPY's and CNY's (zh_Hans_CN); "£" among GBP's and FKP's (en_FK).

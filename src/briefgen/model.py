@@ -677,7 +677,8 @@ class Commitment(Strict):
     parties: list[CountryCode] = Field(
         default_factory=list, description="Countries committed (ISO codes); each should be a participant's")
     organisations: list[Line] = Field(default_factory=list, description="Companies or bodies involved")
-    amount: Amount | None = Field(None, description="The money involved: {value, currency, approx, period, equivalents}")
+    amount: Amount | None = Field(
+        None, description="The money involved: {value, currency, approx, period, equivalents}")
     sources: SourceRefs = Field(default_factory=list)
     classification: Level | None = Field(
         None, description="Level of this item; unmarked items have the document's level")

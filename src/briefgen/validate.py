@@ -13,9 +13,9 @@ import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import rules
@@ -30,6 +30,7 @@ from .model import (
     is_reserved_id,
     is_valid_id,
 )
+from .partial import valid_parts
 from .rules import SheetParts
 
 # Tags of the portion union, which pydantic puts into error locations.
@@ -71,12 +72,13 @@ def check(loaded: Loaded) -> Checked:
         try:
             sheet = FactSheet.model_validate(loaded.data)
         except ValidationError as exc:
-            findings = _model_diagnostics(loaded.path, exc, loaded.marks)
+            findings = _model_diagnostics(loaded.path, exc, loaded.marks, loaded.lost)
             found.extend(findings.diagnostics)
         unknown = findings.unknown
         # With model errors, the rules still run on the parts that are valid, so that
         # every problem in the file is reported at once.
-        parts = SheetParts.of(sheet) if sheet is not None else _valid_parts(loaded.data)
+        # A block lost to a syntax error is unknown, not empty: the partial parts say so.
+        parts = SheetParts.of(sheet) if sheet is not None and not loaded.lost else valid_parts(loaded.data, loaded.lost)
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
         found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
@@ -110,44 +112,15 @@ def _text_budget(loaded: Loaded) -> list[Diagnostic]:
     return []
 
 
-def _valid_parts(data: Any) -> SheetParts | None:
-    """The parts of an invalid sheet that are valid on their own; the others are None.
-
-    In a list, each item is validated alone, and an invalid item is None.
-    """
-    if not isinstance(data, dict):
-        return None
-    parts: dict[str, Any] = {}
-    for name in (field.name for field in dataclasses.fields(SheetParts) if field.name != "sheet"):
-        info = FactSheet.model_fields[name]
-        if name not in data:
-            continue  # required parts stay None; optional lists keep their default, ()
-        annotation = info.annotation
-        if typing.get_origin(annotation) is list:
-            item_adapter = TypeAdapter(typing.get_args(annotation)[0])
-            items = data[name]
-            parts[name] = tuple(_or_none(item_adapter, item) for item in items) if isinstance(items, list) else None
-        else:
-            # The field's metadata holds validators (a portion's text becomes a PortionText).
-            whole = Annotated[(annotation, *info.metadata)] if info.metadata else annotation
-            parts[name] = _or_none(TypeAdapter(whole), data[name])
-    return SheetParts(**parts)
-
-
-def _or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
-    try:
-        return adapter.validate_python(value, strict=True)
-    except ValidationError:
-        return None
-
-
-def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> _ModelFindings:
+def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap, lost: frozenset[str]) -> _ModelFindings:
     """The model's errors as diagnostics, and the paths of the unknown keys among them.
 
     A misspelled required key is one mistake: it is reported once, as the unknown key
-    that names the key it was meant to be, and not again as that key missing.
+    that names the key it was meant to be, and not again as that key missing. A key
+    whose block was lost to a syntax error (`lost`) is not reported missing either.
     """
     errors = [(error, _location(error)) for error in exc.errors(include_url=False)]
+    errors = [(error, loc) for error, loc in errors if not (loc and loc[0] in lost)]
     missing = {loc for error, loc in errors if error["type"] == "missing"}
     meant: set[DataPath] = set()
     found: list[Diagnostic] = []

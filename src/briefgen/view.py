@@ -369,7 +369,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
 
 
 def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
-    """The note's house style: its locale, and a symbol for each currency it prints that no other of its currencies shares.
+    """The note's house style: its locale, and for each currency it prints a symbol no other of its currencies shares.
 
     The currencies at stake are those of its amounts and those of its countries (participants,
     parties, venue) on the meeting's date: in a note where Australia is a party, US dollars are "US$".
@@ -383,7 +383,8 @@ def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
     countries = {p.country for p in sheet.participants} | {c for item in sheet.commitments for c in item.parties}
     if sheet.meeting.venue is not None and sheet.meeting.venue.country is not None:
         countries.add(sheet.meeting.venue.country)
-    in_play = [*shown, *(code for country in sorted(countries) for code in country_currencies(country, sheet.meeting.date))]
+    at_stake = (code for country in sorted(countries) for code in country_currencies(country, sheet.meeting.date))
+    in_play = [*shown, *at_stake]
     return HouseStyle(locale, currency_symbols(shown, in_play))
 
 
