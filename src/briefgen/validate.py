@@ -82,6 +82,8 @@ def check(loaded: Loaded) -> Checked:
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
         found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
+        if parts is not None:
+            found.extend(rules.ambiguous_currency(loaded.path, loaded.data, parts, loaded.marks, skip=unknown))
         found.extend(_text_budget(loaded))
     stem = PurePath(loaded.path).stem
     if sheet is not None and sheet.id is None and not is_valid_id(stem):
