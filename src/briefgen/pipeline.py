@@ -417,7 +417,7 @@ def _render(job: Job) -> Outcome:
         pages=pages,
         outputs=names,
         status=view.status,
-        reference=view.reference,
+        reference=cut.reference,
         owner=view.drafted_by,
         countries=tuple(sorted({p.country for p in view.participants})),
     )

@@ -25,6 +25,7 @@ from .formatting import (
     script_language,
     smart_quotes,
 )
+from .linebreaks import keep_together, keep_together_html
 from .markup import render_markdown
 
 if TYPE_CHECKING:  # annotations only: the site index imports this module without the model
@@ -52,6 +53,22 @@ COMMITMENT_STATUS_LABELS = {
     "under-discussion": "Under discussion",
 }
 # --- the view ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Typeset:
+    """How one note sets its text: its house style, and the names no line may break inside."""
+
+    style: HouseStyle
+    names: tuple[str, ...] = ()
+
+    def markdown(self, text: str, inline: bool = False) -> Markup:
+        """Markdown rendered, with dates, amounts, durations, references and names kept on one line."""
+        return keep_together_html(render_markdown(text, inline=inline), self.names)
+
+    def plain(self, text: str) -> Markup:
+        """A plain field with typographic quotes, its runs kept on one line."""
+        return keep_together(smart_quotes(text), self.names)
 
 
 @dataclass(frozen=True)
@@ -280,30 +297,32 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
     document = sheet.document
     meeting = sheet.meeting
     style = house_style(sheet, note_locale(sheet.classification.scheme, locale))
+    typeset = Typeset(style, _names(sheet))
     written_date = style.written_date
     header_mark = release.mark(sheet.classification.header or sheet.classification.level)
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
     cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
-    participants = tuple(_participant(p) for p in _principals_first(sheet.participants))
+    participants = tuple(_participant(p, typeset) for p in _principals_first(sheet.participants))
     # Citation ids follow reading order ("the first citing spot"), and the kinds print the tables in different orders.
     if sheet.kind == "readout":
-        commitments = tuple(_commitment(c, release, numbers, cites, style) for c in sheet.commitments)
-        frameworks = tuple(_framework(f, release, numbers, cites, style) for f in sheet.frameworks)
+        commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+        frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
     else:
-        frameworks = tuple(_framework(f, release, numbers, cites, style) for f in sheet.frameworks)
-        commitments = tuple(_commitment(c, release, numbers, cites, style) for c in sheet.commitments)
-    talking_points = tuple(_point(p, release) for p in sheet.talking_points)
-    outcomes = tuple(_point(p, release) for p in sheet.outcomes)
+        frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
+        commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+    talking_points = tuple(_point(p, release, typeset) for p in sheet.talking_points)
+    outcomes = tuple(_point(p, release, typeset) for p in sheet.outcomes)
     follow_up = tuple(
         FollowUpView(
-            action=render_markdown(f.action, inline=True),
-            owner=_plain(f.owner),
+            action=typeset.markdown(f.action, inline=True),
+            owner=typeset.plain(f.owner) if f.owner else None,
             due=written_date(f.due) if f.due else None,
             mark=release.mark(f.classification),
         )
         for f in sheet.follow_up
     )
-    parts = _parts(sheet, release, bool(participants), bool(frameworks), bool(commitments), bool(follow_up))
+    parts = _parts(sheet, release, typeset, bool(participants), bool(frameworks), bool(commitments),
+                   bool(follow_up))
     title = smart_quotes(sheet.title)
     occasion = _plain(meeting.occasion)
     reference = release.reference
@@ -311,7 +330,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
     return BriefView(
         kind=sheet.kind,
         kind_label=KIND_LABELS[sheet.kind],
-        title=title,
+        title=typeset.plain(sheet.title),
         title_mark=header_mark,
         # An occasion that only repeats the title says nothing new.
         occasion=None if occasion is None or occasion.casefold() == title.casefold() else occasion,
@@ -320,7 +339,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         time=style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone),
         meeting_format=FORMAT_LABELS[meeting.format],
         venue=_venue(sheet),
-        reference=reference,
+        reference=keep_together(reference) if reference else None,
         version=document.version,
         status=STATUS_LABELS[document.status],
         is_draft=document.status == "draft",
@@ -328,12 +347,12 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         drafted_by=smart_quotes(_person(document.drafted_by.name, document.drafted_by.unit))
         if document.drafted_by else None,
         cleared_by=tuple(
-            Clearance(smart_quotes(c.name), _plain(c.unit), written_date(c.date) if c.date else None)
+            Clearance(typeset.plain(c.name), _plain(c.unit), written_date(c.date) if c.date else None)
             for c in document.cleared_by
         ),
         banner=the_banner,
         release_note=_release_note(release),
-        summary=_summary(sheet.summary, release),
+        summary=_summary(sheet.summary, release, typeset),
         participants=participants,
         frameworks=frameworks,
         commitments=commitments,
@@ -342,7 +361,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         point_lists=_point_lists(sheet.kind, talking_points, outcomes),
         follow_up=follow_up,
         sections=tuple(
-            SectionView(smart_quotes(s.heading), render_markdown(s.body), release.mark(s.classification))
+            SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark(s.classification))
             for s in sheet.sections
         ),
         sources=tuple(
@@ -408,17 +427,26 @@ def _plain(text: str | None) -> str | None:
     return smart_quotes(text) if text is not None else None
 
 
-def _participant(participant: Participant) -> ParticipantView:
+def _names(sheet: ReleasedSheet) -> tuple[str, ...]:
+    """The people a note names, as written and with typographic quotes: no line breaks inside their names."""
+    people = [p.name for p in sheet.participants]
+    if sheet.document.drafted_by is not None:
+        people.append(sheet.document.drafted_by.name)
+    people += [c.name for c in sheet.document.cleared_by]
+    return tuple(dict.fromkeys(form for name in people for form in (name, smart_quotes(name))))
+
+
+def _participant(participant: Participant, typeset: Typeset) -> ParticipantView:
     lang, direction = (script_language(participant.native_name, participant.native_name_lang, participant.country)
                        if participant.native_name else (None, None))
     return ParticipantView(
-        name=smart_quotes(participant.name),
+        name=typeset.plain(participant.name),
         native_name=participant.native_name,
-        title=smart_quotes(participant.title),
+        title=typeset.plain(participant.title),
         country=country_name(participant.country),
         role=ROLE_LABELS[participant.role],
         is_principal=participant.role == "principal",
-        bio=render_markdown(participant.bio, inline=True) if participant.bio else None,
+        bio=typeset.markdown(participant.bio, inline=True) if participant.bio else None,
         native_lang=lang,
         native_dir=direction,
     )
@@ -447,39 +475,39 @@ def _citations(refs: Iterable[str], numbers: Mapping[str, int], cites: _Citation
 
 
 def _framework(framework: Framework, release: Release, numbers: Mapping[str, int],
-               cites: _CitationCounter, style: HouseStyle) -> FrameworkView:
+               cites: _CitationCounter, typeset: Typeset) -> FrameworkView:
     return FrameworkView(
-        name=smart_quotes(framework.name),
+        name=typeset.plain(framework.name),
         status=FRAMEWORK_STATUS_LABELS[framework.status],
-        since=style.partial_date(framework.since) if framework.since else None,
-        note=render_markdown(framework.note, inline=True) if framework.note else None,
+        since=typeset.style.partial_date(framework.since) if framework.since else None,
+        note=typeset.markdown(framework.note, inline=True) if framework.note else None,
         citations=_citations(framework.sources, numbers, cites),
         mark=release.mark(framework.classification),
     )
 
 
 def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, int],
-                cites: _CitationCounter, style: HouseStyle) -> CommitmentView:
+                cites: _CitationCounter, typeset: Typeset) -> CommitmentView:
     return CommitmentView(
-        sector=smart_quotes(commitment.sector),
-        summary=render_markdown(commitment.summary, inline=True),
+        sector=typeset.plain(commitment.sector),
+        summary=typeset.markdown(commitment.summary, inline=True),
         status=COMMITMENT_STATUS_LABELS[commitment.status],
         parties=", ".join(country_name(c) for c in commitment.parties) or None,
-        organisations=smart_quotes(", ".join(commitment.organisations)) or None,
-        amount=style.amount_text(commitment.amount) if commitment.amount else None,
+        organisations=typeset.plain(", ".join(commitment.organisations)) if commitment.organisations else None,
+        amount=typeset.style.amount_text(commitment.amount) if commitment.amount else None,
         citations=_citations(commitment.sources, numbers, cites),
         mark=release.mark(commitment.classification),
     )
 
 
-def _summary(summary: PortionText | None, release: Release) -> Portion | None:
+def _summary(summary: PortionText | None, release: Release, typeset: Typeset) -> Portion | None:
     if summary is None:  # above the release level
         return None
-    return Portion(render_markdown(summary.text), release.mark(summary.classification))
+    return Portion(typeset.markdown(summary.text), release.mark(summary.classification))
 
 
-def _point(point: PortionText, release: Release) -> Portion:
-    return Portion(render_markdown(point.text, inline=True), release.mark(point.classification))
+def _point(point: PortionText, release: Release, typeset: Typeset) -> Portion:
+    return Portion(typeset.markdown(point.text, inline=True), release.mark(point.classification))
 
 
 def _point_lists(kind: str, talking_points: tuple[Portion, ...],
@@ -528,7 +556,7 @@ class _Table:
     heading: str
 
 
-def _parts(sheet: ReleasedSheet, release: Release, participants: bool, frameworks: bool,
+def _parts(sheet: ReleasedSheet, release: Release, typeset: Typeset, participants: bool, frameworks: bool,
            commitments: bool, follow_up: bool) -> tuple[Part, ...]:
     """The note's blocks in reading order, decisions first, with paragraphs numbered through.
 
@@ -541,7 +569,7 @@ def _parts(sheet: ReleasedSheet, release: Release, participants: bool, framework
     anchors: set[str] = set()
 
     def text(heading: str, anchor: str, role: str, portions: Iterable[PortionText], inline: bool) -> _Text | None:
-        found = [(release.mark(p.classification), render_markdown(p.text, inline=inline)) for p in portions]
+        found = [(release.mark(p.classification), typeset.markdown(p.text, inline=inline)) for p in portions]
         return _Text(heading, anchor, role, found) if found else None
 
     def sections(wanted: tuple[str, ...]) -> list[_Text]:
@@ -551,7 +579,7 @@ def _parts(sheet: ReleasedSheet, release: Release, participants: bool, framework
             if kind in wanted:
                 anchor = _unique(_slug(section.heading), anchors)
                 made.append(_Text(smart_quotes(section.heading), anchor, kind,
-                                  [(release.mark(section.classification), render_markdown(section.body))]))
+                                  [(release.mark(section.classification), typeset.markdown(section.body))]))
         return made
 
     def table(name: str, heading: str, present: bool) -> _Table | None:
