@@ -20,7 +20,7 @@ MAX_RUN = 40
 #: Characters without a space from which a run may break anywhere (`<span class="long-run">`):
 #: longer than any English word, shorter than most pasted links.
 LONG_RUN = 30
-_LONG = re.compile(r"[^\s\u00a0\u202f]{%d,}" % LONG_RUN)
+_LONG = re.compile(rf"[^\s\u00a0\u202f]{{{LONG_RUN},}}")
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
