@@ -55,7 +55,9 @@ def test_principals_first_in_their_order() -> None:
         {"name": "Ben Example", "title": "Minister of Economy", "country": "DE", "role": "principal"},
     ])
     people = brief_view(release(sheet)).participants
-    assert [p.name for p in people] == ["Anna Example", "Ben Example", "Dee Delegate", "Eve Delegate"]
+    # Each name is kept on one line (a no-break span around it).
+    assert [p.name for p in people] == [f'<span class="nobr">{name}</span>' for name in
+                                        ("Anna Example", "Ben Example", "Dee Delegate", "Eve Delegate")]
     assert [p.is_principal for p in people] == [True, True, False, False]
     assert people[2].country == "South Korea"
     assert people[2].role == "Delegation"

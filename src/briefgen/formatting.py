@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from babel.dates import format_date, get_date_format
 from babel.numbers import format_decimal, get_currency_precision, get_currency_symbol
@@ -81,7 +81,7 @@ class HouseStyle:
     def _babel(self) -> str:
         return self.locale.replace("-", "_")
 
-    def _pattern(self, index: int, cldr: str) -> str:
+    def _pattern(self, index: int, cldr: Literal["full", "long"]) -> str:
         pattern = _DATE_PATTERNS[self.locale][index]
         return pattern if pattern is not None else get_date_format(cldr, locale=self._babel).pattern
 

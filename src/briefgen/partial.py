@@ -77,7 +77,7 @@ def _lenient(annotation: Any, metadata: tuple[Any, ...], value: Any, loc: DataPa
 
 
 def _field(info: FieldInfo, value: Any, loc: DataPath, rejected: set[DataPath]) -> Any:
-    annotation = info.annotation
+    annotation: Any = info.annotation
     if typing.get_origin(annotation) is list and isinstance(value, list):
         try:
             return _adapter(annotation, tuple(info.metadata)).validate_python(value, strict=True)

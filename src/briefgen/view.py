@@ -785,7 +785,7 @@ def _footer_parts(reference: str | None, version: str | None, cleared_to: str | 
 def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
               frameworks: tuple[FrameworkView, ...], the_banner: Banner | None, language: str) -> Metadata:
     words = [KIND_LABELS[sheet.kind], sheet.meeting.occasion,
-             *(p.country for p in participants), *(f.name for f in frameworks)]
+             *(p.country for p in participants), *(smart_quotes(f.name) for f in sheet.frameworks)]
     created = sheet.document.date.isoformat()
     return Metadata(
         # Tabs, history and file managers show the title: it carries the classification, as the banners do.
