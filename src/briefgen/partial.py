@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from .loader import DataPath
-from .model import FactSheet, PortionText
+from .model import FactSheet
 from .rules import SheetParts
 
 
@@ -90,7 +90,7 @@ def _field(info: FieldInfo, value: Any, loc: DataPath, rejected: set[DataPath]) 
 
 
 def _model_for(annotation: Any, value: Any) -> type[BaseModel] | None:
-    """The model a mapping is meant to be under `annotation` (`Venue | None` → Venue; a portion → PortionText)."""
+    """The model a mapping is meant to be under `annotation`: `Venue | None` → Venue, a portion → PortionText."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)
@@ -101,7 +101,7 @@ def _model_for(annotation: Any, value: Any) -> type[BaseModel] | None:
             found = _model_for(arg, value)
             if found is not None:
                 return found
-    return PortionText if annotation is PortionText else None
+    return None
 
 
 @functools.lru_cache(maxsize=256)
