@@ -61,6 +61,7 @@ _COMPACT: dict[str, Any] = {
         "status": "final",
         "drafted_by": {"name": "Test Drafter", "unit": "Test Desk"},
         "cleared_by": [{"name": "Test Clearer", "unit": "Test Desk"}],
+        "contact": "Test Desk, test-desk@example.org",
     },
     "meeting": {
         "date": "2025-03-01",

@@ -75,7 +75,7 @@ def test_styles_are_inlined_in_order(example_html: str) -> None:
 
 def test_document_language_and_title(example_html: str) -> None:
     root = parse_html(example_html)
-    assert root.get("lang") == "en"
+    assert root.get("lang") == "en-GB"  # the uk scheme's house style
     # The classification travels with the title into tabs and history; the apostrophe is typographic.
     assert text_of(root.find("head/title")) == "OFFICIAL — Japan–India bilateral meeting at the G20 Leaders’ Summit"
 

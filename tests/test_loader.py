@@ -16,6 +16,7 @@ from briefgen.loader import (
     MAX_DEPTH,
     MAX_ITEMS,
     MAX_NODES,
+    WrittenFloat,
     load,
     resolve_plain,
 )
@@ -26,6 +27,7 @@ from conftest import (
     check_text,
     codes,
     example_text,
+    find,
     load_text,
     only,
     write_sheet,
@@ -240,7 +242,12 @@ def test_unquoted_invalid_date_is_caught_by_the_model() -> None:
 ])
 def test_core_schema_resolution(plain: str, value: object) -> None:
     resolved = resolve_plain(plain)
-    assert resolved == value and type(resolved) is type(value)
+    assert resolved == value
+    if isinstance(value, float) and math.isfinite(value):
+        # A float keeps the text it was written as: an amount is read from it exactly.
+        assert isinstance(resolved, WrittenFloat) and resolved.text == plain
+    else:
+        assert type(resolved) is type(value)
 
 
 def test_quoted_scalars_are_always_text() -> None:
@@ -493,9 +500,9 @@ def test_tab_indentation_hint() -> None:
 ])
 def test_yaml_syntax_errors(text: str, line: int) -> None:
     checked = check_text(text)
-    assert codes(checked) == ["yaml-syntax"]
-    assert checked.report.diagnostics[0].line == line
-    assert checked.loaded.data is None
+    # What the other top-level blocks say is checked too (test_one_pass.py): here, at most `a: b`.
+    assert [d.line for d in find(checked, "yaml-syntax")] == [line]
+    assert checked.sheet is None
 
 
 @pytest.mark.parametrize(("text", "line", "col", "message"), [

@@ -124,7 +124,7 @@ def test_document_information(example) -> None:
 
 def test_catalog_language_and_tags(example) -> None:
     catalog = example.trailer["/Root"]
-    assert catalog["/Lang"] == "en"
+    assert catalog["/Lang"] == "en-GB"
     assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
     assert "/StructTreeRoot" in catalog
     # The structure tree is not an empty shell: it has children.

@@ -445,3 +445,39 @@ def test_partial_sheets_get_every_applicable_rule(model_mistake: tuple[str, str]
     assert model_mistake[0] in text
     checked = check_text(text.replace(*model_mistake, 1))
     assert set(codes(checked)) == expected
+
+
+# --- amounts in the analyst's text ---------------------------------------------------------------
+
+
+def _dollars(summary: str, country: str = "JP") -> str:
+    return (VALID.read_text(encoding="utf-8")
+            .replace("summary: The bottom line up front.", f"summary: {summary}")
+            .replace("    country: IN\n", f"    country: {country}\n")
+            .replace("    parties: [JP, IN]", f"    parties: [JP, {country}]"))
+
+
+def test_a_bare_dollar_in_a_note_where_two_dollars_are_at_stake_is_flagged() -> None:
+    # Australia is a party: "$" is both AUD's and USD's there (CLDR), so the text must say which.
+    checked = check_text(_dollars("A $2 billion fund for critical minerals.", "AU").replace(
+        "amount: {value: 100, currency: JPY}", "amount: {value: 2e9, currency: USD}"))
+    diagnostic = only(checked, "ambiguous-currency")
+    assert diagnostic.severity == "warning" and "AUD and USD" in diagnostic.message
+    assert diagnostic.hint == "say which: write A$ or US$, as the note prints its amounts"
+
+
+def test_a_dollar_no_other_currency_shares_is_fine() -> None:
+    text = _dollars("A $2 billion fund.").replace("amount: {value: 100, currency: JPY}",
+                                                  "amount: {value: 2e9, currency: USD}")
+    assert find(check_text(text), "ambiguous-currency") == []
+
+
+def test_a_disambiguated_dollar_is_fine() -> None:
+    text = _dollars("A US$2 billion fund and A$3 billion more.", "AU").replace(
+        "amount: {value: 100, currency: JPY}", "amount: {value: 2e9, currency: USD}")
+    assert find(check_text(text), "ambiguous-currency") == []
+
+
+def test_yen_and_yuan_in_one_note() -> None:
+    text = _dollars("Investment of ¥10 trillion.", "CN")
+    assert "CNY and JPY" in only(check_text(text), "ambiguous-currency").message

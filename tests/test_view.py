@@ -56,7 +56,9 @@ def test_principals_first_in_their_order() -> None:
         {"name": "Ben Example", "title": "Minister of Economy", "country": "DE", "role": "principal"},
     ])
     people = brief_view(release(sheet)).participants
-    assert [p.name for p in people] == ["Anna Example", "Ben Example", "Dee Delegate", "Eve Delegate"]
+    # Each name is kept on one line (a no-break span around it).
+    assert [p.name for p in people] == [f'<span class="nobr">{name}</span>' for name in
+                                        ("Anna Example", "Ben Example", "Dee Delegate", "Eve Delegate")]
     assert [p.is_principal for p in people] == [True, True, False, False]
     assert people[2].country == "South Korea"
     assert people[2].role == "Delegation"
@@ -97,7 +99,7 @@ def test_formatted_values() -> None:
     view = brief_view(release(mixed_sheet()))
     assert view.meeting_date == "Saturday 1\u00a0March\u00a02025"  # no-break spaces inside the date
     assert view.meeting_date_iso == "2025-03-01"
-    assert view.time == "09:15, 50 minutes"
+    assert view.time == "09:15, 50\u00a0minutes"
     assert view.date == "2\u00a0March\u00a02025"
     assert view.venue == "Palais Hall, Geneva, Switzerland"
     assert view.meeting_format == "Bilateral meeting"
@@ -126,7 +128,7 @@ def test_metadata() -> None:
     assert metadata.author == "Test Drafter"
     assert metadata.subject == "Spring Talks"
     assert metadata.keywords == "Meeting brief, Spring Talks, France, Germany, Open Trade Compact"
-    assert metadata.language == "en"
+    assert metadata.language == "en-GB"  # the uk scheme's house style
     assert (metadata.created, metadata.modified) == ("2025-03-02", "2025-03-02")
 
 

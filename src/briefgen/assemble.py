@@ -100,12 +100,12 @@ def _outcome(folder: Path, entry: BriefEntry) -> Outcome:
         raise ShardError(f"{folder}: {exc}: rebuild that shard") from None
 
 
-def assemble(folders: list[Path], out: Path, theme: Theme) -> tuple[str | None, int]:
+def assemble(folders: list[Path], out: Path, theme: Theme, locale: str | None = None) -> tuple[str | None, int]:
     """Merge `folders` into `out`: the audience's label and the number of briefs. Raises ShardError."""
     stamp, outcomes, entries = shard_outcomes(folders)
     sheets = tuple(PlannedSheet(o.path, recorded_report(o.path, entries[o.sheet_id]), o.sheet_id, None)
                    for o in outcomes)
-    plan = Plan(Options(audience=stamp.audience, theme=theme), sheets, digest=stamp.plan, exact=True)
+    plan = Plan(Options(audience=stamp.audience, theme=theme, locale=locale), sheets, digest=stamp.plan, exact=True)
     publish(plan, outcomes, out)
     return plan.release, len(outcomes)
 
@@ -132,7 +132,7 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     theme = Theme.of_project(templates, styles, project)
     _check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
-        release, count = assemble(list(shards), out, theme)
+        release, count = assemble(list(shards), out, theme, project.locale)
     except (ShardError, NotOurs) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

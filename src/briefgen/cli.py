@@ -405,7 +405,7 @@ def check(paths: tuple[Path, ...], strict: bool, verbose: bool, output_format: s
     from .pipeline import Options
 
     project = _project()
-    planned = _plan(_paths(paths, project), Options(strict=strict))
+    planned = _plan(_paths(paths, project), Options(strict=strict, locale=project.locale))
     overflow = _emit(planned.reports, output_format, verbose)
     from .ci import BriefRow
 
@@ -537,7 +537,8 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
     theme = Theme.of_project(templates, styles, project)
-    options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
+    options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard,
+                      locale=project.locale)
     target = out if out is not None else project.output
     _check_output(target, project, [*_paths(paths, project), *theme.template_dirs, *theme.style_dirs])
     # A sheet whose key is in the output folder's manifest, with its files intact, is

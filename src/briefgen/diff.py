@@ -238,8 +238,10 @@ def _commitment_name(commitment: Commitment) -> str:
 def _amount(amount: Amount | None) -> str:
     if amount is None:
         return "(none)"
-    value = f"{amount.value:,.0f}" if amount.value == int(amount.value) else f"{amount.value:,}"
-    return f"{amount.currency} {value}" + (f" {amount.period}" if amount.period else "")
+    # Every digit the sheet gives, never an exponent: a diff must show a change of 0.01 in 1e12.
+    value = f"{amount.value.normalize():,f}"
+    about = "about " if amount.approximate else ""
+    return f"{about}{amount.currency} {value}" + (f" {amount.period}" if amount.period else "")
 
 
 def _commitment_changes(a: Commitment, b: Commitment) -> Iterable[str]:

@@ -74,13 +74,18 @@ class SourceMap:
 
 @dataclass
 class Loaded:
-    """A decoded, parsed fact sheet. `data` is None when the file could not be read as YAML."""
+    """A decoded, parsed fact sheet. `data` is None when the file could not be read as YAML.
+
+    After a YAML syntax error, `data` holds what the rest of the file says (`recover`):
+    `lost` names the top-level keys whose blocks could not be read.
+    """
 
     path: str
     text: str
     data: Any
     marks: SourceMap
     diagnostics: list[Diagnostic]
+    lost: frozenset[str] = frozenset()
 
     @property
     def lines(self) -> list[str]:
@@ -136,8 +141,85 @@ def load(path: str, raw: bytes) -> Loaded:
         pass
     except RecursionError:  # pragma: no cover - the event parser is not recursive
         builder.report(Span(1, 1), "too-deep", "the file nests too deeply to read")
+    if builder.fatal and builder.stopped_by == "yaml-syntax":
+        recovered = _recover(path, text, builder.diagnostics[-1])
+        if recovered is not None:
+            return recovered
     data = None if builder.fatal else builder.root
     return Loaded(path, text, data, marks, builder.diagnostics)
+
+
+@dataclass
+class _Block:
+    """A top-level block: the lines from a key at column 0 to the next one (1-based, inclusive)."""
+
+    first: int
+    last: int
+    key: str | None
+
+
+_TOP_KEY = re.compile(r"""^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"][^:#]*?))\s*:(?:\s|$)""")
+
+
+def _top_level_blocks(lines: list[str]) -> list[_Block]:
+    """The top-level blocks of a sheet's lines: comments, blank and indented lines go with the key above."""
+    blocks: list[_Block] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line[0] in " \t#" or line.rstrip() in ("---", "..."):
+            continue
+        match = _TOP_KEY.match(line)
+        key = None if match is None else next(group for group in match.groups() if group is not None)
+        if blocks:
+            blocks[-1].last = number - 1
+        blocks.append(_Block(number, len(lines), key.strip() if key is not None else None))
+    return blocks
+
+
+def _recover(path: str, text: str, error: Diagnostic) -> Loaded | None:
+    """What the rest of a file with a YAML syntax error says: the data of every top-level block that reads.
+
+    The block holding the error is blanked (its lines emptied, so that every other line
+    keeps its number and column) and the file is read again, as often as there are blocks;
+    each further syntax error is reported too. None when nothing is left to read, or when
+    something other than a syntax error stops the reading: then the first error stands alone.
+    """
+    lines = source_lines(text)
+    blocks = _top_level_blocks(lines)
+    if not blocks or blocks[0].key is None:
+        return None  # not a mapping of keys at the top: there are no blocks to read apart
+    pieces = _BREAK_KEPT.split(text)  # line texts at even indexes, the breaks between them at odd ones
+    blanked: list[_Block] = []
+    errors = [error]
+    for _ in range(len(blocks)):
+        block = _block_of(blocks, errors[-1].line, blanked)
+        if block is None:
+            return None
+        blanked.append(block)
+        for number in range(block.first, block.last + 1):
+            pieces[2 * (number - 1)] = ""
+        marks = SourceMap()
+        builder = _Builder(path, marks)
+        try:
+            builder.run("".join(pieces))
+        except _Stop:
+            pass
+        if not builder.fatal:
+            lost = frozenset(b.key for b in blanked if b.key is not None)
+            return Loaded(path, text, builder.root, marks, [*errors, *builder.diagnostics], lost)
+        if builder.stopped_by != "yaml-syntax":
+            return None
+        errors.append(builder.diagnostics[-1])
+    return None
+
+
+_BREAK_KEPT = re.compile(r"(\r\n|\r|\n)")
+
+
+def _block_of(blocks: list[_Block], line: int, blanked: list[_Block]) -> _Block | None:
+    """The block that holds `line`, or else the nearest one above it still read (the parser may notice late)."""
+    open_blocks = [b for b in blocks if b not in blanked and b.first <= line]
+    holding = [b for b in open_blocks if line <= b.last]
+    return holding[0] if holding else (open_blocks[-1] if open_blocks else None)
 
 
 def _decode(path: str, raw: bytes) -> tuple[str, Diagnostic | None]:
@@ -174,12 +256,32 @@ def resolve_plain(text: str) -> Any:
     if _INT10.match(text) or _INT8.match(text) or _INT16.match(text):
         return _integer(text)
     if _FLOAT.match(text):
-        return float(text)
+        return WrittenFloat.of(text)
     if _INF.match(text):
         return -math.inf if text.startswith("-") else math.inf
     if _NAN.match(text):
         return math.nan
     return text
+
+
+class WrittenFloat(float):
+    """A float that keeps the text it was written as, so that an amount is exact (`1.96e9`, `0.1`).
+
+    It is a float for everything else (messages say "the number 1.1"); the model reads an
+    amount's value from `text` as a Decimal.
+    """
+
+    __slots__ = ("text",)
+    text: str
+
+    @classmethod
+    def of(cls, text: str) -> WrittenFloat:
+        number = cls(text)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return WrittenFloat.of, (self.text,)
 
 
 class TooLarge(int):
@@ -199,7 +301,7 @@ _RESOLVERS: dict[str, Callable[[str], Any]] = {
     _CORE + "null": lambda text: None if _NULL.match(text) else _Bad,
     _CORE + "bool": lambda text: True if _TRUE.match(text) else False if _FALSE.match(text) else _Bad,
     _CORE + "int": lambda text: v if isinstance(v := resolve_plain(text), int) and not isinstance(v, bool) else _Bad,
-    _CORE + "float": lambda text: v if isinstance(v := resolve_plain(text), TooLarge) else float(v)
+    _CORE + "float": lambda text: v if isinstance(v := resolve_plain(text), (TooLarge, WrittenFloat)) else float(v)
     if isinstance(v, (int, float)) and not isinstance(v, bool) else _Bad,
 }
 
@@ -234,6 +336,8 @@ class _Builder:
         self.line_starts = [0]
         self.text = ""
         self.plain_breaks = False
+        #: The code of the diagnostic that stopped the reading, if one did.
+        self.stopped_by: str | None = None
 
     def position(self, index: int) -> tuple[int, int]:
         """Line and column (from 1) of a character offset, with lines as editors count them."""
@@ -253,6 +357,7 @@ class _Builder:
     def stop(self, span: Span, code: str, message: str, hint: str | None = None) -> None:
         self.report(span, code, message, hint)
         self.fatal = True
+        self.stopped_by = code
         raise _Stop
 
     def run(self, text: str) -> None:

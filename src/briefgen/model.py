@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -64,8 +66,10 @@ MAX_BRACKETS = 200
 #: Python-Markdown's cost grows with the square of the blocks and of the emphasis markers.
 MAX_MARKDOWN_LINES = 300
 MAX_EMPHASIS = 500
-MAX_AMOUNT = 1e15
-MIN_AMOUNT = 0.01
+MAX_AMOUNT = Decimal("1000000000000000")
+MIN_AMOUNT = Decimal("0.01")
+#: Significant digits of an amount: as many as an integer may have (loader.MAX_INT_DIGITS).
+MAX_AMOUNT_DIGITS = 18
 MAX_DURATION_MINUTES = 7 * 24 * 60
 MAX_PAGE_LIMIT = 1000
 
@@ -133,6 +137,28 @@ def _year_or_date(value: Any) -> Any:
             return _iso_date(value).isoformat()
     raise FormatError("invalid-date", f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {describe(value)}",
                       "e.g. since: 2025-08 or since: \"2014\"")
+
+
+def _exact_amount(value: Any) -> Any:
+    """An amount as the Decimal its text says: `1.96e9` is 1960000000 and `0.1` is 0.1, never a float's neighbour.
+
+    The loader's floats keep their text (loader.WrittenFloat); a float from elsewhere is
+    read as Python writes it (its shortest repr).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value  # the Decimal type reports the wrong type
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FormatError("out-of-range", f"must be a finite number, not {describe(value)}",
+                          "write the amount as a number, e.g. 1.5e9")
+    text = getattr(value, "text", None)
+    number = Decimal(text) if isinstance(text, str) else Decimal(repr(value)) if isinstance(value, float) \
+        else Decimal(value)
+    digits = len(number.normalize().as_tuple().digits)
+    if digits > MAX_AMOUNT_DIGITS:
+        raise FormatError("too-many-digits", f"has {digits} significant digits, more than the "
+                          f"{MAX_AMOUNT_DIGITS} an amount may have",
+                          "write the figure as the source gives it, or round it and add `approx: true`")
+    return number
 
 
 def _clock_time(value: Any) -> Any:
@@ -704,19 +730,49 @@ class Framework(Strict):
     cleared_for_public: PortionPublic = None
 
 
+#: An amount's value: exact, as written (a Decimal from the YAML text), within the limits.
+AmountValue = Annotated[Decimal, BeforeValidator(_exact_amount), Field(ge=MIN_AMOUNT, le=MAX_AMOUNT),
+                        WithJsonSchema({"type": "number", "minimum": float(MIN_AMOUNT),
+                                        "maximum": float(MAX_AMOUNT)})]
+_APPROX_HELP = "true when the value is approximate: printed as \"about …\" (rounded to two significant digits)"
+
+
 class Money(Strict):
     """A sum of money in one currency."""
 
-    value: Annotated[float, Field(ge=MIN_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)] = Field(
-        description="The amount, a number > 0 without quotes, e.g. 1e13")
+    value: AmountValue = Field(description="The amount, a number > 0 without quotes, e.g. 1e13 or 1.25e9; "
+                                           "printed exactly as written")
     currency: CurrencyCode = Field(description="ISO 4217 currency code, e.g. JPY")
+    approx: bool = Field(False, description=_APPROX_HELP)
 
 
-class Amount(Money):
+def _approx_tag(value: Any) -> str:
+    return "approx:list" if isinstance(value, list) else "approx:flag"
+
+
+class Amount(Strict):
     """The money a commitment involves."""
 
+    value: AmountValue = Field(description="The amount, a number > 0 without quotes, e.g. 1e13 or 1.25e9; "
+                                           "printed exactly as written")
+    currency: CurrencyCode = Field(description="ISO 4217 currency code, e.g. JPY")
     period: Line | None = Field(None, description="e.g. over the next decade")
-    approx: list[Money] = Field(default_factory=list, description="Approximate equivalents in other currencies")
+    # A list here is how format 1 first wrote the equivalents: still read as `equivalents`.
+    approx: Annotated[Annotated[bool, Tag("approx:flag")] | Annotated[list[Money], Tag("approx:list")],
+                      Discriminator(_approx_tag)] = Field(
+        False, description=_APPROX_HELP + " (a list here is read as `equivalents`)")
+    equivalents: list[Money] = Field(
+        default_factory=list, description="The amount in other currencies, {value, currency}: printed (≈ …)")
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the value itself is approximate (`approx: true`)."""
+        return self.approx is True
+
+    @property
+    def in_other_currencies(self) -> tuple[Money, ...]:
+        """The equivalents, however the sheet lists them (`equivalents`, or the older list under `approx`)."""
+        return (*self.equivalents, *(self.approx if isinstance(self.approx, list) else ()))
 
 
 class Commitment(Strict):
@@ -729,7 +785,8 @@ class Commitment(Strict):
     parties: list[CountryCode] = Field(
         default_factory=list, description="Countries committed (ISO codes); each should be a participant's")
     organisations: list[Line] = Field(default_factory=list, description="Companies or bodies involved")
-    amount: Amount | None = Field(None, description="The money involved: {value, currency, period, approx}")
+    amount: Amount | None = Field(
+        None, description="The money involved: {value, currency, approx, period, equivalents}")
     sources: SourceRefs = Field(default_factory=list)
     classification: Level | None = Field(
         None, description="Level of this item; unmarked items have the document's level")

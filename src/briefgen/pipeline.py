@@ -55,6 +55,8 @@ class Options:
     theme: Theme | None = None
     #: (K, N): plan only the briefs of shard K of N (see `in_shard`).
     shard: tuple[int, int] | None = None
+    #: The house style (briefgen.toml `locale`, e.g. en-US); None: each sheet's scheme decides (uk en-GB, us en-US).
+    locale: str | None = None
 
 
 def in_shard(name: str, shard: tuple[int, int] | None) -> bool:
@@ -86,6 +88,8 @@ class Job:
     theme: Theme
     #: sha256 of the sheet's text, its path as shown, the options, the theme and the toolchain.
     key: str
+    #: The note's locale (formatting.SUPPORTED_LOCALES): its dates, times and numbers.
+    locale: str = "en-GB"
 
 
 @dataclass(frozen=True)
@@ -373,11 +377,14 @@ def _environment_key(options: Options) -> str:
 
 
 def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str) -> Job:
+    from .formatting import note_locale
+
     source_dir = Path(item.path).parent.resolve()
     assert item.sheet_id is not None
     return Job(sheet_id=item.sheet_id, path=item.path, source_dir=source_dir, sheet=sheet,
                marks=item.loaded.marks, audience=options.audience, html=options.html, pdf=options.pdf,
-               theme=theme, key=job_key(item.loaded.text, item.path, options, environment))
+               theme=theme, key=job_key(item.loaded.text, item.path, options, environment),
+               locale=note_locale(sheet.classification.scheme, options.locale))
 
 
 def job_key(text: str, path: str, options: Options, environment: str) -> str:
@@ -388,7 +395,7 @@ def job_key(text: str, path: str, options: Options, environment: str) -> str:
     """
     key = hashlib.sha256()
     audience = options.audience.digest() if options.audience is not None else "None"
-    for part in (text, path, audience, str(options.html), str(options.pdf), environment):
+    for part in (text, path, audience, str(options.html), str(options.pdf), str(options.locale), environment):
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
     return key.hexdigest()
@@ -429,7 +436,7 @@ def _render(job: Job) -> Outcome:
     from .view import brief_view
 
     cut = release(job.sheet, job.audience)
-    view = brief_view(cut)
+    view = brief_view(cut, job.locale)
     reads = Reads(input_roots(job.theme, job.source_dir))
     html = render_html(view, job.theme, reads)
     found = list(_glyph_warnings(job, cut.shows))
@@ -472,7 +479,7 @@ def _render(job: Job) -> Outcome:
         pages=pages,
         outputs=names,
         status=view.status,
-        reference=view.reference,
+        reference=cut.reference,
         owner=view.drafted_by,
         countries=tuple(sorted({p.country for p in view.participants})),
     )

@@ -36,6 +36,7 @@ KEYS = {
     "jobs": "default number of parallel jobs",
     "timeout": "time limit per brief, in seconds",
     "editor": "URL template that opens a file at a line",
+    "locale": "house style of dates, times and numbers",
 }
 _PATH_KEYS = ("briefs", "output", "schema", "templates", "styles")
 
@@ -60,6 +61,8 @@ class Project:
     jobs: int | None = None
     timeout: float | None = None
     editor: str = DEFAULT_EDITOR
+    #: The locale every note is written in; None: each sheet's scheme decides (uk en-GB, us en-US).
+    locale: str | None = None
 
     @property
     def config(self) -> Path | None:
@@ -207,6 +210,13 @@ def _value(where: str, root: Path, key: str, value: Any) -> Any:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 86_400:
             raise wrong("a number of seconds between 0 and 86400")
         return float(value)
+    if key == "locale":
+        from .formatting import SUPPORTED_LOCALES, supported_locale
+
+        found = supported_locale(value) if isinstance(value, str) else None
+        if found is None:
+            raise wrong("one of the supported locales: " + ", ".join(SUPPORTED_LOCALES))
+        return found
     if key == "editor":
         if not isinstance(value, str) or "{path}" not in value:
             raise wrong("a URL template containing {path}")

@@ -371,7 +371,8 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     used = {o.path for entry in final.values() for o in entry.outputs.values()}
     removals = [name for name in removals if name not in used]
 
-    index = render_index(site_index_view([entry.record for entry in final.values()]), plan.theme).encode("utf-8")
+    index = render_index(site_index_view([entry.record for entry in final.values()], locale=plan.options.locale),
+                         plan.theme).encode("utf-8")
     index_hash: str | None = sha256(index)
     if folder.may_write(INDEX):
         if folder.hash(INDEX) != index_hash:

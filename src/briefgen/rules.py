@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -41,9 +42,10 @@ Items = tuple[_T | None, ...] | None
 class SheetParts:
     """The parts of a fact sheet that the rules read, each None when it is missing or invalid.
 
-    From a valid sheet (`SheetParts.of`) every part is there. validate.py builds one from
-    the parts of an invalid sheet that are valid on their own, so that the rules still
-    report what they can; each rule checks for None the parts it needs.
+    From a valid sheet (`SheetParts.of`) every part is there. partial.py builds one from
+    the parts of an invalid sheet that are valid on their own, field by field, so that the
+    rules still report what they can: a part that is partly valid holds None in each of its
+    `rejected` fields, and each rule skips what it needs and cannot have (`rejected_at`).
     """
 
     kind: str | None = None
@@ -63,6 +65,12 @@ class SheetParts:
     sources: Items[Source] = ()
     #: The sheet itself, when it is valid.
     sheet: FactSheet | None = None
+    #: Paths of the fields the model rejected (or that are missing, or whose text could not be read).
+    rejected: frozenset[DataPath] = frozenset()
+
+    def rejected_at(self, *locs: DataPath) -> bool:
+        """Whether any of `locs`, or a part that holds it, was rejected: a rule that needs it cannot tell."""
+        return any(loc[:end] in self.rejected for loc in locs for end in range(1, len(loc) + 1))
 
     @classmethod
     def of(cls, sheet: FactSheet) -> SheetParts:
@@ -112,18 +120,21 @@ def check(path: str, parts: SheetParts, marks: SourceMap) -> Iterator[Diagnostic
     yield from _unique_ids(parts, at)
     yield from _source_references(parts, at)
     yield from _uncited(parts, at)
-    if parts.classification is not None:
+    scheme_known = not parts.rejected_at(("classification", "scheme"), ("classification", "level"))
+    if parts.classification is not None and scheme_known:
         yield from _levels(parts.portion_sheet(), at)
     if parts.meeting is not None:
         yield from _meeting(parts, parts.meeting, at)
-    if parts.kind is not None and parts.document is not None and parts.meeting is not None:
+    if (parts.kind is not None and parts.document is not None and parts.meeting is not None
+            and not parts.rejected_at(("document", "date"), ("meeting", "date"))):
         yield from _dates(parts.kind, parts.document, parts.meeting, at)
     if parts.kind is not None:
         yield from _kind_keys(parts, parts.kind, at)
     if parts.document is not None:
-        yield from _final(parts.document, at)
-    if parts.classification is not None:
-        yield from _cui(parts.classification, parts.portion_sheet(), at)
+        yield from _final(parts, parts.document, at)
+    if parts.classification is not None and scheme_known and not parts.rejected_at(("classification", "cui")):
+        yield from _cui(parts, parts.classification, parts.portion_sheet(), at)
+    if parts.classification is not None and scheme_known:
         yield from _public(parts.portion_sheet(), at)
 
 
@@ -142,8 +153,9 @@ def _unique_ids(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
 
 
 def _source_references(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
-    if sheet.sources is None or any(source is None for source in sheet.sources):
-        # An invalid source (already reported) may well have the id that is cited:
+    if sheet.sources is None or any(source is None or sheet.rejected_at(("sources", index, "id"))
+                                    for index, source in enumerate(sheet.sources)):
+        # An invalid source id (already reported) may well be the one that is cited:
         # without all the ids, "no source has the id" could be false.
         return
     known = [source.id for source in sheet.sources if source is not None]
@@ -151,8 +163,8 @@ def _source_references(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
     # A did-you-mean is a fuzzy search over every id: only for as many as can be shown.
     fuzzy = MAX_FUZZY_HINTS
     for loc, item in _citing(sheet):
-        for ref_index, ref in enumerate(item.sources):
-            if ref in known_set:
+        for ref_index, ref in enumerate(item.sources or []):
+            if ref is None or ref in known_set:  # None: an invalid reference, already reported
                 continue
             close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6) if fuzzy > 0 else []
             fuzzy -= 1
@@ -227,7 +239,7 @@ def _levels(sheet: FactSheet, at: _At) -> Iterator[Diagnostic]:
 
 
 def _meeting(sheet: SheetParts, meeting: Meeting, at: _At) -> Iterator[Diagnostic]:
-    if meeting.format != "call":
+    if not sheet.rejected_at(("meeting", "format"), ("meeting", "venue")) and meeting.format != "call":
         venue = meeting.venue
         if venue is None:
             yield at(("meeting",), "error", "missing-venue",
@@ -235,24 +247,25 @@ def _meeting(sheet: SheetParts, meeting: Meeting, at: _At) -> Iterator[Diagnosti
                      "add `venue: {name: …, city: …, country: XX}` under meeting, or set `format: call`", key=True)
         else:
             for part in ("city", "country"):
-                if getattr(venue, part) is None:
+                if getattr(venue, part) is None and not sheet.rejected_at(("meeting", "venue", part)):
                     yield at(("meeting", "venue"), "error", "missing-venue",
                              f"`{format_path(('meeting', 'venue', part))}` is required unless the meeting is a call",
                              f"add `{part}:` under venue", key=True)
     participants = sheet.participants
-    if participants is None or any(p is None for p in participants):
-        # An invalid participant (already reported) has a country we do not know, so the
-        # checks that compare countries would report problems that may not exist.
+    if participants is None or any(p is None or sheet.rejected_at(("participants", index, "country"))
+                                   for index, p in enumerate(participants)):
+        # A participant whose country is invalid (already reported) is from a country we do
+        # not know, so the checks that compare countries would report problems that may not exist.
         return
     countries = sorted({p.country for p in participants if p is not None})
-    if meeting.format == "bilateral" and len(countries) != 2:
+    if meeting.format == "bilateral" and not sheet.rejected_at(("meeting", "format")) and len(countries) != 2:
         yield at(("participants",), "warning", "bilateral-countries",
                  f"a bilateral meeting has participants from two countries, but these are from "
                  f"{len(countries)} ({', '.join(countries)})",
                  "check the participants' countries, or set meeting.format to multilateral", key=True)
     for index, commitment in enumerate(sheet.commitments or ()):
-        for party_index, party in enumerate(commitment.parties if commitment else []):
-            if party not in countries:
+        for party_index, party in enumerate((commitment.parties if commitment else None) or []):
+            if party is not None and party not in countries:
                 yield at(("commitments", index, "parties", party_index), "warning", "party-not-participant",
                          f"{party} is a party to this commitment but no participant is from {party}",
                          f"participants are from {', '.join(countries)}")
@@ -282,6 +295,49 @@ def placeholders(path: str, data: Any, marks: SourceMap, skip: Collection[DataPa
                                 f"`{format_path(loc)}` is still a placeholder", "replace the TODO text")
 
 
+#: A currency sign and a figure, as analysts write amounts in text: "$2 billion", "¥10 trillion", "5 kr".
+_MONEY_IN_TEXT = re.compile(r"(?<![A-Za-z$£¥￥₩])([$£¥￥₩])\s?\d|\b(kr|Rs)\.?\s?\d|\d\s?(kr|Rs)\b")
+
+
+def ambiguous_currency(path: str, data: Any, parts: SheetParts, marks: SourceMap,
+                       skip: Collection[DataPath] = ()) -> Iterator[Diagnostic]:
+    """A warning for text that writes an amount with a bare symbol two currencies of the sheet go by.
+
+    The note prints its own amounts disambiguated ("US$2 billion" where Australia is a
+    party, formatting.currency_symbols); a "$2 billion" in the analyst's text would say
+    something else than the table beside it. Currencies at stake: those of the amounts and
+    of the participants', parties' and venue's countries.
+    """
+    found = [(loc, text, {m[1] or m[2] or m[3] for m in _MONEY_IN_TEXT.finditer(text)})
+             for loc, text in text_values(data) if not any(loc[:len(s)] == s for s in skip)]
+    found = [(loc, text, signs) for loc, text, signs in found if signs]
+    if not found:
+        return  # the common case: Babel is not even loaded
+    from .formatting import country_currencies, currency_symbols, shared_symbols
+
+    amounts: list[str] = []
+    for commitment in parts.commitments or ():
+        amount = commitment.amount if commitment is not None else None
+        if amount is not None and amount.currency is not None:
+            amounts += [amount.currency, *(m.currency for m in amount.in_other_currencies if m is not None)]
+    countries = {p.country for p in parts.participants or () if p is not None and p.country}
+    countries |= {c for item in parts.commitments or () if item is not None for c in item.parties or () if c}
+    venue = parts.meeting.venue if parts.meeting is not None else None
+    if venue is not None and venue.country:
+        countries.add(venue.country)
+    in_play = [*amounts, *(code for country in sorted(countries) for code in country_currencies(country))]
+    shared = shared_symbols(in_play)
+    for loc, _, signs in found:
+        for sign in sorted(signs & set(shared)):
+            codes = shared[sign]
+            written = currency_symbols(codes, in_play)
+            yield Diagnostic.at(path, marks.value(loc), "warning", "ambiguous-currency",
+                                f"`{format_path(loc)}` writes an amount in {sign}, which "
+                                f"{', '.join(codes[:-1])} and {codes[-1]} both go by in this note",
+                                "say which: write " + " or ".join(written[code] for code in codes)
+                                + ", as the note prints its amounts")
+
+
 #: Keys that only one kind of note prints: key → the kind that prints it.
 KIND_ONLY_KEYS = {"objectives": "brief", "comment": "readout"}
 
@@ -295,11 +351,17 @@ def _kind_keys(sheet: SheetParts, kind: str, at: _At) -> Iterator[Diagnostic]:
                      f"remove `{key}`, move its text elsewhere, or set kind: {owner}", key=True)
 
 
-def _final(document: Document, at: _At) -> Iterator[Diagnostic]:
+def _final(sheet: SheetParts, document: Document, at: _At) -> Iterator[Diagnostic]:
     if document.status != "final":
         return
+    if not document.contact and not sheet.rejected_at(("document", "contact")):
+        yield at(("document", "status"), "error", "final-without-contact",
+                 "a final note has no contact officer (`document.contact`)",
+                 "readers of a final note must be able to reach the drafting desk: add `contact:` under "
+                 "document (a name with a telephone number or e-mail address), or set status: draft")
     missing = [name for name, given in (("reference", document.reference), ("drafted_by", document.drafted_by),
-                                        ("cleared_by", document.cleared_by)) if not given]
+                                        ("cleared_by", document.cleared_by))
+               if not given and not sheet.rejected_at(("document", name))]
     if missing:
         listed = ", ".join(f"`{name}`" for name in missing)
         yield at(("document", "status"), "warning", "incomplete-final",
@@ -312,7 +374,7 @@ def _final(document: Document, at: _At) -> Iterator[Diagnostic]:
 CUI_REQUIRED = (("controlled_by", "Controlled by"), ("category", "CUI Category"), ("contact", "POC"))
 
 
-def _cui(classification: Classification, sheet: FactSheet, at: _At) -> Iterator[Diagnostic]:
+def _cui(parts: SheetParts, classification: Classification, sheet: FactSheet, at: _At) -> Iterator[Diagnostic]:
     if classification.scheme != "us":
         if classification.cui is not None:
             yield at(("classification", "cui"), "warning", "cui-outside-us",
@@ -324,7 +386,8 @@ def _cui(classification: Classification, sheet: FactSheet, at: _At) -> Iterator[
     if "CUI" not in levels:
         return
     given = classification.cui
-    missing = [label for name, label in CUI_REQUIRED if given is None or getattr(given, name) is None]
+    missing = [label for name, label in CUI_REQUIRED if given is None or (
+        getattr(given, name) is None and not parts.rejected_at(("classification", "cui", name)))]
     if missing:
         loc: DataPath = ("classification", "cui") if given is not None else ("classification",)
         yield at(loc, "warning", "cui-designation-missing",

@@ -355,7 +355,8 @@ class Preview:
                     self.project = project
                     self._watch_stop.set()  # watch the folders the new settings name
         problem = self._config_problem
-        options = Options(audience=self.settings.ceiling, html=True, pdf=False, theme=self.theme)
+        options = Options(audience=self.settings.ceiling, html=True, pdf=False, theme=self.theme,
+                          locale=self.project.locale)
         entries: dict[str, Entry] = {}
         try:
             planned = plan(self.paths, options)
@@ -436,7 +437,7 @@ class Preview:
         """The sheet planned and rendered (HTML) for `level`, through the same release stage as build."""
         if level == self.default_level:
             return replace(entry.planned, report=entry.report), entry.outcome
-        options = Options(audience=level, html=True, pdf=False, theme=self.theme)
+        options = Options(audience=level, html=True, pdf=False, theme=self.theme, locale=self.project.locale)
         try:
             planned = plan([Path(entry.planned.path)], options)
         except PlanError:
@@ -656,7 +657,7 @@ class Preview:
         if self._hidden(entry):
             return _plain(404, NOT_RELEASED)
         level = self.level_for(entry, requested)
-        options = Options(audience=level, html=False, pdf=True, theme=self.theme)
+        options = Options(audience=level, html=False, pdf=True, theme=self.theme, locale=self.project.locale)
         try:
             planned = plan([Path(entry.planned.path)], options)
         except PlanError as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from .classification import SCHEMES
-from .formatting import LANGUAGE, written_date
+from .formatting import DEFAULT_LOCALE, HouseStyle
 from .record import BriefRecord
 from .view import KIND_LABELS, Banner
 
@@ -36,14 +36,14 @@ class IndexEntry:
     countries: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, record: BriefRecord) -> IndexEntry:
-        """The index entry of one published brief."""
+    def of(cls, record: BriefRecord, style: HouseStyle) -> IndexEntry:
+        """The index entry of one published brief, its date written in the index's house style."""
         return cls(
             id=record.id,
             title=record.title,
             kind=record.kind,
             kind_label=KIND_LABELS.get(record.kind, record.kind.capitalize()),
-            meeting_date=written_date(record.meeting_date),
+            meeting_date=style.written_date(record.meeting_date),
             meeting_date_iso=record.meeting_date.isoformat(),
             occasion=record.occasion,
             venue=record.venue,
@@ -68,7 +68,7 @@ class SiteIndexView:
     entries: tuple[IndexEntry, ...]
     #: The page's own banner: the highest marking of what it lists, whose titles it shows (see `index_banner`).
     banner: Banner | None = None
-    language: str = LANGUAGE
+    language: str = DEFAULT_LOCALE
 
     @property
     def columns(self) -> dict[str, bool]:
@@ -76,12 +76,14 @@ class SiteIndexView:
         return {name: any(getattr(e, name) for e in self.entries) for name in ("reference", "status", "owner")}
 
 
-def site_index_view(records: Iterable[BriefRecord], title: str = "Briefing notes") -> SiteIndexView:
-    """The site index view: newest meeting first, ties by title."""
-    entries = [IndexEntry.of(record) for record in records]
+def site_index_view(records: Iterable[BriefRecord], title: str = "Briefing notes",
+                    locale: str | None = None) -> SiteIndexView:
+    """The site index view: newest meeting first, ties by title; dates in `locale` (default en-GB)."""
+    style = HouseStyle(locale or DEFAULT_LOCALE)
+    entries = [IndexEntry.of(record, style) for record in records]
     by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.id))
     ordered = sorted(by_title, key=lambda e: e.meeting_date_iso, reverse=True)  # stable
-    return SiteIndexView(title=title, entries=tuple(ordered), banner=index_banner(ordered))
+    return SiteIndexView(title=title, entries=tuple(ordered), banner=index_banner(ordered), language=style.locale)
 
 
 #: The scheme whose lowest level marks an index that lists nothing.

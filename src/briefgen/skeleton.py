@@ -20,7 +20,8 @@ document:
   date: {today}                # date of origin, YYYY-MM-DD
   reference: "TODO: file reference"
   version: "0.1"                  # quoted, so 0.10 stays 0.10
-  status: draft                   # draft (watermarked) or final
+  status: draft                   # draft (watermarked) or final: a final note needs a contact
+  # contact: "Your desk, desk@example.org"   # how readers reach you (telephone or e-mail)
   drafted_by:
     name: "TODO: your name"
     unit: "TODO: your unit"

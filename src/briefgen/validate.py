@@ -11,10 +11,11 @@ import difflib
 import types
 import typing
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import rules
@@ -30,10 +31,11 @@ from .model import (
     is_valid_id,
     is_windows_device_name,
 )
+from .partial import valid_parts
 from .rules import SheetParts
 
 # Tags of the portion union, which pydantic puts into error locations.
-_UNION_TAGS = {"text", "mapping"}
+_UNION_TAGS = {"text", "mapping", "approx:flag", "approx:list"}
 #: Fuzzy did-you-mean searches per sheet: they cost milliseconds each, and only the
 #: first diagnostics of a file are shown (Report caps them), so the rest keep a plain hint.
 MAX_FUZZY_HINTS = 10
@@ -71,15 +73,18 @@ def check(loaded: Loaded) -> Checked:
         try:
             sheet = FactSheet.model_validate(loaded.data)
         except ValidationError as exc:
-            findings = _model_diagnostics(loaded.path, exc, loaded.marks)
+            findings = _model_diagnostics(loaded.path, exc, loaded.marks, loaded.lost)
             found.extend(findings.diagnostics)
         unknown = findings.unknown
         # With model errors, the rules still run on the parts that are valid, so that
         # every problem in the file is reported at once.
-        parts = SheetParts.of(sheet) if sheet is not None else _valid_parts(loaded.data)
+        # A block lost to a syntax error is unknown, not empty: the partial parts say so.
+        parts = SheetParts.of(sheet) if sheet is not None and not loaded.lost else valid_parts(loaded.data, loaded.lost)
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
         found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
+        if parts is not None:
+            found.extend(rules.ambiguous_currency(loaded.path, loaded.data, parts, loaded.marks, skip=unknown))
         found.extend(_text_budget(loaded))
     name = PurePath(loaded.path).name
     stem = PurePath(loaded.path).stem
@@ -117,44 +122,15 @@ def _text_budget(loaded: Loaded) -> list[Diagnostic]:
     return []
 
 
-def _valid_parts(data: Any) -> SheetParts | None:
-    """The parts of an invalid sheet that are valid on their own; the others are None.
-
-    In a list, each item is validated alone, and an invalid item is None.
-    """
-    if not isinstance(data, dict):
-        return None
-    parts: dict[str, Any] = {}
-    for name in (field.name for field in dataclasses.fields(SheetParts) if field.name != "sheet"):
-        info = FactSheet.model_fields[name]
-        if name not in data:
-            continue  # required parts stay None; optional lists keep their default, ()
-        annotation = info.annotation
-        if typing.get_origin(annotation) is list:
-            item_adapter = TypeAdapter(typing.get_args(annotation)[0])
-            items = data[name]
-            parts[name] = tuple(_or_none(item_adapter, item) for item in items) if isinstance(items, list) else None
-        else:
-            # The field's metadata holds validators (a portion's text becomes a PortionText).
-            whole = Annotated[(annotation, *info.metadata)] if info.metadata else annotation
-            parts[name] = _or_none(TypeAdapter(whole), data[name])
-    return SheetParts(**parts)
-
-
-def _or_none(adapter: TypeAdapter[Any], value: Any) -> Any:
-    try:
-        return adapter.validate_python(value, strict=True)
-    except ValidationError:
-        return None
-
-
-def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap) -> _ModelFindings:
+def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap, lost: frozenset[str]) -> _ModelFindings:
     """The model's errors as diagnostics, and the paths of the unknown keys among them.
 
     A misspelled required key is one mistake: it is reported once, as the unknown key
-    that names the key it was meant to be, and not again as that key missing.
+    that names the key it was meant to be, and not again as that key missing. A key
+    whose block was lost to a syntax error (`lost`) is not reported missing either.
     """
     errors = [(error, _location(error)) for error in exc.errors(include_url=False)]
+    errors = [(error, loc) for error, loc in errors if not (loc and loc[0] in lost)]
     missing = {loc for error, loc in errors if error["type"] == "missing"}
     meant: set[DataPath] = set()
     found: list[Diagnostic] = []
@@ -289,7 +265,8 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
         if value is None:
             return at(here, "invalid-value", f"`{name}` is empty: expected {expected}", hint)
         return at(here, "invalid-value", f"`{name}` cannot be {describe(value)}: expected {expected}", hint)
-    if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"):
+    if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float") or (
+            kind == "is_instance_of" and error.get("ctx", {}).get("class") == "Decimal"):
         return at(here, "wrong-type", f"`{name}` must be a number, {_not(value)}",
                   "write the number without quotes, e.g. 35" if isinstance(value, str) else None)
     if kind == "too_short" and loc == ("participants",):
@@ -302,8 +279,8 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
         return at(here, "invalid-id", f"`{name}` is longer than 64 characters", "shorten it")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         ctx = error.get("ctx", {})
-        bound = (f"more than {ctx['gt']}" if "gt" in ctx else f"at least {ctx['ge']}" if "ge" in ctx
-                 else f"less than {ctx['lt']}" if "lt" in ctx else f"at most {ctx.get('le')}")
+        bound = (f"more than {_bound(ctx['gt'])}" if "gt" in ctx else f"at least {_bound(ctx['ge'])}" if "ge" in ctx
+                 else f"less than {_bound(ctx['lt'])}" if "lt" in ctx else f"at most {_bound(ctx.get('le'))}")
         code = "out-of-range" if kind.startswith("less") else "invalid-value"
         return at(here, code, f"`{name}` must be {bound}, {_not(value)}")
     if kind == "finite_number":
@@ -312,6 +289,11 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
     if kind == "bool_type":
         return at(here, "wrong-type", f"`{name}` must be true or false, {_not(value)}")
     return at(here, "invalid-value", f"`{name}`: {error['msg']}")
+
+
+def _bound(value: Any) -> str:
+    """A limit as an analyst reads it: an amount's "1,000,000,000,000,000" rather than "1E+15"."""
+    return f"{value:,f}" if isinstance(value, Decimal) else str(value)
 
 
 def _mapping_span(marks: SourceMap, loc: DataPath) -> Span:

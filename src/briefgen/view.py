@@ -17,16 +17,15 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from .formatting import (
-    LANGUAGE,
-    amount_text,
+    HouseStyle,
+    country_currencies,
     country_name,
-    meeting_date,
-    meeting_time,
-    partial_date,
+    currency_symbols,
+    note_locale,
     script_language,
     smart_quotes,
-    written_date,
 )
+from .linebreaks import keep_together, keep_together_html
 from .markup import render_markdown
 
 if TYPE_CHECKING:  # annotations only: the site index imports this module without the model
@@ -54,6 +53,22 @@ COMMITMENT_STATUS_LABELS = {
     "under-discussion": "Under discussion",
 }
 # --- the view ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Typeset:
+    """How one note sets its text: its house style, and the names no line may break inside."""
+
+    style: HouseStyle
+    names: tuple[str, ...] = ()
+
+    def markdown(self, text: str, inline: bool = False) -> Markup:
+        """Markdown rendered, with dates, amounts, durations, references and names kept on one line."""
+        return keep_together_html(render_markdown(text, inline=inline), self.names)
+
+    def plain(self, text: str) -> Markup:
+        """A plain field with typographic quotes, its runs kept on one line."""
+        return keep_together(smart_quotes(text), self.names)
 
 
 @dataclass(frozen=True)
@@ -278,15 +293,18 @@ class BriefView:
     index_link_text: str = INDEX_LINK_TEXT
 
 
-def brief_view(release: Release) -> BriefView:
-    """Turn a released fact sheet into the view its template prints."""
+def brief_view(release: Release, locale: str | None = None) -> BriefView:
+    """Turn a released fact sheet into the view its template prints, in `locale` (default: its scheme's)."""
     sheet = release.sheet
     document = sheet.document
     meeting = sheet.meeting
+    style = house_style(sheet, note_locale(sheet.classification.scheme, locale))
+    typeset = Typeset(style, _names(sheet))
+    written_date = style.written_date
     header_mark = release.mark(sheet.classification.header or sheet.classification.level)
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
     cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
-    participants = tuple(_participant(p) for p in _principals_first(sheet.participants))
+    participants = tuple(_participant(p, typeset) for p in _principals_first(sheet.participants))
     portion_cites: dict[tuple[str, int], tuple[Citation, ...]] = {}
 
     def cite_portions(field: str, items: Iterable[PortionText | None]) -> None:
@@ -299,29 +317,29 @@ def brief_view(release: Release) -> BriefView:
     if sheet.kind == "readout":
         cite_portions("summary", [sheet.summary])
         cite_portions("outcomes", sheet.outcomes)
-        commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
-        frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
+        commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+        frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
         cite_portions("comment", [sheet.comment])
         cite_portions("talking_points", sheet.talking_points)
     else:
         cite_portions("summary", [sheet.summary])
         for name in ("objectives", "talking_points", "outcomes"):
             cite_portions(name, getattr(sheet, name))
-        frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
-        commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
-    talking_points = tuple(_point(p, release) for p in sheet.talking_points)
-    outcomes = tuple(_point(p, release) for p in sheet.outcomes)
+        frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
+        commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+    talking_points = tuple(_point(p, release, typeset) for p in sheet.talking_points)
+    outcomes = tuple(_point(p, release, typeset) for p in sheet.outcomes)
     follow_up = tuple(
         FollowUpView(
-            action=render_markdown(f.action, inline=True),
-            owner=_plain(f.owner),
+            action=typeset.markdown(f.action, inline=True),
+            owner=typeset.plain(f.owner) if f.owner else None,
             due=written_date(f.due) if f.due else None,
             mark=release.mark(f.classification),
         )
         for f in sheet.follow_up
     )
-    parts = _parts(sheet, release, bool(participants), bool(frameworks), bool(commitments), bool(follow_up),
-                   portion_cites)
+    parts = _parts(sheet, release, typeset, bool(participants), bool(frameworks), bool(commitments),
+                   bool(follow_up), portion_cites)
     title = smart_quotes(sheet.title)
     occasion = _plain(meeting.occasion)
     reference = release.reference
@@ -329,16 +347,16 @@ def brief_view(release: Release) -> BriefView:
     return BriefView(
         kind=sheet.kind,
         kind_label=KIND_LABELS[sheet.kind],
-        title=title,
+        title=typeset.plain(sheet.title),
         title_mark=header_mark,
         # An occasion that only repeats the title says nothing new.
         occasion=None if occasion is None or occasion.casefold() == title.casefold() else occasion,
-        meeting_date=meeting_date(meeting.date),
+        meeting_date=style.meeting_date(meeting.date),
         meeting_date_iso=meeting.date.isoformat(),
-        time=meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone),
+        time=style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone),
         meeting_format=FORMAT_LABELS[meeting.format],
         venue=_venue(sheet),
-        reference=reference,
+        reference=keep_together(reference) if reference else None,
         version=document.version,
         status=STATUS_LABELS[document.status],
         is_draft=document.status == "draft",
@@ -346,12 +364,12 @@ def brief_view(release: Release) -> BriefView:
         drafted_by=smart_quotes(_person(document.drafted_by.name, document.drafted_by.unit))
         if document.drafted_by else None,
         cleared_by=tuple(
-            Clearance(smart_quotes(c.name), _plain(c.unit), written_date(c.date) if c.date else None)
+            Clearance(typeset.plain(c.name), _plain(c.unit), written_date(c.date) if c.date else None)
             for c in document.cleared_by
         ),
         banner=the_banner,
         release_note=_released_for(release),
-        summary=_summary(sheet.summary, release),
+        summary=_summary(sheet.summary, release, typeset),
         participants=participants,
         frameworks=frameworks,
         commitments=commitments,
@@ -360,7 +378,7 @@ def brief_view(release: Release) -> BriefView:
         point_lists=_point_lists(sheet.kind, talking_points, outcomes),
         follow_up=follow_up,
         sections=tuple(
-            SectionView(smart_quotes(s.heading), render_markdown(s.body), release.mark(s.classification))
+            SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark(s.classification))
             for s in sheet.sections
         ),
         sources=tuple(
@@ -376,7 +394,7 @@ def brief_view(release: Release) -> BriefView:
             )
             for number, s in enumerate(sheet.sources, start=1)
         ),
-        metadata=_metadata(sheet, participants, frameworks, the_banner),
+        metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale),
         footer=" · ".join(_footer_parts(reference, document.version, _released_for(release))),
         parts=parts,
         contents=tuple(ContentsEntry(part.heading, part.anchor) for part in parts),
@@ -384,6 +402,26 @@ def brief_view(release: Release) -> BriefView:
         cui=_cui(release),
         columns=_columns(participants, frameworks, commitments, follow_up),
     )
+
+
+def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
+    """The note's house style: its locale, and for each currency it prints a symbol no other of its currencies shares.
+
+    The currencies at stake are those of its amounts and those of its countries (participants,
+    parties, venue) on the meeting's date: in a note where Australia is a party, US dollars are "US$".
+    """
+    shown: list[str] = []
+    for commitment in sheet.commitments:
+        if commitment.amount is not None:
+            shown += [commitment.amount.currency, *(m.currency for m in commitment.amount.in_other_currencies)]
+    if not shown:
+        return HouseStyle(locale)
+    countries = {p.country for p in sheet.participants} | {c for item in sheet.commitments for c in item.parties}
+    if sheet.meeting.venue is not None and sheet.meeting.venue.country is not None:
+        countries.add(sheet.meeting.venue.country)
+    at_stake = (code for country in sorted(countries) for code in country_currencies(country, sheet.meeting.date))
+    in_play = [*shown, *at_stake]
+    return HouseStyle(locale, currency_symbols(shown, in_play))
 
 
 def banner(release: Release) -> Banner:
@@ -406,17 +444,26 @@ def _plain(text: str | None) -> str | None:
     return smart_quotes(text) if text is not None else None
 
 
-def _participant(participant: Participant) -> ParticipantView:
+def _names(sheet: ReleasedSheet) -> tuple[str, ...]:
+    """The people a note names, as written and with typographic quotes: no line breaks inside their names."""
+    people = [p.name for p in sheet.participants]
+    if sheet.document.drafted_by is not None:
+        people.append(sheet.document.drafted_by.name)
+    people += [c.name for c in sheet.document.cleared_by]
+    return tuple(dict.fromkeys(form for name in people for form in (name, smart_quotes(name))))
+
+
+def _participant(participant: Participant, typeset: Typeset) -> ParticipantView:
     lang, direction = (script_language(participant.native_name, participant.native_name_lang, participant.country)
                        if participant.native_name else (None, None))
     return ParticipantView(
-        name=smart_quotes(participant.name),
+        name=typeset.plain(participant.name),
         native_name=participant.native_name,
-        title=smart_quotes(participant.title),
+        title=typeset.plain(participant.title),
         country=country_name(participant.country),
         role=ROLE_LABELS[participant.role],
         is_principal=participant.role == "principal",
-        bio=render_markdown(participant.bio, inline=True) if participant.bio else None,
+        bio=typeset.markdown(participant.bio, inline=True) if participant.bio else None,
         native_lang=lang,
         native_dir=direction,
     )
@@ -445,39 +492,39 @@ def _citations(refs: Iterable[str], numbers: Mapping[str, int], cites: _Citation
 
 
 def _framework(framework: Framework, release: Release, numbers: Mapping[str, int],
-               cites: _CitationCounter) -> FrameworkView:
+               cites: _CitationCounter, typeset: Typeset) -> FrameworkView:
     return FrameworkView(
-        name=smart_quotes(framework.name),
+        name=typeset.plain(framework.name),
         status=FRAMEWORK_STATUS_LABELS[framework.status],
-        since=partial_date(framework.since) if framework.since else None,
-        note=render_markdown(framework.note, inline=True) if framework.note else None,
+        since=typeset.style.partial_date(framework.since) if framework.since else None,
+        note=typeset.markdown(framework.note, inline=True) if framework.note else None,
         citations=_citations(framework.sources, numbers, cites),
         mark=release.mark(framework.classification),
     )
 
 
 def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, int],
-                cites: _CitationCounter) -> CommitmentView:
+                cites: _CitationCounter, typeset: Typeset) -> CommitmentView:
     return CommitmentView(
-        sector=smart_quotes(commitment.sector),
-        summary=render_markdown(commitment.summary, inline=True),
+        sector=typeset.plain(commitment.sector),
+        summary=typeset.markdown(commitment.summary, inline=True),
         status=COMMITMENT_STATUS_LABELS[commitment.status],
         parties=", ".join(country_name(c) for c in commitment.parties) or None,
-        organisations=smart_quotes(", ".join(commitment.organisations)) or None,
-        amount=amount_text(commitment.amount) if commitment.amount else None,
+        organisations=typeset.plain(", ".join(commitment.organisations)) if commitment.organisations else None,
+        amount=typeset.style.amount_text(commitment.amount) if commitment.amount else None,
         citations=_citations(commitment.sources, numbers, cites),
         mark=release.mark(commitment.classification),
     )
 
 
-def _summary(summary: PortionText | None, release: Release) -> Portion | None:
+def _summary(summary: PortionText | None, release: Release, typeset: Typeset) -> Portion | None:
     if summary is None:  # above the release level
         return None
-    return Portion(render_markdown(summary.text), release.mark(summary.classification))
+    return Portion(typeset.markdown(summary.text), release.mark(summary.classification))
 
 
-def _point(point: PortionText, release: Release) -> Portion:
-    return Portion(render_markdown(point.text, inline=True), release.mark(point.classification))
+def _point(point: PortionText, release: Release, typeset: Typeset) -> Portion:
+    return Portion(typeset.markdown(point.text, inline=True), release.mark(point.classification))
 
 
 def _point_lists(kind: str, talking_points: tuple[Portion, ...],
@@ -526,7 +573,7 @@ class _Table:
     heading: str
 
 
-def _parts(sheet: ReleasedSheet, release: Release, participants: bool, frameworks: bool,
+def _parts(sheet: ReleasedSheet, release: Release, typeset: Typeset, participants: bool, frameworks: bool,
            commitments: bool, follow_up: bool,
            citations: Mapping[tuple[str, int], tuple[Citation, ...]]) -> tuple[Part, ...]:
     """The note's blocks in reading order, decisions first, with paragraphs numbered through.
@@ -541,8 +588,8 @@ def _parts(sheet: ReleasedSheet, release: Release, participants: bool, framework
 
     def text(heading: str, anchor: str, role: str, portions: Iterable[PortionText], inline: bool) -> _Text | None:
         field = role.replace("-", "_")  # each portion part's role is its field, e.g. talking-points
-        found = [(release.mark(p.classification), render_markdown(p.text, inline=inline), citations.get((field, i), ()))
-                 for i, p in enumerate(portions)]
+        found = [(release.mark(p.classification), typeset.markdown(p.text, inline=inline),
+                  citations.get((field, i), ())) for i, p in enumerate(portions)]
         return _Text(heading, anchor, role, found) if found else None
 
     def sections(wanted: tuple[str, ...]) -> list[_Text]:
@@ -552,7 +599,7 @@ def _parts(sheet: ReleasedSheet, release: Release, participants: bool, framework
             if kind in wanted:
                 anchor = _unique(_slug(section.heading), anchors)
                 made.append(_Text(smart_quotes(section.heading), anchor, kind,
-                                  [(release.mark(section.classification), render_markdown(section.body), ())]))
+                                  [(release.mark(section.classification), typeset.markdown(section.body), ())]))
         return made
 
     def table(name: str, heading: str, present: bool) -> _Table | None:
@@ -759,9 +806,9 @@ def _footer_parts(reference: str | None, version: str | None, released_for: str 
 
 
 def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
-              frameworks: tuple[FrameworkView, ...], the_banner: Banner | None = None) -> Metadata:
+              frameworks: tuple[FrameworkView, ...], the_banner: Banner | None, language: str) -> Metadata:
     words = [KIND_LABELS[sheet.kind], sheet.meeting.occasion,
-             *(p.country for p in participants), *(f.name for f in frameworks)]
+             *(p.country for p in participants), *(smart_quotes(f.name) for f in sheet.frameworks)]
     created = sheet.document.date.isoformat()
     return Metadata(
         # Tabs, history and file managers show the title: it carries the classification, as the banners do.
@@ -770,7 +817,7 @@ def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
         subject=smart_quotes(sheet.meeting.occasion or sheet.title),
         # Commas separate keywords, so one inside a name would split it.
         keywords=", ".join(dict.fromkeys(w.replace(",", "") for w in words if w)),
-        language=LANGUAGE,
+        language=language,
         created=created,
         modified=created,
     )
