@@ -28,6 +28,12 @@ NUMBER_LOCALE = "en"
 MEETING_DATE_FORMAT = "EEEE d MMMM y"
 DATE_FORMAT = "d MMMM y"
 MONTH_FORMAT = "MMMM y"
+#: US memos: "Spell out the month and follow with the day and year, in numerals, e.g.,
+#: January 31, 2003" (5 FAH-1 H-325.1): (locale, date pattern, meeting date pattern) per style.
+DATE_STYLES = {
+    "uk": (DATE_LOCALE, DATE_FORMAT, MEETING_DATE_FORMAT),
+    "us": ("en_US", "MMMM d, y", "EEEE, MMMM d, y"),
+}
 
 #: Joins what must not be broken across lines: "23 November 2025", "¥10 trillion".
 NBSP = "\u00a0"
@@ -36,15 +42,17 @@ NBSP = "\u00a0"
 COMPACT_FROM = 1_000_000
 
 
-def meeting_date(value: _dt.date) -> str:
-    """A meeting's date with its weekday, e.g. "Sunday 23 November 2025"."""
-    weekday, _, rest = format_date(value, MEETING_DATE_FORMAT, locale=DATE_LOCALE).partition(" ")
+def meeting_date(value: _dt.date, style: str = "uk") -> str:
+    """A meeting's date with its weekday, e.g. "Sunday 23 November 2025" ("Sunday, November 23, 2025" in us style)."""
+    locale, _, pattern = DATE_STYLES[style]
+    weekday, _, rest = format_date(value, pattern, locale=locale).partition(" ")
     return f"{weekday} {_unbroken(rest)}"
 
 
-def written_date(value: _dt.date) -> str:
-    """A date written out, e.g. "24 November 2025" (joined by no-break spaces)."""
-    return _unbroken(format_date(value, DATE_FORMAT, locale=DATE_LOCALE))
+def written_date(value: _dt.date, style: str = "uk") -> str:
+    """A date written out, e.g. "24 November 2025" ("November 24, 2025" in us style), joined by no-break spaces."""
+    locale, pattern, _ = DATE_STYLES[style]
+    return _unbroken(format_date(value, pattern, locale=locale))
 
 
 def _unbroken(text: str) -> str:
