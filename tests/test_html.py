@@ -61,16 +61,16 @@ def test_no_external_resources(example_html: str) -> None:
 def test_styles_are_inlined_in_order(example_html: str) -> None:
     root = parse_html(example_html)
     styles = list(root.iter("style"))
-    assert [s.get("media") for s in styles] == [None, "screen", "print"]
-    for style, name in zip(styles, ("base.css", "screen.css", "print.css")):
+    assert [s.get("media") for s in styles] == [None, None, "screen", "print"]
+    for style, name in zip(styles, ("base.css", "kinds.css", "screen.css", "print.css")):
         packaged = (PACKAGED_STYLES / name).read_text(encoding="utf-8")
         assert (style.text or "").strip().startswith(str(inline_css(packaged)).strip())
     assert (styles[0].text or "").strip() == str(inline_css((PACKAGED_STYLES / "base.css").read_text())).strip()
     # The print sheet ends with the page's own markings as literal margin-box text.
-    page_marks = (styles[2].text or "")[len(str(inline_css((PACKAGED_STYLES / "print.css").read_text()))):]
+    page_marks = (styles[3].text or "")[len(str(inline_css((PACKAGED_STYLES / "print.css").read_text()))):]
     assert '@top-center { content: "OFFICIAL"; }' in page_marks
     assert '@bottom-center { content: "OFFICIAL"; }' in page_marks
-    assert "string(" not in (styles[2].text or "") and "string-set" not in example_html
+    assert "string(" not in (styles[3].text or "") and "string-set" not in example_html
 
 
 def test_document_language_and_title(example_html: str) -> None:
