@@ -14,7 +14,7 @@ _HEAD = """\
 {modeline}# A briefgen fact sheet (format 1). Replace every TODO; `briefgen check` lists the
 # ones still left as `placeholder` warnings. Reference: docs/factsheet.md
 format: 1
-kind: {kind}{kind_pad}# {what} (see `briefgen new --help`)
+kind: {kind}{kind_pad}# {what}
 id: "{id}"
 title: "TODO: {title}"
 classification:
