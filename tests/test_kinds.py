@@ -464,3 +464,16 @@ def test_the_facts_diff_names_a_changed_recommendation() -> None:
     assert old is not None and new is not None
     _, changes = compare(old, new)
     assert [(c.kind, c.action) for c in changes] == [("recommendation", "added"), ("recommendation", "removed")]
+
+
+def test_the_documented_action_memo_checks_and_its_missing_decision_lines_read_as_documented(tmp_path: Path) -> None:
+    docs = (ROOT / "docs" / "factsheet.md").read_text(encoding="utf-8")
+    block = docs[docs.index("A short action memo, and what `check` says"):]
+    sheet = block[block.index("```yaml\n") + len("```yaml\n"):block.index("```\n\n```text")]
+    shown = block[block.index("```text\n") + len("```text\n"):]
+    shown = shown[:shown.index("```")]
+    (tmp_path / "full.yaml").write_text(sheet, encoding="utf-8")
+    assert run_cli(["check", "--strict", tmp_path / "full.yaml"]).exit_code == 0
+    (tmp_path / "memo.yaml").write_text(re.sub(r"recommendations:\n(  .*\n)+", "", sheet), encoding="utf-8")
+    ran = run_cli(["check", "memo.yaml"], cwd=tmp_path)
+    assert ran.exit_code == 1 and ran.stdout == shown
