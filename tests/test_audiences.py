@@ -356,6 +356,7 @@ def test_national_caveats_keep_portions_from_readers_of_other_nationalities(tmp_
     australia = run_cli(["build", "--audience", "australia", "--no-pdf", "-o", tmp_path / "aus"], cwd=tmp_path)
     assert "withheld us-talks: it carries the caveat NOFORN" in australia.stdout
     own = run_cli(["build", "--release", "SECRET", "--no-pdf", "-o", tmp_path / "own"], cwd=tmp_path)
+    assert own.exit_code == 0, own.output
     us_html = (tmp_path / "own" / "us-talks.html").read_text(encoding="utf-8")
     assert "NOFORN-CANARY" in us_html and "AUS-CANARY" in us_html  # US readers read it all
 

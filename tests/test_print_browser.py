@@ -21,7 +21,6 @@ from briefgen.theme import Theme
 from browser_helpers import browser_fixture, build_site  # noqa: F401  (the "browser" fixture)
 from build_helpers import EXAMPLE, ROOT, compact_sheet, pdf_reader, placed_text, squash, write_sheet
 
-
 #: One example of each kind beyond brief and readout, and a brief with every part a principal needs.
 KIND_EXAMPLES = {name: ROOT / "briefs" / "examples" / f"{name}.yaml"
                  for name in ("uk-submission", "us-action-memo", "us-info-memo", "uk-minister-brief")}

@@ -66,43 +66,79 @@ _ADDRESSEES = {"To": "Foreign Secretary", "ACTION MEMO FOR": "THE SECRETARY", "I
 #: `{heading}` is the part's heading in the kind; `{due}` a date the skeleton may use.
 _PARTS: dict[str, tuple[str, str]] = {
     "summary": ('summary: "TODO: {summary}"\n', ""),
-    "objectives": ('objectives:\n  - "TODO: what the meeting should achieve"\n',
-                   "# objectives:                     # what the meeting should achieve\n#   - Agree a date for the next round.\n"),
-    "issues_for_discussion": ('issues_for_discussion:\n  - "TODO: an issue the principal will discuss"\n',
-                              "# issues_for_discussion:          # the agenda, in order\n#   - Trade and investment.\n"),
-    "talking_points": ('talking_points:\n  - "TODO: first talking point"\n',
-                       "# talking_points:                 # points to make\n#   - Welcome the minister's first visit.\n"),
-    "lines_to_take": ('lines_to_take:\n  - "TODO: a line the principal takes"\n',
-                      "# lines_to_take:                  # positions, in words that can be used\n"
-                      "#   - The UK supports the bid and will say so to partners.\n"),
-    "if_pressed": ('if_pressed:\n  - "TODO: a defensive line"\n',
-                   "# if_pressed:                     # defensive lines, only if the point is pressed\n"
-                   "#   - \"[On visas] Every application is decided on its merits.\"\n"),
-    "outcomes": ('outcomes:\n  - "TODO: first outcome"\n',
-                 "# outcomes:\n#   - Both sides agreed to meet again in the autumn.\n"),
+    "objectives": (
+        'objectives:\n'
+        '  - "TODO: what the meeting should achieve"\n',
+        "# objectives:                     # what the meeting should achieve\n"
+        "#   - Agree a date for the next round.\n"),
+    "issues_for_discussion": (
+        'issues_for_discussion:\n'
+        '  - "TODO: an issue the principal will discuss"\n',
+        "# issues_for_discussion:          # the agenda, in order\n"
+        "#   - Trade and investment.\n"),
+    "talking_points": (
+        'talking_points:\n'
+        '  - "TODO: first talking point"\n',
+        "# talking_points:                 # points to make\n"
+        "#   - Welcome the minister's first visit.\n"),
+    "lines_to_take": (
+        'lines_to_take:\n'
+        '  - "TODO: a line the principal takes"\n',
+        "# lines_to_take:                  # positions, in words that can be used\n"
+        "#   - The UK supports the bid and will say so to partners.\n"),
+    "if_pressed": (
+        'if_pressed:\n'
+        '  - "TODO: a defensive line"\n',
+        "# if_pressed:                     # defensive lines, only if the point is pressed\n"
+        "#   - \"[On visas] Every application is decided on its merits.\"\n"),
+    "outcomes": (
+        'outcomes:\n'
+        '  - "TODO: first outcome"\n',
+        "# outcomes:\n"
+        "#   - Both sides agreed to meet again in the autumn.\n"),
     "comment": ('comment: "TODO: your comment on the meeting"\n',
                 "# comment: The drafter's comment on the meeting.\n"),
-    "recommendations": ('recommendations:\n  - "TODO: That you agree …"\n', ""),
+    "recommendations": (
+        'recommendations:\n'
+        '  - "TODO: That you agree …"\n', ""),
     "timing": ('timing: "TODO: when a decision is needed and why, e.g. Urgent: by {due}, before the visit"\n', ""),
-    "argument": ('argument:                         # the case for the recommendation, and against it\n'
-                 '  - "TODO: the main argument"\n', ""),
-    "discussion": ('discussion:                       # the analysis behind the memo\n'
-                   '  - "TODO: the first point of the discussion"\n',
-                   "# discussion:                     # the analysis behind the memo\n#   - What the other side wants, and why.\n"),
-    "presentation": ("", "# presentation:                   # Presentation and handling: press, Parliament, partners\n"
-                         "#   - A joint statement, then a written ministerial statement.\n"),
-    "follow_up": ("", "# follow_up:                      # actions ({heading})\n#   - action: What is to be done\n"
-                      "#     owner: Who does it\n#     due: {due}\n"),
-    "frameworks": ("", "# frameworks:                     # reaffirmed frameworks\n#   - name: Free and Open Indo-Pacific\n"
-                       "#     status: reaffirmed          # reaffirmed, launched or referenced\n#     sources: [source-1]\n"),
-    "commitments": ("", "# commitments:\n#   - sector: Investment\n#     summary: What was committed, in Markdown.\n"
-                        "#     status: agreed              # agreed, reaffirmed, announced, proposed, under-discussion\n"
-                        "#     parties: [GB, FR]\n"
-                        "#     amount: {{value: 10000000000000, currency: JPY, period: over the next decade}}\n"),
-    "sections:background": ("", "# sections:                       # free sections; Background goes where the kind puts it\n"
-                                "#   - heading: Background\n#     body: Free text in Markdown.\n"),
-    "sources": ('sources:\n  - id: source-1\n    title: "TODO: title of the report or readout"\n'
-                '    publisher: "TODO: publisher"\n', ""),
+    "argument": (
+        'argument:                         # the case for the recommendation, and against it\n'
+        '  - "TODO: the main argument"\n', ""),
+    "discussion": (
+        'discussion:                       # the analysis behind the memo\n'
+        '  - "TODO: the first point of the discussion"\n',
+        "# discussion:                     # the analysis behind the memo\n"
+        "#   - What the other side wants, and why.\n"),
+    "presentation": (
+        "", "# presentation:                   # Presentation and handling: press, Parliament, partners\n"
+            "#   - A joint statement, then a written ministerial statement.\n"),
+    "follow_up": (
+        "", "# follow_up:                      # actions ({heading})\n"
+            "#   - action: What is to be done\n"
+            "#     owner: Who does it\n"
+            "#     due: {due}\n"),
+    "frameworks": (
+        "", "# frameworks:                     # reaffirmed frameworks\n"
+            "#   - name: Free and Open Indo-Pacific\n"
+            "#     status: reaffirmed          # reaffirmed, launched or referenced\n"
+            "#     sources: [source-1]\n"),
+    "commitments": (
+        "", "# commitments:\n"
+            "#   - sector: Investment\n"
+            "#     summary: What was committed, in Markdown.\n"
+            "#     status: agreed              # agreed, reaffirmed, announced, proposed, under-discussion\n"
+            "#     parties: [GB, FR]\n"
+            "#     amount: {{value: 10000000000000, currency: JPY, period: over the next decade}}\n"),
+    "sections:background": (
+        "", "# sections:                       # free sections; Background goes where the kind puts it\n"
+            "#   - heading: Background\n"
+            "#     body: Free text in Markdown.\n"),
+    "sources": (
+        'sources:\n'
+        '  - id: source-1\n'
+        '    title: "TODO: title of the report or readout"\n'
+        '    publisher: "TODO: publisher"\n', ""),
 }
 #: An action memo's recommendations: each is printed with Approve / Disapprove lines.
 _DECISIONS = ('recommendations:                  # each is printed with Approve / Disapprove lines\n'
@@ -136,12 +172,13 @@ def skeleton(sheet_id: str, kind: str, schema: str | None, today: _dt.date) -> s
     # A memo and a submission come before the meeting; seven days hold five business days.
     due = (today + _dt.timedelta(days=7)).isoformat()
     labels = dict(spec.document_keys)
-    document_lines = "".join(
-        _DOCUMENT_LINES[key].format(label=label, example=_ADDRESSEES.get(label, "")) for key, label in spec.document_keys)
+    document_lines = "".join(_DOCUMENT_LINES[key].format(label=label, example=_ADDRESSEES.get(label, ""))
+                             for key, label in spec.document_keys)
+    level = "UNCLASSIFIED" if us else "OFFICIAL"
     head = _HEAD.format(
         modeline=modeline, what=spec.format_of, kind=kind, kind_pad=" " * max(1, 28 - len(kind)), id=sheet_id,
         title=_TITLES.get(kind, "one-line title, e.g. Japan–India bilateral meeting at the G20 Summit"),
-        level="UNCLASSIFIED" if us else "OFFICIAL", level_pad=" " * (25 - len("UNCLASSIFIED" if us else "OFFICIAL")),
+        level=level, level_pad=" " * (25 - len(level)),
         levels=_LEVELS["us" if us else "uk"], other_levels="or " + _LEVELS["uk" if us else "us"],
         scheme="us" if us else "uk", today=today.isoformat(), document_lines=document_lines,
         office_line="    # office: EAP/J                 # office symbol, printed before your name\n" if us else "",
