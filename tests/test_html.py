@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.render import inline_css
+from briefgen.render import STYLESHEETS, inline_css
 from build_helpers import (
     EXAMPLE,
     ROOT,
@@ -267,10 +267,9 @@ def test_styles_option_overrides_print_css_only(tmp_path: Path, plain_dir: Path,
     custom = _build_html(EXAMPLE, tmp_path / "site", "--styles", styles, cwd=plain_dir)
     default_styles = list(parse_html(example_html).iter("style"))
     custom_styles = list(parse_html(custom).iter("style"))
-    assert [s.get("media") for s in custom_styles] == [None, "screen", "print"]
-    assert custom_styles[0].text == default_styles[0].text
-    assert custom_styles[1].text == default_styles[1].text
-    custom_print = custom_styles[2].text or ""
+    assert [s.get("media") for s in custom_styles] == [media for _, media in STYLESHEETS]
+    assert [s.text for s in custom_styles[:-1]] == [s.text for s in default_styles[:-1]]
+    custom_print = custom_styles[-1].text or ""
     assert "CUSTOM-PRINT" in custom_print and "@bottom-right" not in custom_print  # none of print.css
     assert '@top-center { content: "OFFICIAL"; }' in custom_print  # the page's own markings stay
     # Apart from the print style sheet, the page is the same.
@@ -291,4 +290,4 @@ def test_a_style_sheet_cannot_close_its_style_element(tmp_path: Path, plain_dir:
     html = _build_html(sheet, tmp_path / "site", "--styles", styles, cwd=plain_dir)
     root = parse_html(html)
     assert find_all(root, "script") == []
-    assert [s.get("media") for s in root.iter("style")] == [None, "screen", "print"]
+    assert [s.get("media") for s in root.iter("style")] == [media for _, media in STYLESHEETS]
