@@ -65,7 +65,7 @@ from build_helpers import (
     visible_text,
     write_sheet,
 )
-from conftest import check_text
+from conftest import SCHEMA_FILE, check_text
 from stage_sheets import sheet_model
 
 EXAMPLES = ROOT / "briefs" / "examples"
@@ -177,6 +177,36 @@ def test_a_kind_without_a_part_it_requires_is_an_error_at_its_kind(path: Path, k
     assert found.hint is not None and f"add `{key}:`" in found.hint
     for part in KINDS[check_text(path.read_text(encoding="utf-8")).sheet.kind].required:  # type: ignore[union-attr]
         assert f"`{part.sheet_key}`" in found.hint
+
+
+def _schema_errors(text: str) -> list[str]:
+    import jsonschema
+
+    from briefgen.loader import load
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    data = load("sheet.yaml", text.encode("utf-8")).data
+    return [error.message for error in jsonschema.Draft7Validator(schema).iter_errors(data)]
+
+
+@pytest.mark.parametrize(("path", "edit"), [
+    (SUBMISSION, ("drop", "recommendations")), (SUBMISSION, ("drop", "timing")), (SUBMISSION, ("drop", "argument")),
+    (ACTION_MEMO, ("drop", "recommendations")), (INFO_MEMO, ("drop", "discussion")),
+    (SUBMISSION, ("  addressee: Foreign Secretary\n", "")),
+    (ACTION_MEMO, ("  sender: EAP – Example Assistant Secretary\n", "")),
+    (INFO_MEMO, ("discussion:\n", "discussion: []\nunused:\n")),
+], ids=["submission-recommendations", "submission-timing", "submission-argument", "action-memo-recommendations",
+        "info-memo-discussion", "submission-addressee", "action-memo-sender", "info-memo-empty-discussion"])
+def test_the_schema_says_what_each_kind_requires_as_check_does(path: Path, edit: tuple[str, str]) -> None:
+    # Editors underline it too (a condition on `kind` in the JSON Schema), never more strictly than check.
+    assert _schema_errors(path.read_text(encoding="utf-8")) == []
+    if edit[0] == "drop":
+        text = drop_key(path.read_text(encoding="utf-8"), edit[1])
+    else:
+        text = text_with(path, edit)
+        text = drop_key(text, "unused") if "unused:" in text else text
+    assert _schema_errors(text), "the schema accepts what check refuses"
+    assert "missing-for-kind" in [d.code for d in check_text(text).report.errors]
 
 
 def test_an_empty_required_list_is_reported_as_empty_and_an_invalid_one_once() -> None:

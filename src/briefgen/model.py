@@ -30,6 +30,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from .classification import SCHEMES
+from .kinds import KINDS
 
 FORMAT_VERSION = 1
 
@@ -775,10 +776,31 @@ def _levels_by_scheme(schema: dict[str, Any]) -> None:
     schema["allOf"] = [chain]
 
 
+def _parts_by_kind(schema: dict[str, Any]) -> None:
+    """What each kind requires (kinds.py), as if/then conditions on `kind`: editors underline
+    a submission without `recommendations` as `check` does (missing-for-kind)."""
+    for kind in KINDS.values():
+        lists = [p.sheet_key for p in kind.required if p.sheet_key in PORTION_LISTS]
+        keys = [p.sheet_key for p in kind.required if p.sheet_key != "summary"]
+        document = [key for key, _ in kind.document_keys]
+        if not keys and not document:
+            continue
+        then: dict[str, Any] = {"required": keys, "properties": {key: {"minItems": 1} for key in lists}}
+        if document:
+            then["properties"]["document"] = {"required": document}
+        schema["allOf"].append({"if": {"properties": {"kind": {"const": kind.name}}, "required": ["kind"]},
+                                "then": then})
+
+
+def _sheet_conditions(schema: dict[str, Any]) -> None:
+    _levels_by_scheme(schema)
+    _parts_by_kind(schema)
+
+
 class FactSheet(Strict):
     """A fact sheet about one diplomatic meeting (format version 1)."""
 
-    model_config = ConfigDict(title="briefgen fact sheet (format 1)", json_schema_extra=_levels_by_scheme)
+    model_config = ConfigDict(title="briefgen fact sheet (format 1)", json_schema_extra=_sheet_conditions)
 
     format: Literal[1] = Field(description="Version of the fact-sheet format: 1")
     kind: Literal["brief", "readout", "submission", "action-memo", "info-memo"] = Field(
