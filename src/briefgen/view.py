@@ -201,7 +201,7 @@ class Metadata:
 
 @dataclass(frozen=True)
 class BriefView:
-    """Everything the brief and readout templates print, already formatted."""
+    """Everything the templates of every kind print, already formatted."""
 
     kind: str
     kind_label: str
