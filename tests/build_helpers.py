@@ -75,7 +75,8 @@ _COMPACT: dict[str, Any] = {
         {"name": "Ben Example", "title": "Minister of Economy", "country": "DE", "role": "principal"},
     ],
     "summary": "The ministers agreed to meet again in the autumn.",
-    "outcomes": ["A working group on tariffs will report by June."],
+    "outcomes": [{"text": "A working group on tariffs will report by June.", "sources": ["joint-statement"]}],
+    "sources": [{"id": "joint-statement", "title": "Joint statement of the ministers", "date": "2025-03-01"}],
 }
 
 
@@ -97,6 +98,11 @@ def compact_sheet(sheet_id: str = "alpha", **changes: Any) -> dict[str, Any]:
         else:
             target[last] = value
     return sheet
+
+
+def cited(*texts: str) -> list[dict[str, Any]]:
+    """Outcomes for `compact_sheet`, each citing its source (so that `--strict` finds no `uncited`)."""
+    return [{"text": text, "sources": ["joint-statement"]} for text in texts]
 
 
 def write_sheet(folder: Path, sheet: dict[str, Any] | str, name: str | None = None) -> Path:
@@ -277,6 +283,29 @@ def image_count(reader: pypdf.PdfReader) -> int:
         if isinstance(obj, pypdf.generic.DictionaryObject) and obj.get("/Subtype") == "/Image":
             count += 1
     return count
+
+
+def first_image_colour(pdf: Path | bytes) -> tuple[int, ...]:
+    """The colour of the top-left pixel of the first image in the PDF (see solid_png)."""
+    for page in pdf_reader(pdf).pages:
+        for image in page.images:
+            colour = image.image.convert("RGB").getpixel((0, 0))
+            assert isinstance(colour, tuple)
+            return colour
+    raise AssertionError("no image in the PDF")
+
+
+def solid_png(rgb: tuple[int, int, int], size: int = 4) -> bytes:
+    """A small PNG of one colour: a logo whose edits a test can see in the PDF."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + bytes(rgb) * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
 
 
 def pdf_strings(reader: pypdf.PdfReader) -> str:

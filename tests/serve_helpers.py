@@ -165,10 +165,12 @@ def make_project(root: Path, sheets: dict[str, str] | None = None, toml: str | N
     return root
 
 
-def start_server(root: Path, args: Sequence[str] = (), timeout: float = 30.0) -> Server:
-    """Start `python -m briefgen serve --port 0 ARGS` in `root`; returns once it prints its URL."""
+def start_server(root: Path, args: Sequence[str] = (), timeout: float = 30.0,
+                 env: dict[str, str] | None = None) -> Server:
+    """Start `python -m briefgen serve --port 0 ARGS` in `root` (with `env` added to this process's
+    environment); returns once it prints its URL."""
     stderr_path = root / "serve-stderr.txt"
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env.pop("BRIEFGEN_DEBUG", None)
     with open(stderr_path, "wb") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "briefgen", "serve", "--port", "0", *args], cwd=root,

@@ -299,7 +299,8 @@ def test_briefs_built_separately_share_the_folder(tmp_path: Path) -> None:
 
 
 def test_a_manifest_cannot_make_briefgen_remove_other_files(tmp_path: Path) -> None:
-    """The manifest is data on disk: an entry naming a path outside the folder removes nothing."""
+    """The manifest is data on disk: an entry naming a path outside the folder makes it damaged
+    (exit 2, with the value named), and nothing is removed or written."""
     sheet = write_sheet(tmp_path / "sheets", _alpha())
     out = tmp_path / "site"
     assert run_cli(["build", sheet, "-o", out, "--no-pdf"]).exit_code == 0
@@ -314,10 +315,14 @@ def test_a_manifest_cannot_make_briefgen_remove_other_files(tmp_path: Path) -> N
                                            "txt": {"path": ".", "sha256": "0"}}})
     manifest["briefs"][0]["outputs"]["pdf"] = {"path": "keep.txt/../keep.txt", "sha256": "0"}
     (out / "manifest.json").write_text(json.dumps(manifest))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     ran = run_cli(["build", sheet, "-o", out, "--no-pdf"])
-    assert ran.exit_code == 0, ran.output
+    assert ran.exit_code == 2, ran.output
+    assert "manifest.json is damaged: `briefs[0].outputs.pdf.path` must be the name of a file in the folder" \
+        in ran.stderr
+    assert "build into a new folder" in ran.stderr
     assert victim.read_text() == "keep me"
-    assert (out / "keep.txt").read_text() == "keep me too"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 # --- output formats ------------------------------------------------------------------

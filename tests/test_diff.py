@@ -93,8 +93,8 @@ def test_a_reworded_commitment_is_matched_not_replaced() -> None:
 
 def test_frameworks_outcomes_sources_and_status() -> None:
     new = _edited(("status: reaffirmed            #", "status: launched              #"),
-                  ("  - Officials will draw up terms of reference for the cooperation on ports.\n",
-                   "  - A new outcome.\n"),
+                  ("  - text: Officials will draw up terms of reference for the cooperation on ports.\n",
+                   "  - text: A new outcome.\n"),
                   ("status: final", "status: draft"),
                   ("    date: 2025-03-11\n", "    date: 2025-03-11\n  - id: second\n    title: Second report\n"))
     _, changes = compare(_sheet(_example()), _sheet(new))

@@ -1,9 +1,11 @@
 """Faults: real `briefgen build` processes killed (SIGKILL) and interrupted (SIGINT) at random
-points and right after each rename, a full disk and a read-only folder.
+points and right after each rename, a full disk and a read-only folder; builds, previews
+and assemblies killed (SIGTERM, SIGKILL) while their workers render.
 
 After every kill, each final path holds a whole file (an earlier one or the new one); after
 the next build completes, the manifest describes the folder exactly, and a folder built with
-`--release OFFICIAL` holds no word of a SECRET portion anywhere, hidden files included.
+`--release OFFICIAL` holds no word of a SECRET portion anywhere, hidden files included. One
+second after a killed build, preview or assembly has died, no process of it is left.
 
 BRIEFGEN_LONG_FAULTS=1 runs many more rounds (minutes instead of seconds), e.g.
     BRIEFGEN_LONG_FAULTS=1 python -m pytest tests/test_faults.py -s
@@ -16,8 +18,10 @@ import contextlib
 import json
 import os
 import random
+import secrets
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +31,7 @@ import pytest
 
 from briefgen.publish import JOURNAL
 from build_helpers import briefgen_command, compact_sheet, script_env, write_sheet
+from serve_helpers import Server, make_project, start_server
 from test_build_cli import _assert_whole_files, _inode
 from test_publish_safety import assert_consistent
 
@@ -142,6 +147,152 @@ def test_killed_builds_converge_and_never_leak(tmp_path: Path, how: signal.Signa
             assert code == 0, stderr
             assert_consistent(out)
     assert killed[0] >= ROUNDS, f"only {killed[0]} builds were stopped before they finished: the test proves little"
+
+
+# --- no process outlives its command ----------------------------------------------------------
+
+#: Killed builds (half SIGTERM, half SIGKILL); the issue's bar is 0 processes left of 20.
+KILLS = 80 if LONG else 20
+#: The environment variable that marks every process one run started: forked and spawned
+#: children inherit it, whoever their parent is now.
+MARK = "BRIEFGEN_TEST_RUN"
+#: How long after its parent's death a worker may still be there.
+GRACE = 1.0
+
+
+def _marked(token: str) -> list[tuple[int, str]]:
+    """Every live process (not a zombie) that carries MARK=token: pid and command line."""
+    wanted = f"{MARK}={token}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:  # gone, or another user's
+            continue
+        if wanted in environ.split(b"\0") and stat.rsplit(")", 1)[1].split()[0] != "Z":
+            found.append((int(entry.name), cmdline.replace(b"\0", b" ").decode("utf-8", "replace").strip()))
+    return found
+
+
+def _left_after(token: str, died: float) -> tuple[list[tuple[int, str]], float]:
+    """The marked processes still alive GRACE seconds after `died`, and how long the last one took to go."""
+    while time.monotonic() - died < GRACE:
+        if not _marked(token):
+            return [], time.monotonic() - died
+        time.sleep(0.01)
+    left = _marked(token)
+    for pid, _ in left:  # never leave them to the rest of the suite
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return left, GRACE
+
+
+def _wait_for(token: str, count: int, timeout: float = 60.0) -> bool:
+    """Wait until `count` processes carry MARK=token (the command and its workers)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(_marked(token)) >= count:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_killed_builds_leave_no_worker_behind(tmp_path: Path) -> None:
+    """SIGTERM or SIGKILL at a random moment while two workers render: within a second of
+    the build's death both workers are gone (they once waited for ever, 100 MB each)."""
+    rng = random.Random(f"{SEED}-workers")
+    sheets, out = tmp_path / "sheets", tmp_path / "site"
+    for number in range(40):  # far more than two workers render before the latest kill
+        write_sheet(sheets, compact_sheet(f"brief-{number:02d}"))
+    left: list[tuple[int, str]] = []
+    slowest, rendering = 0.0, 0
+    for round_number in range(KILLS):
+        how = (signal.SIGTERM, signal.SIGKILL)[round_number % 2]
+        token = f"{os.getpid()}-{round_number}-{secrets.token_hex(4)}"
+        process = subprocess.Popen([*briefgen_command(), "build", str(sheets), "-o", str(out), "-j2", "--force"],
+                                   env=script_env(**{MARK: token}), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            # The build and its two workers: the pool has started rendering.
+            assert _wait_for(token, 3), "the pool never started"
+            time.sleep(rng.uniform(0.0, 1.5))
+            rendering += len(_marked(token)) >= 3
+            process.send_signal(how)
+            process.wait(timeout=30)
+            died = time.monotonic()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert process.returncode == -how, f"the build was not killed by {how.name} (it had finished?)"
+        found, took = _left_after(token, died)
+        left += found
+        slowest = max(slowest, took)
+    print(f"\n{KILLS} builds killed while rendering ({rendering} with both workers busy; half SIGTERM, "
+          f"half SIGKILL): {len(left)} processes left after {GRACE:g} s; the slowest went in {slowest:.2f} s")
+    assert not left, left
+    assert rendering >= KILLS * 3 // 4, "most kills came after the pool had finished: the test proves little"
+
+
+def _ask_for_pdf(server: Server) -> None:
+    with contextlib.suppress(OSError):  # the server is killed before it answers
+        server.get("/g20-2025.pdf", timeout=60)
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_killed_preview_leaves_no_pdf_worker_behind(tmp_path: Path, how: signal.Signals) -> None:
+    """The preview's PDF worker (and the resource tracker its executor starts) ends with it."""
+    rng = random.Random(f"{SEED}-serve-{how.name}")
+    for round_number in range(2):
+        root = make_project(tmp_path / f"project-{round_number}")
+        token = f"{os.getpid()}-serve-{how.name}-{round_number}-{secrets.token_hex(4)}"
+        server = start_server(root, env={MARK: token})
+        try:
+            # A PDF request starts the worker; the server is killed while it prints.
+            threading.Thread(target=_ask_for_pdf, args=(server,), daemon=True).start()
+            assert _wait_for(token, 2), "no PDF worker started"
+            time.sleep(rng.uniform(0.0, 1.0))
+            server.process.send_signal(how)
+            server.process.wait(timeout=30)
+            died = time.monotonic()
+        finally:
+            server.stop()
+        found, _ = _left_after(token, died)
+        assert not found, found
+
+
+def test_a_killed_assembly_leaves_nothing_running_and_the_folder_free(tmp_path: Path) -> None:
+    sheets = tmp_path / "sheets"
+    for number in range(6):
+        write_sheet(sheets, compact_sheet(f"brief-{number:02d}"))
+    shards = [tmp_path / f"shard-{k}" for k in (1, 2)]
+    for k, shard in enumerate(shards, 1):
+        built = subprocess.run([*briefgen_command(), "build", str(sheets), "-o", str(shard), "--no-pdf",
+                                "--shard", f"{k}/2"], env=script_env(), capture_output=True, text=True)
+        assert built.returncode == 0, built.stderr
+    rng = random.Random(f"{SEED}-assemble")
+    out = tmp_path / "site"
+    for round_number in range(4):
+        how = (signal.SIGTERM, signal.SIGKILL)[round_number % 2]
+        token = f"{os.getpid()}-assemble-{round_number}-{secrets.token_hex(4)}"
+        process = subprocess.Popen([*briefgen_command(), "assemble", *map(str, shards), "-o", str(out)],
+                                   env=script_env(**{MARK: token}), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.1, 0.6))
+        process.send_signal(how)
+        process.wait(timeout=30)
+        found, _ = _left_after(token, time.monotonic())
+        assert not found, found
+    # Nothing a killed assembly held (the folder lock) stops the next one.
+    done = subprocess.run([*briefgen_command(), "assemble", *map(str, shards), "-o", str(out)],
+                          env=script_env(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "waiting for another" not in done.stderr
+    assert_consistent(out)
 
 
 # --- a full disk, a read-only folder -------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import compact_sheet, script_env, write_sheet
+from build_helpers import compact_sheet, first_image_colour, script_env, solid_png, write_sheet
 
 NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta")
 
@@ -98,6 +98,9 @@ def test_a_template_or_style_change_rebuilds_the_briefs_that_use_it(tmp_path: Pa
     assert _built(again) == {"alpha", "beta"}, again.stdout
     assert "a project print style" in (root / "site" / "alpha.html").read_text(encoding="utf-8")
     assert _unchanged(_build(root, "--no-pdf")) == {"alpha", "beta"}
+    _rewrite_in_place(root / "styles" / "print.css", "/* a project PRINT style */\n")  # edited in place
+    assert _built(_build(root, "--no-pdf")) == {"alpha", "beta"}
+    assert "a project PRINT style" in (root / "site" / "alpha.html").read_text(encoding="utf-8")
 
 
 def test_options_and_force_rebuild(tmp_path: Path) -> None:
@@ -205,3 +208,79 @@ def test_a_changed_sheet_that_takes_an_unchanged_ones_id_is_reported_for_both(tm
     clash = _build(root, "--no-pdf")
     assert clash.returncode == 1
     assert clash.stdout.count("error[duplicate-build-id]") == 2, clash.stdout
+
+
+# --- every byte a render read is in its key (issue 17, item 7) -----------------------------------
+
+
+def _summary_partial(extra: str) -> str:
+    """The packaged summary partial with `extra` inside its section."""
+    from briefgen.theme import packaged
+
+    text = (packaged("templates") / "partials" / "_summary.html").read_text(encoding="utf-8")
+    assert "</section>" in text
+    return text.replace("</section>", f"{extra}\n</section>")
+
+
+def _rewrite_in_place(path: Path, data: str | bytes) -> None:
+    """New bytes of the same length, with the old modification time: only the bytes tell."""
+    before = path.stat()
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    assert len(raw) == before.st_size
+    path.write_bytes(raw)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_editing_an_existing_template_in_place_rebuilds_the_briefs(tmp_path: Path) -> None:
+    root = _repo(tmp_path, names=("alpha", "beta"), templates="templates")
+    partial = root / "templates" / "partials" / "_summary.html"
+    partial.parent.mkdir(parents=True)
+    partial.write_text(_summary_partial("<p>VERSION-ONE</p>"), encoding="utf-8")
+    assert _build(root, "--no-pdf").returncode == 0
+    assert _unchanged(_build(root, "--no-pdf")) == {"alpha", "beta"}
+    _rewrite_in_place(partial, _summary_partial("<p>VERSION-TWO</p>"))
+    again = _build(root, "--no-pdf")
+    assert _built(again) == {"alpha", "beta"}, again.stdout
+    assert "VERSION-TWO" in (root / "site" / "alpha.html").read_text(encoding="utf-8")
+
+
+def test_a_symlinked_partials_folder_is_part_of_the_key(tmp_path: Path) -> None:
+    """templates/partials -> ../shared/partials: Jinja follows the link, and so does the key."""
+    root = _repo(tmp_path, names=("alpha",), templates="templates")
+    shared = root / "shared" / "partials"
+    shared.mkdir(parents=True)
+    (shared / "_summary.html").write_text(_summary_partial("<p>VERSION-ONE</p>"), encoding="utf-8")
+    (root / "templates").mkdir()
+    (root / "templates" / "partials").symlink_to("../shared/partials", target_is_directory=True)
+    first = _build(root, "--no-pdf")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "VERSION-ONE" in (root / "site" / "alpha.html").read_text(encoding="utf-8")
+    assert _unchanged(_build(root, "--no-pdf")) == {"alpha"}
+    _rewrite_in_place(shared / "_summary.html", _summary_partial("<p>VERSION-TWO</p>"))
+    again = _build(root, "--no-pdf")
+    assert _built(again) == {"alpha"}, again.stdout
+    assert "VERSION-TWO" in (root / "site" / "alpha.html").read_text(encoding="utf-8")
+
+
+def test_editing_a_logo_a_template_embeds_rebuilds_the_pdf(tmp_path: Path) -> None:
+    """The logo beside the sheet is read by the confined fetcher: its bytes are part of the key."""
+    root = _repo(tmp_path, names=("alpha",), templates="templates")
+    partial = root / "templates" / "partials" / "_summary.html"
+    partial.parent.mkdir(parents=True)
+    partial.write_text(_summary_partial('<img src="logo.png" alt="" style="width: 1cm">'), encoding="utf-8")
+    logo = root / "briefs" / "logo.png"
+    logo.write_bytes(solid_png((200, 0, 0)))
+    first = _build(root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first_image_colour(root / "site" / "alpha.pdf") == (200, 0, 0)
+    manifest = json.loads((root / "site" / "manifest.json").read_text(encoding="utf-8"))
+    inputs = {(i["root"], i["name"]) for i in manifest["briefs"][0]["inputs"]}
+    assert ("sheet", "logo.png") in inputs and ("templates.0", "partials/_summary.html") in inputs
+    assert _unchanged(_build(root)) == {"alpha"}
+    _rewrite_in_place(logo, solid_png((0, 0, 200)))
+    again = _build(root)
+    assert _built(again) == {"alpha"}, again.stdout
+    assert first_image_colour(root / "site" / "alpha.pdf") == (0, 0, 200)
+    logo.unlink()  # a missing input is a change too: rendered again, and the refusal reported
+    gone = _build(root)
+    assert _built(gone) == {"alpha"} and "warning[refused-resource]" in gone.stdout, gone.stdout

@@ -47,6 +47,7 @@ import pytest
 
 from briefgen.audience import shorthand
 from briefgen.kinds import KIND_KEYS, KINDS
+from briefgen.layout import PORTION_PARTS, SINGLE_PARTS
 from briefgen.model import CLASSIFIED_ITEMS, HEADER_FIELDS, PORTION_LISTS, SINGLE_PORTIONS, FactSheet
 from briefgen.release import HEADER_KEYS, SINGLE_KEYS, ReleasedSheet, release
 from briefgen.render import TEMPLATE_FOR_KIND
@@ -145,8 +146,10 @@ def test_every_key_of_the_sheet_is_either_the_header_or_cut_portion_by_portion()
     cut = {*PORTION_LISTS, *SINGLE_PORTIONS, *CLASSIFIED_ITEMS, "sources"}
     assert set(HEADER_FIELDS).isdisjoint(cut)
     assert set(HEADER_FIELDS) | cut == set(FactSheet.model_fields)
-    # release.py repeats the names so that publish never imports the model: they must agree.
+    # release.py and layout.py repeat the names so that publish and the site index never import
+    # the model: they must agree.
     assert HEADER_KEYS == set(HEADER_FIELDS) and SINGLE_KEYS == set(SINGLE_PORTIONS)
+    assert PORTION_PARTS == set(PORTION_LISTS) | set(SINGLE_PORTIONS) and SINGLE_PARTS == set(SINGLE_PORTIONS)
     released = {f.name for f in dataclasses.fields(ReleasedSheet)}
     assert cut - {"sources"} <= released
 
@@ -507,3 +510,16 @@ def test_the_documented_action_memo_checks_and_its_missing_decision_lines_read_a
     (tmp_path / "memo.yaml").write_text(re.sub(r"recommendations:\n(  .*\n)+", "", sheet), encoding="utf-8")
     ran = run_cli(["check", "memo.yaml"], cwd=tmp_path)
     assert ran.exit_code == 1 and ran.stdout == shown
+
+
+def test_a_recommendation_cites_its_source_in_reading_order(tmp_path: Path) -> None:
+    # Portions cite the sources they rest on (as outcomes do); a recommendation is one.
+    text = text_with(SUBMISSION, ("  - text: That you agree the UK co-host the exercise",
+                                  "  - sources: [memo-2023]\n    text: That you agree the UK co-host the exercise"))
+    text += "sources:\n  - {id: memo-2023, title: UK–Norway memorandum on energy security (example)}\n"
+    checked = check_text(text)
+    assert checked.sheet is not None, checked.report.diagnostics
+    view = brief_view(release(checked.sheet))
+    (part,) = [p for p in view.parts if p.role == "recommendations"]
+    assert [c.label for c in part.paragraphs[0].citations] == [
+        "Source 1: UK–Norway memorandum on energy security (example)"]

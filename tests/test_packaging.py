@@ -45,3 +45,24 @@ def test_the_wheel_ships_every_data_file(wheel_names: set[str]) -> None:
     assert wanted, "no data files found: the test would prove nothing"
     assert "briefgen/templates/brief.html" in wanted and "briefgen/examples/project/briefgen.toml" in wanted
     assert wanted - wheel_names == set()
+
+
+#: Modules only POSIX systems have: none may be imported for briefgen to start, on Windows too.
+POSIX_ONLY = ("fcntl", "pwd", "grp", "termios", "resource", "posix")
+
+
+def test_every_module_imports_without_posix_only_modules() -> None:
+    """`fcntl` at the top of publish.py once kept briefgen from starting on Windows. Here every
+    module of the package is imported (and `check` and `--version` run) with the POSIX-only
+    modules made unimportable, as they are there."""
+    modules = sorted(f"briefgen.{path.stem}" for path in (ROOT / "src" / "briefgen").glob("*.py")
+                     if path.stem not in ("__main__",))
+    script = ("import sys\n"
+              f"for name in {POSIX_ONLY!r}: sys.modules[name] = None\n"
+              "import importlib\n"
+              f"for module in {modules!r}: importlib.import_module(module)\n"
+              "from briefgen.cli import main\n"
+              "main(['--version'])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith("briefgen ")

@@ -17,6 +17,7 @@ from briefgen.pipeline import Options, plan, publish, run
 from briefgen.theme import Theme
 from build_helpers import (
     EXAMPLE,
+    cited,
     compact_sheet,
     json_diagnostics,
     outline_titles,
@@ -100,8 +101,9 @@ def test_participants_amount_and_source_are_in_the_text(example) -> None:
     assert "Narendra Modi" in text
     assert "¥10 trillion (≈ ₹6 trillion) over the next decade" in text
     # Straight quotes in the sheet are printed as typographic ones.
-    assert squash("Report on the Japan–India bilateral meeting at the G20 Summit (“Based On ANI Report”)") in text
-    assert "Renesas Electronics, Tokyo Electron" in text
+    assert squash("presidency theme “Solidarity, Equality and Sustainability”") in text
+    assert "ANI report. ANI, 24 November 2025." in text
+    assert "Renesas Electronics and Tokyo Electron" in text
 
 
 # --- metadata, catalog, bookmarks, page size ---------------------------------------------
@@ -132,8 +134,8 @@ def test_catalog_language_and_tags(example) -> None:
 def test_bookmarks_are_the_section_headings(example) -> None:
     # A readout puts the decisions first; background and who was there come after.
     assert outline_titles(example) == [
-        "Summary", "Outcomes", "Commitments", "Frameworks",
-        "Context", "Wider partnership", "Participants", "Sources",
+        "Summary", "Outcomes", "Commitments", "Frameworks", "India’s readout",
+        "Context", "Background: the 15th Annual Summit", "Wider partnership", "Participants", "Sources",
     ]
 
 
@@ -150,7 +152,8 @@ def test_pages_are_a4(example) -> None:
 def draft_and_final(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The same sheet of two pages or more printed as a draft and as final: status is the only difference."""
     folder = tmp_path_factory.mktemp("draft-and-final")
-    long_outcomes = [f"Outcome {i}: " + "the parties discussed the matter at some length. " * 8 for i in range(12)]
+    long_outcomes = cited(*(f"Outcome {i}: " + "the parties discussed the matter at some length. " * 8
+                            for i in range(12)))
     for status in ("draft", "final"):
         sheet = write_sheet(folder / status, compact_sheet("twin", document__status=status, outcomes=long_outcomes))
         planned = plan([sheet], Options(theme=Theme.default(), strict=True))
@@ -273,7 +276,7 @@ def test_page_one_states_the_classification_in_its_tagged_text(example) -> None:
 
 
 def _over_limit(folder: Path) -> Path:
-    points = [f"Point {i}: " + "a long sentence about the talks that goes on and on. " * 6 for i in range(25)]
+    points = cited(*(f"Point {i}: " + "a long sentence about the talks that goes on and on. " * 6 for i in range(25)))
     return write_sheet(folder, compact_sheet("long", document__page_limit=1, outcomes=points))
 
 

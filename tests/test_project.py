@@ -154,7 +154,8 @@ def test_new_outside_a_project_never_points_into_the_installation(tmp_path: Path
 @pytest.mark.parametrize(("name", "text", "line", "message"), [
     ("partials/_summary.html", "<section>\n{% if view.summary %}\n<p>{{ view.summary.html }</p>\n{% endif %}\n",
      3, "template syntax error"),
-    ("partials/_summary.html", "<section>\n\n{{ view.no_such_field }}\n</section>\n", 3, "template error"),
+    ("partials/_summary.html", "<section>\n\n{{ view.no_such_field }}\n</section>\n", 3,
+     "`view.no_such_field` is not a field of the brief; its fields: kind, kind_label, title,"),
     ("partials/_summary.html", "<section>\n{% include 'partials/_gone.html' %}\n</section>\n", 2,
      "template not found: partials/_gone.html"),
 ])

@@ -20,7 +20,7 @@ import pytest
 
 import briefgen.publish as publish_module
 from briefgen.pipeline import Options, plan, publish, run
-from briefgen.publish import JOURNAL, FolderBusy, NotOurs, folder_lock
+from briefgen.publish import JOURNAL, FolderBusy, NotOurs, folder_lock, lock_file_beside
 from briefgen.theme import Theme
 from build_helpers import (
     briefgen_command,
@@ -235,6 +235,51 @@ def test_a_build_waits_for_the_lock_and_then_publishes(tmp_path: Path) -> None:
     assert_consistent(out)
 
 
+def test_the_lock_leaves_nothing_in_the_folder_or_beside_it(tmp_path: Path) -> None:
+    """On POSIX the lock is the folder's own (filelock's flock on its descriptor): a served site
+    holds only what the build wrote, and its parent nothing new."""
+    write_sheet(tmp_path / "sheets", compact_sheet("alpha"))
+    out = tmp_path / "site"
+    ran = _build(tmp_path / "sheets", out)
+    assert ran.exit_code == 0, ran.output
+    assert sorted(p.name for p in out.iterdir()) == ["alpha.html", "index.html", "manifest.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sheets", "site"]
+
+
+@pytest.fixture
+def without_folder_descriptors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on Windows, where a folder cannot be opened: briefgen locks a file beside it instead
+    (filelock's LockFileEx there; the same code path runs here with flock)."""
+    monkeypatch.delattr(os, "O_DIRECTORY")
+
+
+@pytest.mark.usefixtures("without_folder_descriptors")
+def test_where_a_folder_cannot_be_locked_a_file_beside_it_is(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    told: list[str] = []
+    failures: list[BaseException] = []
+
+    def second_build() -> None:  # another thread: filelock's holds are per thread
+        try:
+            with pytest.raises(FolderBusy), folder_lock(folder, timeout=0.3, notify=told.append):
+                pass
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            failures.append(exc)
+
+    with folder_lock(folder):
+        assert lock_file_beside(folder) == tmp_path / ".site.briefgen-lock"
+        assert lock_file_beside(folder).is_file()
+        waiter = threading.Thread(target=second_build)
+        waiter.start()
+        waiter.join(timeout=30)
+    assert not failures, failures
+    assert told == [f"waiting for another briefgen build in {folder}…"]
+    assert list(folder.iterdir()) == []  # outside the served folder
+    with folder_lock(folder, timeout=0.3):
+        pass  # free again
+
+
 # --- concurrent builds ---------------------------------------------------------------------
 
 
@@ -264,9 +309,13 @@ def test_concurrent_builds_into_one_folder_leave_it_consistent(tmp_path: Path, b
     print(f"\n{builds} concurrent builds: all exit 0, {waited} waited for the lock")
 
 
-def test_many_overlapping_publishes_lose_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lock", ["the folder", "a file beside it"])
+def test_many_overlapping_publishes_lose_nothing(tmp_path: Path, lock: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Publishes in threads (each its own descriptor, so flock applies between them) overlap far
-    more than whole builds do: without the lock, one build's brief is lost from the manifest."""
+    more than whole builds do: without the lock, one build's brief is lost from the manifest.
+    Whether the lock is the folder's own (POSIX) or a file beside it (Windows)."""
+    if lock == "a file beside it":
+        monkeypatch.delattr(os, "O_DIRECTORY")
     out = tmp_path / "site"
     rounds, workers = 8, 4
     prepared = []

@@ -45,6 +45,15 @@ def test_sources_are_kept_only_when_a_kept_item_cites_them() -> None:
     assert [s.id for s in release(mixed_sheet(), shorthand("OFFICIAL-SENSITIVE")).sheet.sources] == ["pub", "sens"]
 
 
+def test_a_source_cited_by_a_kept_outcome_is_kept_and_by_a_withheld_one_is_not() -> None:
+    data = mixed_data(outcomes=[{"text": "Outcome official.", "classification": "OFFICIAL", "sources": ["sens"]},
+                                {"text": "Outcome secret.", "classification": "SECRET", "sources": ["sec"]}])
+    assert [s.id for s in release(sheet_model(data), shorthand("OFFICIAL")).sheet.sources] == ["pub", "sens"]
+    # The summary is a portion too: what it cites goes with it.
+    data = mixed_data(summary={"text": "Summary at official.", "classification": "OFFICIAL", "sources": ["sec"]})
+    assert [s.id for s in release(sheet_model(data), shorthand("OFFICIAL")).sheet.sources] == ["sec", "pub"]
+
+
 def test_every_source_is_kept_when_the_whole_document_is_released() -> None:
     # Cleared to the document's own level: even an uncited source stays.
     data = mixed_data()

@@ -34,6 +34,7 @@ TABLE = [
     ("party-not-participant.yaml", "party-not-participant", "warning", 41, 23, "IN, JP"),
     ("readout-before-meeting.yaml", "readout-before-meeting", "warning", 10, 9, "kind: brief"),
     ("brief-after-meeting.yaml", "brief-after-meeting", "warning", 10, 9, "kind: readout"),
+    ("uncited.yaml", "uncited", "warning", 39, 5, "add `sources: [ID]`"),
     # model errors
     ("unknown-key.yaml", "unknown-key", "error", 15, 3, "did you mean `occasion`?"),
     ("missing-key.yaml", "missing-key", "error", 13, 1, "add `date:` under `meeting`"),
@@ -190,6 +191,54 @@ def test_unknown_source_in_commitment_lists_known_ids() -> None:
     diagnostic = find(check_text(text), "unknown-source")[0]
     assert (diagnostic.line, diagnostic.col) == (43, 15)
     assert diagnostic.hint == "known sources: report-1"
+
+
+# --- every framework, commitment and outcome cites a source ------------------------------
+
+
+def _with_outcomes(*lines: str) -> str:
+    return VALID.read_text(encoding="utf-8").replace("talking_points:\n", "outcomes:\n" + "".join(lines)
+                                                      + "talking_points:\n", 1)
+
+
+def test_an_outcome_that_cites_nothing_is_a_warning_at_its_line() -> None:
+    text = _with_outcomes("  - Plain text cites nothing.\n", "  - text: Neither does this one.\n",
+                          "    classification: OFFICIAL\n", "  - text: This one does.\n", "    sources: [report-1]\n")
+    checked = check_text(text)
+    lines = text.splitlines()
+    found = [(d.line, d.col, d.severity, d.message) for d in find(checked, "uncited")]
+    assert found == [(lines.index("  - Plain text cites nothing.") + 1, 5, "warning", "this outcome cites no source"),
+                     (lines.index("  - text: Neither does this one.") + 1, 5, "warning", "this outcome cites no source")]
+    assert "`- text: …` with `sources: [ID]`" in str(find(checked, "uncited")[0].hint)
+    assert checked.report.errors == [] and checked.sheet is not None
+
+
+def test_frameworks_and_commitments_that_cite_nothing_are_warnings() -> None:
+    text = VALID.read_text(encoding="utf-8").replace("    sources: [report-1]\n", "")
+    found = [(d.message, d.line) for d in find(check_text(text), "uncited")]
+    lines = text.splitlines()
+    assert found == [("this framework cites no source", lines.index("  - name: Joint Vision for the Next Decade") + 1),
+                     ("this commitment cites no source", lines.index("  - sector: Investment") + 1)]
+
+
+def test_talking_points_need_not_cite() -> None:
+    # A talking point is a line to take, not a fact: valid.yaml's two cite nothing.
+    assert find(check_file(VALID), "uncited") == []
+
+
+def test_an_outcome_citing_an_unknown_source_is_an_error() -> None:
+    text = _with_outcomes("  - text: Agreed.\n", "    sources: [report-1, report-2]\n")
+    (found,) = find(check_text(text), "unknown-source")
+    assert (found.line, found.col) == (text.splitlines().index("    sources: [report-1, report-2]") + 1, 25)
+    assert found.hint == "did you mean 'report-1'?"
+
+
+def test_uncited_fails_under_strict(tmp_path: Path) -> None:
+    sheet = write_sheet(tmp_path, (RULES_DATA / "uncited.yaml").read_text(encoding="utf-8"))
+    run = [sys.executable, "-m", "briefgen", "check"]
+    assert subprocess.run([*run, str(sheet)], capture_output=True, timeout=60).returncode == 0
+    strict = subprocess.run([*run, "--strict", str(sheet)], capture_output=True, text=True, timeout=60)
+    assert strict.returncode == 1 and "warning[uncited]" in strict.stdout
 
 
 def test_invalid_source_does_not_make_its_citations_unknown() -> None:

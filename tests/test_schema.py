@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import threading
@@ -76,6 +77,7 @@ NOT_EXPRESSED = {
     "party-not-participant.yaml": "a warning (parties against participants), not an error",
     "readout-before-meeting.yaml": "a warning (order of two dates), not an error",
     "brief-after-meeting.yaml": "a warning (order of two dates), not an error",
+    "uncited.yaml": "a warning (an item without sources), not an error",
     "valid.yaml": "valid",
 }
 
@@ -107,7 +109,8 @@ def test_committed_schema_is_what_the_model_generates() -> None:
 
 
 def _properties(node: Json, where: str) -> Iterator[tuple[str, Json]]:
-    """Every declared property, recursively (if/then/else only narrow declared ones)."""
+    """Every property, recursively, those an if/then/else narrows too (an editor hovers them
+    alike); not the conditions of an `if`, which name values, not keys to write."""
     if isinstance(node, list):
         for index, item in enumerate(node):
             yield from _properties(item, f"{where}[{index}]")
@@ -116,7 +119,7 @@ def _properties(node: Json, where: str) -> Iterator[tuple[str, Json]]:
     for name, value in node.get("properties", {}).items():
         yield f"{where}.{name}", value
         yield from _properties(value, f"{where}.{name}")
-    for key in ("items", "anyOf", "oneOf", "allOf"):
+    for key in ("items", "anyOf", "oneOf", "allOf", "then", "else"):
         if key in node:
             yield from _properties(node[key], f"{where}/{key}")
     for name, value in node.get("definitions", {}).items():
@@ -125,9 +128,82 @@ def _properties(node: Json, where: str) -> Iterator[tuple[str, Json]]:
 
 def test_every_property_has_a_description() -> None:
     found = list(_properties(json_schema(), "#"))
-    assert len(found) > 80
+    assert len(found) > 130
     undescribed = [where for where, value in found if not str(value.get("description", "")).strip()]
     assert undescribed == []
+    narrowed = [where for where, _ in found if "/then" in where or "/else" in where]
+    assert len(narrowed) > 40  # the levels by scheme and the venue unless a call
+
+
+def _nodes(node: Json) -> Iterator[dict[str, Json]]:
+    """Every schema in `node`, but not the conditions of an `if` (they are never completed)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _nodes(item)
+    elif isinstance(node, dict):
+        yield node
+        for key, value in node.items():
+            if key != "if":
+                yield from _nodes(value)
+
+
+def test_closed_sets_are_patterns_with_choices_not_enums() -> None:
+    """The language server appends every value of an enum to a hover (249 lines for a country)."""
+    nodes = list(_nodes(json_schema()))
+
+    def offered(node: object) -> list[object]:
+        """The enums an editor could offer: those under `not` (the reserved ids) are refusals."""
+        if isinstance(node, dict):
+            here = [node["enum"]] if "enum" in node else []
+            return here + [e for key, value in node.items() if key != "not" for e in offered(value)]
+        if isinstance(node, list):
+            return [e for value in node for e in offered(value)]
+        return []
+
+    assert offered(json_schema()) == []
+    for node in nodes:
+        if "defaultSnippets" in node and "pattern" in node and node["pattern"].startswith("^(?:"):
+            bodies = [choice["body"] for choice in node["defaultSnippets"]]
+            assert node["pattern"] == "^(?:" + "|".join(bodies) + ")$"
+            assert all(jsonschema.Draft7Validator({"pattern": node["pattern"]}).is_valid(body) for body in bodies)
+
+
+def test_no_pseudo_items_and_no_titles() -> None:
+    """`required` beside `properties` makes the server offer a skeleton item named after the model
+    ("Participant"); a title heads every hover. Neither is in the schema."""
+    nodes = list(_nodes(json_schema()))
+    assert [node for node in nodes if "properties" in node and "required" in node] == []
+    assert [node["title"] for node in nodes if isinstance(node.get("title"), str)] == []
+
+
+def test_time_zones_are_offered_by_their_iana_names() -> None:
+    import zoneinfo
+
+    from briefgen.model import iana_zones
+
+    schema = json_schema()
+    timezone = schema["definitions"]["Meeting"]["properties"]["timezone"]
+    assert timezone["anyOf"][0]["allOf"] == [{"$ref": "#/definitions/TimeZone"}]  # the list is written once
+    names = [choice["body"] for choice in schema["definitions"]["TimeZone"]["defaultSnippets"]]
+    assert names == sorted(names) and len(names) > 400
+    assert {"Africa/Johannesburg", "Asia/Tokyo", "Asia/Kolkata", "Europe/London", "UTC"} <= set(names)
+    assert set(names) <= zoneinfo.available_timezones()  # check accepts every one offered
+    assert dict(iana_zones())["Asia/Tokyo"] == "Japan"
+    assert "pattern" not in schema["definitions"]["TimeZone"]  # offered, not enforced: check decides
+
+
+def test_caveats_are_offered_per_scheme_from_the_schemes() -> None:
+    chain = json_schema()["allOf"][0]
+    offered = {
+        "us": chain["then"]["properties"]["classification"]["properties"]["caveats"]["items"]["defaultSnippets"],
+        "uk": chain["else"]["properties"]["classification"]["properties"]["caveats"]["items"]["defaultSnippets"],
+    }
+    for name, choices in offered.items():
+        assert [choice["label"] for choice in choices] == [caveat.text for caveat in SCHEMES[name].caveats]
+    assert "UK EYES ONLY" in [choice["label"] for choice in offered["uk"]]
+    assert {"NOFORN", "ORCON"} <= {choice["label"] for choice in offered["us"]}
+    # A caveat with a comma is quoted, so that it stays one item in a flow list [a, b].
+    assert '"REL TO USA, AUS, CAN, GBR"' in [choice["body"] for choice in offered["us"]]
 
 
 def _narrowed(node: Json, declared: Json, where: str) -> Iterator[str]:
@@ -166,11 +242,18 @@ def test_a_bad_date_is_one_error() -> None:
         "document.date: '20-11-2025' does not match '^\\\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\\\d|3[01])$'"]
 
 
+def _offered(node: Json) -> list[str]:
+    return [choice["body"] for choice in node["defaultSnippets"]]
+
+
 def test_levels_come_from_the_schemes() -> None:
     narrowing = json_schema()["allOf"][0]
     assert narrowing["if"]["properties"]["classification"]["properties"]["scheme"] == {"const": "us"}
-    assert narrowing["then"]["properties"]["classification"]["properties"]["level"]["enum"] == list(SCHEMES["us"].levels)
-    assert narrowing["else"]["properties"]["classification"]["properties"]["level"]["enum"] == list(SCHEMES["uk"].levels)
+    us_level = narrowing["then"]["properties"]["classification"]["properties"]["level"]
+    uk_level = narrowing["else"]["properties"]["classification"]["properties"]["level"]
+    assert _offered(us_level) == list(SCHEMES["us"].levels)
+    assert _offered(uk_level) == list(SCHEMES["uk"].levels)
+    assert uk_level["pattern"] == "^(?:OFFICIAL|OFFICIAL-SENSITIVE|SECRET|TOP SECRET)$"
 
 
 # --- the schema and check agree ----------------------------------------------------
@@ -511,3 +594,235 @@ def test_a_new_sheet_validates_through_its_modeline_after_a_clone(server: Langua
             server.close(sheet.as_uri())
     assert found[0] == []  # the skeleton is valid against the repository's schema
     assert any("clone-marker" in d["message"] for d in found[1]), found[1]
+
+
+# --- completing a whole new sheet -----------------------------------------------------
+
+#: Completion item kinds (LSP): what the server offers as a key, and its pseudo-items.
+PROPERTY, CLASS = 10, 7
+TODAY = date.today()
+#: The snippet variables a client fills in (VS Code's names), as it would today.
+_VARIABLES = {"CURRENT_YEAR": f"{TODAY:%Y}", "CURRENT_MONTH": f"{TODAY:%m}", "CURRENT_DATE": f"{TODAY:%d}"}
+
+
+def inserted(item: Json) -> str:
+    """The text a client inserts for a completion item: variables filled in, tab stops at their defaults."""
+    text = (item.get("textEdit") or {}).get("newText") or item.get("insertText") or item["label"]
+    if item.get("insertTextFormat") == 2:  # a snippet
+        text = re.sub(r"\$\{([A-Z_]+)\}|\$([A-Z_]+)", lambda m: _VARIABLES.get(m[1] or m[2], m[0]), text)
+        text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", text)
+        text = re.sub(r"\$\{?\d+\}?", "", text)
+    return text.strip()
+
+
+def _value(item: Json) -> str:
+    return inserted(item).strip('"')
+
+
+def _keys(*names: str) -> Callable[[Json], bool]:
+    return lambda item: item.get("kind") == PROPERTY and item["label"] in names
+
+
+def _values(*allowed: str) -> Callable[[Json], bool]:
+    return lambda item: _value(item) in allowed
+
+
+def _today(item: Json) -> bool:
+    return _value(item) == TODAY.isoformat()
+
+
+def _a_time(item: Json) -> bool:
+    return re.fullmatch(r'"([01]\d|2[0-3]):[0-5]\d"', inserted(item)) is not None
+
+
+def _a_zone(item: Json) -> bool:
+    import zoneinfo
+
+    return _value(item) in zoneinfo.available_timezones()
+
+
+def _typed(prefix: str, allowed: set[str]) -> Callable[[Json], bool]:
+    """What a client shows once `prefix` is typed: a word of the label starts with it."""
+    def useful(item: Json) -> bool:
+        words = re.findall(r"\w+", item.get("filterText") or item["label"])
+        return _value(item) in allowed and any(w.casefold().startswith(prefix.casefold()) for w in words)
+    return useful
+
+
+def _countries() -> set[str]:
+    import pycountry
+
+    return {c.alpha_2 for c in pycountry.countries}
+
+
+def _currencies() -> set[str]:
+    import pycountry
+
+    return {c.alpha_3 for c in pycountry.currencies}
+
+
+NEW_SHEET = skeleton("new-sheet", "readout", None, date(2025, 11, 20))
+
+
+def _replace(old: str, new: str, after: str = "", text: str = NEW_SHEET) -> str:
+    """The new sheet with the first line starting with `old` (after the line `after`) replaced by `new`."""
+    start = text.index(after) if after else 0
+    head, tail = text[:start], text[start:]
+    match = re.search(rf"(?m)^{re.escape(old)}.*$", tail)
+    assert match is not None, old
+    return head + tail[:match.start()] + new + tail[match.end():]
+
+
+def _before_sources(block: str) -> str:
+    return NEW_SHEET.replace("\nsources:\n", f"\n{block}sources:\n", 1)
+
+
+_PARTICIPANT_KEYS = ("name", "title", "country", "id", "native_name", "native_name_lang", "role", "bio")
+_SCHEME_CAVEATS = {caveat.text for caveat in SCHEMES["uk"].caveats}
+
+#: The 28 positions of issue 16 in a sheet that `briefgen new` wrote, the cursor at `|`, and
+#: what makes an item useful there. The sheet's own source id (source-1) is what `sources: [`
+#: should offer: a static schema cannot know it (see docs/factsheet.md, "Editor help").
+POSITIONS: dict[str, tuple[str, Callable[[Json], bool]]] = {
+    "top level, empty line": (_before_sources("|\n"), _keys("frameworks", "commitments", "follow_up", "sections",
+                                                             "comment", "talking_points")),
+    "top level, after one key": ("format: 1\n|", _keys("kind", "title", "classification", "document", "meeting",
+                                                        "participants", "summary")),
+    "kind": (_replace("kind:", "kind: |"), _values("brief", "readout")),
+    "classification keys": (_replace("  caveats:", "  caveats: []\n  |"), _keys("header", "cui")),
+    "level (uk)": (_replace("  level:", "  level: |"), _values(*SCHEMES["uk"].levels)),
+    "level (us)": (_replace("  level:", "  level: |", text=_replace("  scheme:", "  scheme: us")),
+                   _values(*SCHEMES["us"].levels)),
+    "scheme": (_replace("  scheme:", "  scheme: |"), _values("uk", "us")),
+    "first participant's keys": (_replace("  - id: principal-1", "  - |\n  - id: principal-1", after="participants:"),
+                                 _keys(*_PARTICIPANT_KEYS)),
+    "second participant's keys": (_replace("  - id: principal-2", "  - |\n  - id: principal-2", after="participants:"),
+                                  _keys(*_PARTICIPANT_KEYS)),
+    "participant's country": (_replace("    country:", "    country: |", after="participants:"),
+                              _values(*_countries())),
+    "venue's country": (_replace("    country:", "    country: |", after="  venue:"), _values(*_countries())),
+    "role": (_replace("    role:", "    role: |", after="participants:"), _values("principal", "delegation")),
+    "meeting's keys": (_replace("  duration_minutes:", "  duration_minutes: 30\n  |"), _keys("timezone")),
+    "meeting.format": (_replace("  format:", "  format: |", after="meeting:"),
+                       _values("bilateral", "multilateral", "call", "pull-aside")),
+    "meeting.date": (_replace("  date:", "  date: |", after="meeting:"), _today),
+    "meeting.start": (_replace("  start:", "  start: |"), _a_time),
+    "meeting.timezone": (_replace("  duration_minutes:", "  duration_minutes: 30\n  timezone: |"), _a_zone),
+    "document.status": (_replace("  status:", "  status: |"), _values("draft", "final")),
+    "document.date": (_replace("  date:", "  date: |", after="document:"), _today),
+    "follow_up.due": (_before_sources("follow_up:\n  - action: Call back\n    due: |\n"), _today),
+    "a currency": (_before_sources("commitments:\n  - sector: Investment\n    summary: A fund.\n    amount:\n"
+                                   "      value: 100\n      currency: |\n"), _values(*_currencies())),
+    "a commitment's status": (_before_sources("commitments:\n  - sector: Investment\n    summary: A fund.\n"
+                                              "    status: |\n"),
+                              _values("agreed", "reaffirmed", "announced", "proposed", "under-discussion")),
+    "parties": (_before_sources("commitments:\n  - sector: Investment\n    summary: A fund.\n    parties: [|]\n"),
+                _values(*_countries())),
+    "a framework's status": (_before_sources("frameworks:\n  - name: Free and Open Indo-Pacific\n    status: |\n"),
+                             _values("reaffirmed", "launched", "referenced")),
+    "a framework's sources: [": (_before_sources("frameworks:\n  - name: Free and Open Indo-Pacific\n"
+                                                 "    sources: [|]\n"), _values("source-1")),
+    "portion keys": (_replace("    sources: [source-1]", "    sources: [source-1]\n  - text: A second outcome.\n    |",
+                              after="outcomes:"), _keys("classification", "sources")),
+    "caveats": (_replace("  caveats:", "  caveats: [|]"), _values(*_SCHEME_CAVEATS)),
+    "a country typed as J": (_replace("    country:", "    country: J|", after="participants:"),
+                             _typed("J", _countries())),
+}
+
+
+def _complete(server: LanguageServer, text: str, where: Path) -> list[Json]:
+    before, after = text.split("|", 1)
+    line, column = before.count("\n"), len(before.rsplit("\n", 1)[-1])
+    uri = where.as_uri()
+    server.open(uri, before + after)
+    try:
+        found = server.request("textDocument/completion",
+                               {"textDocument": {"uri": uri}, "position": {"line": line, "character": column}})
+    finally:
+        server.close(uri)
+    return list(found["items"] if isinstance(found, dict) else found or [])
+
+
+@pytest.fixture(scope="module")
+def completions(server: LanguageServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Json]]:
+    """What the server offers at each of the 28 positions of a new sheet."""
+    folder = tmp_path_factory.mktemp("new-sheet")
+    return {name: _complete(server, text, folder / f"position-{n}.yaml")
+            for n, (name, (text, _)) in enumerate(POSITIONS.items())}
+
+
+def test_editor_completes_the_whole_new_sheet(completions: dict[str, list[Json]]) -> None:
+    """Issue 16: something useful at 26 or more of the 28 positions (the count per position is printed)."""
+    assert len(POSITIONS) == 28
+    counts = {name: sum(1 for item in completions[name] if POSITIONS[name][1](item)) for name in POSITIONS}
+    print("\nuseful completions per position:")
+    for name, count in counts.items():
+        print(f"  {count:4}  {name}")
+    useful = [name for name, count in counts.items() if count]
+    print(f"  {len(useful)} of {len(POSITIONS)} positions offer something useful")
+    assert len(useful) >= 26, counts
+    # The one a static schema cannot serve: the sheet's own source ids.
+    assert set(POSITIONS) - set(useful) <= {"a framework's sources: ["}, counts
+
+
+@pytest.mark.parametrize("name", list(POSITIONS))
+def test_no_duplicates_and_no_pseudo_items(completions: dict[str, list[Json]], name: str) -> None:
+    labels = [item["label"] for item in completions[name]]
+    assert len(labels) == len(set(labels)), sorted(label for label in labels if labels.count(label) > 1)
+    assert [item["label"] for item in completions[name] if item.get("kind") == CLASS] == []
+
+
+def test_dates_offer_today(completions: dict[str, list[Json]]) -> None:
+    for name in ("meeting.date", "document.date", "follow_up.due"):
+        assert [inserted(item) for item in completions[name] if _today(item)] == [TODAY.isoformat()], name
+
+
+def test_caveats_follow_the_scheme(server: LanguageServer, tmp_path: Path) -> None:
+    text = _replace("  caveats:", "  caveats: [|]", text=_replace("  scheme:", "  scheme: us"))
+    offered = [_value(item) for item in _complete(server, text, tmp_path / "us.yaml")]
+    assert offered == [caveat.text for caveat in SCHEMES["us"].caveats]
+
+
+@pytest.mark.parametrize(("typed", "code"), [("Japan", "JP"), ("South Africa", "ZA"), ("JP", "JP"),
+                                              ("india", "IN")])
+def test_a_country_is_found_by_name_and_by_code(server: LanguageServer, tmp_path: Path, typed: str, code: str) -> None:
+    text = _replace("    country:", f"    country: {typed}|", after="participants:")
+    items = _complete(server, text, tmp_path / "country.yaml")
+    # A client keeps the items whose label holds what was typed, and replaces it with the code.
+    found = [item for item in items if typed.casefold() in item["label"].casefold()]
+    assert [_value(item) for item in found][:1] == [code], [item["label"] for item in found]
+    edit = found[0]["textEdit"]
+    assert edit["range"]["end"]["character"] - edit["range"]["start"]["character"] == len(typed)
+
+
+def test_a_currency_is_found_by_name(server: LanguageServer, tmp_path: Path) -> None:
+    text = _before_sources("commitments:\n  - sector: Investment\n    summary: A fund.\n    amount:\n"
+                           "      value: 100\n      currency: Yen|\n")
+    found = [_value(item) for item in _complete(server, text, tmp_path / "currency.yaml") if "Yen" in item["label"]]
+    assert found == ["JPY"]
+
+
+def _hover(server: LanguageServer, text: str, where: Path) -> str:
+    before, after = text.split("|", 1)
+    line, column = before.count("\n"), len(before.rsplit("\n", 1)[-1])
+    uri = where.as_uri()
+    server.open(uri, before + after)
+    try:
+        found = server.request("textDocument/hover",
+                               {"textDocument": {"uri": uri}, "position": {"line": line, "character": column}})
+    finally:
+        server.close(uri)
+    return str(found["contents"]["value"])
+
+
+@pytest.mark.parametrize("needle", ["country: J|P", "curr|ency: JPY", "kind: read|out", "status: fi|nal",
+                                    "level: OFF|ICIAL", "format: bi|lateral", "role: prin|cipal",
+                                    "timezone: Africa/Jo|hannesburg", "status: reaf|firmed"])
+def test_a_hover_is_one_line(server: LanguageServer, tmp_path: Path, needle: str) -> None:
+    """The description alone: no list of every allowed value, no heading named after a model.
+    (The server adds a line naming the schema file; that is its own, and is left out here.)"""
+    text = EXAMPLE.read_text(encoding="utf-8").split("\n", 1)[1]  # the modeline points elsewhere from tmp_path
+    assert needle.replace("|", "") in text, needle
+    shown = _hover(server, text.replace(needle.replace("|", ""), needle, 1), tmp_path / "hover.yaml")
+    lines = [line for line in shown.splitlines() if line.strip() and not line.startswith("Source: [")]
+    assert len(lines) == 1, shown

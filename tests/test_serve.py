@@ -25,6 +25,7 @@ from briefgen.diagnostics import Span
 from briefgen.loader import SourceMap
 from briefgen.serve import editor_url, host_allowed
 from briefgen.sourcemarks import annotate, locator_for
+from build_helpers import first_image_colour, solid_png
 from serve_helpers import (
     SHEET_ID,
     Server,
@@ -186,8 +187,8 @@ def test_edit_rebuilds_once_and_invalid_keeps_the_last_good_render(server: Serve
     assert "Burst 4 Japan–India" in page and 'id="briefgen-overlay"' not in page
 
     broken = text.replace("title: Japan–India", "title: Burst 4 Japan–India", 1).replace(
-        "  duration_minutes: 35\n", "  duration_minutes: 35: minutes\n", 1)
-    line = broken.splitlines().index("  duration_minutes: 35: minutes") + 1
+        "  timezone: Africa/Johannesburg\n", "  timezone: Africa/Johannesburg: SAST\n", 1)
+    line = broken.splitlines().index("  timezone: Africa/Johannesburg: SAST") + 1
     write_atomically(sheet, broken)
     server.wait_for(lambda: 'id="briefgen-overlay"' in server.text(f"/{SHEET_ID}.html"), what="the overlay")
     page = server.text(f"/{SHEET_ID}.html")
@@ -330,6 +331,25 @@ def test_pdf_prints_in_a_worker_while_html_is_answered(server: Server) -> None:
     start = time.monotonic()
     assert server.get(f"/{SHEET_ID}.pdf")[1] == data  # cached by its job key
     assert time.monotonic() - start < 1.0
+
+
+def test_a_pdf_is_printed_again_when_a_logo_it_embeds_changes(tmp_path: Path) -> None:
+    """The PDF cache is keyed by the job, and a file a template embeds is checked before reuse."""
+    make_project(tmp_path, toml='templates = "templates"\n', templates=True)
+    partial = tmp_path / "templates" / "partials" / "_summary.html"
+    partial.write_text(partial.read_text(encoding="utf-8").replace(
+        "</section>", '<img src="logo.png" alt="" style="width: 1cm">\n</section>'), encoding="utf-8")
+    logo = tmp_path / "briefs" / "logo.png"
+    logo.write_bytes(solid_png((200, 0, 0)))
+    server = start_server(tmp_path)
+    try:
+        status, first = server.get(f"/{SHEET_ID}.pdf", timeout=120)
+        assert status == 200 and first_image_colour(first) == (200, 0, 0)
+        logo.write_bytes(solid_png((0, 0, 200)))
+        status, second = server.get(f"/{SHEET_ID}.pdf", timeout=120)
+        assert status == 200 and first_image_colour(second) == (0, 0, 200)
+    finally:
+        server.stop()
 
 
 def test_load_every_request_answered_memory_flat(server: Server) -> None:

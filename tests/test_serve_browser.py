@@ -131,13 +131,13 @@ def test_broken_yaml_shows_the_overlay_over_the_last_good_render_until_fixed(ser
     time.sleep(0.3)
     sheet = server.briefs / f"{SHEET_ID}.yaml"
     good = example_text()
-    broken = good.replace("  duration_minutes: 35\n", "  duration_minutes: 35: minutes\n", 1)
-    line = broken.splitlines().index("  duration_minutes: 35: minutes") + 1
+    broken = good.replace("  timezone: Africa/Johannesburg\n", "  timezone: Africa/Johannesburg: SAST\n", 1)
+    line = broken.splitlines().index("  timezone: Africa/Johannesburg: SAST") + 1
     write_atomically(sheet, broken)
     overlay = page.wait_for_selector("#briefgen-overlay")
     shown = overlay.inner_text()
     assert f"briefs/{SHEET_ID}.yaml:{line}:" in shown and "error[yaml-syntax]" in shown
-    assert f"{line} |   duration_minutes: 35: minutes" in shown
+    assert f"{line} |   timezone: Africa/Johannesburg: SAST" in shown
     assert heading(page) in (TITLE, SHOWN_TITLE)  # the last good render is still there, under it
     write_atomically(sheet, good)
     page.wait_for_selector("#briefgen-overlay", state="detached")
@@ -242,7 +242,7 @@ def test_readme_screenshots(tmp_path: Path, page: Any) -> None:
         page.goto(server.url + f"{SHEET_ID}.html")
         time.sleep(0.3)
         sheet = server.briefs / f"{SHEET_ID}.yaml"
-        write_atomically(sheet, re.sub(r"(?m)^  duration_minutes: 35$", "  duration_minutes: 35: minutes",
+        write_atomically(sheet, re.sub(r"(?m)^  timezone: Africa/Johannesburg$", "  timezone: Africa/Johannesburg: SAST",
                                        example_text(), count=1))
         page.wait_for_selector("#briefgen-overlay")
         time.sleep(0.3)

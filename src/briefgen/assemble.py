@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from .audience import Audience
+from .cli import GuardedPath
+from .manifest import BriefEntry, BuildStamp, Manifest, NotOurs
 from .pipeline import Options, Outcome, Plan, PlannedSheet, in_shard, recorded_report
-from .publish import BuildStamp, Manifest, NotOurs, publish, recorded_outcome
+from .publish import publish, recorded_outcome
 from .theme import Theme
 
 
@@ -25,7 +26,7 @@ class ShardError(Exception):
     """The shard folders cannot be merged; the message says which and why."""
 
 
-def shard_outcomes(folders: list[Path]) -> tuple[BuildStamp, list[Outcome], dict[str, dict[str, Any]]]:
+def shard_outcomes(folders: list[Path]) -> tuple[BuildStamp, list[Outcome], dict[str, BriefEntry]]:
     """What the shards were built as, every brief of every shard as an outcome, and each brief's
     manifest entry.
 
@@ -71,7 +72,7 @@ def shard_outcomes(folders: list[Path]) -> tuple[BuildStamp, list[Outcome], dict
         raise ShardError(f"shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} of {count} "
                          f"{'are' if len(missing) > 1 else 'is'} missing: a partial site is never assembled")
     outcomes: list[Outcome] = []
-    entries: dict[str, dict[str, Any]] = {}
+    entries: dict[str, BriefEntry] = {}
     seen: dict[str, Path] = {}
     for folder, manifest in manifests:
         assert manifest.stamp is not None and manifest.stamp.shard is not None
@@ -83,7 +84,7 @@ def shard_outcomes(folders: list[Path]) -> tuple[BuildStamp, list[Outcome], dict
                 raise ShardError(f"{folder} holds '{brief_id}', which belongs to another shard: it is stale; "
                                  "build that shard again")
             seen[brief_id] = folder
-            outcomes.append(_outcome(folder, brief_id, entry))
+            outcomes.append(_outcome(folder, entry))
             entries[brief_id] = entry
     return first, outcomes, entries
 
@@ -92,9 +93,9 @@ def _named(audience: Audience | None) -> str | None:
     return None if audience is None else f"{audience.name} ({audience.digest()})"
 
 
-def _outcome(folder: Path, brief_id: str, entry: dict[str, Any]) -> Outcome:
+def _outcome(folder: Path, entry: BriefEntry) -> Outcome:
     try:
-        return recorded_outcome(folder, brief_id, entry)
+        return recorded_outcome(folder, entry)
     except ValueError as exc:
         raise ShardError(f"{folder}: {exc}: rebuild that shard") from None
 
@@ -110,12 +111,12 @@ def assemble(folders: list[Path], out: Path, theme: Theme) -> tuple[str | None, 
 
 
 @click.command("assemble")
-@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.argument("shards", nargs=-1, required=True, type=GuardedPath(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=GuardedPath(file_okay=False, path_type=Path), required=True,
               help="The folder of the assembled site.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--templates", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
               help="Folder of templates the shards were built with (default: `templates` in briefgen.toml).")
-@click.option("--styles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--styles", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
               help="Folder of stylesheets the shards were built with (default: `styles` in briefgen.toml).")
 def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None, styles: Path | None) -> None:
     """Merge the output folders of `briefgen build --shard K/N` runs into one site.
@@ -125,10 +126,11 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     different builds (another plan, audience, number of shards or briefgen version), and a
     brief in the wrong shard or in two.
     """
-    from .cli import EXIT_IO, EXIT_USAGE, _project
+    from .cli import EXIT_IO, EXIT_USAGE, _check_output, _project
 
     project = _project()
-    theme = Theme.of(templates or project.templates, styles or project.styles)
+    theme = Theme.of_project(templates, styles, project)
+    _check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
         release, count = assemble(list(shards), out, theme)
     except (ShardError, NotOurs) as exc:

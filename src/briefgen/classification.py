@@ -13,6 +13,14 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Caveat:
+    """A handling caveat or dissemination control a scheme's banner may carry after the level."""
+
+    text: str
+    meaning: str
+
+
+@dataclass(frozen=True)
 class Scheme:
     """An ordered set of classification levels, lowest first."""
 
@@ -32,6 +40,8 @@ class Scheme:
     def lowest(self) -> str:
         """The level the public may read, once a portion is cleared for public release."""
         return self.levels[0]
+    #: The caveats an editor offers for `classification.caveats` (check accepts others too).
+    caveats: tuple[Caveat, ...] = ()
 
     def __contains__(self, level: object) -> bool:
         return level in self.levels
@@ -63,6 +73,28 @@ class Scheme:
         return None
 
 
+# The caveats, until the marking registers (issue 15) replace these lists. UK: national
+# caveats of the Government Security Classifications (Cabinet Office, April 2014: "Information
+# should be marked in the format CLASSIFICATION – CAVEAT, e.g: TOP SECRET – UK / US EYES ONLY",
+# quoted at statewatch.org/news/2014/february/uk-cabinet-office-government-security-
+# classifications-april-2014; en.wikipedia.org/wiki/Eyes_only). US: dissemination controls of
+# the Intelligence Community markings system as DoD Manual 5200.01 Vol. 2, Enclosure 4 §10
+# lists them (NOFORN, RELIDO, IMCON; REL TO as "REL TO USA, AUS, CAN, GBR"), ORCON after
+# ICPG 710.1, PROPIN and FISA as securejobs.com/definitions/caveats glosses the ODNI register.
+_UK_CAVEATS = (
+    Caveat("UK EYES ONLY", "National caveat: not to be released to foreign nationals"),
+    Caveat("UK / US EYES ONLY", "National caveat: UK and US nationals only"),
+)
+_US_CAVEATS = (
+    Caveat("NOFORN", "Not releasable to foreign nationals"),
+    Caveat("REL TO USA, AUS, CAN, GBR", "Authorized for release to the countries listed (trigraphs: edit the list)"),
+    Caveat("ORCON", "Originator controlled: further dissemination needs the originator's approval"),
+    Caveat("RELIDO", "Releasable by information disclosure official"),
+    Caveat("IMCON", "Controlled imagery"),
+    Caveat("PROPIN", "Caution: proprietary information involved"),
+    Caveat("FISA", "Foreign Intelligence Surveillance Act information"),
+)
+
 SCHEMES: dict[str, Scheme] = {
     "uk": Scheme(
         "uk",
@@ -72,6 +104,7 @@ SCHEMES: dict[str, Scheme] = {
         nationality="GBR",
         # Government Security Classifications: the OFFICIAL-SENSITIVE descriptors.
         handling=frozenset({"COMMERCIAL", "LOCSEN", "PERSONAL"}),
+        caveats=_UK_CAVEATS,
     ),
     "us": Scheme(
         "us",
@@ -82,6 +115,7 @@ SCHEMES: dict[str, Scheme] = {
         # Dissemination controls that limit handling, not nationality (CAPCO register; the
         # CUI limited dissemination controls of 32 CFR 2002.20).
         handling=frozenset({"ORCON", "IMCON", "PROPIN", "RELIDO", "FEDCON", "NOCON", "DL ONLY", "FOUO"}),
+        caveats=_US_CAVEATS,
     ),
 }
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .diagnostics import Diagnostic, Report, render_reports, use_colour
+from .diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, render_reports, use_colour
 from .kinds import KINDS
 
 if TYPE_CHECKING:
@@ -40,9 +40,77 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # --- options shared by commands, declared once -------------------------------------------
 
+#: Limits for a path when the system cannot say (os.pathconf is POSIX): NAME_MAX and PATH_MAX
+#: of Linux's file systems, in bytes.
+NAME_MAX = 255
+PATH_MAX = 4096
+
+
+def path_problem(text: str) -> str | None:
+    """Why the system could not open `text` (a name too long, a path too deep), or None.
+
+    Every path argument of every command goes through this (GuardedPath), so that a path
+    no file can have is a usage error (exit 2) before anything opens it, never an
+    ENAMETOOLONG escaping as an internal error.
+    """
+    name_max, path_max = _limits(text)
+    for part in Path(text).parts:
+        size = len(os.fsencode(part))
+        if size > name_max:
+            return (f"a name in this path is too long: {size:,} {'characters' if size == len(part) else 'bytes'} "
+                    f"('{_shortened(part)}'), at most {name_max} are possible here")
+    size = len(os.fsencode(os.path.abspath(text)))
+    if size >= path_max:
+        return (f"this path is too long: {size:,} characters from the root of the file system "
+                f"('{_shortened(text)}'), at most {path_max - 1:,} are possible here")
+    return None
+
+
+def _limits(text: str) -> tuple[int, int]:
+    """NAME_MAX and PATH_MAX of the file system the nearest existing folder of `text` is on."""
+    if not hasattr(os, "pathconf"):
+        return NAME_MAX, PATH_MAX
+    folder = os.path.dirname(os.path.abspath(text))
+    while folder != os.path.dirname(folder) and not _is_folder(folder):
+        folder = os.path.dirname(folder)
+    try:
+        name_max, path_max = os.pathconf(folder, "PC_NAME_MAX"), os.pathconf(folder, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        return NAME_MAX, PATH_MAX
+    # -1: the file system sets no limit of its own (the kernel's still applies).
+    return name_max if name_max > 0 else NAME_MAX, path_max if path_max > 0 else PATH_MAX
+
+
+def _is_folder(path: str) -> bool:
+    try:
+        return os.path.isdir(path)
+    except (OSError, ValueError):
+        return False
+
+
+def _shortened(text: str, keep: int = 24) -> str:
+    return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
+
+
+#: click.ParamType is generic from click 8.2 on and plain before: typed loosely to accept both.
+_ParamType: Any = click.ParamType
+_PathType: Any = click.Path
+
+
+class GuardedPath(_PathType):  # type: ignore[misc]
+    """click.Path that first refuses a path no file can have (path_problem): the type of every
+    path argument and option of every command."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (str, os.PathLike)):
+            problem = path_problem(os.fspath(value))
+            if problem is not None:
+                self.fail(problem, param, ctx)
+        return super().convert(value, param, ctx)
+
 
 def paths_argument(function: F) -> F:
-    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(function)
+    return click.argument("paths", nargs=-1, type=GuardedPath(path_type=Path))(function)
 
 
 def output_format_option(function: F) -> F:
@@ -61,10 +129,6 @@ def jobs_options(function: F) -> F:
     return click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
                         help="Render N briefs at once, in worker processes (default: `jobs` in "
                              "briefgen.toml, else every CPU this process may use).")(function)
-
-
-#: click.ParamType is generic from click 8.2 on and plain before: typed loosely to accept both.
-_ParamType: Any = click.ParamType
 
 
 class _ShardType(_ParamType):  # type: ignore[misc]
@@ -118,10 +182,10 @@ def resolve_audience(project: Any, release_level: str | None, audience_name: str
 
 
 def theme_options(function: F) -> F:
-    function = click.option("--styles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    function = click.option("--styles", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
                             help="Folder of stylesheets overriding the defaults file by file "
                                  "(default: `styles` in briefgen.toml).")(function)
-    return click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    return click.option("--templates", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
                         help="Folder of templates overriding the defaults file by file "
                              "(default: `templates` in briefgen.toml).")(function)
 
@@ -243,6 +307,17 @@ def _paths(paths: Sequence[Path], project: Any) -> list[Path]:
     return list(paths) if paths else [project.briefs]
 
 
+def _check_output(out: Path, project: Any, sources: Sequence[Path]) -> None:
+    """Refuse (exit 2) an output folder that is a system folder, the project, or overlaps what is read."""
+    from .project import output_problem
+
+    if project.root is not None:  # the project's briefs folder, whatever PATHS say
+        sources = [*sources, project.briefs]
+    problem = output_problem(out, root=project.root, sources=sources)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="'-o' / '--out'")
+
+
 def _plan(paths: Sequence[Path], options: Any, known: Any = None) -> Any:
     from .pipeline import PlanError, plan
 
@@ -285,8 +360,13 @@ def _step_summary(command: str, rows: Sequence[Any], overflow: Sequence[Diagnost
 
 
 def _summary(reports: Sequence[Report], strict: bool) -> str:
+    """The last line of check and build, e.g. "3 fact sheets: 2 valid, 1 with errors (1 warning)".
+
+    A sheet that only a template problem stopped is valid: the template errors are counted
+    apart ("; 1 template error stopped 2 briefs"), and still fail the run.
+    """
     total = len(reports)
-    failed = sum(r.failed(strict) for r in reports)
+    failed = sum(_sheet_failed(r, strict) for r in reports)
     warnings = sum(len(r.warnings) for r in reports)
     noun = "fact sheet" if total == 1 else "fact sheets"
     text = f"{total} {noun}: {total - failed} valid"
@@ -294,7 +374,17 @@ def _summary(reports: Sequence[Report], strict: bool) -> str:
         text += f", {failed} with errors"
     if warnings:
         text += f" ({warnings} warning{'s' if warnings != 1 else ''}{', errors under --strict' if strict else ''})"
+    problems = {(d.path, d.line, d.message) for r in reports for d in r.errors if d.code == TEMPLATE_ERROR_CODE}
+    if problems:
+        stopped = sum(r.failed(strict) and not _sheet_failed(r, strict) for r in reports)
+        text += (f"; {len(problems)} template error{'s' if len(problems) != 1 else ''} stopped {stopped} "
+                 f"brief{'s' if stopped != 1 else ''}")
     return text
+
+
+def _sheet_failed(report: Report, strict: bool) -> bool:
+    """Whether the sheet itself fails (an error of its own, or a warning under --strict): template errors aside."""
+    return any(d.code != TEMPLATE_ERROR_CODE for d in report.errors) or (strict and bool(report.warnings))
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -327,7 +417,7 @@ def check(paths: tuple[Path, ...], strict: bool, verbose: bool, output_format: s
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=GuardedPath(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of the fact-sheet format (draft-07).
@@ -354,7 +444,7 @@ def schema(output: Path | None) -> None:
 @click.option("--kind", type=click.Choice(list(KINDS)), default="brief", show_default=True,
               help="brief: before the meeting; readout: after it; submission: a UK submission to a minister; "
                    "action-memo: a US memo asking for a decision; info-memo: a US memo asking for none.")
-@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", "out", type=GuardedPath(file_okay=False, path_type=Path),
               help="Folder to write ID.yaml into (default: the project's briefs folder, else ./briefs).")
 def new(sheet_id: str, kind: str, out: Path | None) -> None:
     """Write a commented skeleton fact sheet OUT/ID.yaml to fill in.
@@ -363,15 +453,22 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
     brief repository its first line points editors at the repository's JSON Schema by
     a relative path. An existing file is never overwritten (exit 2).
     """
-    from .model import is_valid_id
+    from .model import is_valid_id, is_windows_device_name
     from .skeleton import skeleton
 
     if not is_valid_id(sheet_id):
+        if is_windows_device_name(sheet_id):
+            raise click.BadParameter(f"'{sheet_id}' is a name Windows keeps for a device: no file {sheet_id}.yaml "
+                                     f"can exist there; choose another, e.g. {sheet_id}-talks", param_hint="ID")
         raise click.BadParameter("use lower-case letters, digits and single hyphens, e.g. g20-2025",
                                  param_hint="ID")
     project = _project()
     folder = out if out is not None else project.briefs
     target = folder / f"{sheet_id}.yaml"
+    twin = _same_but_for_case(target)
+    if twin is not None:
+        _usage_error(f"{twin} already exists, and {target.name} differs from it only in case: on Windows and "
+                     "macOS they would be one file; choose another id")
     schema_ref = None
     if project.schema is not None:
         schema_ref = os.path.relpath(project.schema.resolve(), folder.resolve()).replace(os.sep, "/")
@@ -391,9 +488,20 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
     click.echo(f"wrote {target}: fill in the TODOs, then run `briefgen check {target}`")
 
 
+def _same_but_for_case(target: Path) -> Path | None:
+    """A file beside `target` whose name differs from target's only in case, or None."""
+    try:
+        names = os.listdir(target.parent)
+    except OSError:  # no folder yet (or none to read): creating the file says what is wrong
+        return None
+    wanted = target.name.casefold()
+    return next((target.parent / name for name in sorted(names)
+                 if name != target.name and name.casefold() == wanted), None)
+
+
 @main.command()
 @paths_argument
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", type=GuardedPath(file_okay=False, path_type=Path),
               help="Output folder for the HTML, PDF, index.html and manifest.json "
                    "(default: `output` in briefgen.toml, else ./site).")
 @audience_options
@@ -430,12 +538,16 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     audience = resolve_audience(project, release_level, audience_name, public)
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
-    theme = Theme.of(templates or project.templates, styles or project.styles)
+    theme = Theme.of_project(templates, styles, project)
     options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard)
     target = out if out is not None else project.output
+    _check_output(target, project, [*_paths(paths, project), *theme.template_dirs, *theme.style_dirs])
     # A sheet whose key is in the output folder's manifest, with its files intact, is
     # neither checked nor rendered again.
-    recorded = {} if force else up_to_date(target)
+    try:
+        recorded = {} if force else up_to_date(target)
+    except NotOurs as exc:  # a damaged manifest: stop before rendering anything
+        _usage_error(str(exc))
     planned = _plan(_paths(paths, project), options, {source: entry for source, (entry, _) in recorded.items()})
     cached = {s.sheet_id: recorded[s.path][1] for s in planned.sheets if s.reused and s.sheet_id}
     todo = list(planned.jobs)
@@ -456,7 +568,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     except TemplateProblem as exc:
         from .diagnostics import Diagnostic, Span
 
-        reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", "template-error",
+        reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", TEMPLATE_ERROR_CODE,
                                                           exc.message, "fix the site index template")]))
         _step_summary("build", [], _emit(reports, output_format, verbose), planned.release)
         sys.exit(EXIT_SHEET)

@@ -20,6 +20,9 @@ Severity = Literal["error", "warning", "note"]
 #: collapses them into one line per file (see render_reports).
 PLACEHOLDER_CODE = "placeholder"
 
+#: Code of a problem in a template (not in the fact sheet): summaries count these apart.
+TEMPLATE_ERROR_CODE = "template-error"
+
 #: At most this many diagnostics are reported per file; more would bury the first.
 MAX_PER_FILE = 50
 #: A message or hint quotes at most this many characters (a value may be a megabyte long).

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -26,7 +27,9 @@ from typing import Any, Literal
 import click
 
 from .classification import SCHEMES
+from .cli import GuardedPath
 from .diagnostics import Diagnostic, Report
+from .loader import read_source
 from .model import Amount, Commitment, FactSheet, Framework, Participant, PortionText, Recommendation, Source
 
 Action = Literal["added", "removed", "changed"]
@@ -77,6 +80,9 @@ class Version:
 
     label: str
     raw: bytes | None
+    #: Why this version was not read (a symlink out of the paths given, a file that is not
+    #: a regular file), as check reports it: quoting nothing of it.
+    refused: Report | None = None
 
 
 # --- comparing two fact sheets ----------------------------------------------------------------
@@ -295,11 +301,14 @@ def _check(label: str, raw: bytes) -> tuple[FactSheet | None, Report]:
 
 def diff_versions(path: str, old: Version, new: Version) -> SheetDiff:
     """Compare two versions of one fact sheet (either may be absent: added or deleted)."""
-    if old.raw is None and new.raw is None:
+    if old.raw is None and new.raw is None and old.refused is None and new.refused is None:
         raise DiffUsageError(f"{path} exists in neither version")
     sheets: dict[str, FactSheet | None] = {}
     invalid: list[tuple[str, Report]] = []
     for name, version in (("old", old), ("new", new)):
+        if version.refused is not None:
+            invalid.append((name, version.refused))
+            continue
         if version.raw is None:
             sheets[name] = None
             continue
@@ -332,7 +341,94 @@ def _git(args: Sequence[str], cwd: Path) -> bytes:
 
 def _is_sheet(relative: str) -> bool:
     pure = PurePosixPath(relative)
-    return pure.suffix in SUFFIXES and not any(part.startswith(".") for part in pure.parts[:-1])
+    return pure.suffix in SUFFIXES and not any(part.startswith(".") for part in pure.parts[:-1]) \
+        and not pure.name.startswith(".")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A file of a git revision: a regular file, or a symbolic link (whose text is never shown)."""
+
+    mode: str
+    object: str
+
+
+def _tree(revision: str, relative: str, root: Path) -> dict[str, _Entry]:
+    """The files of `revision` at `relative` (a file or a folder): path → entry."""
+    listed = _git(["ls-tree", "-r", "-z", revision, "--", relative], root)
+    found = {}
+    for line in listed.decode("utf-8", "surrogateescape").split("\0"):
+        meta, _, name = line.partition("\t")
+        mode, kind, obj = (meta.split(" ") + ["", "", ""])[:3]
+        if name and kind == "blob":  # not a submodule
+            found[name] = _Entry(mode, obj)
+    return found
+
+
+def _inside(path: str, prefix: str) -> bool:
+    return prefix == "." or path == prefix or path.startswith(prefix + "/")
+
+
+def _refusal(label: str, code: str, message: str, hint: str) -> Report:
+    from .diagnostics import Span
+
+    return Report.of(label, [Diagnostic.at(label, Span(1, 1), "error", code, message, hint)])
+
+
+def _old_versions(revision: str, tree: dict[str, _Entry], prefix: str, root: Path) -> dict[str, Version]:
+    """Each sheet of the revision under `prefix` as a Version; a symbolic link is never read.
+
+    As check does in the working tree: a link to a sheet inside the paths given is that
+    sheet, read once under its own name; a link anywhere else is refused (`outside-paths`).
+    """
+    versions = {}
+    for rel, entry in tree.items():
+        label = f"{revision}:{rel}"
+        if entry.mode != "120000":
+            versions[rel] = Version(label, _git(["cat-file", "blob", entry.object], root))
+            continue
+        target = _git(["cat-file", "blob", entry.object], root).decode("utf-8", "surrogateescape")
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target))
+        if target.startswith("/") or resolved.startswith("../") or not _inside(resolved, prefix):
+            versions[rel] = Version(label, None, _refusal(
+                label, "outside-paths", f"in {revision}, this path is a symlink that leads outside the paths "
+                "given; it was not read", "replace the symlink with the fact sheet itself"))
+        elif tree.get(resolved, _Entry("120000", "")).mode == "120000":
+            versions[rel] = Version(label, None, _refusal(
+                label, "unreadable", f"in {revision}, this path is a symlink to no fact sheet; it was not read",
+                "replace the symlink with the fact sheet itself"))
+        # else: the sheet it names is compared under that sheet's own name
+    return versions
+
+
+def _new_versions(target: Path, prefix: str, root: Path) -> dict[str, Version]:
+    """Each sheet of the working tree at `target` (a folder) as a Version, found as check finds them."""
+    from .sources import discover, load_candidate
+
+    versions = {}
+    for candidate in discover([target]):
+        lexical = (PurePosixPath(prefix) / candidate.path.relative_to(target).as_posix()).as_posix()
+        display = Path(os.path.relpath(root / lexical)).as_posix()
+        if candidate.refusal is not None:
+            versions[lexical] = Version(display, None, load_candidate(candidate).report)
+            continue
+        # A link to a sheet inside the paths given is that sheet (check reads it once, too).
+        rel = Path(os.path.realpath(candidate.path)).relative_to(root).as_posix()
+        if not _is_sheet(rel[len(prefix) + 1:] if prefix != "." else rel):
+            rel = lexical
+        versions[rel] = _working_version(Path(candidate.path), Path(os.path.relpath(root / rel)).as_posix())
+    return versions
+
+
+def _working_version(path: Path, label: str) -> Version:
+    """A file of the working tree, read as check reads it (a regular file, bounded, never blocking)."""
+
+    try:
+        return Version(label, read_source(path))
+    except OSError as exc:
+        return Version(label, None, _refusal(
+            label, "unreadable", f"cannot read the file: {exc.strerror or exc}",
+            "check that the file exists, that it is a regular file, and that you may read it"))
 
 
 def diff_git(revision: str, target: Path) -> list[SheetDiff]:
@@ -353,29 +449,27 @@ def diff_git(revision: str, target: Path) -> list[SheetDiff]:
         relative = target.resolve().relative_to(root).as_posix()
     except ValueError:
         raise DiffUsageError(f"{target} is not inside the git repository at {root}") from None
-    listed = _git(["ls-tree", "-r", "-z", "--name-only", revision, "--", relative if relative != "." else "."], root)
-    old_paths = {name for name in listed.decode("utf-8", "surrogateescape").split("\0") if name}
-    if target.is_dir() or (not target.exists() and any(p != relative for p in old_paths)):
-        prefix = "" if relative == "." else relative + "/"
-        old_paths = {p for p in old_paths if p.startswith(prefix) and _is_sheet(p[len(prefix):])}
-        new_paths = set()
-        if target.is_dir():
-            for found in target.rglob("*"):
-                rel = found.resolve().relative_to(root).as_posix()
-                if found.is_file() and _is_sheet(rel[len(prefix):]):
-                    new_paths.add(rel)
+    tree = _tree(revision, relative, root)
+    if target.is_dir() or (not target.exists() and any(p != relative for p in tree)):
+        prefix = relative
+        tree = {p: e for p, e in tree.items() if _inside(p, prefix) and _is_sheet(p[len(prefix) + 1:]
+                                                                                 if prefix != "." else p)}
+        new_versions = _new_versions(target, prefix, root) if target.is_dir() else {}
     else:
-        old_paths = {p for p in old_paths if p == relative}
-        new_paths = {relative} if target.is_file() else set()
-        if not old_paths and not new_paths:
+        prefix = relative
+        tree = {p: e for p, e in tree.items() if p == relative}
+        new_versions = {relative: _working_version(target, Path(os.path.relpath(root / relative)).as_posix())} \
+            if target.is_file() else {}
+        if not tree and not new_versions:
             raise DiffUsageError(f"{target} exists neither in {revision} nor in the working tree")
+    old_versions = _old_versions(revision, tree, prefix, root)
     out = []
-    for rel in sorted(old_paths | new_paths):
+    for rel in sorted(old_versions.keys() | new_versions.keys()):
         # Named as the analyst would name it from where they stand.
         display = Path(os.path.relpath(root / rel)).as_posix()
-        old_raw = _git(["show", f"{revision}:{rel}"], root) if rel in old_paths else None
-        new_raw = (root / rel).read_bytes() if rel in new_paths else None
-        out.append(diff_versions(display, Version(f"{revision}:{rel}", old_raw), Version(display, new_raw)))
+        old = old_versions.get(rel, Version(f"{revision}:{rel}", None))
+        new = new_versions.get(rel, Version(display, None))
+        out.append(diff_versions(display, old, new))
     return out
 
 
@@ -383,7 +477,7 @@ def diff_paths(old: str, new: str) -> list[SheetDiff]:
     """Compare OLD and NEW as the command line gives them: two files, or a revision and a path."""
     old_path, new_path = Path(old), Path(new)
     if old_path.is_file() and new_path.is_file():
-        return [diff_versions(new, Version(old, old_path.read_bytes()), Version(new, new_path.read_bytes()))]
+        return [diff_versions(new, _working_version(old_path, old), _working_version(new_path, new))]
     if old_path.is_dir() and new_path.is_dir():
         raise DiffUsageError("two folders: give two files, or a git revision and a path (e.g. main briefs/)")
     return diff_git(old, new_path)
@@ -470,8 +564,8 @@ FORMATTERS: dict[str, Callable[[Sequence[SheetDiff]], str]] = {
 
 
 @click.command("diff")
-@click.argument("old", metavar="OLD")
-@click.argument("new", metavar="NEW")
+@click.argument("old", metavar="OLD", type=GuardedPath())
+@click.argument("new", metavar="NEW", type=GuardedPath())
 @click.option("--output-format", "output_format", type=click.Choice(list(FORMATTERS)), default="text",
               show_default=True, help="text for people; markdown for a GitHub step summary; json for tools.")
 def diff_command(old: str, new: str, output_format: str) -> None:

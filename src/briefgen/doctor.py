@@ -38,8 +38,8 @@ EXIT_ENVIRONMENT = 4
 #: Distributions briefgen imports (setup.cfg install_requires, WeasyPrint apart), then
 #: the two of WeasyPrint's that decide the bytes of a PDF: pydyf writes it, fontTools
 #: subsets fonts when HarfBuzz-subset cannot.
-DEPENDENCIES = ("click", "PyYAML", "pydantic", "pycountry", "Jinja2", "Markdown", "nh3", "Babel", "wcwidth",
-                "watchfiles", "pydyf", "fonttools")
+DEPENDENCIES = ("click", "PyYAML", "pydantic", "pycountry", "tzdata", "Jinja2", "Markdown", "nh3", "Babel", "wcwidth",
+                "watchfiles", "filelock", "pydyf", "fonttools")
 
 # Debian packages of the C libraries WeasyPrint loads.
 _PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"

@@ -30,6 +30,15 @@ DECISION_OPTIONS = ("Approve", "Disapprove")
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A citation "[2]": a link to source 2, with an id the source links back to."""
+
+    number: int
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Paragraph:
     """A numbered paragraph or point: "7. (O) text", with any list or quote that belongs to it.
 
@@ -43,6 +52,8 @@ class Paragraph:
     mark: str
     lead: Markup
     rest: Markup
+    #: The sources its portion cites, printed after the portion's last paragraph.
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,12 +172,12 @@ def _plain(text: str | None) -> str | None:
 
 @dataclass
 class _Text:
-    """A text part before its paragraphs are numbered: (mark, rendered Markdown) per portion."""
+    """A text part before its paragraphs are numbered: (mark, rendered Markdown, citations) per portion."""
 
     heading: str
     anchor: str
     role: str
-    portions: list[tuple[str, Markup]]
+    portions: list[tuple[str, Markup, tuple[Citation, ...]]]
     #: For recommendations: (decide_by, options) per portion.
     decisions: list[tuple[str | None, tuple[str, ...]]] | None = None
 
@@ -181,23 +192,30 @@ class _Table:
 
 #: Parts printed from the view's rows by a partial of their own.
 TABLE_PARTS = ("follow_up", "frameworks", "commitments", "participants", "sources")
-#: Parts of one portion, rendered as blocks; the other text parts are lists of points.
-_SINGLE = frozenset({"summary", "comment", "timing"})
+#: Parts of one portion, rendered as blocks (model.SINGLE_PORTIONS; a test keeps them equal).
+SINGLE_PARTS = frozenset({"summary", "comment", "timing"})
+#: Every part made of portions (model.SINGLE_PORTIONS and PORTION_LISTS): the ones that cite sources.
+PORTION_PARTS = SINGLE_PARTS | frozenset({"objectives", "talking_points", "outcomes", "issues_for_discussion",
+                                          "lines_to_take", "if_pressed", "recommendations", "argument",
+                                          "discussion", "presentation"})
 
 
-def parts(release: Release, tables: Mapping[str, bool], written: Callable[..., str]) -> tuple[Part, ...]:
+def parts(release: Release, tables: Mapping[str, bool], written: Callable[..., str],
+          citations: Mapping[tuple[str, int], tuple[Citation, ...]]) -> tuple[Part, ...]:
     """The note's blocks in the reading order of its kind (kinds.py), with paragraphs numbered through.
 
-    `tables` says which table parts have rows; the closing block, the distribution list
-    and the annexes follow the parts in every kind.
+    `tables` says which table parts have rows, `citations` what each portion cites (by
+    field and index); the closing block, the distribution list and the annexes follow
+    the parts in every kind.
     """
     sheet = release.sheet
     kind = KINDS[sheet.kind]
     anchors: set[str] = set()
 
     def text(key: str, heading: str, portions: Iterable[PortionText | Recommendation]) -> _Text | None:
-        inline = key not in _SINGLE
-        found = [(release.mark(p.classification), render_markdown(p.text, inline=inline)) for p in portions]
+        inline = key not in SINGLE_PARTS
+        found = [(release.mark(p.classification), render_markdown(p.text, inline=inline), citations.get((key, i), ()))
+                 for i, p in enumerate(portions)]
         anchor = key.replace("_", "-")
         return _Text(heading, anchor, anchor, found) if found else None
 
@@ -215,7 +233,7 @@ def parts(release: Release, tables: Mapping[str, bool], written: Callable[..., s
             if group in wanted:
                 anchor = _unique(_slug(section.heading), anchors)
                 made.append(_Text(smart_quotes(section.heading), anchor, group,
-                                  [(release.mark(section.classification), render_markdown(section.body))]))
+                                  [(release.mark(section.classification), render_markdown(section.body), ())]))
         return made
 
     order: list[_Text | _Table | None] = []
@@ -228,7 +246,7 @@ def parts(release: Release, tables: Mapping[str, bool], written: Callable[..., s
             order.append(recommendations(spec.heading_for(len(sheet.recommendations)), sheet.recommendations))
         else:
             value = getattr(sheet, spec.key)
-            items = ([value] if value is not None else []) if spec.key in _SINGLE else list(value)
+            items = ([value] if value is not None else []) if spec.key in SINGLE_PARTS else list(value)
             order.append(text(spec.key, spec.heading_for(len(items)), items))
     return _numbered(order)
 
@@ -242,11 +260,13 @@ def _numbered(order: Iterable[_Text | _Table | None]) -> tuple[Part, ...]:
         elif isinstance(item, _Text):
             paragraphs: list[Paragraph] = []
             decisions: list[Decision] = []
-            for position, (mark, html) in enumerate(item.portions):
+            for position, (mark, html, cited) in enumerate(item.portions):
                 own = []
-                for lead, rest in _blocks(html):
+                blocks = _blocks(html)
+                for index, (lead, rest) in enumerate(blocks, start=1):
                     number += 1
-                    own.append(Paragraph(number, f"para-{number}", mark, lead, rest))
+                    own.append(Paragraph(number, f"para-{number}", mark, lead, rest,
+                                         cited if index == len(blocks) else ()))
                 paragraphs += own
                 if item.decisions is not None:
                     decide_by, options = item.decisions[position]

@@ -29,7 +29,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from .classification import SCHEMES
+from .classification import SCHEMES, Scheme
 from .kinds import KINDS
 
 FORMAT_VERSION = 1
@@ -51,6 +51,11 @@ _SCHEMA_SINCE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 #: Names of files briefgen writes beside the briefs: no brief may take them.
 RESERVED_IDS = frozenset({"index", "manifest"})
 RESERVED_ID_PREFIX = "briefgen-"
+#: Names Windows keeps for devices, in any case and before any extension (NUL.txt and
+#: NUL.tar.gz are both NUL): no file can have one there, so no brief may (Microsoft,
+#: "Naming Files, Paths, and Namespaces", Naming Conventions).
+WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul",
+                                  *(f"{port}{digit}" for port in ("com", "lpt") for digit in "123456789¹²³")})
 
 #: Limits on what one sheet may cost: far above any real brief, far below a slow build.
 MAX_LINE = 500
@@ -67,15 +72,25 @@ MAX_PAGE_LIMIT = 1000
 
 
 def is_valid_id(text: str) -> bool:
-    """Whether `text` can name a brief (and its output files): the rule of the `id` key."""
+    """Whether `text` can name a brief (and its output files): the rule of the `id` key.
+
+    Lower-case letters, digits and single hyphens (so no trailing dot or space, and no two
+    ids that differ only in case), at most ID_MAX_LENGTH, and neither a name briefgen
+    keeps for itself nor one Windows keeps for a device.
+    """
     # fullmatch: with re.match, `$` also matches before a trailing newline.
     return (len(text) <= ID_MAX_LENGTH and re.fullmatch(ID_PATTERN, text) is not None
-            and not is_reserved_id(text))
+            and not is_reserved_id(text) and not is_windows_device_name(text))
 
 
 def is_reserved_id(text: str) -> bool:
     """Whether `text` is a name briefgen gives its own files (index, manifest, briefgen-*)."""
     return text in RESERVED_IDS or text.startswith(RESERVED_ID_PREFIX)
+
+
+def is_windows_device_name(name: str) -> bool:
+    """Whether Windows takes the file name `name` for a device (con, NUL.txt, Lpt1 .tar.gz…)."""
+    return name.partition(".")[0].rstrip(" ").casefold() in WINDOWS_DEVICE_NAMES
 
 
 class FormatError(ValueError):
@@ -362,18 +377,50 @@ def describe(value: Any) -> str:
     return f"'{value}'"
 
 
+def editor_choice(label: str, body: str, description: str | None = None) -> dict[str, str]:
+    """A value an editor offers: a `defaultSnippets` entry (a VS Code extension keyword).
+
+    The editor inserts `body` as a snippet: `${1:09}` is a tab stop with a default,
+    `${CURRENT_YEAR}` a variable the editor fills in.
+    """
+    choice = {"label": label, "body": body}
+    if description is not None:
+        choice["description"] = description
+    return choice
+
+
+def one_of(values: list[str] | tuple[str, ...]) -> str:
+    """A pattern matching exactly one of `values` (plain words, hyphens and spaces only)."""
+    assert all(re.fullmatch(r"[A-Za-z0-9 -]+", value) for value in values), values
+    return "^(?:" + "|".join(values) + ")$"
+
+
+#: Marks a schema that schema.py moves into `definitions` under this name, so that the long
+#: lists of codes and zones are written once, not once per key that takes them.
+DEFINITION = "x-briefgen-definition"
+
+#: Today's date, as the editor knows it (VS Code's snippet variables). A static schema can
+#: offer no other date: the meeting's is different in every sheet.
+TODAY = editor_choice("today", "${CURRENT_YEAR}-${CURRENT_MONTH}-${CURRENT_DATE}",
+                      "Today's date, filled in by the editor (YYYY-MM-DD)")
+
+
 @dataclass(frozen=True)
 class IsoCodes:
-    """The JSON Schema of an ISO code: every code pycountry knows, as an enum editors complete.
+    """The JSON Schema of an ISO code: every code pycountry knows, offered by code and name.
 
     Built only when a schema is generated, so that loading the model does not load the
-    ISO tables. `enumDescriptions` (a VS Code extension keyword) names each code.
+    ISO tables. A pattern (not an enum) says which codes are valid, so that hovering a
+    code shows one line, not every code; the editor offers each as "JP — Japan", found
+    by typing either.
     """
 
     table: Literal["countries", "currencies"]
     description: str
-    #: Shown instead of the editor's "Valid values: …" list of every code (a VS Code extension keyword).
+    #: Shown instead of the editor's own message (a VS Code extension keyword).
     error: str
+    #: Its name in the schema's definitions.
+    name: str
 
     def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         import pycountry
@@ -382,9 +429,46 @@ class IsoCodes:
             named = sorted((c.alpha_2, c.name) for c in pycountry.countries)
         else:
             named = sorted((c.alpha_3, c.name) for c in pycountry.currencies)
-        return {"type": "string", "enum": [code for code, _ in named],
-                "enumDescriptions": [name for _, name in named], "errorMessage": self.error,
-                "description": self.description}
+        return {"type": "string", "pattern": one_of([code for code, _ in named]),
+                "patternErrorMessage": self.error, "errorMessage": self.error, "description": self.description,
+                "defaultSnippets": [editor_choice(f"{code} — {name}", code, name) for code, name in named],
+                DEFINITION: self.name}
+
+
+@dataclass(frozen=True)
+class IanaZones:
+    """The JSON Schema of a time zone: the IANA zones of the tz database, offered by name.
+
+    The list is the `tzdata` package's zone.tab (a zone per country and region) and UTC,
+    each described by its country, so that the committed schema depends on that
+    package's version only. It only offers names: `check` accepts every zone the running
+    system knows (links such as Asia/Calcutta too), and the schema is never stricter.
+    """
+
+    description: str
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "minLength": 1, "description": self.description,
+                "defaultSnippets": [editor_choice(zone, zone, where) for zone, where in iana_zones()],
+                DEFINITION: "TimeZone"}
+
+
+def iana_zones() -> list[tuple[str, str]]:
+    """(zone, where it is) for each zone of tzdata's zone.tab, and UTC, sorted by zone."""
+    from importlib import resources
+
+    import pycountry
+
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    zones = {"UTC": "Coordinated Universal Time"}
+    for line in table.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        code, _coordinates, zone, *comment = line.split("\t")
+        country = pycountry.countries.get(alpha_2=code)
+        where = country.name if country is not None else code
+        zones[zone] = f"{where} ({comment[0]})" if comment else where
+    return sorted(zones.items())
 
 
 def _text_schema(description: str | None = None, **more: Any) -> WithJsonSchema:
@@ -407,19 +491,21 @@ Markdown = Annotated[str, AfterValidator(_at_most(MAX_MARKDOWN)), AfterValidator
                      AfterValidator(_markdown_cost), AfterValidator(_not_blank),
                      _text_schema("Markdown text (raw HTML is never passed through)", maxLength=MAX_MARKDOWN)]
 IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date), WithJsonSchema({
-    "type": "string", "pattern": f"^{_SCHEMA_DATE}$", "patternErrorMessage": "a date as YYYY-MM-DD, e.g. 2025-11-23"})]
+    "type": "string", "pattern": f"^{_SCHEMA_DATE}$", "patternErrorMessage": "a date as YYYY-MM-DD, e.g. 2025-11-23",
+    "defaultSnippets": [TODAY]})]
 CountryCode = Annotated[str, BeforeValidator(_country), IsoCodes(
     "countries", "ISO 3166-1 alpha-2 country code in capitals, e.g. JP, IN",
-    "not an ISO 3166-1 alpha-2 country code: use two capitals, e.g. JP for Japan")]
+    "not an ISO 3166-1 alpha-2 country code: use two capitals, e.g. JP for Japan", "CountryCode")]
 CurrencyCode = Annotated[str, BeforeValidator(_currency), IsoCodes(
     "currencies", "ISO 4217 currency code in capitals, e.g. JPY, INR",
-    "not an ISO 4217 currency code: use three capitals, e.g. JPY, INR, USD, EUR")]
+    "not an ISO 4217 currency code: use three capitals, e.g. JPY, INR, USD, EUR", "CurrencyCode")]
 # The levels a sheet may use depend on its scheme: FactSheet's schema narrows every
 # Level to an enum of its scheme (see _levels_by_scheme).
 Level = Annotated[Line, _text_schema(f"A classification level of the sheet's scheme ({_LEVELS_HELP})")]
 SourceRefs = Annotated[list[Line], Field(description="Ids of entries in `sources` that back this item")]
 ClockTime = Annotated[str, BeforeValidator(_clock_time), WithJsonSchema({
-    "type": "string", "pattern": _TIME_RE.pattern, "patternErrorMessage": "a 24-hour time HH:MM, e.g. \"13:40\""})]
+    "type": "string", "pattern": _TIME_RE.pattern, "patternErrorMessage": "a 24-hour time HH:MM, e.g. \"13:40\"",
+    "defaultSnippets": [editor_choice('"HH:MM"', '"${1:09}:${2:00}"', "A 24-hour local time, quoted")]})]
 HttpUrl = Annotated[str, AfterValidator(_http_url), WithJsonSchema({
     "type": "string", "pattern": _HTTP_URL_RE.pattern, "patternErrorMessage": "an http:// or https:// link"})]
 # YAML reads `since: 2014` as a number, and check accepts it: so must the schema.
@@ -431,10 +517,14 @@ def _not_reserved(value: str) -> str:
     if is_reserved_id(value):
         raise FormatError("reserved-id", f"'{value}' is a name briefgen uses for its own files",
                           f"choose another id (not index, manifest or {RESERVED_ID_PREFIX}…)")
+    if is_windows_device_name(value):
+        raise FormatError("reserved-id", f"'{value}' is a name Windows keeps for a device: the brief's files "
+                          f"({value}.html, {value}.pdf) could not exist there",
+                          f"choose another id, e.g. {value}-talks")
     return value
 
 
-TimeZone = Annotated[str, AfterValidator(_timezone), _text_schema(
+TimeZone = Annotated[str, AfterValidator(_timezone), IanaZones(
     "IANA time zone of the venue, e.g. Africa/Johannesburg; times are printed with it")]
 LanguageTag = Annotated[str, AfterValidator(_language_tag), WithJsonSchema({
     "type": "string", "pattern": _LANG_RE.pattern, "patternErrorMessage": "a language tag, e.g. ja, hi, ar"})]
@@ -460,7 +550,7 @@ BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), Wi
 SheetId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), AfterValidator(_not_reserved),
                     WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
-    "not": {"anyOf": [{"enum": sorted(RESERVED_IDS)}, {"pattern": f"^{RESERVED_ID_PREFIX}"}]},
+    "not": {"anyOf": [{"enum": sorted(RESERVED_IDS | WINDOWS_DEVICE_NAMES)}, {"pattern": f"^{RESERVED_ID_PREFIX}"}]},
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
 
 
@@ -481,11 +571,12 @@ class Strict(BaseModel):
 
 
 class PortionText(Strict):
-    """A portion with a level of its own."""
+    """A portion with a level of its own, or with the sources it rests on."""
 
     text: Markdown = Field(description="The portion itself (Markdown)")
     classification: Level | None = Field(
         None, description="Level of this portion; unmarked portions have the document's level")
+    sources: SourceRefs = Field(default_factory=list)
     caveats: PortionCaveats = None
     cleared_for_public: PortionPublic = None
 
@@ -503,7 +594,7 @@ Portion = Annotated[
     Discriminator(_portion_tag),
     AfterValidator(_as_portion),
     # The type lets editors complete a portion as text (or a mapping), not as a bare key.
-    Field(description="Markdown text, or {text, classification} to mark its own level",
+    Field(description="Markdown text, or {text, classification, sources} to mark its own level or cite sources",
           json_schema_extra={"type": ["string", "object"]}),
 ]
 
@@ -517,6 +608,7 @@ class Recommendation(Strict):
                           "business days after document.date")
     classification: Level | None = Field(
         None, description="Level of this recommendation; unmarked ones have the document's level")
+    sources: SourceRefs = Field(default_factory=list)
     caveats: PortionCaveats = None
     cleared_for_public: PortionPublic = None
 
@@ -755,22 +847,25 @@ def _levels_by_scheme(schema: dict[str, Any]) -> None:
     default = Classification.model_fields["scheme"].default
     ordered = [name for name in names if name != default] + [default]
 
-    def narrowed(levels: tuple[str, ...]) -> dict[str, Any]:
-        level = {"enum": list(levels)}
+    def narrowed(scheme: Scheme) -> dict[str, Any]:
+        level = {"enum": list(scheme.levels)}
         item = {"properties": {"classification": level}}
+        # Caveats are offered, not required: the registers of issue 15 will check them.
+        caveats = {"items": {"defaultSnippets": [
+            editor_choice(c.text, f'"{c.text}"' if ", " in c.text else c.text, c.meaning) for c in scheme.caveats]}}
         return {"properties": {
-            "classification": {"properties": {"level": level, "header": level}},
+            "classification": {"properties": {"level": level, "header": level, "caveats": caveats}},
             **{name: item for name in SINGLE_PORTIONS},
             **{name: {"items": item} for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)},
         }}
 
-    chain: dict[str, Any] = narrowed(SCHEMES[ordered[-1]].levels)
+    chain: dict[str, Any] = narrowed(SCHEMES[ordered[-1]])
     for name in reversed(ordered[:-1]):
         chain = {
             "if": {"properties": {"classification": {"properties": {"scheme": {"const": name}},
                                                      "required": ["scheme"]}},
                    "required": ["classification"]},
-            "then": narrowed(SCHEMES[name].levels),
+            "then": narrowed(SCHEMES[name]),
             "else": chain,
         }
     schema["allOf"] = [chain]

@@ -17,10 +17,11 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .audience import Audience
-from .diagnostics import Diagnostic, Report, Span, format_path
+from .diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span, format_path
+from .inputs import InputFile
 from .loader import DataPath, SourceMap, text_values
 from .publish import Published, publish
 from .record import BriefRecord
@@ -28,6 +29,7 @@ from .sources import Candidate, MissingPath, discover, load_candidate
 from .theme import Theme
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
+    from .manifest import BriefEntry
     from .model import FactSheet
     from .validate import Checked
 
@@ -169,12 +171,14 @@ class Outcome:
     record: BriefRecord | None = None
     #: True when the output folder already held this job's outputs (same key): nothing was rendered.
     unchanged: bool = False
+    #: Every file the render read besides the sheet (templates, styles, files beside the sheet).
+    inputs: tuple[InputFile, ...] = ()
 
 
 # --- plan ---------------------------------------------------------------------------
 
 
-def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[str, Any]] | None = None) -> Plan:
+def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry] | None = None) -> Plan:
     """Find, load and validate the fact sheets named by `paths`, and plan a job for each valid one.
 
     `known` maps a fact sheet's path to what an output folder recorded for it (publish.
@@ -194,8 +198,9 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
     reused = _reusable(found, known or {}, options, environment)
     skipped = {} if audience is not None else reused  # sheets neither parsed nor validated
     checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in skipped]
-    duplicates = _duplicate_ids(checked, {path: entry["id"] for path, (entry, _) in skipped.items()})
-    if any(path in duplicates for path in skipped):  # a clash with a changed sheet: check every sheet
+    duplicates = _duplicate_ids(checked, {path: entry.id for path, (entry, _) in skipped.items()})
+    twins = _case_twins(found)
+    if any(path in duplicates or path in twins for path in skipped):  # a clash: check every sheet
         reused = skipped = {}
         checked = [load_candidate(candidate) for candidate in found]
         duplicates = _duplicate_ids(checked, {})
@@ -205,13 +210,14 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
         path = str(candidate.path)
         if path in skipped:
             entry, key = skipped[path]
-            if in_shard(entry["id"], options.shard):
-                sheets.append(PlannedSheet(path, recorded_report(path, entry), entry["id"], None, reused=key))
+            if in_shard(entry.id, options.shard):
+                sheets.append(PlannedSheet(path, recorded_report(path, entry), entry.id, None, reused=key))
     for item in checked:
         keys.setdefault(item.path, job_key(item.loaded.text, item.path, options, environment))
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
-        sheets.append(_planned(item, duplicates.get(item.path, ()), options, environment, reused.get(item.path)))
+        clashes = [*duplicates.get(item.path, ()), *twins.get(item.path, ())]
+        sheets.append(_planned(item, clashes, options, environment, reused.get(item.path)))
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
     return Plan(options, tuple(sheets), tuple(paths), frozenset(order), _plan_digest(keys),
@@ -219,7 +225,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, Mapping[st
 
 
 def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,
-             reused: tuple[Mapping[str, Any], str] | None) -> PlannedSheet:
+             reused: tuple[BriefEntry, str] | None) -> PlannedSheet:
     """One checked sheet planned: for a release, what the release stage says of it; and its job."""
     from .release import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
 
@@ -250,7 +256,7 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
                                      f"the release for {audience.name} keeps none of this brief's summary, "
                                      "objectives, points, outcomes or commitments",
                                      "clear some of them for this audience, or leave the brief out of this release"))
-        report = released_report(report, complete).extended(notes)
+        report = released_report(report, complete, withheld is not None).extended(notes)
     job = None
     if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
         if reused is not None:
@@ -300,47 +306,70 @@ def _duplicate_ids(checked: list[Checked], reused: Mapping[str, str]) -> dict[st
     return found
 
 
-def _reusable(found: Sequence[Candidate], known: Mapping[str, Mapping[str, Any]],
-              options: Options, environment: str) -> dict[str, tuple[Mapping[str, Any], str]]:
-    """The found sheets whose key equals the one recorded for them: path → (entry, key)."""
+def _case_twins(found: Sequence[Candidate]) -> dict[str, list[Diagnostic]]:
+    """`unportable-file-name` for sheets whose paths differ only in case (one file on Windows and macOS)."""
+    by_folded: dict[str, list[str]] = {}
+    for candidate in found:
+        by_folded.setdefault(str(candidate.path).casefold(), []).append(str(candidate.path))
+    return {path: [Diagnostic.at(path, Span(1, 1), "error", "unportable-file-name",
+                                 f"this path differs only in case from {', '.join(o for o in paths if o != path)}: "
+                                 "on Windows and macOS they are one file, and one sheet would be lost",
+                                 "rename one of them")]
+            for paths in by_folded.values() if len(paths) > 1 for path in paths}
+
+
+def _reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
+              options: Options, environment: str) -> dict[str, tuple[BriefEntry, str]]:
+    """The found sheets whose key equals the one recorded for them, and whose render's inputs
+    still hold the bytes recorded: path → (entry, key)."""
     if options.theme is None or not known:
         return {}
+    from .inputs import input_roots, unchanged
     from .loader import read_text
 
     expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
-    reusable: dict[str, tuple[Mapping[str, Any], str]] = {}
+    hashed: dict[tuple[Path, str], str | None] = {}  # a template read by every brief is hashed once
+    roots_of: dict[Path, dict[str, Path]] = {}
+    reusable: dict[str, tuple[BriefEntry, str]] = {}
     for candidate in found:
         path = str(candidate.path)
         entry = known.get(path)
-        if entry is None or candidate.refusal is not None or not isinstance(entry.get("id"), str):
-            continue
-        outputs = entry.get("outputs")
-        if not isinstance(outputs, dict) or set(outputs) != expected:
+        if entry is None or candidate.refusal is not None or entry.key is None or set(entry.outputs) != expected:
             continue
         text = read_text(candidate.path)
-        if text is not None and entry.get("key") == job_key(text, path, options, environment):
-            reusable[path] = (entry, str(entry["key"]))
+        if text is None or entry.key != job_key(text, path, options, environment):
+            continue
+        folder = Path(path).parent.resolve()
+        if folder not in roots_of:
+            roots_of[folder] = input_roots(options.theme, folder)
+        if unchanged(entry.inputs, roots_of[folder], hashed):
+            reusable[path] = (entry, entry.key)
     return reusable
 
 
-def recorded_report(path: str, entry: Mapping[str, Any]) -> Report:
+def recorded_report(path: str, entry: BriefEntry) -> Report:
     """The report a sheet had when its outputs were written (what `check` found then), from its manifest entry."""
     from .loader import source_lines
 
-    checked = [Diagnostic(**d) for d in entry.get("checked", []) if isinstance(d, dict)]
     lines: list[str] = []
-    if checked:  # the lines are shown under each diagnostic
+    if entry.checked:  # the lines are shown under each diagnostic
         from .loader import read_text
 
         lines = source_lines(read_text(Path(path)) or "")
-    return Report.of(path, checked, lines)
+    return Report.of(path, entry.checked, lines)
 
 
 def _environment_key(options: Options) -> str:
+    """The toolchain's fingerprint and the theme's digest. Raises PlanError for a theme that cannot be one."""
+    from .theme import ThemeError
     from .toolchain import fingerprint
 
     assert options.theme is not None
-    return f"{fingerprint()}\ntheme={options.theme.digest()}"
+    try:
+        digest = options.theme.digest()
+    except ThemeError as exc:
+        raise PlanError(str(exc), param="--templates/--styles") from None
+    return f"{fingerprint()}\ntheme={digest}"
 
 
 def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str) -> Job:
@@ -380,7 +409,7 @@ def run(job: Job) -> Outcome:
     try:
         return _render(job)
     except TemplateProblem as exc:
-        problem = Diagnostic.at(exc.path, Span(exc.line, 1), "error", "template-error", exc.message,
+        problem = Diagnostic.at(exc.path, Span(exc.line, 1), "error", TEMPLATE_ERROR_CODE, exc.message,
                                 "fix the template; `briefgen build` names the file and line")
     except RecursionError:
         problem = Diagnostic.at(job.path, Span(1, 1), "error", "render-failed",
@@ -394,13 +423,15 @@ def run(job: Job) -> Outcome:
 
 
 def _render(job: Job) -> Outcome:
+    from .inputs import Reads, input_roots
     from .release import release
     from .render import render_html, weasyprint_styles
     from .view import brief_view
 
     cut = release(job.sheet, job.audience)
     view = brief_view(cut)
-    html = render_html(view, job.theme)
+    reads = Reads(input_roots(job.theme, job.source_dir))
+    html = render_html(view, job.theme, reads)
     found = list(_glyph_warnings(job, cut.shows))
     outputs: dict[str, bytes] = {}
     names: dict[str, str] = {}
@@ -412,7 +443,7 @@ def _render(job: Job) -> Outcome:
         from .pdf import print_pdf
 
         printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
-                            stylesheets=weasyprint_styles(job.theme))
+                            stylesheets=weasyprint_styles(job.theme, reads), reads=reads)
         names["pdf"] = f"{job.sheet_id}.pdf"
         outputs[names["pdf"]] = printed.data
         pages = printed.pages
@@ -445,7 +476,7 @@ def _render(job: Job) -> Outcome:
         owner=view.drafted_by,
         countries=tuple(sorted({p.country for p in view.participants})),
     )
-    return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record)
+    return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record, inputs=reads.files)
 
 
 def _diagnostic(job: Job, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:

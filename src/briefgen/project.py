@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,7 +83,9 @@ def find_config(start: Path) -> Path | None:
     folder = start.resolve()
     for candidate in (folder, *folder.parents):
         path = candidate / CONFIG_NAME
-        if path.is_file():
+        # Anything but a folder by that name is the project's file: a FIFO or a device is
+        # refused when it is read (without blocking), never skipped for a parent's file.
+        if os.path.lexists(path) and not path.is_dir():
             return path
     return None
 
@@ -96,10 +98,16 @@ def load_project(start: Path | None = None) -> Project:
     return read_project(config)
 
 
+#: The largest briefgen.toml read (a real one is a few hundred bytes).
+MAX_CONFIG_BYTES = 1 << 20
+
+
 def read_project(config: Path) -> Project:
-    """The project described by `config`. Raises ProjectError for a bad file."""
+    """The project described by `config`. Raises ProjectError for a bad file, naming its line."""
+    from .sources import read_regular_file
+
     try:
-        text = config.read_text(encoding="utf-8")
+        text = read_regular_file(config, MAX_CONFIG_BYTES, whole=True).decode("utf-8")
         data = tomllib.loads(text)
     except OSError as exc:
         raise ProjectError(f"{config}: cannot read it: {exc.strerror or exc}") from None
@@ -110,20 +118,32 @@ def read_project(config: Path) -> Project:
     root = config.parent
     values: dict[str, Any] = {"root": root}
     for key, value in data.items():
+        where = _where(config, text, (key,))
         if key == "public_release":
-            raise ProjectError(f"{config}:{line_of(text, (key,))}: `public_release` is gone: a classification "
-                               "is not a decision to publish. Declare the readers instead, e.g. [audiences.public] "
-                               "(see docs/factsheet.md, Audiences), and mark what the public may read with "
+            raise ProjectError(f"{where}: `public_release` is gone: a classification is not a decision to publish. "
+                               "Declare the readers instead, e.g. [audiences.public] (see docs/factsheet.md, "
+                               "Releases and audiences), and mark what the public may read with "
                                "`cleared_for_public: true`")
         if key not in KEYS:
             close = difflib.get_close_matches(key, list(KEYS), n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(KEYS)}"
-            raise ProjectError(f"{config}:{line_of(text, (key,))}: unknown key `{key}`{hint}")
+            raise ProjectError(f"{where}: unknown key `{key[:80]}`{hint}")
         if key == "audiences":
             values[key] = _audiences(config, text, value)
             continue
-        values[key] = _value(config, root, key, value)
+        values[key] = _value(where, root, key, value)
+    if "output" in data:
+        problem = output_problem(Path(values["output"]), root=root, sources=[values[k] for k in _SOURCE_KEYS
+                                                                             if k in values])
+        if problem is not None:
+            raise ProjectError(f"{_where(config, text, ('output',))}: `output` ({KEYS['output']}) {problem}")
     return Project(**values)
+
+
+def _where(config: Path, text: str, key: tuple[str, ...]) -> str:
+    """`config:line` of the line that sets `key` (a path of keys), or just `config` when none does."""
+    line = line_of(text, key)
+    return f"{config}:{line}" if line is not None else str(config)
 
 
 def _audiences(config: Path, text: str, table: Any) -> dict[str, Audience]:
@@ -131,19 +151,17 @@ def _audiences(config: Path, text: str, table: Any) -> dict[str, Audience]:
 
     audiences, problems = parse_audiences(table)
     if problems:
-        lines = []
-        for problem in problems:
-            lines.append(f"{config}:{line_of(text, problem.key)}: {problem.message}"
-                         + (f"\n  help: {problem.hint}" if problem.hint else ""))
-        raise ProjectError("\n".join(lines))
+        raise ProjectError("\n".join(f"{_where(config, text, problem.key)}: {problem.message}"
+                                      + (f"\n  help: {problem.hint}" if problem.hint else "") for problem in problems))
     return audiences
 
 
-def line_of(text: str, key: tuple[str, ...]) -> int:
+def line_of(text: str, key: tuple[str, ...]) -> int | None:
     """The line of briefgen.toml where `key` (a path of keys) is written, as near as can be told.
 
-    tomllib gives no positions: this finds the deepest table header `[a.b]` that is a prefix
-    of the key, then the line below it that sets the next key, else the header itself.
+    tomllib keeps no positions: this finds the deepest table header `[a.b]` that is a prefix
+    of the key, then the line below it that sets the next key, else the header itself; None
+    when neither is there.
     """
     lines = text.splitlines()
     start, depth = 0, 0
@@ -155,14 +173,14 @@ def line_of(text: str, key: tuple[str, ...]) -> int:
             break
     rest = key[depth:]
     if not rest:
-        return start + 1 if lines else 1
+        return start + 1
     setting = re.compile(r"^\s*" + _key_pattern(rest[0]) + r"\s*[.=]")
     for number in range(start + (1 if depth else 0), len(lines)):
-        if depth and number > start and lines[number].lstrip().startswith("["):
+        if depth and lines[number].lstrip().startswith("["):
             break
         if setting.match(lines[number]):
             return number + 1
-    return start + 1
+    return start + 1 if depth else None
 
 
 def _key_pattern(part: str) -> str:
@@ -170,13 +188,16 @@ def _key_pattern(part: str) -> str:
     return f"(?:{escaped}|\"{escaped}\"|'{escaped}')"
 
 
-def _value(config: Path, root: Path, key: str, value: Any) -> Any:
+def _value(where: str, root: Path, key: str, value: Any) -> Any:
     def wrong(expected: str) -> ProjectError:
-        return ProjectError(f"{config}: `{key}` ({KEYS[key]}) must be {expected}, not {value!r}")
+        shown = repr(value) if len(repr(value)) <= 120 else repr(value)[:120] + "…"
+        return ProjectError(f"{where}: `{key}` ({KEYS[key]}) must be {expected}, not {shown}")
 
     if key in _PATH_KEYS:
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not value.strip() or "\0" in value:
             raise wrong("a path as text")
+        if not _inside(root / value, root):
+            raise wrong(f"a path inside the project folder ({root}); symbolic links may not lead out of it")
         return _relative(root / value)
     if key == "jobs":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -191,6 +212,50 @@ def _value(config: Path, root: Path, key: str, value: Any) -> Any:
             raise wrong("a URL template containing {path}")
         return value
     raise AssertionError(key)  # pragma: no cover - KEYS and _value disagree
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    real, top = _real(path), _real(folder)
+    return real == top or real.is_relative_to(top)
+
+
+def _overlap(one: Path, other: Path) -> bool:
+    return _inside(one, other) or _inside(other, one)
+
+
+#: Folders of the system that a site is never written into (nor below, for the second set).
+_SYSTEM = frozenset({"/", "/home", "/root", "/tmp", "/var", "/opt", "/mnt", "/media", "/srv", "/Users",
+                     "/Applications", "/Library", "/System", "/Volumes", "/private", "/private/tmp",
+                     "/private/var"})
+_SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin",
+                 "/sys", "/usr", "/System", "/Library", "/private/etc")
+#: The keys of folders whose files are read: an output folder may not overlap any of them.
+_SOURCE_KEYS = ("briefs", "templates", "styles")
+
+
+def output_problem(out: Path, *, root: Path | None = None, sources: Iterable[Path] = ()) -> str | None:
+    """Why `out` may not be an output folder, or None.
+
+    Never a system folder (/, /etc, /usr, a home folder itself…), never the project
+    folder, and never a folder that holds, or lies inside, one whose files are read (fact
+    sheets, templates, styles): a site is published whole, and would publish them too.
+    """
+    real = _real(out)
+    shown = str(out)[:200]
+    if real.anchor == str(real) or str(real) in _SYSTEM or real == _real(Path.home()) \
+            or any(_inside(real, Path(tree)) for tree in _SYSTEM_TREES if os.path.isabs(tree)):
+        return f"may not be {shown}: briefgen does not write into a system folder; choose a folder of its own"
+    if root is not None and _inside(root, real):
+        return f"may not be {shown}: it is, or holds, the project folder; choose a folder of its own inside it"
+    for source in sources:
+        if _overlap(real, source):
+            return (f"may not be {shown}: it overlaps {str(source)[:200]}, whose files briefgen reads "
+                    "(a published site would publish them); choose a folder of its own")
+    return None
 
 
 def _relative(path: Path) -> Path:

@@ -6,8 +6,8 @@ of every file briefgen wrote; briefgen replaces or removes a file only when its 
 match a recorded hash. Between the first write and the manifest, a pending journal
 (`.briefgen-pending.json`) records the hashes of the files about to be written and the
 manifest entries about to be recorded, so that a build killed at any moment leaves files
-the next build recognises as its own. The folder is locked (flock on the folder itself)
-for the whole publish step, and the manifest is read under the lock.
+the next build recognises as its own. The folder is locked for the whole publish step
+(folder_lock), and the manifest is read under the lock.
 
 Temporaries are named `.briefgen-tmp-<16 hex digits>-<name>`; only names matching that
 exact pattern are ever removed as leftovers.
@@ -16,30 +16,47 @@ exact pattern are ever removed as leftovers.
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
-import json
 import os
 import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING
+
+from .manifest import (
+    INDEX,
+    JOURNAL,
+    MANIFEST,
+    RESERVED,
+    BriefEntry,
+    BuildStamp,
+    DamagedManifest,
+    Journal,
+    Manifest,
+    NotOurs,
+    OutputFile,
+)
+from .manifest import plain_file_name as _plain_name
+from .release import recordable
+from .sources import read_regular_file
 
 if TYPE_CHECKING:
-    from .audience import Audience
+    from filelock import BaseFileLock
+
+    from .diagnostics import Diagnostic
     from .pipeline import Outcome, Plan
 
-MANIFEST = "manifest.json"
-INDEX = "index.html"
-#: Written before the first output, removed after the manifest: see the module docstring.
-JOURNAL = ".briefgen-pending.json"
-GENERATOR = "briefgen"
-#: Names briefgen writes besides briefs: a brief's output may never take one of them.
-RESERVED = frozenset({MANIFEST, INDEX, JOURNAL})
+#: Re-exported: the manifest's records and names live in manifest.py.
+__all__ = ["INDEX", "JOURNAL", "MANIFEST", "RESERVED", "BriefEntry", "BuildStamp", "DamagedManifest", "FolderBusy",
+           "Journal", "Manifest", "NotOurs", "OutputFile", "Published", "folder_lock", "publish", "recorded_outcome",
+           "remove_leftovers", "sha256", "temporary_name", "up_to_date", "write_atomic"]
+
+#: An output briefgen hashes to know it as its own: far above any PDF it writes.
+MAX_OUTPUT_BYTES = 1 << 30
 TEMPORARY_PREFIX = ".briefgen-tmp-"
 _TEMPORARY = re.compile(r"\.briefgen-tmp-[0-9a-f]{16}-.+")
 #: How long a build waits for another build writing the same folder before it gives up.
@@ -88,27 +105,28 @@ def remove_leftovers(folder: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def _plain_name(name: object) -> TypeGuard[str]:
-    return isinstance(name, str) and bool(name) and Path(name).name == name and not name.startswith(".") \
-        and "/" not in name and "\\" not in name and "\0" not in name
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: What opening a name in the output folder gives when no regular file of ours can be there.
+_NOT_A_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EMLINK, errno.EINVAL, errno.EFBIG,
+                         errno.ENXIO})
+
+
+def _read_output(path: Path) -> bytes:
+    """The bytes of the regular file at `path` (never through a link); OSError for anything else."""
+    return read_regular_file(path, MAX_OUTPUT_BYTES, whole=True, follow=False)
+
+
 def _file_hash(path: Path) -> str | None:
-    """The sha256 of a regular file at `path`; None when there is none (or a link or folder is there)."""
+    """The sha256 of a regular file at `path`; None when there is none (or a link, folder or FIFO is there)."""
     try:
-        if not path.is_file() or path.is_symlink():
+        return sha256(_read_output(path))
+    except OSError as exc:
+        if exc.errno in _NOT_A_FILE:
             return None
-        return sha256(path.read_bytes())
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-
-
-class NotOurs(Exception):
-    """The output folder holds a file briefgen did not write, where it would write one."""
+        raise
 
 
 class FolderBusy(OSError):
@@ -118,172 +136,66 @@ class FolderBusy(OSError):
 @contextmanager
 def folder_lock(folder: Path, timeout: float = LOCK_TIMEOUT,
                 notify: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on `folder` (flock on the folder itself) for one publish step.
+    """Hold an exclusive lock on `folder` for one publish step (see _exclusive: nothing is left in it).
 
-    Locking the folder rather than a file in it leaves nothing behind in a served site.
     When another build holds it, `notify` is told once and the build waits up to `timeout`
     seconds, then raises FolderBusy (an OSError: the CLI exits 4).
     """
-    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
+    with _exclusive(folder) as try_lock:
         deadline = time.monotonic() + timeout
         told = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise FolderBusy(errno.EAGAIN, f"another briefgen build has been writing this folder "
-                                                   f"for over {timeout:g} s", str(folder)) from None
-                if not told and notify is not None:
-                    notify(f"waiting for another briefgen build in {folder}…")
-                    told = True
-                time.sleep(0.02)
+        while not try_lock():
+            if time.monotonic() >= deadline:
+                raise FolderBusy(errno.EAGAIN, f"another briefgen build has been writing this folder "
+                                               f"for over {timeout:g} s", str(folder))
+            if not told and notify is not None:
+                notify(f"waiting for another briefgen build in {folder}…")
+                told = True
+            time.sleep(0.02)
         yield
-    finally:
-        os.close(handle)  # closing the descriptor releases the lock
 
 
-@dataclass
-class Manifest:
-    """What briefgen has written into one output folder: entries by brief id, and the index's hash."""
+@contextmanager
+def _exclusive(folder: Path) -> Iterator[Callable[[], bool]]:
+    """A function that tries once to take the folder's lock (True when taken), held until exit.
 
-    briefs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: sha256 of the index.html briefgen wrote; None in manifests of earlier versions.
-    index: str | None = None
-    #: Files briefgen wrote once but left alone since, because they were changed by hand.
-    left_alone: tuple[str, ...] = ()
-    #: What build wrote the folder: the audience ({name, digest}) or None for full documents,
-    #: the shard [K, N] or None, the plan's digest and briefgen's version (see `BuildStamp`).
-    stamp: BuildStamp | None = None
-
-    @classmethod
-    def read(cls, folder: Path) -> Manifest | None:
-        """The folder's manifest, or None when there is none. Raises NotOurs for a foreign one."""
-        path = folder / MANIFEST
-        if not path.exists():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise NotOurs(f"{path} is not a briefgen manifest ({exc})") from None
-        if not isinstance(data, dict) or data.get("generator") != GENERATOR or not isinstance(data.get("briefs"), list):
-            raise NotOurs(f"{path} was not written by briefgen")
-        index = data.get("index")
-        left_alone = data.get("left_alone")
-        return cls(_entries(data["briefs"]),
-                   index["sha256"] if isinstance(index, dict) and isinstance(index.get("sha256"), str) else None,
-                   tuple(n for n in left_alone if _plain_name(n)) if isinstance(left_alone, list) else (),
-                   BuildStamp.from_json(data.get("build")))
-
-    def to_bytes(self) -> bytes:
-        data: dict[str, Any] = {"generator": GENERATOR, "format": 1,
-                                "briefs": [self.briefs[key] for key in sorted(self.briefs)]}
-        if self.index is not None:
-            data["index"] = {"path": INDEX, "sha256": self.index}
-        if self.left_alone:
-            data["left_alone"] = sorted(self.left_alone)
-        if self.stamp is not None:
-            data["build"] = self.stamp.to_json()
-        return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-
-
-@dataclass(frozen=True)
-class BuildStamp:
-    """What a manifest says of the build that wrote its folder, for `assemble` to check shards by.
-
-    It names no brief: a release folder is public to its audience, and the plan's digest
-    (of every sheet found, in every shard, and its key) tells nothing about what was withheld.
+    filelock's native locks (flock on POSIX, LockFileEx on Windows), which the system
+    releases when the process ends however it ends. Where a folder can be opened (POSIX),
+    the lock is on the folder itself, so nothing is written anywhere. Where it cannot
+    (Windows), it is on a lock file beside the folder, `.NAME.briefgen-lock`, outside the
+    served site (filelock removes it when it is released).
     """
+    import filelock
 
-    #: The audience the briefs were cut for, or None for full documents.
-    audience: Audience | None
-    shard: tuple[int, int] | None
-    plan: str
-    version: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"audience": self.audience.to_json() if self.audience is not None else None,
-                "shard": list(self.shard) if self.shard is not None else None,
-                "plan": self.plan, "version": self.version}
-
-    @classmethod
-    def from_json(cls, data: Any) -> BuildStamp | None:
-        """The stamp a manifest holds, or None when it holds none or a damaged one."""
-        from .audience import Audience
-
-        if not isinstance(data, dict):
-            return None
-        shard, plan, version = data.get("shard"), data.get("plan"), data.get("version")
-        if not isinstance(plan, str) or not isinstance(version, str):
-            return None
-        audience = None
-        if data.get("audience") is not None:
-            audience = Audience.from_json(data["audience"])
-            if audience is None:
-                return None
-        pair = None
-        if shard is not None:
-            if not (isinstance(shard, list) and len(shard) == 2
-                    and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
-                    and 1 <= shard[0] <= shard[1]):
-                return None
-            pair = (shard[0], shard[1])
-        return cls(audience, pair, plan, version)
-
-
-def _entries(briefs: list[Any]) -> dict[str, dict[str, Any]]:
-    return {entry["id"]: entry for entry in briefs
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str)}
-
-
-def _outputs(entry: Mapping[str, Any]) -> dict[str, tuple[str, str | None]]:
-    """Output kind → (file name, recorded sha256) of a manifest entry; names that are not plain
-    names inside the folder, or that briefgen keeps for itself, are ignored."""
-    found: dict[str, tuple[str, str | None]] = {}
-    outputs = entry.get("outputs")
-    if not isinstance(outputs, dict):
-        return found
-    for kind, output in outputs.items():
-        if not isinstance(output, dict):
-            continue
-        name, digest = output.get("path"), output.get("sha256")
-        # A manifest is data on disk: it may only ever name plain files inside the folder.
-        if _plain_name(name) and name not in RESERVED:
-            found[str(kind)] = (name, digest if isinstance(digest, str) else None)
-    return found
-
-
-@dataclass
-class Journal:
-    """The pending journal of a build that had begun writing: hashes it may have left at each
-    name, and the manifest entries it was about to record."""
-
-    known: dict[str, set[str]] = field(default_factory=dict)
-    briefs: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, folder: Path) -> Journal:
-        """The folder's journal; an empty one when there is none or it is not briefgen's."""
+    if hasattr(os, "O_DIRECTORY"):
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            data = json.loads((folder / JOURNAL).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls()
-        if not isinstance(data, dict) or data.get("generator") != GENERATOR:
-            return cls()
-        known: dict[str, set[str]] = {}
-        for name, digests in (data.get("known") or {}).items():
-            if (_plain_name(name) or name == INDEX) and isinstance(digests, list):
-                known[name] = {d for d in digests if isinstance(d, str)}
-        briefs = data.get("briefs")
-        return cls(known, _entries(briefs) if isinstance(briefs, list) else {})
+            yield lambda: filelock.lock_descriptor(handle, blocking=False)
+        finally:
+            os.close(handle)  # closing the descriptor releases the lock
+        return
+    lock = filelock.FileLock(lock_file_beside(folder))
+    try:
+        yield lambda: _try_acquire(lock)
+    finally:
+        if lock.is_locked:
+            lock.release()
 
-    def to_bytes(self) -> bytes:
-        data = {"generator": GENERATOR, "format": 1,
-                "known": {name: sorted(digests) for name, digests in sorted(self.known.items())},
-                "briefs": [self.briefs[key] for key in sorted(self.briefs)]}
-        return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+def lock_file_beside(folder: Path) -> Path:
+    """Where the lock of `folder` lives where a folder cannot be locked itself: beside it, outside the site."""
+    real = Path(os.path.realpath(folder))
+    return real.parent / f".{real.name}.briefgen-lock"
+
+
+def _try_acquire(lock: BaseFileLock) -> bool:
+    import filelock
+
+    try:
+        lock.acquire(blocking=False)
+    except filelock.Timeout:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -303,8 +215,8 @@ class _Folder:
         self.known: dict[str, set[str]] = {name: set(d) for name, d in journal.known.items()}
         for recorded in (manifest.briefs if manifest else {}, journal.briefs):
             for entry in recorded.values():
-                for name, digest in _outputs(entry).values():
-                    self.known.setdefault(name, set()).update({digest} if digest else set())
+                for output in entry.outputs.values():
+                    self.known.setdefault(output.path, set()).add(output.sha256)
         if manifest is not None and manifest.index is not None:
             self.known.setdefault(INDEX, set()).add(manifest.index)
         #: An index.html beside a manifest of an earlier version that recorded no hash for it.
@@ -392,13 +304,10 @@ def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout:
 
 
 def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published:
-    from .record import BriefRecord
     from .render import render_index
     from .site_index import site_index_view
 
     assert plan.theme is not None, "a check-only plan has nothing to publish"
-    from .release import recordable
-
     release = plan.release
     remove_leftovers(out)
     manifest = Manifest.read(out)
@@ -415,7 +324,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
 
     # Every brief briefgen may have left here: the manifest's entries and those a killed build
     # was about to record (the journal's), the latter first.
-    candidates: dict[str, list[dict[str, Any]]] = {}
+    candidates: dict[str, list[BriefEntry]] = {}
     for recorded in (journal.briefs, manifest.briefs if manifest else {}):
         for brief_id, entry in recorded.items():
             candidates.setdefault(brief_id, []).append(entry)
@@ -426,25 +335,14 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         for name, data in outcome.outputs.items():
             if folder.may_write(name) and folder.hash(name) != sha256(data):
                 writes[name] = data
-    final: dict[str, dict[str, Any]] = {}
+    final: dict[str, BriefEntry] = {}
     removals: list[str] = []
     for outcome in ready:
-        assert outcome.record is not None
-        outputs = {kind: {"path": name, "sha256": sha256(outcome.outputs[name])}
-                   for kind, name in outcome.record.outputs.items()
-                   if name in writes or folder.hash(name) == sha256(outcome.outputs[name])}
-        final[outcome.sheet_id] = {**outcome.record.to_json(), "key": outcome.key, "outputs": outputs,
-                                   "source": outcome.path,
-                                   # Warnings found while rendering, reported again when the brief is unchanged.
-                                   "diagnostics": [d.to_json() for d in recordable(outcome.diagnostics)],
-                                   # What checking the sheet found: a sheet whose key is unchanged
-                                   # is not checked again (pipeline.plan), and this is reported. In a
-                                   # release, only what the release stage let the plan quote.
-                                   "checked": [d.to_json() for d in recordable(checked[outcome.path].diagnostics)]}
+        final[outcome.sheet_id] = _entry(outcome, checked[outcome.path].diagnostics, folder, writes)
     for brief_id, entries in candidates.items():
-        keep: dict[str, tuple[str, str | None]] = {}
+        keep: dict[str, OutputFile] = {}
         if brief_id in ready_ids:
-            keep_names = {o["path"] for o in final[brief_id]["outputs"].values()} | \
+            keep_names = {o.path for o in final[brief_id].outputs.values()} | \
                          set(next(o for o in ready if o.sheet_id == brief_id).outputs)
         else:
             # Kept from an earlier build only into a folder that is not exact (a full build of some
@@ -452,17 +350,17 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
             # the ones recorded: anything else of it here is removed. A release or a shard holds
             # exactly its plan: a brief withdrawn, invalid, deleted or in another shard is gone.
             chosen = None if brief_id in withheld or plan.exact else next(
-                (e for e in entries if e.get("audience", e.get("cleared_to")) == release
-                 and not (isinstance(e.get("source"), str) and plan.deleted(e["source"]))), None)
+                (e for e in entries if e.record.audience == release
+                 and not (e.source is not None and plan.deleted(e.source))), None)
             if chosen is not None:
-                keep = {kind: (name, digest) for kind, (name, digest) in _outputs(chosen).items()
-                        if digest is not None and folder.hash(name) == digest}
+                keep = {kind: output for kind, output in chosen.outputs.items()
+                        if folder.hash(output.path) == output.sha256}
                 if keep:
-                    final[brief_id] = {**chosen, "outputs": {kind: {"path": name, "sha256": digest}
-                                                             for kind, (name, digest) in keep.items()}}
-            keep_names = {name for name, _ in keep.values()}
+                    final[brief_id] = chosen.with_outputs(keep)
+            keep_names = {output.path for output in keep.values()}
         for entry in entries:
-            for name, _ in _outputs(entry).values():
+            for output in entry.outputs.values():
+                name = output.path
                 if name not in keep_names and name not in removals and folder.may_remove(name):
                     removals.append(name)
     new_names = {name for outcome in ready for name in outcome.outputs}
@@ -470,16 +368,10 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         if name not in removals and folder.may_remove(name):
             removals.append(name)
     # A name a kept or new brief now uses is never removed on behalf of another.
-    used = {o["path"] for entry in final.values() for o in entry["outputs"].values()}
+    used = {o.path for entry in final.values() for o in entry.outputs.values()}
     removals = [name for name in removals if name not in used]
 
-    records = []
-    for entry in final.values():
-        try:
-            records.append(BriefRecord.from_json(entry))
-        except ValueError:
-            continue  # a damaged entry of an earlier build is not listed
-    index = render_index(site_index_view(records), plan.theme).encode("utf-8")
+    index = render_index(site_index_view([entry.record for entry in final.values()]), plan.theme).encode("utf-8")
     index_hash: str | None = sha256(index)
     if folder.may_write(INDEX):
         if folder.hash(INDEX) != index_hash:
@@ -492,7 +384,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     written = []
     for outcome in ready:
         assert outcome.record is not None
-        paths = tuple(out / o["path"] for o in final[outcome.sheet_id]["outputs"].values())
+        paths = tuple(out / o.path for o in final[outcome.sheet_id].outputs.values())
         written.append((outcome.sheet_id, outcome.record.pages, paths))
     published = Published(tuple(written), tuple(dict.fromkeys(folder.left_alone)))
     if not writes and not removals and not folder.exists(JOURNAL) and folder.hash(MANIFEST) == sha256(manifest_bytes):
@@ -535,8 +427,25 @@ def _stamp(plan: Plan) -> BuildStamp:
     return BuildStamp(plan.audience, plan.options.shard, plan.digest, __version__)
 
 
+def _entry(outcome: Outcome, checked: Iterable[Diagnostic], folder: _Folder,
+           writes: Mapping[str, bytes]) -> BriefEntry:
+    """The manifest entry of a brief this publish writes (or finds already written) for `outcome`."""
+    assert outcome.record is not None
+    outputs = {kind: OutputFile(name, sha256(outcome.outputs[name])) for kind, name in outcome.record.outputs.items()
+               if name in writes or folder.hash(name) == sha256(outcome.outputs[name])}
+    # Warnings rendering found, and what checking the sheet found, are reported again when the
+    # brief is reused (its sheet is then neither checked nor rendered: pipeline.plan); the files
+    # the render read are hashed again before that.
+    # In a release, only what the release stage let the plan quote, and nothing that tells of a withholding.
+    return BriefEntry(outcome.record, outputs, key=outcome.key, source=outcome.path,
+                      diagnostics=tuple(recordable(outcome.diagnostics)), checked=tuple(recordable(checked)),
+                      inputs=outcome.inputs)
+
+
 def _sync(folder: Path) -> None:
     """Make the renames and removals in `folder` durable before the next step relies on them."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return  # Windows cannot open a folder to sync it; its file systems journal renames
     handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(handle)
@@ -546,67 +455,54 @@ def _sync(folder: Path) -> None:
         os.close(handle)
 
 
-def recorded_outcome(folder: Path, brief_id: str, entry: Mapping[str, Any]) -> Outcome:
+def recorded_outcome(folder: Path, entry: BriefEntry) -> Outcome:
     """The outcome a manifest entry records: the files' bytes (checked against their recorded
-    hashes), the record and the warnings rendering found. Raises ValueError when the entry is
-    damaged or a file is missing or changed.
-
-    The record names exactly the files that were read and checked, never more than the
-    entry merely claims.
+    hashes), the record, the warnings rendering found and the files it read. Raises ValueError
+    when a file is missing or changed.
     """
-    import dataclasses
-
-    from .diagnostics import Diagnostic
     from .pipeline import Outcome
-    from .record import BriefRecord
 
-    try:
-        record = BriefRecord.from_json(entry)
-        diagnostics = tuple(Diagnostic(**d) for d in entry.get("diagnostics", []))
-    except TypeError as exc:
-        raise ValueError(f"the entry of '{brief_id}' is damaged ({exc})") from None
     outputs: dict[str, bytes] = {}
-    kept: dict[str, str] = {}
-    for kind, (name, digest) in _outputs(entry).items():
+    for output in entry.outputs.values():
         try:
-            data = (folder / name).read_bytes()
+            data = _read_output(folder / output.path)
         except OSError as exc:
-            raise ValueError(f"cannot read {folder / name}: {exc.strerror or exc}") from None
-        if sha256(data) != digest:
-            raise ValueError(f"{folder / name} is not the file its manifest recorded")
-        outputs[name] = data
-        kept[kind] = name
-    source = entry.get("source")
-    return Outcome(brief_id, source if isinstance(source, str) else f"{brief_id}.yaml", str(entry.get("key", "")),
-                   outputs, diagnostics, dataclasses.replace(record, outputs=kept), unchanged=True)
+            raise ValueError(f"cannot read {folder / output.path}: {exc.strerror or exc}") from None
+        if sha256(data) != output.sha256:
+            raise ValueError(f"{folder / output.path} is not the file its manifest recorded")
+        outputs[output.path] = data
+    return Outcome(entry.id, entry.source or f"{entry.id}.yaml", entry.key or "", outputs, entry.diagnostics,
+                   entry.record, unchanged=True, inputs=entry.inputs)
 
 
-def up_to_date(out: Path) -> dict[str, tuple[dict[str, Any], Outcome]]:
+def up_to_date(out: Path) -> dict[str, tuple[BriefEntry, Outcome]]:
     """What `out` holds that a build need not render again: source path → (entry, outcome).
 
     Only entries whose files are all there with the bytes recorded. The plan then compares
     each sheet's key (a content hash, never a modification time, so a fresh checkout
-    rebuilds nothing) with the entry's, and reuses the outcome when they are equal: its
-    files' bytes (publish then finds nothing to write, so they keep their inode and
-    modification time), its record, and the warnings checking and rendering found. A folder
-    that is not briefgen's, or a damaged entry, simply means that the sheets are rendered.
+    rebuilds nothing) with the entry's, and the files the render read with their recorded
+    hashes, and reuses the outcome when they are equal: its files' bytes (publish then finds
+    nothing to write, so they keep their inode and modification time), its record, and the
+    warnings checking and rendering found. A folder that is not briefgen's, or an entry
+    whose files changed, simply means that the sheets are rendered; a damaged manifest
+    raises DamagedManifest (the build stops before rendering anything).
     """
     try:
         manifest = Manifest.read(out)
+    except DamagedManifest:
+        raise
     except NotOurs:
         return {}
     if manifest is None:
         return {}
-    found: dict[str, tuple[dict[str, Any], Outcome]] = {}
+    found: dict[str, tuple[BriefEntry, Outcome]] = {}
     for brief_id, entry in manifest.briefs.items():
-        source = entry.get("source")
-        if not isinstance(source, str) or not isinstance(entry.get("key"), str):
+        if entry.source is None or entry.key is None:
             continue
-        claimed = {o.get("path") for o in entry.get("outputs", {}).values() if isinstance(o, dict)}
+        if {o.path for o in entry.outputs.values()} != {f"{brief_id}.{kind}" for kind in entry.outputs}:
+            continue
         try:
-            outcome = recorded_outcome(out, brief_id, entry)
+            found[entry.source] = (entry, recorded_outcome(out, entry))
         except ValueError:
             continue
-        if claimed == set(outcome.outputs) == {f"{brief_id}.{kind}" for kind in entry["outputs"]}:
-            found[source] = (entry, outcome)
     return found

@@ -58,39 +58,54 @@ class BriefRecord:
         }
 
     @classmethod
-    def from_json(cls, entry: Mapping[str, Any]) -> BriefRecord:
-        """A record read back from a manifest entry. Raises ValueError when it is malformed."""
+    def from_json(cls, entry: Mapping[str, Any], where: str = "") -> BriefRecord:
+        """A record read back from a manifest entry. Raises ValueError naming the first field that
+        is wrong, below `where` (e.g. "`briefs[2].title` must be text")."""
+        at = f"{where}." if where else ""
+        outputs = entry.get("outputs") or {}
+        if not isinstance(outputs, Mapping):
+            raise ValueError(f"`{at}outputs` must be an object")
+        meeting_date = _text(entry, "meeting_date", at)
         try:
-            outputs = entry.get("outputs") or {}
-            return cls(
-                id=_text(entry["id"]),
-                title=_text(entry["title"]),
-                kind=_text(entry.get("kind", "brief")),
-                meeting_date=_dt.date.fromisoformat(entry["meeting_date"]),
-                occasion=_optional_text(entry.get("occasion")),
-                venue=_optional_text(entry.get("venue")),
-                level=_text(entry.get("level", "")),
-                scheme=_text(entry.get("scheme", "")),
-                banner=_text(entry.get("banner") or entry.get("level", "")),
-                tone=_text(entry.get("tone", "")),
-                # Manifests before audiences recorded the release level as `cleared_to`.
-                audience=_optional_text(entry.get("audience", entry.get("cleared_to"))),
-                pages=entry.get("pages") if isinstance(entry.get("pages"), int) else None,
-                outputs={str(kind): _text(output["path"]) for kind, output in outputs.items()},
-                status=_optional_text(entry.get("status")),
-                reference=_optional_text(entry.get("reference")),
-                owner=_optional_text(entry.get("owner")),
-                countries=tuple(_text(c) for c in entry.get("countries") or ()),
-            )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"malformed manifest entry: {exc!r}") from None
+            date = _dt.date.fromisoformat(meeting_date)
+        except ValueError:
+            raise ValueError(f"`{at}meeting_date` must be a date (YYYY-MM-DD), not {meeting_date[:40]!r}") from None
+        pages = entry.get("pages")
+        if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 0):
+            raise ValueError(f"`{at}pages` must be a whole number")
+        countries = entry.get("countries") or []
+        if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
+            raise ValueError(f"`{at}countries` must be a list of text")
+        level = _optional_text(entry, "level", at) or ""
+        return cls(
+            id=_text(entry, "id", at),
+            title=_text(entry, "title", at),
+            kind=_optional_text(entry, "kind", at) or "brief",
+            meeting_date=date,
+            occasion=_optional_text(entry, "occasion", at),
+            venue=_optional_text(entry, "venue", at),
+            level=level,
+            scheme=_optional_text(entry, "scheme", at) or "",
+            banner=_optional_text(entry, "banner", at) or level,
+            tone=_optional_text(entry, "tone", at) or "",
+            # Manifests before audiences recorded the release level as `cleared_to`.
+            audience=_optional_text(entry, "audience" if "audience" in entry else "cleared_to", at),
+            pages=pages,
+            outputs={str(kind): _text(output if isinstance(output, Mapping) else {}, "path", f"{at}outputs.{kind}.")
+                     for kind, output in outputs.items()},
+            status=_optional_text(entry, "status", at),
+            reference=_optional_text(entry, "reference", at),
+            owner=_optional_text(entry, "owner", at),
+            countries=tuple(countries),
+        )
 
 
-def _text(value: Any) -> str:
+def _text(entry: Mapping[str, Any], key: str, at: str) -> str:
+    value = entry.get(key)
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+        raise ValueError(f"`{at}{key}` must be text" if value is not None else f"`{at}{key}` is missing")
     return value
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else _text(value)
+def _optional_text(entry: Mapping[str, Any], key: str, at: str) -> str | None:
+    return None if entry.get(key) is None else _text(entry, key, at)

@@ -124,6 +124,13 @@ class Release:
                     or sheet.lines_to_take or sheet.issues_for_discussion)
 
 
+def _citing() -> tuple[str, ...]:
+    """The parts of a sheet whose items cite sources (frameworks, commitments and every portion)."""
+    from .model import PORTION_LISTS, SINGLE_PORTIONS
+
+    return ("frameworks", "commitments", *PORTION_LISTS, *SINGLE_PORTIONS)
+
+
 #: The header block's keys (model.HEADER_FIELDS, repeated so that publish need not import the
 #: model; a test keeps them equal): shown whenever the brief is released.
 HEADER_KEYS = frozenset({"format", "kind", "id", "title", "classification", "document", "meeting", "participants",
@@ -262,7 +269,7 @@ def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
 
     # Sources carry no marking of their own: one is kept when a kept item cites it,
     # otherwise it has the document's marking like any unmarked text.
-    cited = {ref for field in ("frameworks", "commitments") for item in kept.get(field, []) for ref in item.sources}
+    cited = {ref for field in _citing() for item in kept.get(field, []) for ref in item.sources}
     whole = admitted(document_marking(sheet))
     sources = []
     for index, source in enumerate(sheet.sources):
@@ -314,13 +321,14 @@ WITHHOLDS_SUBSTANCE = "release-withholds-substance"
 AUTHOR_ONLY = frozenset({WITHHELD_DIAGNOSTICS, NOT_RELEASED, WITHHOLDS_SUBSTANCE})
 
 
-def released_report(report: Report, complete: bool) -> Report:
+def released_report(report: Report, complete: bool, withheld: bool = False) -> Report:
     """What a release build may say of a sheet's diagnostics: all of them when nothing of the
     sheet is withheld, else only how many there are of each severity.
 
     A message can quote any part of the sheet (a value, a country, a source id), and a rule
     can speak of the whole document (a CUI designation it lacks): so when the audience may
-    not read all of it, the author's own `briefgen check` is where they are read.
+    not read all of it, the author's own `briefgen check` is where they are read. Of a brief
+    `withheld` whole, the warnings are counted in a note: they are not this release's to fail.
     """
     if complete or not report.diagnostics:
         return report
@@ -333,8 +341,9 @@ def released_report(report: Report, complete: bool) -> Report:
         if severity == "note":
             continue
         noun = severity if count == 1 else f"{severity}s"
+        shown = "note" if withheld and severity == "warning" else severity
         summaries.append(Diagnostic.at(
-            report.path, Span(1, 1), severity, WITHHELD_DIAGNOSTICS,  # type: ignore[arg-type]
+            report.path, Span(1, 1), shown, WITHHELD_DIAGNOSTICS,  # type: ignore[arg-type]
             f"{count} {noun} not shown: this release withholds part of this brief, and a message could quote it",
             f"`briefgen check {report.path}` shows all {counted_total} in full"))
     return Report.of(report.path, summaries, report.lines)

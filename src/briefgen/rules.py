@@ -15,6 +15,7 @@ from .loader import DataPath, SourceMap, text_values
 from .model import (
     CLASSIFIED_ITEMS,
     PORTION_LISTS,
+    SINGLE_PORTIONS,
     Annex,
     Classification,
     Commitment,
@@ -129,6 +130,7 @@ def check(path: str, parts: SheetParts, marks: SourceMap) -> Iterator[Diagnostic
 
     yield from _unique_ids(parts, at)
     yield from _source_references(parts, at)
+    yield from _uncited(parts, at)
     if parts.classification is not None:
         yield from _levels(parts.portion_sheet(), at)
     if parts.meeting is not None:
@@ -170,20 +172,46 @@ def _source_references(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
     known_set = set(known)
     # A did-you-mean is a fuzzy search over every id: only for as many as can be shown.
     fuzzy = MAX_FUZZY_HINTS
-    citing: tuple[tuple[str, Items[Framework] | Items[Commitment]], ...] = (
-        ("frameworks", sheet.frameworks), ("commitments", sheet.commitments))
-    for field, items in citing:
-        for index, item in enumerate(items or ()):
-            for ref_index, ref in enumerate(item.sources if item is not None else []):
-                if ref in known_set:
-                    continue
-                close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6) if fuzzy > 0 else []
-                fuzzy -= 1
-                hint = (f"did you mean '{close[0]}'?" if close else
-                        f"known sources: {', '.join(known)}" if known else
-                        "add the source under `sources:` with this id")
-                yield at((field, index, "sources", ref_index), "error", "unknown-source",
-                         f"no source has the id '{ref}'", hint)
+    for loc, item in _citing(sheet):
+        for ref_index, ref in enumerate(item.sources):
+            if ref in known_set:
+                continue
+            close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6) if fuzzy > 0 else []
+            fuzzy -= 1
+            hint = (f"did you mean '{close[0]}'?" if close else
+                    f"known sources: {', '.join(known)}" if known else
+                    "add the source under `sources:` with this id")
+            yield at((*loc, "sources", ref_index), "error", "unknown-source",
+                     f"no source has the id '{ref}'", hint)
+
+
+#: The parts of a sheet that must cite a source: each item states a fact a reader may check.
+MUST_CITE = ("frameworks", "commitments", "outcomes")
+
+
+def _citing(sheet: SheetParts) -> Iterator[tuple[DataPath, Framework | Commitment | PortionText | Recommendation]]:
+    """Every valid part that can cite sources (frameworks, commitments, portions), with its path."""
+    for field in SINGLE_PORTIONS:
+        single = getattr(sheet, field)
+        if single is not None:
+            yield (field,), single
+    for field in ("frameworks", "commitments", *PORTION_LISTS):
+        for index, item in enumerate(getattr(sheet, field) or ()):
+            if item is not None:
+                yield (field, index), item
+
+
+def _uncited(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
+    for loc, item in _citing(sheet):
+        if loc[0] not in MUST_CITE or item.sources:
+            continue
+        # The message names the item by its kind only: diagnostics travel into every release's
+        # manifest, and a portion's own text may be above the release level.
+        what = {"frameworks": "framework", "commitments": "commitment", "outcomes": "outcome"}[str(loc[0])]
+        hint = ("write it as `- text: …` with `sources: [ID]` on the next line, ID being a source listed "
+                "under `sources:`" if isinstance(item, PortionText) else
+                "add `sources: [ID]`, ID being a source listed under `sources:` that backs it")
+        yield at(loc, "warning", "uncited", f"this {what} cites no source", hint)
 
 
 def _levels(sheet: FactSheet, at: _At) -> Iterator[Diagnostic]:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import click
 
+from .cli import GuardedPath
+
 #: The package folder holding the files copied as they are.
 TEMPLATE_FOLDER = ("examples", "project")
 
@@ -56,7 +58,9 @@ def project_files() -> list[ProjectFile]:
         ProjectFile(".vscode/settings.json", _json({"yaml.schemas": {f"./{SCHEMA_FILE}": list(SHEET_GLOBS)}})),
         ProjectFile(".vscode/extensions.json", _json({"recommendations": [YAML_EXTENSION]})),
         ProjectFile("README.md", _packaged("README.md")),
-        ProjectFile(".gitignore", b"# briefgen build output (briefgen.toml: output)\nsite/\n"),
+        ProjectFile(".gitignore", b"# briefgen build output (briefgen.toml: output)\nsite/\n"
+                                  b"# on Windows, the lock of an output folder lies beside it while a build runs\n"
+                                  b".*.briefgen-lock\n"),
         *(ProjectFile(path, _versioned(_packaged(path))) for path in WORKFLOWS),
     ]
 
@@ -155,7 +159,7 @@ def _next_steps(folder: Path) -> str:
 
 
 @click.command("init")
-@click.argument("folder", metavar="[DIR]", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="[DIR]", default=".", type=GuardedPath(file_okay=False, path_type=Path))
 def init_command(folder: Path) -> None:
     """Set up DIR (default: this folder) as a brief repository.
 

@@ -234,7 +234,7 @@ class Preview:
 
     @property
     def theme(self) -> Theme:
-        return Theme.of(self.settings.templates or self.project.templates, self.settings.styles or self.project.styles)
+        return Theme.of_project(self.settings.templates, self.settings.styles, self.project)
 
     @property
     def editor(self) -> str:
@@ -375,7 +375,7 @@ class Preview:
     def _run(self, job: Job) -> Outcome:
         with self._lock:
             found = self._outcomes.get(job.key)
-            if found is not None:
+            if found is not None and _still_fresh(found, job):
                 self._outcomes.move_to_end(job.key)
                 return found
         outcome = run(job)
@@ -679,7 +679,8 @@ class Preview:
     def _pdf_future(self, job: Job) -> Future[Outcome]:
         with self._lock:
             found = self._pdfs.get(job.key)
-            if found is not None:
+            if found is not None and (not found.done() or found.exception() is not None
+                                      or _still_fresh(found.result(), job)):
                 self._pdfs.move_to_end(job.key)
                 return found
             if self.stopping.is_set():
@@ -698,14 +699,25 @@ class Preview:
             return future
 
 
+def _still_fresh(outcome: Outcome, job: Job) -> bool:
+    """Whether the files the render of `outcome` read (a logo beside the sheet, say) still hold the
+    bytes it read: the key covers the sheet and the theme, not what a template embeds."""
+    from .inputs import input_roots, unchanged
+
+    return unchanged(outcome.inputs, input_roots(job.theme, job.source_dir))
+
+
 def _new_executor() -> ProcessPoolExecutor:
     import multiprocessing
 
+    from .workers import start_worker
+
     # spawn: this process has threads, which fork would copy in whatever state they are in.
-    # Workers ignore Ctrl-C, which reaches the whole process group: the server stops them
-    # itself. (signal.signal is the initializer so that a worker need not import this module.)
+    # The worker ignores Ctrl-C, which reaches the whole process group (the server stops it
+    # itself), and ends when the server dies, however it dies (its executor's queue alone
+    # would keep it waiting for ever). No kernel watch: a request's thread starts it.
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+                               initializer=start_worker)
 
 
 def _stop_executor(executor: ProcessPoolExecutor) -> None:
@@ -843,9 +855,11 @@ def overlay_text(report: Report, with_source: bool = True) -> str:
 
 def _template_lines(path: str) -> list[str]:
     from .loader import source_lines
+    from .render import MAX_TEMPLATE_BYTES
+    from .sources import read_regular_file
 
     try:
-        return source_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
+        return source_lines(read_regular_file(Path(path), MAX_TEMPLATE_BYTES).decode("utf-8", errors="replace"))
     except OSError:
         return []
 

@@ -91,9 +91,11 @@ _PARTS: dict[str, tuple[str, str]] = {
         '  - "TODO: a defensive line"\n',
         "# if_pressed:                     # defensive lines, only if the point is pressed\n"
         "#   - \"[On visas] Every application is decided on its merits.\"\n"),
+    # An outcome states a fact, so it cites the source it rests on (the `uncited` warning).
     "outcomes": (
         'outcomes:\n'
-        '  - "TODO: first outcome"\n',
+        '  - text: "TODO: first outcome"\n'
+        '    sources: [source-1]           # the source it rests on\n',
         "# outcomes:\n"
         "#   - Both sides agreed to meet again in the autumn.\n"),
     "comment": ('comment: "TODO: your comment on the meeting"\n',
@@ -129,7 +131,8 @@ _PARTS: dict[str, tuple[str, str]] = {
             "#     summary: What was committed, in Markdown.\n"
             "#     status: agreed              # agreed, reaffirmed, announced, proposed, under-discussion\n"
             "#     parties: [GB, FR]\n"
-            "#     amount: {{value: 10000000000000, currency: JPY, period: over the next decade}}\n"),
+            "#     amount: {{value: 10000000000000, currency: JPY, period: over the next decade}}\n"
+            "#     sources: [source-1]         # every framework, commitment and outcome cites one\n"),
     "sections:background": (
         "", "# sections:                       # free sections; Background goes where the kind puts it\n"
             "#   - heading: Background\n"

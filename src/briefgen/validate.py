@@ -28,6 +28,7 @@ from .model import (
     describe,
     is_reserved_id,
     is_valid_id,
+    is_windows_device_name,
 )
 from .rules import SheetParts
 
@@ -80,8 +81,15 @@ def check(loaded: Loaded) -> Checked:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
         found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
         found.extend(_text_budget(loaded))
+    name = PurePath(loaded.path).name
     stem = PurePath(loaded.path).stem
-    if sheet is not None and sheet.id is None and not is_valid_id(stem):
+    if is_windows_device_name(name):
+        found.append(Diagnostic.at(
+            loaded.path, Span(1, 1), "error", "unportable-file-name",
+            f"no file can be named '{name}' on Windows, which keeps '{name.partition('.')[0]}' for a device: "
+            "the repository could not be checked out there",
+            "rename the file, e.g. to " + name.partition(".")[0] + "-talks.yaml"))
+    elif sheet is not None and sheet.id is None and not is_valid_id(stem):
         found.append(Diagnostic.at(
             loaded.path, Span(1, 1), "error", "reserved-id" if is_reserved_id(stem) else "invalid-id",
             f"the file name '{stem}' cannot be the brief's id"

@@ -29,15 +29,15 @@ from .formatting import (
 from .kinds import KINDS
 
 # Re-exported: templates and tests name the reading order's records through the view.
+from .layout import PORTION_PARTS, SINGLE_PARTS, Citation, Layout, Part, layout, parts
 from .layout import AnnexView as AnnexView
 from .layout import Decision as Decision
-from .layout import Layout, Part, layout, parts
 from .layout import Paragraph as Paragraph
 from .layout import section_kind as section_kind
 from .markup import render_markdown
 
 if TYPE_CHECKING:  # annotations only: the site index imports this module without the model
-    from .model import Commitment, Framework, Participant, PortionText
+    from .model import Commitment, Framework, Participant, PortionText, Recommendation
     from .release import Release, ReleasedSheet
 
 #: Where the site index is, from a brief: publish writes both into the same folder.
@@ -85,15 +85,6 @@ class Portion:
 class ContentsEntry:
     heading: str
     anchor: str
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A citation "[2]": a link to source 2, with an id the source links back to."""
-
-    number: int
-    id: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -273,14 +264,25 @@ def brief_view(release: Release) -> BriefView:
     def written(value: _dt.date) -> str:
         return written_date(value, style)
 
-    order = [part.key for part in kind.parts]
-    # Citation ids follow reading order ("the first citing spot"), and the kinds print the tables in different orders.
-    if order.index("commitments") < order.index("frameworks"):
-        commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
-        frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
-    else:
-        frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
-        commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
+    portion_cites: dict[tuple[str, int], tuple[Citation, ...]] = {}
+
+    def cite_portions(field: str, items: Iterable[PortionText | Recommendation | None]) -> None:
+        for index, portion in enumerate(items):
+            if portion is not None and portion.sources:
+                portion_cites[(field, index)] = _citations(portion.sources, numbers, cites)
+
+    # Citation ids follow reading order ("the first citing spot"): the kind's parts in turn, so a
+    # kind cites only the portions it prints.
+    frameworks: tuple[FrameworkView, ...] = ()
+    commitments: tuple[CommitmentView, ...] = ()
+    for spec in kind.parts:
+        if spec.key == "frameworks":
+            frameworks = tuple(_framework(f, release, numbers, cites) for f in sheet.frameworks)
+        elif spec.key == "commitments":
+            commitments = tuple(_commitment(c, release, numbers, cites) for c in sheet.commitments)
+        elif spec.key in PORTION_PARTS:
+            value = getattr(sheet, spec.key)
+            cite_portions(spec.key, [value] if spec.key in SINGLE_PARTS else value)
     talking_points = tuple(_point(p, release) for p in sheet.talking_points)
     outcomes = tuple(_point(p, release) for p in sheet.outcomes)
     follow_up = tuple(
@@ -294,7 +296,7 @@ def brief_view(release: Release) -> BriefView:
     )
     tables = {"participants": bool(participants), "frameworks": bool(frameworks), "commitments": bool(commitments),
               "follow_up": bool(follow_up), "sources": bool(sheet.sources)}
-    the_parts = parts(release, tables, written)
+    the_parts = parts(release, tables, written, portion_cites)
     title = smart_quotes(sheet.title)
     occasion = _plain(meeting.occasion)
     reference = release.reference

@@ -6,12 +6,18 @@ worker killed and replaced) and reported for that brief; a worker that dies is
 replaced and its brief reported; Ctrl-C stops every worker before it propagates.
 Outcomes come back in any order; callers sort them (builds stay byte-identical
 whatever the number of workers).
+
+A worker never outlives its parent, however the parent dies (SIGKILL included): each
+watches its parent (`watch_parent`) and ends itself within WATCH_INTERVAL of its death.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -29,6 +35,11 @@ STARTUP_LIMIT = 300.0
 _STARTED = "started"
 #: A worker is replaced after this many briefs, so that no cache inside a library can grow without bound.
 JOBS_PER_WORKER = 100
+#: How often a worker looks whether its parent still lives, in seconds (when the parent's
+#: death cannot wake it at once).
+WATCH_INTERVAL = 0.2
+#: prctl(2) option: the signal the kernel sends a process when the thread that made it ends.
+_PR_SET_PDEATHSIG = 1
 
 
 def default_workers() -> int:
@@ -39,13 +50,69 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _serve(connection: Connection) -> None:
-    """A worker's loop: receive a job, send back its outcome, until told to stop."""
-    import signal
+def start_worker(kernel_watch: bool = False) -> None:
+    """Set up a worker process: Ctrl-C is its parent's to handle, and it ends with its parent.
 
-    # Ctrl-C reaches the whole process group; the parent decides what stops, so a
-    # worker never dies half-way through sending an outcome.
+    Ctrl-C reaches the whole process group; the parent decides what stops, so a worker
+    never dies half-way through sending an outcome. Also the initializer of the preview's
+    PDF worker (serve.py). `kernel_watch` asks Linux to kill this process when the thread
+    that started it ends: only for a worker started by a thread that lives as long as
+    its process.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if kernel_watch:
+        _die_with_parent_thread()
+    watch_parent()
+
+
+def watch_parent() -> None:
+    """End this process (at once, without cleaning up) within WATCH_INTERVAL of its parent's death.
+
+    A thread waits on the parent's sentinel (a pipe only the parent holds open, a process
+    handle on Windows) and, in case another process holds that pipe too, looks every
+    WATCH_INTERVAL whether this process was handed to another parent. A worker writes
+    nothing, so nothing is lost by ending it mid-brief.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # the main process: nobody to watch
+        return
+    parent_pid, sentinel = parent.pid, parent.sentinel
+
+    def watch() -> None:
+        while not wait([sentinel], timeout=WATCH_INTERVAL):
+            if os.getppid() != parent_pid:
+                break
+        os._exit(1)
+
+    threading.Thread(target=watch, name="briefgen-parent-watch", daemon=True).start()
+
+
+def _die_with_parent_thread() -> None:
+    """Linux: have the kernel send SIGKILL when the parent's thread ends (prctl PR_SET_PDEATHSIG).
+
+    A belt to watch_parent's braces, for a worker busy in native code that keeps Python's
+    other threads from running.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # not glibc or musl: watch_parent alone
+        pass
+
+
+def _serve(connection: Connection, inherited: Sequence[Connection] = (), kernel_watch: bool = False) -> None:
+    """A worker's loop: receive a job, send back its outcome, until told to stop.
+
+    `inherited` are the parent's ends of pipes that a forked worker got a copy of (its
+    own and those of the workers started before it): closed at once, so that only the
+    parent holds them and a worker sees end-of-file when its parent dies.
+    """
+    for end in inherited:
+        end.close()
+    start_worker(kernel_watch)
     # WeasyPrint is imported by the first brief that prints a PDF and then kept, with its
     # font configuration, for every later brief this worker renders.
     while True:
@@ -88,9 +155,14 @@ class Pool:
         self.close()
 
     def _start(self) -> _Worker:
-        context: Any = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        forking = hasattr(os, "fork")
+        context: Any = multiprocessing.get_context("fork" if forking else "spawn")
         parent, child = context.Pipe()
-        process = context.Process(target=_serve, args=(child,), daemon=True, name="briefgen-worker")
+        # A spawned worker inherits nothing; a forked one a copy of every descriptor.
+        inherited = (parent, *(w.connection for w in self._pool)) if forking else ()
+        kernel_watch = threading.current_thread() is threading.main_thread()
+        process = context.Process(target=_serve, args=(child, inherited, kernel_watch), daemon=True,
+                                  name="briefgen-worker")
         process.start()
         child.close()
         worker = _Worker(process, parent)

@@ -180,6 +180,15 @@ def cases() -> dict[str, str | bytes]:
     out["id-block-newline"] = edit("id: rules-base", "id: |\n  nl")
     out["index"] = edit("id: rules-base\n", "")
     out["participant-id-index"] = edit("  - id: alpha", "  - id: index")
+    # Names no file can have on Windows (devices, a trailing dot or space), and ids that
+    # differ from another only in case: the brief's files could not be checked out there.
+    out["id-windows-con"] = edit("id: rules-base", "id: con")
+    out["id-windows-lpt1"] = edit("id: rules-base", "id: lpt1")
+    out["id-windows-nul-upper"] = edit("id: rules-base", "id: NUL")
+    out["id-trailing-dot"] = edit("id: rules-base", 'id: "g20."')
+    out["id-trailing-space"] = edit("id: rules-base", 'id: "g20 "')
+    out["id-upper-case"] = edit("id: rules-base", "id: G20-2025")
+    out["id-windows-device-prefix"] = edit("id: rules-base", "id: con-talks")
     return out
 
 
