@@ -210,6 +210,26 @@ def page_texts(reader: pypdf.PdfReader) -> list[str]:
     return [page.extract_text() or "" for page in reader.pages]
 
 
+def pdftotext(path: Path, layout: bool = False) -> str:
+    """What poppler's `pdftotext` reads from a PDF (with `-layout`: in columns, as printed).
+
+    Another reader than pypdf, and the one copy-paste and many indexers use. Without
+    poppler-utils the test skips, except under CI, where it fails.
+    """
+    import shutil
+
+    import pytest
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        reason = "pdftotext (poppler-utils) is not installed"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
+        pytest.skip(reason)
+    args = [tool, *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
 def placed_text(page: pypdf.PageObject) -> list[tuple[str, float, float]]:
     """(text, x, y) of each run of text on `page`, in PDF points from the bottom left."""
     found: list[tuple[str, float, float]] = []

@@ -2,7 +2,8 @@
 site index at desktop and phone widths in light and dark schemes, and the Nu HTML
 Checker reports no errors (CSS included) on the HTML a build writes.
 
-Kept to the example, one draft and the index: both validators are slow.
+Kept to the example, one draft, the index and the layouts of the other kinds (the Nu
+checker reads all four; axe the two that differ most from a brief): both validators are slow.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Any
 import pytest
 
 from browser_helpers import axe_source, browser_fixture, build_site, nu_messages  # noqa: F401  ("browser")
-from build_helpers import EXAMPLE, compact_sheet, write_sheet
+from build_helpers import EXAMPLE, ROOT, compact_sheet, write_sheet
 
-PAGES = ["g20-2025", "drafty", "index"]
+#: The examples of the kinds laid out by kinds.py (submission, memos, a brief with every part).
+KIND_PAGES = ["uk-submission", "us-action-memo", "us-info-memo", "uk-minister-brief"]
+PAGES = ["g20-2025", "drafty", "index", "uk-submission", "us-action-memo"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -23,7 +26,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("a11y-site")
     draft = write_sheet(folder / "sheets", compact_sheet("drafty", document__status="draft"))
-    return build_site([EXAMPLE, draft], folder / "site")
+    kinds = [ROOT / "briefs" / "examples" / f"{name}.yaml" for name in KIND_PAGES]
+    return build_site([EXAMPLE, draft, *kinds], folder / "site")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -43,7 +47,7 @@ def test_axe_finds_no_violations(site: Path, browser: Any, name: str, width: int
 
 
 def test_the_nu_checker_finds_no_errors(site: Path) -> None:
-    messages = nu_messages(*(site / f"{name}.html" for name in PAGES))
+    messages = nu_messages(*(site / f"{name}.html" for name in dict.fromkeys([*PAGES, *KIND_PAGES])))
     errors = [(Path(m.get("url", "")).name, m.get("lastLine"), m["message"]) for m in messages
               if m["type"] == "error" or m.get("subType") == "fatal"]
     assert errors == []

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import briefgen
+from briefgen.kinds import KINDS
 from briefgen.schema import DRAFT_07, json_schema, packaged_schema_path, schema_text
 from conftest import (
     DATA,
@@ -78,8 +79,8 @@ def test_check_the_example(run_cli) -> None:  # type: ignore[no-untyped-def]
 def test_check_the_briefs_folder_strictly(run_cli) -> None:  # type: ignore[no-untyped-def]
     ran = run_cli(["check", "--strict", ROOT / "briefs"])
     assert ran.exit_code == 0
-    # The Japan–India example and the three invented ones in briefs/examples/.
-    assert ran.stdout.splitlines()[-1] == "4 fact sheets: 4 valid"
+    # The Japan–India example and the seven invented ones in briefs/examples/.
+    assert ran.stdout.splitlines()[-1] == "8 fact sheets: 8 valid"
 
 
 def _unique_ids(folder: Path) -> None:
@@ -436,7 +437,7 @@ def test_schema_command_writes_a_file(run_cli, tmp_path: Path) -> None:  # type:
 # --- new -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["brief", "readout"])
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_new_skeleton_checks_with_only_placeholder_warnings(run_cli, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "briefs"
     ran = run_cli(["new", "japan-india-2026", "--kind", kind, "-o", out])
@@ -444,7 +445,10 @@ def test_new_skeleton_checks_with_only_placeholder_warnings(run_cli, tmp_path: P
     target = out / "japan-india-2026.yaml"
     assert ran.stdout.startswith(f"wrote {target}")
     text = target.read_text(encoding="utf-8")
-    assert f"kind: {kind}" in text and ("outcomes:" if kind == "readout" else "talking_points:") in text
+    assert f"kind: {kind}" in text and {"brief": "talking_points:", "readout": "outcomes:"}.get(kind, "") in text
+    # Every part the kind requires is written out; the others are comments in its reading order.
+    for part in KINDS[kind].required:
+        assert f"\n{part.sheet_key}:" in text, part
 
     checked = run_cli(["check", "--output-format", "json", target])
     assert checked.exit_code == 0

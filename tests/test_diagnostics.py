@@ -41,7 +41,7 @@ def test_skeleton_error_comes_first_and_placeholders_take_one_line() -> None:
     placeholders = [d for d in report.diagnostics if d.code == "placeholder"]
     assert len(placeholders) == 15
     out = _text([report]).splitlines()
-    assert out[0].startswith("briefs/x.yaml:27:21: error[wrong-type]: `meeting.duration_minutes` must be a number")
+    assert out[0].startswith("briefs/x.yaml:29:21: error[wrong-type]: `meeting.duration_minutes` must be a number")
     assert sum("placeholder" in line for line in out) == 1
     (collapsed,) = [line for line in out if "placeholder" in line]
     first = placeholders[0]

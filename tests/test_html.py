@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.render import inline_css
+from briefgen.render import STYLESHEETS, inline_css
 from build_helpers import (
     EXAMPLE,
     ROOT,
@@ -61,16 +61,16 @@ def test_no_external_resources(example_html: str) -> None:
 def test_styles_are_inlined_in_order(example_html: str) -> None:
     root = parse_html(example_html)
     styles = list(root.iter("style"))
-    assert [s.get("media") for s in styles] == [None, "screen", "print"]
-    for style, name in zip(styles, ("base.css", "screen.css", "print.css")):
+    assert [s.get("media") for s in styles] == [None, None, "screen", "print"]
+    for style, name in zip(styles, ("base.css", "kinds.css", "screen.css", "print.css")):
         packaged = (PACKAGED_STYLES / name).read_text(encoding="utf-8")
         assert (style.text or "").strip().startswith(str(inline_css(packaged)).strip())
     assert (styles[0].text or "").strip() == str(inline_css((PACKAGED_STYLES / "base.css").read_text())).strip()
     # The print sheet ends with the page's own markings as literal margin-box text.
-    page_marks = (styles[2].text or "")[len(str(inline_css((PACKAGED_STYLES / "print.css").read_text()))):]
+    page_marks = (styles[3].text or "")[len(str(inline_css((PACKAGED_STYLES / "print.css").read_text()))):]
     assert '@top-center { content: "OFFICIAL"; }' in page_marks
     assert '@bottom-center { content: "OFFICIAL"; }' in page_marks
-    assert "string(" not in (styles[2].text or "") and "string-set" not in example_html
+    assert "string(" not in (styles[3].text or "") and "string-set" not in example_html
 
 
 def test_document_language_and_title(example_html: str) -> None:
@@ -268,10 +268,9 @@ def test_styles_option_overrides_print_css_only(tmp_path: Path, plain_dir: Path,
     custom = _build_html(EXAMPLE, tmp_path / "site", "--styles", styles, cwd=plain_dir)
     default_styles = list(parse_html(example_html).iter("style"))
     custom_styles = list(parse_html(custom).iter("style"))
-    assert [s.get("media") for s in custom_styles] == [None, "screen", "print"]
-    assert custom_styles[0].text == default_styles[0].text
-    assert custom_styles[1].text == default_styles[1].text
-    custom_print = custom_styles[2].text or ""
+    assert [s.get("media") for s in custom_styles] == [media for _, media in STYLESHEETS]
+    assert [s.text for s in custom_styles[:-1]] == [s.text for s in default_styles[:-1]]
+    custom_print = custom_styles[-1].text or ""
     assert "CUSTOM-PRINT" in custom_print and "@bottom-right" not in custom_print  # none of print.css
     assert '@top-center { content: "OFFICIAL"; }' in custom_print  # the page's own markings stay
     # Apart from the print style sheet, the page is the same.
@@ -292,4 +291,4 @@ def test_a_style_sheet_cannot_close_its_style_element(tmp_path: Path, plain_dir:
     html = _build_html(sheet, tmp_path / "site", "--styles", styles, cwd=plain_dir)
     root = parse_html(html)
     assert find_all(root, "script") == []
-    assert [s.get("media") for s in root.iter("style")] == [None, "screen", "print"]
+    assert [s.get("media") for s in root.iter("style")] == [media for _, media in STYLESHEETS]

@@ -19,16 +19,20 @@ from briefgen.render import render_index
 from briefgen.site_index import site_index_view
 from briefgen.theme import Theme
 from browser_helpers import browser_fixture, build_site  # noqa: F401  (the "browser" fixture)
-from build_helpers import EXAMPLE, compact_sheet, pdf_reader, placed_text, squash, write_sheet
+from build_helpers import EXAMPLE, ROOT, compact_sheet, pdf_reader, placed_text, squash, write_sheet
+
+#: One example of each kind beyond brief and readout, and a brief with every part a principal needs.
+KIND_EXAMPLES = {name: ROOT / "briefs" / "examples" / f"{name}.yaml"
+                 for name in ("uk-submission", "us-action-memo", "us-info-memo", "uk-minister-brief")}
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example and a long draft, built once."""
+    """The example, a long draft and the examples of each kind, built once."""
     folder = tmp_path_factory.mktemp("browser-site")
     long_outcomes = [f"Outcome {i}: " + "the parties discussed the matter at some length. " * 8 for i in range(12)]
     draft = write_sheet(folder / "sheets", compact_sheet("drafty", document__status="draft", outcomes=long_outcomes))
-    return build_site([EXAMPLE, draft], folder / "site")
+    return build_site([EXAMPLE, draft, *KIND_EXAMPLES.values()], folder / "site")
 
 
 @pytest.mark.parametrize("name", ["g20-2025", "drafty"])
@@ -67,8 +71,35 @@ def test_the_footer_prints_in_a_browser_too(site: Path, browser: Any, tmp_path: 
         assert "G20-2025/JP-IN/01 · version 1.0" in squash(pdf_page.extract_text())
 
 
+@pytest.mark.parametrize("name", list(KIND_EXAMPLES))
+def test_a_browser_prints_each_kind_as_weasyprint_does(site: Path, browser: Any, name: str, tmp_path: Path) -> None:
+    # The layouts of kinds.css in Chromium's print: the heading lines, the decision lines
+    # (an action memo), the banner on every page, and about WeasyPrint's number of pages.
+    page = browser.new_page()
+    page.goto((site / f"{name}.html").as_uri())
+    page.emulate_media(media="print")
+    pdf = tmp_path / f"{name}-chromium.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    page.close()
+    reader, weasy = pdf_reader(pdf), pdf_reader(site / f"{name}.pdf")
+    assert abs(len(reader.pages) - len(weasy.pages)) <= 1, (len(reader.pages), len(weasy.pages))
+    level = {"uk-submission": "OFFICIAL-SENSITIVE", "us-action-memo": "CUI", "us-info-memo": "UNCLASSIFIED",
+             "uk-minister-brief": "OFFICIAL-SENSITIVE"}[name]
+    texts = [unicodedata.normalize("NFKC", squash(p.extract_text())) for p in reader.pages]
+    assert all(level in text for text in texts)
+    whole = " ".join(texts)
+    expected = {"uk-submission": ["From", "To", "Foreign Secretary", "Subject", "Recommendations", "Timing",
+                                  "Argument", "Presentation and handling", "Annex A:"],
+                "us-action-memo": ["ACTION MEMO FOR THE DEPUTY SECRETARY", "FROM:", "SUBJECT:", "Approve",
+                                   "Disapprove", "Decision needed by March 27, 2026", "EAP/MTS", "L/EAP", "Tab 2:"],
+                "us-info-memo": ["INFO MEMO FOR THE SECRETARY", "FROM:", "SUBJECT:", "Discussion", "S/P"],
+                "uk-minister-brief": ["Issues for discussion", "Lines to take", "If pressed", "Annex A:"]}[name]
+    positions = [whole.find(word) for word in expected]
+    assert -1 not in positions, dict(zip(expected, positions))
+
+
 @pytest.mark.parametrize("width", [390, 320])
-@pytest.mark.parametrize("name", ["g20-2025", "drafty", "index"])
+@pytest.mark.parametrize("name", ["g20-2025", "drafty", "index", *KIND_EXAMPLES])
 def test_nothing_scrolls_sideways_on_a_phone(site: Path, browser: Any, name: str, width: int) -> None:
     page = browser.new_page(viewport={"width": width, "height": 800})
     page.goto((site / f"{name}.html").as_uri())

@@ -24,6 +24,7 @@ import jsonschema
 import pytest
 
 from briefgen.classification import SCHEMES
+from briefgen.kinds import KINDS
 from briefgen.loader import load
 from briefgen.schema import json_schema, schema_text
 from briefgen.skeleton import skeleton
@@ -276,7 +277,7 @@ def test_schema_never_rejects_what_check_accepts(path: Path) -> None:
         assert bool(schema_errors) == (path.name in EXPRESSED), schema_errors
 
 
-@pytest.mark.parametrize("kind", ["brief", "readout"])
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_schema_accepts_what_briefgen_new_writes(kind: str) -> None:
     text = skeleton("new-sheet", kind, "../src/briefgen/schema/factsheet.schema.json", date(2025, 11, 20))
     checked = _checked(ROOT / "briefs" / "new-sheet.yaml", text)

@@ -16,6 +16,7 @@ from PIL import Image
 
 from briefgen.formatting import smart_quotes
 from briefgen.pdf import print_pdf
+from briefgen.render import STYLESHEETS
 from build_helpers import (
     compact_sheet,
     find_all,
@@ -100,7 +101,7 @@ def test_no_active_content_survives(hostile) -> None:
     for tag in ("script", "iframe", "img", "object", "embed", "svg", "form", "input", "b", "i"):
         assert find_all(root, tag) == [], tag
     styles = list(root.iter("style"))
-    assert [s.get("media") for s in styles] == [None, "screen", "print"]  # no injected <style>
+    assert [s.get("media") for s in styles] == [media for _, media in STYLESHEETS]  # no injected <style>
     for element in root.iter():
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), (element.tag, name, value)

@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, render_reports, use_colour
+from .kinds import KINDS
 
 if TYPE_CHECKING:
     from .audience import Audience
@@ -440,8 +441,9 @@ def schema(output: Path | None) -> None:
 
 @main.command()
 @click.argument("sheet_id", metavar="ID")
-@click.option("--kind", type=click.Choice(["brief", "readout"]), default="brief", show_default=True,
-              help="brief: before the meeting; readout: after it.")
+@click.option("--kind", type=click.Choice(list(KINDS)), default="brief", show_default=True,
+              help="brief: before the meeting; readout: after it; submission: a UK submission to a minister; "
+                   "action-memo: a US memo asking for a decision; info-memo: a US memo asking for none.")
 @click.option("-o", "--out", "out", type=GuardedPath(file_okay=False, path_type=Path),
               help="Folder to write ID.yaml into (default: the project's briefs folder, else ./briefs).")
 def new(sheet_id: str, kind: str, out: Path | None) -> None:

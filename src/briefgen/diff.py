@@ -1,7 +1,7 @@
 """`briefgen diff OLD NEW`: what changed in the facts between two versions of a fact sheet.
 
-Not a text diff: participants, frameworks, commitments, outcomes, talking points and
-sources are matched by a stable identity (a participant's id or name, a framework's
+Not a text diff: participants, frameworks, commitments, outcomes, talking points,
+recommendations and sources are matched by a stable identity (a participant's id or name, a framework's
 name, a commitment's sector and the likeness of its summary, a source's id), so a
 reviewer reads "commitment Fisheries: status agreed → reaffirmed" rather than moved
 lines. A change that raises or lowers the classification comes first, on its own line.
@@ -30,7 +30,7 @@ from .classification import SCHEMES
 from .cli import GuardedPath
 from .diagnostics import Diagnostic, Report
 from .loader import read_source
-from .model import Amount, Commitment, FactSheet, Framework, Participant, PortionText, Source
+from .model import Amount, Commitment, FactSheet, Framework, Participant, PortionText, Recommendation, Source
 
 Action = Literal["added", "removed", "changed"]
 SheetStatus = Literal["changed", "unchanged", "added", "deleted", "invalid"]
@@ -100,6 +100,7 @@ def compare(old: FactSheet, new: FactSheet) -> tuple[str | None, list[Change]]:
     changes += _commitments(old.commitments, new.commitments)
     changes += _portions("outcome", old.outcomes, new.outcomes)
     changes += _portions("talking point", old.talking_points, new.talking_points)
+    changes += _portions("recommendation", old.recommendations, new.recommendations)
     changes += _matched("source", old.sources, new.sources, lambda s: s.id, _source_name, lambda a, b: ())
     return alert, changes
 
@@ -262,7 +263,7 @@ def _commitment_changes(a: Commitment, b: Commitment) -> Iterable[str]:
 
 
 def _portion_text(portion: Any) -> str:
-    text = portion.text if isinstance(portion, PortionText) else str(portion)
+    text = portion.text if isinstance(portion, (PortionText, Recommendation)) else str(portion)
     return " ".join(text.split())
 
 
@@ -574,8 +575,8 @@ def diff_command(old: str, new: str, output_format: str) -> None:
 
     OLD and NEW are two fact sheets, or a git revision and a sheet or folder in the
     working tree: `briefgen diff main briefs/g20-2025.yaml`, `briefgen diff HEAD~1 briefs/`.
-    Lists participants, frameworks, commitments, outcomes, talking points and sources
-    added, removed or changed, and changes of classification, caveats and status; a
+    Lists participants, frameworks, commitments, outcomes, talking points, recommendations
+    and sources added, removed or changed, and changes of classification, caveats and status; a
     raised or lowered classification comes first. Sheets added or deleted between
     revisions are named. Exits 0 when compared (with or without changes), 1 when a
     version is invalid (its diagnostics are shown), 2 for usage errors.

@@ -32,6 +32,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from .classification import SCHEMES, Scheme
+from .kinds import KINDS
 
 FORMAT_VERSION = 1
 
@@ -553,6 +554,21 @@ TimeZone = Annotated[str, AfterValidator(_timezone), IanaZones(
     "IANA time zone of the venue, e.g. Africa/Johannesburg; times are printed with it")]
 LanguageTag = Annotated[str, AfterValidator(_language_tag), WithJsonSchema({
     "type": "string", "pattern": _LANG_RE.pattern, "patternErrorMessage": "a language tag, e.g. ja, hi, ar"})]
+#: A State Department office symbol: bureau and office joined by slashes or hyphens (EAP/J, S/ES-CR).
+_OFFICE_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:[/-][A-Z0-9]+)*$")
+
+
+def _office_symbol(value: str) -> str:
+    if not _OFFICE_RE.match(value):
+        raise FormatError("invalid-office-symbol", f"'{value[:MAX_LINE]}' is not an office symbol",
+                          "write it as the Department does: capitals and digits joined by / or -, e.g. EAP/J, "
+                          "PM/RSAT, S/ES-CR")
+    return value
+
+
+OfficeSymbol = Annotated[Line, AfterValidator(_office_symbol), WithJsonSchema({
+    "type": "string", "pattern": _OFFICE_RE.pattern,
+    "patternErrorMessage": "an office symbol in capitals, e.g. EAP/J or PM/RSAT"})]
 BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
@@ -609,6 +625,44 @@ Portion = Annotated[
 ]
 
 
+class Recommendation(Strict):
+    """A recommendation: what the principal is asked to decide (a decision line in an action memo)."""
+
+    text: Markdown = Field(description="The recommendation, e.g. That you agree … (Markdown)")
+    decide_by: IsoDate | None = Field(
+        None, description="Date the decision is needed by (YYYY-MM-DD); an action memo's is at least five "
+                          "business days after document.date")
+    classification: Level | None = Field(
+        None, description="Level of this recommendation; unmarked ones have the document's level")
+    sources: SourceRefs = Field(default_factory=list)
+    caveats: PortionCaveats = None
+    cleared_for_public: PortionPublic = None
+
+
+def _as_recommendation(value: Any) -> Any:
+    return Recommendation(text=value) if isinstance(value, str) else value
+
+
+RecommendationPortion = Annotated[
+    Annotated[Markdown, Tag("text")] | Annotated[Recommendation, Tag("mapping")],
+    Discriminator(_portion_tag),
+    AfterValidator(_as_recommendation),
+    Field(description="Markdown text, or {text, decide_by, classification} to add a date or a level of its own",
+          json_schema_extra={"type": ["string", "object"]}),
+]
+
+
+class Annex(Strict):
+    """An annex (UK) or attachment (US, "Tab 1"): a document that goes with the note."""
+
+    title: Line = Field(description="Title of the annex, e.g. Draft joint statement")
+    body: Markdown | None = Field(None, description="Its text (Markdown); leave out for an annex sent separately")
+    classification: Level | None = Field(
+        None, description="Level of this annex; unmarked annexes have the document's level")
+    caveats: PortionCaveats = None
+    cleared_for_public: PortionPublic = None
+
+
 class CuiDesignation(Strict):
     """The CUI designation indicator of a US document (32 CFR 2002.20): who controls it and how."""
 
@@ -641,13 +695,16 @@ class Person(Strict):
 
     name: Line = Field(description="Full name")
     unit: Line | None = Field(None, description="Team or department")
+    office: OfficeSymbol | None = Field(
+        None, description="Office symbol, as State Department memos print it before the name, e.g. EAP/J")
 
 
 class Clearance(Strict):
-    """Someone who cleared the note."""
+    """Someone who cleared the note: a line of a US clearance list, or a UK "cleared by"."""
 
     name: Line = Field(description="Full name")
     unit: Line | None = Field(None, description="Team or department")
+    office: OfficeSymbol | None = Field(None, description="Office symbol of the clearing office, e.g. EAP/J or L/EAP")
     date: IsoDate | None = Field(None, description="Date of clearance (YYYY-MM-DD)")
 
 
@@ -658,8 +715,15 @@ class Document(Strict):
     reference: Line | None = Field(None, description="File or registry reference")
     version: Line | None = Field(None, description="Version label, as text: quote it, e.g. \"1.10\"")
     status: Literal["draft", "final"] = Field("draft", description="A draft carries a DRAFT watermark")
-    drafted_by: Person | None = Field(None, description="Who drafted the note: {name, unit}")
-    cleared_by: list[Clearance] = Field(default_factory=list, description="Who cleared the note: {name, unit, date}")
+    drafted_by: Person | None = Field(None, description="Who drafted the note: {name, unit, office}")
+    cleared_by: list[Clearance] = Field(
+        default_factory=list, description="Who cleared the note: {name, unit, office, date}")
+    addressee: Line | None = Field(
+        None, description="Whom the note is for: the To line of a submission (e.g. Foreign Secretary), "
+                          "the ACTION MEMO FOR / INFO MEMO FOR line of a memo (e.g. THE SECRETARY)")
+    sender: Line | None = Field(
+        None, description="Who sends it: the FROM line of a memo (e.g. EAP – Jane Example), the From line of a "
+                          "submission (default: drafted_by)")
     contact: Line | None = Field(
         None, description="How readers reach the drafting desk, e.g. a telephone number or e-mail address")
     page_limit: Annotated[int, Field(ge=1, le=MAX_PAGE_LIMIT)] | None = Field(
@@ -848,8 +912,7 @@ def _levels_by_scheme(schema: dict[str, Any]) -> None:
             editor_choice(c.text, f'"{c.text}"' if ", " in c.text else c.text, c.meaning) for c in scheme.caveats]}}
         return {"properties": {
             "classification": {"properties": {"level": level, "header": level, "caveats": caveats}},
-            "summary": item,
-            "comment": item,
+            **{name: item for name in SINGLE_PORTIONS},
             **{name: {"items": item} for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)},
         }}
 
@@ -865,13 +928,36 @@ def _levels_by_scheme(schema: dict[str, Any]) -> None:
     schema["allOf"] = [chain]
 
 
+def _parts_by_kind(schema: dict[str, Any]) -> None:
+    """What each kind requires (kinds.py), as if/then conditions on `kind`: editors underline
+    a submission without `recommendations` as `check` does (missing-for-kind)."""
+    for kind in KINDS.values():
+        lists = [p.sheet_key for p in kind.required if p.sheet_key in PORTION_LISTS]
+        keys = [p.sheet_key for p in kind.required if p.sheet_key != "summary"]
+        document = [key for key, _ in kind.document_keys]
+        if not keys and not document:
+            continue
+        then: dict[str, Any] = {"required": keys, "properties": {key: {"minItems": 1} for key in lists}}
+        if document:
+            then["properties"]["document"] = {"required": document}
+        schema["allOf"].append({"if": {"properties": {"kind": {"const": kind.name}}, "required": ["kind"]},
+                                "then": then})
+
+
+def _sheet_conditions(schema: dict[str, Any]) -> None:
+    _levels_by_scheme(schema)
+    _parts_by_kind(schema)
+
+
 class FactSheet(Strict):
     """A fact sheet about one diplomatic meeting (format version 1)."""
 
-    model_config = ConfigDict(title="briefgen fact sheet (format 1)", json_schema_extra=_levels_by_scheme)
+    model_config = ConfigDict(title="briefgen fact sheet (format 1)", json_schema_extra=_sheet_conditions)
 
     format: Literal[1] = Field(description="Version of the fact-sheet format: 1")
-    kind: Literal["brief", "readout"] = Field(description="brief (before the meeting) or readout (after it)")
+    kind: Literal["brief", "readout", "submission", "action-memo", "info-memo"] = Field(
+        description="brief (before the meeting), readout (after it), submission (UK, to a minister), "
+                    "action-memo (US, a decision with Approve/Disapprove lines) or info-memo (US, no decision)")
     id: SheetId | None = Field(None, description="Output file name; default: the file name's stem")
     title: Line = Field(description="Title of the note, e.g. Japan–India bilateral meeting at the G20 Leaders' Summit")
     classification: Classification = Field(description="Scheme, overall level, caveats and header level")
@@ -889,15 +975,43 @@ class FactSheet(Strict):
         default_factory=list, description="What came out of the meeting (mainly for readouts)")
     follow_up: list[FollowUp] = Field(default_factory=list, description="Actions to take")
     comment: Portion | None = Field(None, description="The drafter's comment on the meeting (readouts)")
+    issues_for_discussion: list[Portion] = Field(
+        default_factory=list, description="Issues the principal will discuss, in agenda order (briefs)")
+    lines_to_take: list[Portion] = Field(
+        default_factory=list, description="The positions the principal takes, in words that can be used (briefs)")
+    if_pressed: list[Portion] = Field(
+        default_factory=list, description="Defensive lines, used only if the other side presses the point (briefs)")
+    recommendations: list[RecommendationPortion] = Field(
+        default_factory=list, description="What the principal is asked to decide (submissions; action memos print "
+                                          "each with Approve / Disapprove lines)")
+    timing: Portion | None = Field(
+        None, description="When a decision is needed and why (submissions), e.g. Urgent: by 12 March, before …")
+    argument: list[Portion] = Field(
+        default_factory=list, description="The case for the recommendation, and against it (submissions)")
+    discussion: list[Portion] = Field(
+        default_factory=list, description="The analysis behind the memo (action and information memos)")
+    presentation: list[Portion] = Field(
+        default_factory=list, description="Presentation and handling: press, Parliament, partners (submissions)")
     sections: list[Section] = Field(
         default_factory=list, description="Free-form sections: Background, Sensitivities, Press lines…")
     sources: list[Source] = Field(default_factory=list, description="Reports and readouts that the facts come from")
+    annexes: list[Annex] = Field(
+        default_factory=list, description="Annexes (UK: Annex A, B…) or attachments (US memos: Tab 1, 2…), "
+                                          "printed after the note: {title, body}")
+    distribution: list[Line] = Field(
+        default_factory=list, description="Who receives a copy, e.g. PS/Foreign Secretary (printed as Copy to "
+                                          "in a submission, Distribution otherwise)")
 
 
 #: The parts of a sheet that carry a classification of their own, besides `summary`:
 #: lists of portions, and lists of items with a `classification` key. The rules and
 #: the release cut both go through these, so a new classified part is added here once.
-PORTION_LISTS = ("objectives", "talking_points", "outcomes")
+PORTION_LISTS = ("objectives", "talking_points", "outcomes", "issues_for_discussion", "lines_to_take",
+                 "if_pressed", "recommendations", "argument", "discussion", "presentation")
 #: Single portions besides `summary`, walked like it.
-SINGLE_PORTIONS = ("summary", "comment")
-CLASSIFIED_ITEMS = ("frameworks", "commitments", "follow_up", "sections")
+SINGLE_PORTIONS = ("summary", "comment", "timing")
+CLASSIFIED_ITEMS = ("frameworks", "commitments", "follow_up", "sections", "annexes")
+#: The parts of a sheet that have the header's level (title, document, meeting, participants…):
+#: released whenever the brief is. Every other top-level key is cut portion by portion.
+HEADER_FIELDS = ("format", "kind", "id", "title", "classification", "document", "meeting", "participants",
+                 "distribution")

@@ -21,6 +21,7 @@ from .diagnostics import Diagnostic, Report, Span
 
 if TYPE_CHECKING:  # the model (pydantic) is not imported by publish, which reads only the codes below
     from .model import (
+        Annex,
         Classification,
         Commitment,
         Document,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # the model (pydantic) is not imported by publish, which read
         Meeting,
         Participant,
         PortionText,
+        Recommendation,
         Section,
         Source,
     )
@@ -55,6 +57,17 @@ class ReleasedSheet:
     sections: tuple[Section, ...]
     sources: tuple[Source, ...]
     comment: PortionText | None = None
+    timing: PortionText | None = None
+    issues_for_discussion: tuple[PortionText, ...] = ()
+    lines_to_take: tuple[PortionText, ...] = ()
+    if_pressed: tuple[PortionText, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    argument: tuple[PortionText, ...] = ()
+    discussion: tuple[PortionText, ...] = ()
+    presentation: tuple[PortionText, ...] = ()
+    annexes: tuple[Annex, ...] = ()
+    #: Who receives a copy: part of the header block, released whenever the brief is.
+    distribution: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,10 +96,14 @@ class Release:
         return self.scheme.mark(level) if self.marked and level else ""
 
     def shows(self, path: tuple[Any, ...]) -> bool:
-        """Whether the value at `path` of the original sheet is part of this release."""
-        if not path or path[0] not in _CUT_FIELDS:
-            return True  # the header block: released whenever the brief is
-        return path[:1] in self.kept if path[0] in ("summary", "comment") else path[:2] in self.kept
+        """Whether the value at `path` of the original sheet is part of this release.
+
+        Fail closed: only the header block's keys are shown whenever the brief is; any
+        other key is shown only where a kept portion (or source) stands.
+        """
+        if not path or path[0] in HEADER_KEYS:
+            return True
+        return path[:1] in self.kept if path[0] in SINGLE_KEYS else path[:2] in self.kept
 
     @property
     def cleared_to(self) -> str | None:
@@ -103,7 +120,8 @@ class Release:
         """Whether it keeps any summary, objective, point, outcome or commitment."""
         sheet = self.sheet
         return bool(sheet.summary or sheet.objectives or sheet.talking_points or sheet.outcomes
-                    or sheet.commitments)
+                    or sheet.commitments or sheet.recommendations or sheet.argument or sheet.discussion
+                    or sheet.lines_to_take or sheet.issues_for_discussion)
 
 
 def _citing() -> tuple[str, ...]:
@@ -112,8 +130,13 @@ def _citing() -> tuple[str, ...]:
 
     return ("frameworks", "commitments", *PORTION_LISTS, *SINGLE_PORTIONS)
 
-_CUT_FIELDS = frozenset({"summary", "comment", "objectives", "talking_points", "outcomes", "frameworks",
-                         "commitments", "follow_up", "sections", "sources"})
+
+#: The header block's keys (model.HEADER_FIELDS, repeated so that publish need not import the
+#: model; a test keeps them equal): shown whenever the brief is released.
+HEADER_KEYS = frozenset({"format", "kind", "id", "title", "classification", "document", "meeting", "participants",
+                         "distribution"})
+#: Cut keys that hold one portion (model.SINGLE_PORTIONS): kept as a whole, by their path alone.
+SINGLE_KEYS = frozenset({"summary", "comment", "timing"})
 
 #: Joins a reference and the audience: "G20-2025/JP-IN/01" → "G20-2025/JP-IN/01-R-OFFICIAL".
 RELEASE_SUFFIX = "-R-"
@@ -259,8 +282,10 @@ def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
     def keep(field: str) -> tuple[Any, ...]:
         return tuple(kept.get(field, ()))
 
-    summary = kept.get("summary")
-    comment = kept.get("comment")
+    from .model import CLASSIFIED_ITEMS, PORTION_LISTS, SINGLE_PORTIONS
+
+    singles: dict[str, Any] = {name: kept[name][0] if kept.get(name) else None for name in SINGLE_PORTIONS}
+    lists: dict[str, Any] = {name: keep(name) for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)}
     released = ReleasedSheet(
         kind=sheet.kind,
         title=sheet.title,
@@ -268,16 +293,10 @@ def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
         document=sheet.document,
         meeting=sheet.meeting,
         participants=tuple(sheet.participants),
-        summary=summary[0] if summary else None,
-        comment=comment[0] if comment else None,
-        objectives=keep("objectives"),
-        talking_points=keep("talking_points"),
-        outcomes=keep("outcomes"),
-        frameworks=keep("frameworks"),
-        commitments=keep("commitments"),
-        follow_up=keep("follow_up"),
-        sections=keep("sections"),
+        distribution=tuple(sheet.distribution),
         sources=tuple(sources),
+        **singles,
+        **lists,
     )
     return Release(
         sheet=released,

@@ -31,6 +31,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from .kinds import KINDS
 from .site_index import SiteIndexView
 from .theme import STYLES, TEMPLATES, Theme, packaged
 from .view import BriefView
@@ -41,13 +42,14 @@ if TYPE_CHECKING:
 #: Style sheets in the order they are inlined, with the media each applies to.
 STYLESHEETS: tuple[tuple[str, str | None], ...] = (
     ("base.css", None),
+    ("kinds.css", None),
     ("screen.css", "screen"),
     ("print.css", "print"),
 )
 #: Style sheets only WeasyPrint reads (string-set, bookmark-level: rules browsers and
 #: validators reject), handed to it beside the HTML rather than inlined in it.
 WEASYPRINT_STYLESHEETS: tuple[str, ...] = ("weasyprint.css",)
-TEMPLATE_FOR_KIND = {"brief": "brief.html", "readout": "readout.html"}
+TEMPLATE_FOR_KIND = {kind.name: kind.template for kind in KINDS.values()}
 INDEX_TEMPLATE = "index.html"
 
 # Inside <style>, only "</style" ends the element; "<\/style" means the same in CSS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import re
 from collections.abc import Collection, Iterator
@@ -10,10 +11,13 @@ from typing import Any, Protocol, TypeVar
 
 from .classification import SCHEMES, portions
 from .diagnostics import PLACEHOLDER_CODE, Diagnostic, Severity, format_path
+from .kinds import KIND_KEYS, KINDS, article, describe_kind, kinds_printing
 from .loader import DataPath, SourceMap, text_values
 from .model import (
     CLASSIFIED_ITEMS,
     PORTION_LISTS,
+    SINGLE_PORTIONS,
+    Annex,
     Classification,
     Commitment,
     Document,
@@ -23,6 +27,7 @@ from .model import (
     Meeting,
     Participant,
     PortionText,
+    Recommendation,
     Section,
     Source,
 )
@@ -63,6 +68,16 @@ class SheetParts:
     follow_up: Items[FollowUp] = ()
     sections: Items[Section] = ()
     sources: Items[Source] = ()
+    timing: PortionText | None = None
+    issues_for_discussion: Items[PortionText] = ()
+    lines_to_take: Items[PortionText] = ()
+    if_pressed: Items[PortionText] = ()
+    recommendations: Items[Recommendation] = ()
+    argument: Items[PortionText] = ()
+    discussion: Items[PortionText] = ()
+    presentation: Items[PortionText] = ()
+    annexes: Items[Annex] = ()
+    distribution: Items[str] = ()
     #: The sheet itself, when it is valid.
     sheet: FactSheet | None = None
     #: Paths of the fields the model rejected (or that are missing, or whose text could not be read).
@@ -75,13 +90,17 @@ class SheetParts:
     @classmethod
     def of(cls, sheet: FactSheet) -> SheetParts:
         """Every part of a valid sheet."""
+        portion_lists: dict[str, Any] = {name: tuple(map(_portion, getattr(sheet, name))) for name in PORTION_LISTS
+                                         if name != "recommendations"}
         return cls(
             kind=sheet.kind, classification=sheet.classification, document=sheet.document,
             meeting=sheet.meeting, summary=_portion(sheet.summary), comment=_portion(sheet.comment),
-            objectives=tuple(map(_portion, sheet.objectives)),
+            timing=_portion(sheet.timing), **portion_lists,
+            recommendations=tuple(item if isinstance(item, Recommendation) else None for item in sheet.recommendations),
+            annexes=tuple(sheet.annexes),
+            distribution=tuple(sheet.distribution),
             participants=tuple(sheet.participants), frameworks=tuple(sheet.frameworks),
-            commitments=tuple(sheet.commitments), talking_points=tuple(map(_portion, sheet.talking_points)),
-            outcomes=tuple(map(_portion, sheet.outcomes)), follow_up=tuple(sheet.follow_up),
+            commitments=tuple(sheet.commitments), follow_up=tuple(sheet.follow_up),
             sections=tuple(sheet.sections), sources=tuple(sheet.sources), sheet=sheet)
 
     def portion_sheet(self) -> FactSheet:
@@ -94,7 +113,7 @@ class SheetParts:
         lists: dict[str, Any] = {name: list(getattr(self, name) or ()) for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)}
         # Parts may be None here (model_construct validates nothing): hence a plain dict of fields.
         fields: dict[str, Any] = {"classification": self.classification, "summary": self.summary,
-                                  "comment": self.comment, **lists}
+                                  "comment": self.comment, "timing": self.timing, **lists}
         return FactSheet.model_construct(**fields)
 
 
@@ -130,6 +149,9 @@ def check(path: str, parts: SheetParts, marks: SourceMap) -> Iterator[Diagnostic
         yield from _dates(parts.kind, parts.document, parts.meeting, at)
     if parts.kind is not None:
         yield from _kind_keys(parts, parts.kind, at)
+        yield from _kind_needs(parts, parts.kind, marks, at)
+        if parts.document is not None:
+            yield from _decision_dates(parts, parts.kind, parts.document, at)
     if parts.document is not None:
         yield from _final(parts, parts.document, at)
     if parts.classification is not None and scheme_known and not parts.rejected_at(("classification", "cui")):
@@ -179,9 +201,9 @@ def _source_references(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
 MUST_CITE = ("frameworks", "commitments", "outcomes")
 
 
-def _citing(sheet: SheetParts) -> Iterator[tuple[DataPath, Framework | Commitment | PortionText]]:
+def _citing(sheet: SheetParts) -> Iterator[tuple[DataPath, Framework | Commitment | PortionText | Recommendation]]:
     """Every valid part that can cite sources (frameworks, commitments, portions), with its path."""
-    for field in ("summary", "comment"):
+    for field in SINGLE_PORTIONS:
         single = getattr(sheet, field)
         if single is not None:
             yield (field,), single
@@ -338,17 +360,74 @@ def ambiguous_currency(path: str, data: Any, parts: SheetParts, marks: SourceMap
                                 + ", as the note prints its amounts")
 
 
-#: Keys that only one kind of note prints: key → the kind that prints it.
-KIND_ONLY_KEYS = {"objectives": "brief", "comment": "readout"}
-
-
 def _kind_keys(sheet: SheetParts, kind: str, at: _At) -> Iterator[Diagnostic]:
-    for key, owner in KIND_ONLY_KEYS.items():
-        value = getattr(sheet, key)
-        if owner != kind and value:
+    """`not-for-kind`: a key that some kinds print, given to a kind that does not (kinds.py decides)."""
+    printed = KINDS[kind].keys
+    for key in sorted(KIND_KEYS - printed):
+        if getattr(sheet, key):
+            owners = [KINDS[name].label.lower() for name in kinds_printing(key)]
+            shown = " or ".join(article(label) for label in owners)
             yield at((key,), "warning", "not-for-kind",
-                     f"`{key}` belongs in a {owner}; a {kind} does not print it",
-                     f"remove `{key}`, move its text elsewhere, or set kind: {owner}", key=True)
+                     f"`{key}` belongs in {shown}; {article(KINDS[kind].label)} does not print it",
+                     f"remove `{key}`, move its text elsewhere, or set kind: {kinds_printing(key)[0]}", key=True)
+
+
+def _kind_needs(sheet: SheetParts, kind: str, marks: SourceMap, at: _At) -> Iterator[Diagnostic]:
+    """`missing-for-kind`: a part (or a document line) that the kind's format cannot do without.
+
+    Reported at `kind`, which makes it required. A key that is there but invalid has been
+    reported already; one the model itself requires (summary) is the model's to report.
+    """
+    spec = KINDS[kind]
+    for part in spec.required:
+        key = part.sheet_key
+        if FactSheet.model_fields[key].is_required() or getattr(sheet, key):
+            continue
+        given = (key,) in marks.keys
+        if given and getattr(sheet, key) is None:
+            continue  # invalid: already reported where it is
+        what = "decision lines" if spec.decision_lines and key == "recommendations" else f"{part.heading.lower()}"
+        yield at(("kind",), "error", "missing-for-kind",
+                 f"{article(spec.label)} needs {what}: `{key}` is {'empty' if given else 'missing'}",
+                 f"add `{key}:`; {describe_kind(spec)}")
+    document = sheet.document
+    if document is None:
+        return
+    for key, line in spec.document_keys:
+        if getattr(document, key) is None:
+            yield at(("document",), "error", "missing-for-kind",
+                     f"{article(spec.label)} needs its {line} line: `document.{key}` is missing",
+                     f"add `{key}:` under document, e.g. {_DOCUMENT_EXAMPLES[key]}", key=True)
+
+
+_DOCUMENT_EXAMPLES = {"addressee": "addressee: Foreign Secretary, or addressee: THE SECRETARY",
+                      "sender": "sender: EAP – Jane Example, Assistant Secretary"}
+
+#: Business days between an action memo and the decision it asks for, at least (S/ES action memo template).
+DECISION_BUSINESS_DAYS = 5
+
+
+def _decision_dates(sheet: SheetParts, kind: str, document: Document, at: _At) -> Iterator[Diagnostic]:
+    """`decision-too-soon`: an action memo asks for its decision at least five business days ahead."""
+    if not KINDS[kind].decision_lines:
+        return
+    earliest = _business_days_after(document.date, DECISION_BUSINESS_DAYS)
+    for index, item in enumerate(sheet.recommendations or ()):
+        if item is None or item.decide_by is None or item.decide_by >= earliest:
+            continue
+        yield at(("recommendations", index, "decide_by"), "warning", "decision-too-soon",
+                 f"the decision is asked for by {item.decide_by}, less than {DECISION_BUSINESS_DAYS} business days "
+                 f"after the memo's date {document.date}",
+                 f"give the principal until {earliest} at least, or say in the background why it cannot wait")
+
+
+def _business_days_after(start: _dt.date, days: int) -> _dt.date:
+    day = start
+    while days:
+        day += _dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
 
 
 def _final(sheet: SheetParts, document: Document, at: _At) -> Iterator[Diagnostic]:

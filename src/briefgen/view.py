@@ -8,10 +8,8 @@ same view.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -25,17 +23,24 @@ from .formatting import (
     script_language,
     smart_quotes,
 )
-from .linebreaks import keep_together, keep_together_html
-from .markup import render_markdown
+from .kinds import KINDS
+
+# Re-exported: templates and tests name the reading order's records through the view.
+from .layout import PORTION_PARTS, SINGLE_PARTS, Citation, Layout, Part, Typeset, layout, parts
+from .layout import AnnexView as AnnexView
+from .layout import Decision as Decision
+from .layout import Paragraph as Paragraph
+from .layout import section_kind as section_kind
+from .linebreaks import keep_together
 
 if TYPE_CHECKING:  # annotations only: the site index imports this module without the model
-    from .model import Commitment, Framework, Participant, PortionText, Section
+    from .model import Commitment, Framework, Participant, PortionText, Recommendation
     from .release import Release, ReleasedSheet
 
 #: Where the site index is, from a brief: publish writes both into the same folder.
 INDEX_HREF = "index.html"
 INDEX_LINK_TEXT = "All briefing notes"
-KIND_LABELS = {"brief": "Meeting brief", "readout": "Meeting readout"}
+KIND_LABELS = {kind.name: kind.label for kind in KINDS.values()}
 FORMAT_LABELS = {
     "bilateral": "Bilateral meeting",
     "multilateral": "Multilateral meeting",
@@ -53,22 +58,6 @@ COMMITMENT_STATUS_LABELS = {
     "under-discussion": "Under discussion",
 }
 # --- the view ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Typeset:
-    """How one note sets its text: its house style, and the names no line may break inside."""
-
-    style: HouseStyle
-    names: tuple[str, ...] = ()
-
-    def markdown(self, text: str, inline: bool = False) -> Markup:
-        """Markdown rendered, with dates, amounts, durations, references and names kept on one line."""
-        return keep_together_html(render_markdown(text, inline=inline), self.names)
-
-    def plain(self, text: str) -> Markup:
-        """A plain field with typographic quotes, its runs kept on one line."""
-        return keep_together(smart_quotes(text), self.names)
 
 
 @dataclass(frozen=True)
@@ -90,52 +79,9 @@ class Portion:
 
 
 @dataclass(frozen=True)
-class Paragraph:
-    """A numbered paragraph or point: "7. (O) text", with any list or quote that belongs to it.
-
-    Numbers run through the whole note, in the order it is printed, as in FCDO and State
-    Department papers; `lead` is the paragraph's own text (its <p> removed, so that the
-    number and mark sit on its first line), `rest` the blocks that follow it (a list).
-    """
-
-    number: int
-    anchor: str
-    mark: str
-    lead: Markup
-    rest: Markup
-    #: The sources its portion cites, printed after the portion's last paragraph.
-    citations: tuple[Citation, ...] = ()
-
-
-@dataclass(frozen=True)
-class Part:
-    """One block of the note in reading order, and the partial template that prints it.
-
-    Text parts (summary, objectives, points, comment, free sections) carry their
-    paragraphs; table parts (participants, actions, …) read their rows from the view.
-    """
-
-    partial: str
-    heading: str
-    anchor: str
-    #: What kind of block it is, also its CSS class: summary, objectives, background, sensitivities…
-    role: str
-    paragraphs: tuple[Paragraph, ...] = ()
-
-
-@dataclass(frozen=True)
 class ContentsEntry:
     heading: str
     anchor: str
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A citation "[2]": a link to source 2, with an id the source links back to."""
-
-    number: int
-    id: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -156,9 +102,12 @@ class PointList:
 
 @dataclass(frozen=True)
 class Clearance:
+    """A clearance (or the drafter): office symbol, name, unit and date, as the closing block prints them."""
+
     name: str
     unit: str | None
     date: str | None
+    office: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,7 +189,7 @@ class Metadata:
 
 @dataclass(frozen=True)
 class BriefView:
-    """Everything the brief and readout templates print, already formatted."""
+    """Everything the templates of every kind print, already formatted."""
 
     kind: str
     kind_label: str
@@ -289,61 +238,71 @@ class BriefView:
     cui: CuiBlock | None = None
     #: Each table's columns that have something to show (a column of "—" only is left out).
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: What the kind lays out besides its parts: addressee and sender lines, distribution, annexes.
+    layout: Layout | None = None
+    #: The drafter with office symbol and unit, for the clearance lists of memos.
+    drafter: Clearance | None = None
     index_href: str = INDEX_HREF
     index_link_text: str = INDEX_LINK_TEXT
 
 
 def brief_view(release: Release, locale: str | None = None) -> BriefView:
-    """Turn a released fact sheet into the view its template prints, in `locale` (default: its scheme's)."""
+    """Turn a released fact sheet into the view its template prints, in `locale` (default: its scheme's;
+    a kind written as the US State Department writes it, in US style)."""
     sheet = release.sheet
     document = sheet.document
     meeting = sheet.meeting
-    style = house_style(sheet, note_locale(sheet.classification.scheme, locale))
+    kind = KINDS[sheet.kind]
+    style = house_style(sheet, locale or ("en-US" if kind.dates == "us" else note_locale(sheet.classification.scheme)))
     typeset = Typeset(style, _names(sheet))
-    written_date = style.written_date
+    written = style.written_date
     header_mark = release.mark(sheet.classification.header or sheet.classification.level)
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
     cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
     participants = tuple(_participant(p, typeset) for p in _principals_first(sheet.participants))
     portion_cites: dict[tuple[str, int], tuple[Citation, ...]] = {}
 
-    def cite_portions(field: str, items: Iterable[PortionText | None]) -> None:
+    def cite_portions(field: str, items: Iterable[PortionText | Recommendation | None]) -> None:
         for index, portion in enumerate(items):
             if portion is not None and portion.sources:
                 portion_cites[(field, index)] = _citations(portion.sources, numbers, cites)
 
-    # Citation ids follow reading order ("the first citing spot"), and the kinds print their parts
-    # in different orders (see _parts); a kind cites only the portions it prints.
-    if sheet.kind == "readout":
-        cite_portions("summary", [sheet.summary])
-        cite_portions("outcomes", sheet.outcomes)
-        commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
-        frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
-        cite_portions("comment", [sheet.comment])
-        cite_portions("talking_points", sheet.talking_points)
-    else:
-        cite_portions("summary", [sheet.summary])
-        for name in ("objectives", "talking_points", "outcomes"):
-            cite_portions(name, getattr(sheet, name))
-        frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
-        commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+    # Citation ids follow reading order ("the first citing spot"): the kind's parts in turn, so a
+    # kind cites only the portions it prints.
+    frameworks: tuple[FrameworkView, ...] = ()
+    commitments: tuple[CommitmentView, ...] = ()
+    for spec in kind.parts:
+        if spec.key == "frameworks":
+            frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
+        elif spec.key == "commitments":
+            commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+        elif spec.key in PORTION_PARTS:
+            value = getattr(sheet, spec.key)
+            cite_portions(spec.key, [value] if spec.key in SINGLE_PARTS else value)
     talking_points = tuple(_point(p, release, typeset) for p in sheet.talking_points)
     outcomes = tuple(_point(p, release, typeset) for p in sheet.outcomes)
     follow_up = tuple(
         FollowUpView(
             action=typeset.markdown(f.action, inline=True),
             owner=typeset.plain(f.owner) if f.owner else None,
-            due=written_date(f.due) if f.due else None,
+            due=written(f.due) if f.due else None,
             mark=release.mark(f.classification),
         )
         for f in sheet.follow_up
     )
-    parts = _parts(sheet, release, typeset, bool(participants), bool(frameworks), bool(commitments),
-                   bool(follow_up), portion_cites)
+    tables = {"participants": bool(participants), "frameworks": bool(frameworks), "commitments": bool(commitments),
+              "follow_up": bool(follow_up), "sources": bool(sheet.sources)}
+    the_parts = parts(release, tables, typeset, portion_cites)
     title = smart_quotes(sheet.title)
     occasion = _plain(meeting.occasion)
     reference = release.reference
     the_banner = banner(release)
+    drafter = document.drafted_by
+    the_time = style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone)
+    venue = _venue(sheet)
+    meeting_line = ", ".join(part for part in (style.meeting_date(meeting.date), the_time) if part)
+    meeting_line = " · ".join(part for part in (meeting_line, FORMAT_LABELS[meeting.format], venue) if part)
+    the_layout = layout(release, meeting_line, typeset)
     return BriefView(
         kind=sheet.kind,
         kind_label=KIND_LABELS[sheet.kind],
@@ -353,18 +312,18 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         occasion=None if occasion is None or occasion.casefold() == title.casefold() else occasion,
         meeting_date=style.meeting_date(meeting.date),
         meeting_date_iso=meeting.date.isoformat(),
-        time=style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone),
+        time=the_time,
         meeting_format=FORMAT_LABELS[meeting.format],
-        venue=_venue(sheet),
+        venue=venue,
         reference=keep_together(reference) if reference else None,
         version=document.version,
         status=STATUS_LABELS[document.status],
         is_draft=document.status == "draft",
-        date=written_date(document.date),
+        date=written(document.date),
         drafted_by=smart_quotes(_person(document.drafted_by.name, document.drafted_by.unit))
         if document.drafted_by else None,
         cleared_by=tuple(
-            Clearance(typeset.plain(c.name), _plain(c.unit), written_date(c.date) if c.date else None)
+            Clearance(typeset.plain(c.name), _plain(c.unit), written(c.date) if c.date else None, c.office)
             for c in document.cleared_by
         ),
         banner=the_banner,
@@ -388,7 +347,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
                 id=s.id,
                 title=smart_quotes(s.title),
                 publisher=_plain(s.publisher),
-                date=written_date(s.date) if s.date else None,
+                date=written(s.date) if s.date else None,
                 url=s.url,
                 cited_at=cites.first.get(number),
             )
@@ -396,11 +355,15 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         ),
         metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale),
         footer=" · ".join(_footer_parts(reference, document.version, _released_for(release))),
-        parts=parts,
-        contents=tuple(ContentsEntry(part.heading, part.anchor) for part in parts),
+        parts=the_parts,
+        contents=(*(ContentsEntry(part.heading, part.anchor) for part in the_parts),
+                  *(ContentsEntry(f"{annex.label}: {annex.title}", annex.anchor) for annex in the_layout.annexes)),
         contact=_plain(document.contact),
         cui=_cui(release),
         columns=_columns(participants, frameworks, commitments, follow_up),
+        layout=the_layout,
+        drafter=Clearance(smart_quotes(drafter.name), _plain(drafter.unit), None, drafter.office)
+        if drafter is not None else None,
     )
 
 
@@ -536,213 +499,6 @@ def _point_lists(kind: str, talking_points: tuple[Portion, ...],
     if kind == "readout":
         lists.reverse()
     return tuple(points for points in lists if points.items)
-
-
-# --- reading order and numbering --------------------------------------------------------
-
-#: Headings that make a section background when it has no `kind` (matched at the heading's start).
-BACKGROUND_HEADINGS = ("background", "context", "history")
-#: Anchors the view gives fixed parts; a section's anchor (from its heading) avoids them.
-_FIXED_ANCHORS = frozenset({"summary", "objectives", "talking-points", "outcomes", "follow-up", "commitments",
-                            "frameworks", "comment", "participants", "sources", "contents", "closing"})
-
-
-def section_kind(section: Section) -> str:
-    """Where a section goes: its `kind`, or background when its heading starts with Background, Context or History."""
-    if section.kind is not None:
-        return section.kind
-    heading = section.heading.strip().casefold()
-    return "background" if heading.startswith(BACKGROUND_HEADINGS) else "other"
-
-
-@dataclass
-class _Text:
-    """A text part before its paragraphs are numbered: (mark, rendered Markdown, citations) per portion."""
-
-    heading: str
-    anchor: str
-    role: str
-    portions: list[tuple[str, Markup, tuple[Citation, ...]]]
-
-
-@dataclass
-class _Table:
-    """A part printed by its own partial from the view's rows."""
-
-    name: str
-    heading: str
-
-
-def _parts(sheet: ReleasedSheet, release: Release, typeset: Typeset, participants: bool, frameworks: bool,
-           commitments: bool, follow_up: bool,
-           citations: Mapping[tuple[str, int], tuple[Citation, ...]]) -> tuple[Part, ...]:
-    """The note's blocks in reading order, decisions first, with paragraphs numbered through.
-
-    Brief: summary → objectives → talking points → sensitivities, press lines and other
-    sections → outcomes → actions → background sections → frameworks → commitments →
-    participants → sources. Readout: summary → outcomes → actions → commitments →
-    frameworks → comment → talking points → other sections → background sections →
-    participants → sources. The closing block (drafted by, cleared by, contact) follows.
-    """
-    anchors: set[str] = set()
-
-    def text(heading: str, anchor: str, role: str, portions: Iterable[PortionText], inline: bool) -> _Text | None:
-        field = role.replace("-", "_")  # each portion part's role is its field, e.g. talking-points
-        found = [(release.mark(p.classification), typeset.markdown(p.text, inline=inline),
-                  citations.get((field, i), ())) for i, p in enumerate(portions)]
-        return _Text(heading, anchor, role, found) if found else None
-
-    def sections(wanted: tuple[str, ...]) -> list[_Text]:
-        made = []
-        for section in sheet.sections:
-            kind = section_kind(section)
-            if kind in wanted:
-                anchor = _unique(_slug(section.heading), anchors)
-                made.append(_Text(smart_quotes(section.heading), anchor, kind,
-                                  [(release.mark(section.classification), typeset.markdown(section.body), ())]))
-        return made
-
-    def table(name: str, heading: str, present: bool) -> _Table | None:
-        return _Table(name, heading) if present else None
-
-    summary = [sheet.summary] if sheet.summary is not None else []
-    comment = [sheet.comment] if sheet.comment is not None else []
-    order: list[_Text | _Table | None]
-    if sheet.kind == "brief":
-        order = [
-            text("Summary", "summary", "summary", summary, False),
-            text("Objectives", "objectives", "objectives", sheet.objectives, True),
-            text("Talking points", "talking-points", "talking-points", sheet.talking_points, True),
-            *sections(("sensitivities", "press-lines", "other")),
-            text("Outcomes", "outcomes", "outcomes", sheet.outcomes, True),
-            table("follow-up", "Actions", follow_up),
-            *sections(("background",)),
-            table("frameworks", "Frameworks", frameworks),
-            table("commitments", "Commitments", commitments),
-        ]
-    else:
-        order = [
-            text("Summary", "summary", "summary", summary, False),
-            text("Outcomes", "outcomes", "outcomes", sheet.outcomes, True),
-            table("follow-up", "Actions", follow_up),
-            table("commitments", "Commitments", commitments),
-            table("frameworks", "Frameworks", frameworks),
-            text("Comment", "comment", "comment", comment, False),
-            text("Talking points", "talking-points", "talking-points", sheet.talking_points, True),
-            *sections(("sensitivities", "press-lines", "other")),
-            *sections(("background",)),
-        ]
-    order += [table("participants", "Participants", participants),
-              table("sources", "Sources", bool(sheet.sources))]
-
-    parts: list[Part] = []
-    number = 0
-    for item in order:
-        if isinstance(item, _Table):
-            parts.append(Part(f"_{item.name.replace('-', '_')}.html", item.heading, item.name, item.name))
-        elif isinstance(item, _Text):
-            paragraphs = []
-            for mark, html, cited in item.portions:
-                blocks = list(_blocks(html))
-                for index, (lead, rest) in enumerate(blocks, start=1):
-                    number += 1
-                    paragraphs.append(Paragraph(number, f"para-{number}", mark, lead, rest,
-                                                cited if index == len(blocks) else ()))
-            # The summary has a partial of its own, so that a theme can restyle the bottom line alone.
-            partial = "_summary.html" if item.role == "summary" else "_text.html"
-            parts.append(Part(partial, item.heading, item.anchor, item.role, tuple(paragraphs)))
-    return tuple(parts)
-
-
-def _slug(heading: str) -> str:
-    words = re.findall(r"[a-z0-9]+", heading.casefold())
-    return "-".join(words) or "section"
-
-
-def _unique(anchor: str, taken: set[str]) -> str:
-    candidate, n = anchor, 1
-    while candidate in taken or candidate in _FIXED_ANCHORS or re.match(r"(para|cite|source)-\d", candidate):
-        n += 1
-        candidate = f"{anchor}-{n}"
-    taken.add(candidate)
-    return candidate
-
-
-class _TopLevel(HTMLParser):
-    """Splits sanitised HTML into its top-level elements; nh3's output is well formed, so depth is enough."""
-
-    VOID = frozenset({"br", "hr", "img", "wbr"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.blocks: list[tuple[str, str]] = []
-        self.depth = 0
-        self.current: list[str] = []
-        self.tag = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.depth == 0:
-            self.tag = tag
-        self.current.append(self.get_starttag_text() or "")
-        if tag not in self.VOID:
-            self.depth += 1
-        elif self.depth == 0:
-            self._close()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID:
-            return
-        self.current.append(f"</{tag}>")
-        self.depth -= 1
-        if self.depth == 0:
-            self._close()
-
-    def handle_data(self, data: str) -> None:
-        if self.depth == 0:
-            if not data.strip():
-                return
-            self.tag = ""
-        self.current.append(data)
-        if self.depth == 0:
-            self._close()
-
-    def handle_entityref(self, name: str) -> None:
-        self.handle_data(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.handle_data(f"&#{name};")
-
-    def _close(self) -> None:
-        self.blocks.append((self.tag, "".join(self.current)))
-        self.current = []
-
-
-def _blocks(html: Markup) -> list[tuple[Markup, Markup]]:
-    """Rendered Markdown as numbered paragraphs: (a paragraph's text, the lists or quotes after it).
-
-    Text with no block elements (an inline point) is one paragraph; a list before any
-    paragraph is a paragraph of its own.
-    """
-    parser = _TopLevel()
-    parser.feed(str(html))
-    parser.close()
-    blocks = parser.blocks
-    if not any(tag in _BLOCK_TAGS for tag, _ in blocks):
-        return [(html, Markup(""))]
-    found: list[tuple[str, list[str]]] = []
-    for tag, text in blocks:
-        if tag == "p":
-            found.append((text[len("<p>"):-len("</p>")], []))
-        elif found and tag in _BLOCK_TAGS:
-            found[-1][1].append(text)
-        elif found and not found[-1][1]:  # inline text between blocks stays with the paragraph
-            found[-1] = (found[-1][0] + text, found[-1][1])
-        else:
-            found.append(("", [text]))
-    return [(Markup(lead), Markup("".join(rest))) for lead, rest in found]
-
-
-_BLOCK_TAGS = frozenset({"p", "ul", "ol", "blockquote", "pre"})
 
 
 def _columns(participants: tuple[ParticipantView, ...], frameworks: tuple[FrameworkView, ...],
