@@ -81,6 +81,15 @@ _COMPACT: dict[str, Any] = {
 }
 
 
+#: A classification authority block for a US classified sheet (E.O. 13526 §1.6): a final one
+#: without it is invalid (`authority-block-missing`).
+US_AUTHORITY: dict[str, Any] = {
+    "classified_by": {"name": "Test Classifier", "title": "Director", "office": "Test Desk"},
+    "reason": "1.4(d)",
+    "declassify_on": "2045-03-02",
+}
+
+
 def compact_sheet(sheet_id: str = "alpha", **changes: Any) -> dict[str, Any]:
     """A small valid readout with Latin names only (fast to print).
 

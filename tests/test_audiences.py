@@ -35,7 +35,7 @@ from briefgen.classification import SCHEMES, readers_allowed
 from briefgen.pipeline import Options, plan, run
 from briefgen.publish import publish
 from briefgen.theme import Theme
-from build_helpers import ROOT, compact_sheet, parse_html, run_cli, script_env, text_of, write_sheet
+from build_helpers import ROOT, US_AUTHORITY, compact_sheet, parse_html, run_cli, script_env, text_of, write_sheet
 
 FVEY = {"AUS", "CAN", "GBR", "NZL", "USA"}
 
@@ -341,7 +341,8 @@ def test_national_caveats_keep_portions_from_readers_of_other_nationalities(tmp_
                   {"text": "Shared with partners.", "caveats": []},
                   "Unmarked: the document's caveats, none here."]))
     write_sheet(tmp_path / "briefs", compact_sheet(
-        "us-talks", classification={"level": "SECRET", "scheme": "us", "caveats": ["NOFORN"]},
+        "us-talks", classification={"level": "SECRET", "scheme": "us", "caveats": ["NOFORN"],
+                                     "authority": US_AUTHORITY},
         participants=[{"name": "Anna Example", "title": "Secretary", "country": "US", "role": "principal"},
                       {"name": "Ben Example", "title": "Minister", "country": "AU", "role": "principal"}],
         summary={"text": "Releasable summary.", "caveats": ["REL TO USA, AUS"]},
@@ -365,7 +366,8 @@ def test_national_caveats_keep_portions_from_readers_of_other_nationalities(tmp_
 def test_rel_to_lists_are_honoured(tmp_path: Path) -> None:
     (tmp_path / "briefgen.toml").write_text(PARTNERS_TOML, encoding="utf-8")
     write_sheet(tmp_path / "briefs", compact_sheet(
-        "us-talks", classification={"level": "SECRET", "scheme": "us", "caveats": ["REL TO USA, AUS"]},
+        "us-talks", classification={"level": "SECRET", "scheme": "us", "caveats": ["REL TO USA, AUS"],
+                                     "authority": US_AUTHORITY},
         participants=[{"name": "Anna Example", "title": "Secretary", "country": "US", "role": "principal"},
                       {"name": "Ben Example", "title": "Minister", "country": "AU", "role": "principal"}],
         summary="Releasable to Australia.",
@@ -460,6 +462,28 @@ CAVEATS = {
 }
 LEVELS = {"uk": ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"],
           "us": ["UNCLASSIFIED", "CUI", "CONFIDENTIAL", "SECRET", "TOP SECRET"]}
+#: Caveats `check` accepts, and where (test_marking_rules pins the rules): the property draws
+#: sheets that build, so that it tests releases rather than rejections. A caveat the scheme does
+#: not know makes a sheet invalid; that the release stage still reads one fail closed is pinned
+#: by test_an_unknown_caveat_is_read_fail_closed_by_the_release_stage.
+KNOWN = {"uk": ["UK EYES ONLY", "UK/US EYES ONLY", "LOCSEN"],
+         "us": ["NOFORN", "REL TO USA, AUS", "REL TO USA, FVEY", "ORCON"]}
+#: The lowest level each US control may mark (ISM-ID-00028: ORCON on classified portions; NOFORN and
+#: REL TO on CUI and classified material).
+LOWEST = {"NOFORN": "CUI", "REL TO USA, AUS": "CUI", "REL TO USA, FVEY": "CUI", "ORCON": "CONFIDENTIAL"}
+
+
+def _valid(scheme: str, caveats: list[str], levels: list[str]) -> list[str]:
+    """`caveats` less those `check` would reject for material at `levels`: a control below its
+    lowest level, REL TO beside NOFORN (ISM-ID-00033), a second REL TO or EYES ONLY list."""
+    kept = [c for c in caveats if scheme != "us" or all(
+        LEVELS["us"].index(level) >= LEVELS["us"].index(LOWEST[c]) for level in levels)]
+    if "NOFORN" in kept:
+        kept = [c for c in kept if not c.startswith("REL TO")]
+    for family in ("REL TO", "EYES ONLY"):
+        listed = [c for c in kept if family in c]
+        kept = [c for c in kept if family not in c or c == listed[0]]
+    return kept
 OWN = {"uk": "GBR", "us": "USA"}
 AUDIENCES = [
     ("public", None, True, {"uk": "OFFICIAL", "us": "UNCLASSIFIED"}),
@@ -494,7 +518,7 @@ def marked_sheets(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[str, str,
     """
     scheme = draw(st.sampled_from(["uk", "us"]))
     levels = LEVELS[scheme]
-    caveat = st.lists(st.sampled_from(sorted(CAVEATS[scheme])), max_size=2, unique=True)
+    caveat = st.lists(st.sampled_from(KNOWN[scheme]), max_size=2, unique=True)
     document_caveats = draw(caveat)
     portions = []
     for n in range(draw(st.integers(1, 6))):
@@ -504,9 +528,16 @@ def marked_sheets(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[str, str,
     stated = [lvl for _, lvl, _, _ in portions if lvl] + [draw(st.sampled_from(levels))]
     document_level = max(stated, key=levels.index)
     header = draw(st.just(levels[0]) | st.sampled_from(levels[:levels.index(document_level) + 1]))
+    inheriting = [header, document_level] + [own or document_level for _, own, mine, _ in portions if mine is None]
+    document_caveats = _valid(scheme, document_caveats, inheriting)
+    for spec in portions:
+        if spec[2] is not None:
+            spec[2] = _valid(scheme, spec[2], [spec[1] or document_level])
     document_public = header == levels[0] and not document_caveats and draw(st.booleans())
     classification: dict[str, Any] = {"level": document_level, "scheme": scheme, "header": header,
                                       "caveats": document_caveats, "cleared_for_public": document_public}
+    if scheme == "us" and levels.index(document_level) >= levels.index("CONFIDENTIAL"):
+        classification["authority"] = US_AUTHORITY  # E.O. 13526 §1.6: a final classified note carries one
     effective = []
     texts: list[Any] = []
     for portion_spec in portions:
@@ -601,7 +632,7 @@ def test_released_html_names_whom_it_is_for(tmp_path: Path) -> None:
     assert ran.exit_code == 0, ran.output
     root = parse_html((tmp_path / "out" / "alpha.html").read_text(encoding="utf-8"))
     notes = [text_of(e) for e in root.iter() if "release-note" in (e.get("class") or "").split()]
-    assert notes == ["Released for the public"]
+    assert notes == ["For public release"]  # the GSC's handling instruction, from the uk scheme's file
     assert "AB/01-R-PUBLIC" in (tmp_path / "out" / "alpha.html").read_text(encoding="utf-8")
 
 

@@ -79,8 +79,8 @@ def test_check_the_example(run_cli) -> None:  # type: ignore[no-untyped-def]
 def test_check_the_briefs_folder_strictly(run_cli) -> None:  # type: ignore[no-untyped-def]
     ran = run_cli(["check", "--strict", ROOT / "briefs"])
     assert ran.exit_code == 0
-    # The Japan–India example and the seven invented ones in briefs/examples/.
-    assert ran.stdout.splitlines()[-1] == "8 fact sheets: 8 valid"
+    # The Japan–India example and the eight invented ones in briefs/examples/.
+    assert ran.stdout.splitlines()[-1] == "9 fact sheets: 9 valid"
 
 
 def _unique_ids(folder: Path) -> None:

@@ -43,6 +43,7 @@ from stage_sheets import sheet_model
 EXAMPLES = ROOT / "briefs" / "examples"
 UK_DRAFT = EXAMPLES / "uk-secret-draft.yaml"
 US_CALL = EXAMPLES / "us-cui-call.yaml"
+US_SECRET = EXAMPLES / "us-secret-rel.yaml"
 SUMMIT = EXAMPLES / "summit-four-leaders.yaml"
 #: Text of the UK draft that is above OFFICIAL: none of it may reach the OFFICIAL release.
 SECRET_CANARIES = ("Langeled", "classified assessment", "Intelligence background", "survey vessels",
@@ -99,7 +100,7 @@ def test_page_title_and_pdf_title_carry_the_classification(built: dict[str, Path
     assert pdf_reader(built["full"] / "g20-2025.pdf").metadata["/Title"] == expected
     # With caveats, the whole banner leads the title.
     draft = pdf_reader(built["full"] / "uk-secret-draft.pdf").metadata["/Title"]
-    assert draft.startswith("SECRET — UK EYES ONLY — Example: UK–Norway")
+    assert draft.startswith("SECRET - LOCSEN - UK EYES ONLY — Example: UK–Norway")
 
 
 # --- a SECRET UK draft and its OFFICIAL release ---------------------------------------------
@@ -108,14 +109,20 @@ def test_page_title_and_pdf_title_carry_the_classification(built: dict[str, Path
 def test_portion_marks_reach_every_portion_of_the_draft(built: dict[str, Path]) -> None:
     root = html_root(built, "uk-secret-draft")
     header = find_all(root, "header", class_="doc-header")[0]
-    # Header level (OFFICIAL) on the title, the occasion and every header field.
+    # Practice marks the subject line and each paragraph, and the header block once: the
+    # title carries the header level (OFFICIAL); the details carry one mark, not one per field.
     assert text_of(find_all(header, "h1", class_="title")[0]).startswith("(O) ")
-    assert all(text_of(dd).startswith("(O) ") for dd in header.iter("dd")), [text_of(dd) for dd in header.iter("dd")]
-    assert text_of(find_all(header, "dd", class_="reference")[0]) == "(O) EX-2026/GB-NO/04"
-    # Each participant row, and the drafter in the closing block.
-    rows = find_all(root, "td", class_="name")
-    assert len(rows) == 3 and all(text_of(td).startswith("(O) ") for td in rows)
-    assert text_of(find_all(root, "dd", class_="drafted-by")[0]).startswith("(O) Example Desk Officer")
+    assert [text_of(p) for p in find_all(header, "p", class_="block-mark")] == ["(O)"]
+    assert not any(text_of(dd).startswith("(") for dd in header.iter("dd")), [text_of(dd) for dd in header.iter("dd")]
+    assert text_of(find_all(header, "dd", class_="reference")[0]) == "EX-2026/GB-NO/04"
+    assert len(find_all(header, "span", class_="mark")) == 2  # the title's and the block's
+    # Each participant: the mark inline, on the name's own line; the closing block marked once.
+    lines = find_all(root, "span", class_="person-line")
+    assert len(lines) == 3 and all(text_of(line).startswith("(O) Example") for line in lines)
+    assert all([child.get("class") for child in line] == ["mark", "person"] for line in lines)
+    closing = find_all(root, "footer", class_="closing")[0]
+    assert [text_of(m) for m in find_all(closing, "span", class_="mark")] == ["(O)"]
+    assert text_of(find_all(root, "dd", class_="drafted-by")[0]).startswith("Example Desk Officer")
     # Every numbered paragraph: its number, then its mark.
     paras = [text_of(p) for p in find_all(root, "div", class_="para")]
     assert paras and all(re.match(r"^\d+\. \((O|OS|S|TS)\) ", p) for p in paras), paras
@@ -130,22 +137,26 @@ def test_the_official_release_is_recognisable_and_holds_nothing_above_official(b
         assert canary not in html, canary
     assert "SECRET" not in text.replace("OFFICIAL", "")  # no level above OFFICIAL is named
     # The reference says it is a release and for whom.
-    assert text_of(find_all(root, "dd", class_="reference")[0]) == "(O) EX-2026/GB-NO/04-R-OFFICIAL"
-    # A boxed statement on page 1, and the footer on every page.
+    assert text_of(find_all(root, "dd", class_="reference")[0]) == "EX-2026/GB-NO/04-R-OFFICIAL"
+    # A boxed statement on page 1, and the footer on every page. Nobody is "cleared to
+    # OFFICIAL": the release says at which level it may go and to whom (ICD 209's tearlines
+    # "release … at a lower classification"; the wording is the scheme file's).
     (statement,) = find_all(root, "p", class_="release-statement")
-    assert text_of(statement) == "Released for UK nationals at OFFICIAL"
+    assert text_of(statement) == "Releasable at OFFICIAL to UK nationals"
     assert statement.get("role") == "note"
-    # The footer is printed in the page margin (an inline @page rule); the PDF shows it on every page.
+    # The footer is printed in the page margin (an inline @page rule); the PDF shows it on every page:
+    # reference and version on the left, whom it is for beside the page number on the right.
     reader = pdf_reader(built["released"] / "uk-secret-draft.pdf")
     pages = [squash(t) for t in page_texts(reader)]
-    assert "Released for UK nationals at OFFICIAL" in pages[0].split("EX-2026/GB-NO/04-R-OFFICIAL · version")[0]
+    assert "Releasable at OFFICIAL to UK nationals" in pages[0].split("EX-2026/GB-NO/04-R-OFFICIAL · version")[0]
     for page in pages:
-        assert "EX-2026/GB-NO/04-R-OFFICIAL · version 0.3 · Released for UK nationals at OFFICIAL" in page
+        assert "EX-2026/GB-NO/04-R-OFFICIAL · version 0.3" in page
+        assert "Releasable at OFFICIAL to UK nationals Page" in page
         for canary in SECRET_CANARIES:
             assert canary not in page
     # The caveat travels with the level; the title says OFFICIAL.
-    assert [text_of(b) for b in find_all(root, "div", class_="banner")] == ["OFFICIAL — UK EYES ONLY"] * 2
-    assert reader.metadata["/Title"].startswith("OFFICIAL — UK EYES ONLY — ")
+    assert [text_of(b) for b in find_all(root, "div", class_="banner")] == ["OFFICIAL - UK EYES ONLY"] * 2
+    assert reader.metadata["/Title"].startswith("OFFICIAL - UK EYES ONLY — ")
 
 
 def test_a_release_numbers_its_own_paragraphs_so_gaps_reveal_nothing(built: dict[str, Path]) -> None:
@@ -183,6 +194,19 @@ def test_a_cui_readout_carries_the_designation_indicator_on_page_one(built: dict
         assert label in first, label
 
 
+def test_cui_is_not_marked_as_a_classification(built: dict[str, Path]) -> None:
+    # CUI is not a classification (32 CFR 2002; E.O. 13526 §1.6 marks classified information):
+    # page 1 states its banner as a marking, with the category and dissemination control.
+    pages = [squash(t) for t in page_texts(pdf_reader(built["full"] / "us-cui-call.pdf"))]
+    assert "Marking: CUI//SP-EXPT//FEDCON" in pages[0]
+    assert not any("Classification: CUI" in page for page in pages)
+    assert all(page.count("CUI//SP-EXPT//FEDCON") >= 2 for page in pages[1:])  # top and bottom of every page
+    root = html_root(built, "us-cui-call")
+    (banner,) = [b for b in find_all(root, "div", class_="banner") if b.get("role") == "note"]
+    assert banner.get("aria-label") == "Marking" and text_of(banner) == "CUI//SP-EXPT//FEDCON"
+    assert find_all(root, "aside", class_="authority-block") == []  # CUI owes no classification authority
+
+
 def test_no_cui_block_once_the_cui_is_released_away() -> None:
     # The header and the second outcome are UNCLASSIFIED: a release at UNCLASSIFIED holds no CUI.
     sheet = check_text(sheet_text(US_CALL, ("level: CUI", "level: CUI\n  header: UNCLASSIFIED"))).sheet
@@ -205,6 +229,49 @@ def test_cui_without_its_designation_indicator_warns() -> None:
     assert "cui-designation-missing" not in codes_of(no_block.replace("level: CUI", "level: UNCLASSIFIED"))
     uk = sheet_text(UK_DRAFT, ("  caveats: [UK EYES ONLY]\n", "  caveats: [UK EYES ONLY]\n  cui: {category: PRVCY}\n"))
     assert "cui-outside-us" in codes_of(uk)
+
+
+# --- a US SECRET brief: the register's markings and the authority block ---------------------
+
+
+def test_a_us_secret_note_is_marked_as_the_register_writes_it(built: dict[str, Path]) -> None:
+    pages = [squash(t) for t in page_texts(pdf_reader(built["full"] / "us-secret-rel.pdf"))]
+    first = pages[0]
+    # One NOFORN portion makes the banner NOFORN (ISM-ID-00070), on every page, top and bottom.
+    assert "Classification: SECRET//NOFORN" in first
+    assert all(page.count("SECRET//NOFORN") >= 2 for page in pages)
+    for mark in ("(C//REL TO USA, FVEY) Example: Deputy Secretary", "1. (S//REL TO USA, FVEY) Partners are ready",
+                 "3. (S//REL TO USA, AUS, GBR) Secure Australian", "4. (U) Announce", "6. (S//NF) Do not confirm"):
+        assert mark in first, mark
+    # The classification authority block, on page 1 (E.O. 13526 §1.6; the register's YYYYMMDD).
+    block = "Classified By: Example Director, Director, Department of State, EAP/ANP (example) " \
+            "Reason: 1.4(b), (d) Declassify On: 20510414"
+    assert block in first
+    root = html_root(built, "us-secret-rel")
+    # The header block and the closing block, each marked once.
+    assert [text_of(p) for p in find_all(root, "p", class_="block-mark")] == ["(C//REL TO USA, FVEY)"] * 2
+
+
+def test_the_five_eyes_release_of_the_us_note(tmp_path: Path) -> None:
+    ran = run_cli(["build", US_SECRET, "--audience", "fvey-secret", "-o", tmp_path / "fvey"], cwd=ROOT)
+    assert ran.exit_code == 0, ran.output
+    pages = [squash(t) for t in page_texts(pdf_reader(tmp_path / "fvey" / "us-secret-rel.pdf"))]
+    text = " ".join(pages)
+    # Without the NOFORN portion and the one for Australia and the UK only, every kept
+    # portion is REL TO USA, FVEY: the banner says so, and each portion writes (S//REL).
+    assert all(page.count("SECRET//REL TO USA, FVEY") >= 2 for page in pages)
+    assert "NOFORN" not in text and "Guam" not in text and "Coral Sea" not in text
+    assert "1. (S//REL) Partners are ready" in text and "(C//REL) Example: Deputy Secretary" in text
+    assert "Releasable at SECRET to Five Eyes nationals" in pages[0]
+    assert "Declassify On: 20510414" in pages[0]  # still classified: the block stays
+
+
+def test_the_uk_draft_is_marked_in_the_gsc_format(built: dict[str, Path]) -> None:
+    pages = [squash(t) for t in page_texts(pdf_reader(built["full"] / "uk-secret-draft.pdf"))]
+    # "CLASSIFICATION - CAVEAT" (GSC 2014); the descriptor of its OFFICIAL-SENSITIVE section first.
+    assert all(page.count("SECRET - LOCSEN - UK EYES ONLY") >= 2 for page in pages)
+    assert "Handling instructions: Not to be forwarded beyond the addressees without the originator’s consent" \
+        in pages[0]
 
 
 # --- a four-leader summit readout: continuous numbering -------------------------------------
@@ -288,20 +355,34 @@ def test_an_incomplete_final_sheet_warns() -> None:
 # --- site index banner -----------------------------------------------------------------------------
 
 
-def record(id: str, level: str, scheme: str = "uk", banner: str | None = None) -> BriefRecord:
+def record(id: str, level: str, scheme: str = "uk", caveats: tuple[str, ...] = (),
+           categories: tuple[str, ...] = ()) -> BriefRecord:
     return BriefRecord(id=id, title=id, kind="brief", meeting_date=dt.date(2026, 1, 1), occasion=None, venue=None,
-                       level=level, scheme=scheme, banner=banner or level, tone=level.lower().replace(" ", "-"),
-                       audience=None, pages=1, outputs={"html": f"{id}.html"})
+                       level=level, scheme=scheme, banner=level, tone=level.lower().replace(" ", "-"),
+                       audience=None, pages=1, outputs={"html": f"{id}.html"}, caveats=caveats,
+                       categories=categories)
 
 
 def test_index_banner_keeps_the_caveats_every_top_entry_shares() -> None:
-    index = site_index_view([record("a", "SECRET", banner="SECRET — UK EYES ONLY"),
-                             record("b", "SECRET", banner="SECRET — UK EYES ONLY, EXAMPLE"),
-                             record("c", "OFFICIAL", banner="OFFICIAL — OTHER")])
-    assert index.banner is not None and index.banner.text == "SECRET — UK EYES ONLY"
+    index = site_index_view([record("a", "SECRET", caveats=("UK EYES ONLY",)),
+                             record("b", "SECRET", caveats=("LOCSEN", "UK EYES ONLY")),
+                             record("c", "OFFICIAL", caveats=("COMMERCIAL",))])
+    # Written by the scheme's grammar, as a note's own banner is.
+    assert index.banner is not None and index.banner.text == "SECRET - UK EYES ONLY"
     # One top entry without the caveat: the page cannot claim it.
-    index = site_index_view([record("a", "SECRET", banner="SECRET — UK EYES ONLY"), record("b", "SECRET")])
+    index = site_index_view([record("a", "SECRET", caveats=("UK EYES ONLY",)), record("b", "SECRET")])
     assert index.banner is not None and index.banner.text == "SECRET"
+    us = site_index_view([record("a", "CUI", "us", ("FEDCON",), ("SP-EXPT",))])
+    assert us.banner is not None and us.banner.text == "CUI//SP-EXPT//FEDCON" and us.banner.label == "Marking"
+
+
+def test_a_manifest_from_before_the_grammars_keeps_its_caveats() -> None:
+    # Old manifests wrote "SECRET — UK EYES ONLY" and no caveats; the index reads them from the banner.
+    old = BriefRecord.from_json({"id": "a", "title": "A", "meeting_date": "2026-01-01", "level": "SECRET",
+                                 "scheme": "uk", "banner": "SECRET — UK EYES ONLY, NOT-A-CAVEAT"})
+    assert old.caveats == ("UK EYES ONLY", "NOT-A-CAVEAT")
+    index = site_index_view([old])
+    assert index.banner is not None and index.banner.text == "SECRET - UK EYES ONLY"  # what it cannot write is left out
 
 
 def test_index_banner_names_each_schemes_highest() -> None:
@@ -320,7 +401,7 @@ def test_an_empty_index_is_official() -> None:
 def test_the_built_index_shows_its_banner(built: dict[str, Path]) -> None:
     root = parse_html((built["full"] / "index.html").read_text(encoding="utf-8"))
     texts = [text_of(b) for b in find_all(root, "div", class_="banner")]
-    assert texts and texts[0] == "SECRET — UK EYES ONLY (UK) · CUI (US)"
+    assert texts and texts[0] == "SECRET - LOCSEN - UK EYES ONLY (UK) · SECRET//NOFORN (US)"
 
 
 # --- typography -----------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ def test_the_release_keeps_the_official_portions(sites) -> None:
     root = parse_html(html)
     for kept in ("Open outcome.", "Open point.", "Open commitment.", "Open framework", "Open note.",
                  "Open section", "Open body.", "Open action.", "Open source title",
-                 "Released for UK nationals at OFFICIAL"):
+                 "Releasable at OFFICIAL to UK nationals"):
         assert kept in html, kept
     free = [s for s in find_all(root, "section", class_="text-part") if s.get("class") in (
         "text-part other", "text-part background", "text-part sensitivities", "text-part press-lines")]
@@ -257,6 +257,6 @@ def test_the_banner_is_the_highest_level_kept_not_the_release_level(tmp_path: Pa
     root = parse_html(html)
     assert [text_of(b) for b in find_all(root, "div", class_="banner")] == ["OFFICIAL", "OFFICIAL"]
     assert "CANARY" not in html and "Open outcome." in html
-    assert "Released for UK nationals at SECRET" in html
+    assert "Releasable at SECRET to UK nationals" in html
     manifest = json.loads((tmp_path / "site" / "manifest.json").read_text())
     assert manifest["briefs"][0]["level"] == "OFFICIAL"

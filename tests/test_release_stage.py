@@ -143,3 +143,22 @@ def test_marks_on_a_release_depend_only_on_what_is_released() -> None:
     unmarked_secret = cut(["An unmarked, therefore SECRET, outcome"])
     marked_secret = cut([{"text": "A SECRET outcome", "classification": "SECRET"}])
     assert unmarked_secret == marked_secret
+
+
+def test_an_unknown_caveat_is_read_fail_closed_by_the_release_stage() -> None:
+    # `check` rejects a caveat the scheme does not know (test_marking_rules); should a sheet reach
+    # the release stage unchecked, the caveat still restricts its portion to the originator's
+    # nationals, and the grammar refuses to write a marking it did not produce.
+    from briefgen.audience import Audience
+    from briefgen.marking import MarkingError
+    from build_helpers import compact_sheet
+
+    sheet = sheet_model(compact_sheet(classification={"level": "SECRET", "scheme": "uk"},
+                                      outcomes=["Shared outcome.", {"text": "CANARY outcome.",
+                                                                    "caveats": ["SOME NEW CAVEAT"]}]))
+    partners = Audience("fvey", (("uk", "SECRET"),), "FVEY")
+    kept = release(sheet, partners)
+    assert [p.text for p in kept.sheet.outcomes] == ["Shared outcome."]
+    assert kept.banner is not None and kept.banner.text == "SECRET"
+    with pytest.raises(MarkingError):
+        release(sheet, shorthand("SECRET"))  # UK readers may read it, but no banner can say what it is

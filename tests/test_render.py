@@ -106,17 +106,18 @@ def test_the_banner_top_and_bottom() -> None:
     assert body is not None
     banners = find_all(body, "div", class_="banner")
     assert [b.get("class") for b in banners] == ["banner banner-top tone-secret", "banner banner-bottom tone-secret"]
-    assert [text_of(b) for b in banners] == ["SECRET — UK EYES ONLY"] * 2
+    assert [text_of(b) for b in banners] == ["SECRET - UK EYES ONLY"] * 2
     # First and last in the page, each inside a landmark (header and footer of the body).
     assert [child.tag for child in (list(body)[0], list(body)[-1])] == ["header", "footer"]
     assert list(body)[0][0] is banners[0] and list(body)[-1][0] is banners[1]
     assert banners[0].get("aria-label") == "Classification" and banners[1].get("aria-hidden") == "true"
+    assert banners[0].get("data-label") == "Classification"  # print.css writes "Classification: …" from it
 
 
 def test_a_release_shows_its_note_and_banner() -> None:
     root = tree_of(mixed_sheet(), "OFFICIAL")
-    assert text_of(one(root, "p", class_="release-note")) == "Released for UK nationals at OFFICIAL"
-    assert {text_of(b) for b in find_all(root, "div", class_="banner")} == {"OFFICIAL — UK EYES ONLY"}
+    assert text_of(one(root, "p", class_="release-note")) == "Releasable at OFFICIAL to UK nationals"
+    assert {text_of(b) for b in find_all(root, "div", class_="banner")} == {"OFFICIAL - UK EYES ONLY"}
     text = text_of(root)
     assert "Secret" not in text and "unmarked" not in text
 

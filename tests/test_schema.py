@@ -199,7 +199,7 @@ def test_caveats_are_offered_per_scheme_from_the_schemes() -> None:
         "uk": chain["else"]["properties"]["classification"]["properties"]["caveats"]["items"]["defaultSnippets"],
     }
     for name, choices in offered.items():
-        assert [choice["label"] for choice in choices] == [caveat.text for caveat in SCHEMES[name].caveats]
+        assert [choice["label"] for choice in choices] == [caveat.shown for caveat in SCHEMES[name].caveats]
     assert "UK EYES ONLY" in [choice["label"] for choice in offered["uk"]]
     assert {"NOFORN", "ORCON"} <= {choice["label"] for choice in offered["us"]}
     # A caveat with a comma is quoted, so that it stays one item in a flow list [a, b].
@@ -678,7 +678,7 @@ def _before_sources(block: str) -> str:
 
 
 _PARTICIPANT_KEYS = ("name", "title", "country", "id", "native_name", "native_name_lang", "role", "bio")
-_SCHEME_CAVEATS = {caveat.text for caveat in SCHEMES["uk"].caveats}
+_SCHEME_CAVEATS = {caveat.shown for caveat in SCHEMES["uk"].caveats}
 
 #: The 28 positions of issue 16 in a sheet that `briefgen new` wrote, the cursor at `|`, and
 #: what makes an item useful there. The sheet's own source id (source-1) is what `sources: [`
@@ -780,7 +780,7 @@ def test_dates_offer_today(completions: dict[str, list[Json]]) -> None:
 def test_caveats_follow_the_scheme(server: LanguageServer, tmp_path: Path) -> None:
     text = _replace("  caveats:", "  caveats: [|]", text=_replace("  scheme:", "  scheme: us"))
     offered = [_value(item) for item in _complete(server, text, tmp_path / "us.yaml")]
-    assert offered == [caveat.text for caveat in SCHEMES["us"].caveats]
+    assert offered == [caveat.shown for caveat in SCHEMES["us"].caveats]
 
 
 @pytest.mark.parametrize(("typed", "code"), [("Japan", "JP"), ("South Africa", "ZA"), ("JP", "JP"),

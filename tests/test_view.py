@@ -15,7 +15,8 @@ from stage_sheets import mixed_sheet, plain_sheet
 
 def test_banner_with_caveats() -> None:
     banner = brief_view(release(mixed_sheet())).banner
-    assert banner.text == "SECRET — UK EYES ONLY"
+    assert banner.text == "SECRET - UK EYES ONLY"  # the GSC's "CLASSIFICATION - CAVEAT" (test_markings)
+    assert banner.caveats == ("UK EYES ONLY",) and banner.label == "Classification"
     assert (banner.level, banner.tone, banner.scheme) == ("SECRET", "secret", "uk")
 
 
@@ -26,7 +27,7 @@ def test_banner_without_caveats() -> None:
 
 
 def test_banner_of_a_release_is_the_highest_level_kept() -> None:
-    assert brief_view(release(mixed_sheet(), shorthand("OFFICIAL"))).banner.text == "OFFICIAL — UK EYES ONLY"
+    assert brief_view(release(mixed_sheet(), shorthand("OFFICIAL"))).banner.text == "OFFICIAL - UK EYES ONLY"
 
 
 def test_portion_marks_when_any_portion_is_marked() -> None:
@@ -119,12 +120,13 @@ def test_formatted_values() -> None:
 
 def test_release_note_only_for_a_cut() -> None:
     assert brief_view(release(mixed_sheet())).release_note is None
-    assert brief_view(release(mixed_sheet(), shorthand("OFFICIAL"))).release_note == "Released for UK nationals at OFFICIAL"
+    assert brief_view(release(mixed_sheet(), shorthand("OFFICIAL"))).release_note == \
+        "Releasable at OFFICIAL to UK nationals"
 
 
 def test_metadata() -> None:
     metadata = brief_view(release(mixed_sheet())).metadata
-    assert metadata.title == "SECRET — UK EYES ONLY — Alpha talks"  # the banner travels with the title
+    assert metadata.title == "SECRET - UK EYES ONLY — Alpha talks"  # the banner travels with the title
     assert metadata.author == "Test Drafter"
     assert metadata.subject == "Spring Talks"
     assert metadata.keywords == "Meeting brief, Spring Talks, France, Germany, Open Trade Compact"

@@ -69,9 +69,30 @@ class Audience:
             return self.description
         if self.public:
             return "the public"
-        level = self.ceiling(scheme.name) or ""
+        return f"{self.nationals(scheme)} at {self.ceiling(scheme.name) or ''}"
+
+    def nationals(self, scheme: Scheme) -> str:
+        """Its readers by nationality, as the scheme files name them: "UK nationals", "Five Eyes nationals"."""
         who = self.nationality or scheme.nationality
-        return f"{_NATIONALS.get(who, who + ' nationals')} at {level}"
+        for other in SCHEMES.values():
+            if other.nationality == who and other.nationals_name:
+                return other.nationals_name
+            if who in other.tetragraph_names:
+                return other.tetragraph_names[who]
+        return f"{who} nationals"
+
+    def statement(self, scheme: Scheme) -> str:
+        """What a release of a `scheme` note says about whom it is for, in the words of the scheme's file:
+        "Releasable at OFFICIAL to UK nationals", "For public release" (GSC), "Approved for public release".
+
+        ICD 209 speaks of tearlines that "release classified intelligence information with less
+        restrictive dissemination controls, and, when possible, at a lower classification": a
+        release says at which level it may go, and to whom. Nobody is "cleared to OFFICIAL".
+        """
+        if self.public:
+            return scheme.public_statement
+        who = self.description or self.nationals(scheme)
+        return scheme.release_statement.format(level=self.ceiling(scheme.name) or "", who=who)
 
     def admits(self, scheme: Scheme, level: str, caveats: Iterable[str], public: bool) -> bool:
         """Whether it may read a portion of `level` with `caveats` (cleared for the public or not)."""
@@ -127,8 +148,6 @@ class Audience:
         audience = cls(name, tuple(sorted(levels.items())), nationality, public, description)
         return audience if data.get("digest") == audience.digest() else None
 
-
-_NATIONALS = {"GBR": "UK nationals", "USA": "US nationals", "FVEY": "Five Eyes nationals"}
 
 
 def shorthand(given: str) -> Audience:

@@ -1,28 +1,122 @@
-"""Classification schemes: ordered levels, portion marks, banner tones, and the one walk
-over the classified portions of a fact sheet (used by the rules and the release cut)."""
+"""Classification schemes read from their data files (schemes/*.toml): levels, caveats and their
+kinds, who may read a caveated portion, and the one walk over the classified portions of a sheet.
+
+A scheme is data, not code: its levels, the caveats it accepts and what each means, the
+grammar of its banner and portion marks (marking.py applies it) and what its documents must
+carry all come from one TOML file shipped in the package. Adding a scheme adds a file.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import hashlib
 import re
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .model import FactSheet
 
+#: Where the scheme files are, inside the package.
+SCHEME_FOLDER = "schemes"
+#: The kinds of caveat a scheme file may declare, and what each means for who may read.
+CAVEAT_KINDS = frozenset({"noforn", "rel-to", "eyes-only", "handling", "handling-instruction", "descriptor"})
+LEVEL_KINDS = frozenset({"classified", "controlled", "unclassified"})
+
+
+class SchemeFileError(ValueError):
+    """A scheme file that briefgen cannot use (a packaging mistake, never a user's)."""
+
 
 @dataclass(frozen=True)
 class Caveat:
-    """A handling caveat or dissemination control a scheme's banner may carry after the level."""
+    """One caveat or dissemination control a scheme accepts, as its file declares it."""
 
-    text: str
-    meaning: str
+    #: The banner form, e.g. "NOFORN"; for a caveat with a pattern, its family ("REL TO", "EYES ONLY").
+    name: str
+    kind: str
+    block: str
+    #: The portion form ("NF"); "" when portion marks do not write it.
+    portion: str = ""
+    aliases: tuple[str, ...] = ()
+    #: The levels it may mark (empty: every level).
+    levels: frozenset[str] = frozenset()
+    #: A level below which it draws a warning (descriptors go with OFFICIAL-SENSITIVE).
+    advised_from: str | None = None
+    #: For a family such as "REL TO USA, AUS": the pattern it is written in, and an example.
+    pattern: re.Pattern[str] | None = None
+    example: str = ""
+    source: str = ""
+
+    @property
+    def shown(self) -> str:
+        """How a hint names it: its name, or for a family an example of it."""
+        return self.example or self.name
+
+
+@dataclass(frozen=True)
+class Control:
+    """A caveat as a sheet states it, understood: its definition and, for a list, its members."""
+
+    caveat: Caveat
+    #: rel-to: ISO 3166 alpha-3 codes and tetragraphs; eyes-only: alpha-3 codes and tetragraphs
+    #: of the nations named (the originator's included), in the scheme's order.
+    countries: tuple[str, ...] = ()
+    #: "FCDO USE ONLY": the organisations.
+    who: str = ""
+
+
+@dataclass(frozen=True)
+class CaveatProblem:
+    """Why a caveat cannot be read: a diagnostic code, a message and a hint naming what the scheme accepts."""
+
+    code: str
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Authority:
+    """What the classification authority block of a scheme's documents holds (E.O. 13526 §1.6)."""
+
+    required_from: str
+    reasons: Mapping[str, str]
+    exemptions: tuple[str, ...]
+    max_years: int
+    date_format: str
+
+    def written_date(self, date: _dt.date) -> str:
+        """A date as the block writes it, e.g. 20510311."""
+        return date.strftime(self.date_format)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """How a scheme writes its banner and portion marks (marking.py applies it)."""
+
+    separator: str
+    joiner: str
+    blocks: tuple[str, ...]
+    statement: str
+    statement_controlled: str
+    portion_controls: bool
+    portion_separator: str
+    portion_joiner: str
+    #: Portion marks are printed on every note at or above this level (E.O. 13526 §1.6(c)).
+    portions_required_from: str | None
+    #: Between the countries of a REL TO list, and between the nations of an eyes-only caveat.
+    country_joiner: str
+    eyes_joiner: str
 
 
 @dataclass(frozen=True)
 class Scheme:
-    """An ordered set of classification levels, lowest first."""
+    """An ordered set of classification levels, lowest first, with its caveats and grammar."""
 
     name: str
     levels: tuple[str, ...]
@@ -31,17 +125,30 @@ class Scheme:
     #: ISO 3166 alpha-3 code of the government whose scheme it is: a caveat such as
     #: UK EYES ONLY or NOFORN restricts a portion to its nationals.
     nationality: str = ""
-    #: Caveats that restrict handling but not who may read by nationality (descriptors,
-    #: ORCON…). Any other caveat this scheme does not know restricts a portion to the
-    #: scheme's own nationals: fail closed.
-    handling: frozenset[str] = frozenset()
+    kinds: tuple[str, ...] = ()
+    title: str = ""
+    #: How a release names readers of the scheme's nationality ("UK nationals").
+    nationals_name: str = ""
+    caveats: tuple[Caveat, ...] = ()
+    grammar: Grammar | None = None
+    #: The names an eyes-only caveat uses for nations ("UK" → GBR, "FIVE" → FVEY).
+    eyes_names: Mapping[str, str] = _field(default_factory=dict)
+    tetragraphs: Mapping[str, frozenset[str]] = _field(default_factory=dict)
+    authority: Authority | None = None
+    #: The CUI level, whose banner carries the CUI categories, and the prefix of a Specified category.
+    cui_level: str | None = None
+    cui_specified_prefix: str = "SP-"
+    release_statement: str = "Releasable at {level} to {who}"
+    public_statement: str = "For public release"
+    #: Whether its notes print a handling-instructions line (classification.handling).
+    handling_line: bool = False
+    #: How a release names readers of a tetragraph ("FVEY" → "Five Eyes nationals").
+    tetragraph_names: Mapping[str, str] = _field(default_factory=dict)
 
     @property
     def lowest(self) -> str:
         """The level the public may read, once a portion is cleared for public release."""
         return self.levels[0]
-    #: The caveats an editor offers for `classification.caveats` (check accepts others too).
-    caveats: tuple[Caveat, ...] = ()
 
     def __contains__(self, level: object) -> bool:
         return level in self.levels
@@ -54,15 +161,27 @@ class Scheme:
             raise KeyError(level) from None
 
     def mark(self, level: str) -> str:
-        """The portion mark, e.g. "(OS)" for OFFICIAL-SENSITIVE."""
+        """The portion mark of a level alone, e.g. "(OS)" for OFFICIAL-SENSITIVE."""
         return f"({self.marks[self.rank(level)]})"
+
+    def abbreviation(self, level: str) -> str:
+        """The level as a portion mark writes it, e.g. "OS"."""
+        return self.marks[self.rank(level)]
 
     def tone(self, level: str) -> str:
         """A CSS-friendly name for the banner colour of `level`."""
         return self.tones[self.rank(level)]
 
+    def kind(self, level: str) -> str:
+        """classified, controlled (CUI) or unclassified."""
+        return self.kinds[self.rank(level)] if self.kinds else "classified"
+
     def highest(self, levels: list[str]) -> str:
         return max(levels, key=self.rank)
+
+    def at_least(self, level: str, floor: str | None) -> bool:
+        """Whether `level` is at or above `floor` (False when either is unknown or floor is None)."""
+        return floor is not None and level in self and floor in self and self.rank(level) >= self.rank(floor)
 
     def closest(self, level: str) -> str | None:
         """A level of this scheme that `level` was probably meant to be."""
@@ -72,52 +191,308 @@ class Scheme:
                 return candidate
         return None
 
+    # --- caveats ---------------------------------------------------------------------------
 
-# The caveats, until the marking registers (issue 15) replace these lists. UK: national
-# caveats of the Government Security Classifications (Cabinet Office, April 2014: "Information
-# should be marked in the format CLASSIFICATION – CAVEAT, e.g: TOP SECRET – UK / US EYES ONLY",
-# quoted at statewatch.org/news/2014/february/uk-cabinet-office-government-security-
-# classifications-april-2014; en.wikipedia.org/wiki/Eyes_only). US: dissemination controls of
-# the Intelligence Community markings system as DoD Manual 5200.01 Vol. 2, Enclosure 4 §10
-# lists them (NOFORN, RELIDO, IMCON; REL TO as "REL TO USA, AUS, CAN, GBR"), ORCON after
-# ICPG 710.1, PROPIN and FISA as securejobs.com/definitions/caveats glosses the ODNI register.
-_UK_CAVEATS = (
-    Caveat("UK EYES ONLY", "National caveat: not to be released to foreign nationals"),
-    Caveat("UK / US EYES ONLY", "National caveat: UK and US nationals only"),
-)
-_US_CAVEATS = (
-    Caveat("NOFORN", "Not releasable to foreign nationals"),
-    Caveat("REL TO USA, AUS, CAN, GBR", "Authorized for release to the countries listed (trigraphs: edit the list)"),
-    Caveat("ORCON", "Originator controlled: further dissemination needs the originator's approval"),
-    Caveat("RELIDO", "Releasable by information disclosure official"),
-    Caveat("IMCON", "Controlled imagery"),
-    Caveat("PROPIN", "Caution: proprietary information involved"),
-    Caveat("FISA", "Foreign Intelligence Surveillance Act information"),
-)
+    def caveat_names(self) -> tuple[str, ...]:
+        """Every caveat the scheme accepts, as a sheet writes it (families by an example):
+        what an editor completes and a hint lists."""
+        return tuple(c.shown for c in self.caveats)
 
-SCHEMES: dict[str, Scheme] = {
-    "uk": Scheme(
-        "uk",
-        ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET"),
-        ("O", "OS", "S", "TS"),
-        ("official", "official-sensitive", "secret", "top-secret"),
-        nationality="GBR",
-        # Government Security Classifications: the OFFICIAL-SENSITIVE descriptors.
-        handling=frozenset({"COMMERCIAL", "LOCSEN", "PERSONAL"}),
-        caveats=_UK_CAVEATS,
-    ),
-    "us": Scheme(
-        "us",
-        ("UNCLASSIFIED", "CUI", "CONFIDENTIAL", "SECRET", "TOP SECRET"),
-        ("U", "CUI", "C", "S", "TS"),
-        ("unclassified", "cui", "confidential", "secret", "top-secret"),
-        nationality="USA",
-        # Dissemination controls that limit handling, not nationality (CAPCO register; the
-        # CUI limited dissemination controls of 32 CFR 2002.20).
-        handling=frozenset({"ORCON", "IMCON", "PROPIN", "RELIDO", "FEDCON", "NOCON", "DL ONLY", "FOUO"}),
-        caveats=_US_CAVEATS,
-    ),
-}
+    def members(self, code: str) -> frozenset[str]:
+        """The nationalities a code stands for: a tetragraph's members, else the code itself."""
+        return self.tetragraphs.get(code) or TETRAGRAPHS.get(code) or frozenset({code})
+
+    def parse(self, text: str) -> Control | CaveatProblem:
+        """A caveat as written in a sheet, understood, or why it cannot be (case and spacing do not matter)."""
+        written = " ".join(str(text).upper().split())
+        for caveat in self.caveats:
+            if caveat.pattern is None:
+                if written == caveat.name or written in caveat.aliases:
+                    return Control(caveat)
+                continue
+            found = caveat.pattern.match(written)
+            if found is None:
+                continue
+            if caveat.kind == "rel-to":
+                return self._rel_to(caveat, found["countries"])
+            if caveat.kind == "eyes-only":
+                return self._eyes_only(caveat, found["countries"])
+            return Control(caveat, who=found["who"])
+        return CaveatProblem("unknown-caveat", f"'{text}' is not a caveat of the {self.name} scheme",
+                             f"the {self.name} scheme accepts: {'; '.join(self.caveat_names())}")
+
+    def _rel_to(self, caveat: Caveat, listed: str) -> Control | CaveatProblem:
+        codes = [code.strip() for code in listed.split(",") if code.strip()]
+        unknown = [code for code in codes if not _known_code(code, self)]
+        if unknown:
+            return CaveatProblem(
+                "unknown-country", f"{', '.join(unknown)} in '{caveat.name} {listed}' "
+                f"{'is not a country' if len(unknown) == 1 else 'are not countries'}",
+                "a REL TO list names countries by ISO 3166 alpha-3 code (AUS, CAN, GBR, NZL…) or a "
+                f"tetragraph ({', '.join(sorted(self.tetragraphs or TETRAGRAPHS))}), e.g. {caveat.example}")
+        others = [code for code in codes if code != self.nationality]
+        if self.nationality not in codes:
+            # ISM-ID-00214: a REL TO list starts with the originator; the banner writes it so.
+            return CaveatProblem("rel-to-without-originator",
+                                 f"a REL TO list names {self.nationality} first: '{caveat.name} {listed}'",
+                                 f"write {caveat.name} {', '.join([self.nationality, *others])}")
+        if not others:
+            return CaveatProblem("rel-to-no-country", f"'{caveat.name} {listed}' names no other country",
+                                 f"name the countries it may go to, e.g. {caveat.example}; for "
+                                 f"{self.nationals_name} only, write NOFORN")
+        return Control(caveat, self.country_order(codes))
+
+    def _eyes_only(self, caveat: Caveat, listed: str) -> Control | CaveatProblem:
+        names = [name.strip() for name in listed.split("/") if name.strip()]
+        unknown = [name for name in names if name not in self.eyes_names]
+        if unknown:
+            return CaveatProblem("unknown-country", f"{', '.join(unknown)} in '{listed} {caveat.name}' "
+                                 f"{'is not a nation' if len(unknown) == 1 else 'are not nations'} "
+                                 "a national caveat names",
+                                 f"use {', '.join(self.eyes_names)}, e.g. {caveat.example}")
+        # Nations, not groups: "FIVE EYES ONLY" admits each of the five, and is written so again.
+        codes = {member for name in names for member in self.members(self.eyes_names[name])} | {self.nationality}
+        return Control(caveat, self.country_order(codes))
+
+    def country_order(self, codes: Any) -> tuple[str, ...]:
+        """Countries in the register's order: the scheme's own first, then trigraphs, then
+        tetragraphs, each alphabetically (ISM-ID-00214, -00041)."""
+        unique = set(codes)
+        own = [self.nationality] if self.nationality in unique else []
+        rest = sorted(unique - {self.nationality}, key=lambda code: (len(code) == 4, code))
+        return (*own, *rest)
+
+    def readers(self, control: Control) -> frozenset[str] | None:
+        """The nationalities (alpha-3) that may read a portion carrying `control`; None when it
+        restricts handling only."""
+        own = frozenset({self.nationality})
+        kind = control.caveat.kind
+        if kind in ("handling", "handling-instruction", "descriptor"):
+            return None
+        if kind == "noforn":
+            return own
+        return own | frozenset(member for code in control.countries for member in self.members(code))
+
+    def text(self, control: Control) -> str:
+        """A control as the banner writes it: "NOFORN", "REL TO USA, AUS", "UK / US EYES ONLY"."""
+        caveat = control.caveat
+        grammar = self.grammar
+        if caveat.kind == "rel-to":
+            joiner = grammar.country_joiner if grammar else ", "
+            return f"{caveat.name} {joiner.join(control.countries)}"
+        if caveat.kind == "eyes-only":
+            names = {code: name for name, code in self.eyes_names.items()}
+            joiner = grammar.eyes_joiner if grammar else "/"
+            shown = self._eyes_names(control.countries, names)
+            return f"{joiner.join(shown)} {caveat.name}"
+        if control.who:
+            return f"{control.who} {caveat.name}"
+        return caveat.name
+
+    def _eyes_names(self, countries: tuple[str, ...], names: Mapping[str, str]) -> list[str]:
+        # A tetragraph that an eyes name stands for is written by that name when every member is there.
+        members = set(countries)
+        shown: list[str] = []
+        for name, code in self.eyes_names.items():
+            group = self.members(code)
+            if len(group) > 1 and group <= members:
+                shown.append(name)
+                members -= group
+        return shown + [names.get(code, code) for code in countries if code in members]
+
+    def canonical(self, text: str) -> str | None:
+        """A caveat in the scheme's own spelling ("nf" → "NOFORN"), or None when it is not one."""
+        found = self.parse(text)
+        return self.text(found) if isinstance(found, Control) else None
+
+
+# --- the scheme files ------------------------------------------------------------------------
+
+
+def _known_code(code: str, scheme: Scheme) -> bool:
+    if code in scheme.tetragraphs or code in TETRAGRAPHS:
+        return True
+    import pycountry
+
+    return len(code) == 3 and code.isalpha() and code.isupper() and pycountry.countries.get(alpha_3=code) is not None
+
+
+def scheme_files() -> list[tuple[str, bytes]]:
+    """The packaged scheme files, (file name, bytes), in name order."""
+    folder = resources.files("briefgen").joinpath(SCHEME_FOLDER)
+    return sorted((entry.name, entry.read_bytes()) for entry in folder.iterdir() if entry.name.endswith(".toml"))
+
+
+def schemes_digest() -> str:
+    """A hash of every scheme file: marks and banners depend on them, so job keys do too."""
+    digest = hashlib.sha256()
+    for name, data in scheme_files():
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def load_schemes() -> dict[str, Scheme]:
+    """Every packaged scheme, by name, in file-name order (uk, then us). Raises SchemeFileError."""
+    found: dict[str, Scheme] = {}
+    for file_name, data in scheme_files():
+        try:
+            table = tomllib.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise SchemeFileError(f"{SCHEME_FOLDER}/{file_name}: {exc}") from None
+        scheme = read_scheme(table, f"{SCHEME_FOLDER}/{file_name}")
+        found[scheme.name] = scheme
+    if not found:
+        raise SchemeFileError(f"no scheme files in {SCHEME_FOLDER}/")
+    return found
+
+
+def read_scheme(table: Mapping[str, Any], where: str = "scheme") -> Scheme:
+    """One scheme from the data of its file, checked. Raises SchemeFileError naming the key."""
+    reader = _Reader(table, where)
+    levels = reader.tables("levels")
+    if not levels:
+        raise SchemeFileError(f"{where}: a scheme needs [[levels]]")
+    names = tuple(_Reader(level, f"{where} levels").text("name") for level in levels)
+    kinds = tuple(_Reader(level, f"{where} level {name}").choice("kind", LEVEL_KINDS, "classified")
+                  for level, name in zip(levels, names, strict=True))
+    banner = _Reader(reader.table("banner"), f"{where} [banner]")
+    portions = _Reader(reader.table("portions"), f"{where} [portions]")
+    countries = _Reader(reader.table("countries"), f"{where} [countries]")
+    eyes = _Reader(reader.table("eyes"), f"{where} [eyes]")
+    release = _Reader(reader.table("release"), f"{where} [release]")
+    blocks = tuple(banner.texts("blocks"))
+    grammar = Grammar(
+        separator=banner.text("separator"), joiner=banner.text("joiner"), blocks=blocks,
+        statement=banner.text("statement", "Classification"),
+        statement_controlled=banner.text("statement_controlled", banner.text("statement", "Classification")),
+        portion_controls=portions.flag("controls", False), portion_separator=portions.text("separator", "//"),
+        portion_joiner=portions.text("joiner", "/"), portions_required_from=portions.optional("required_from"),
+        country_joiner=countries.text("joiner", ", "), eyes_joiner=eyes.text("joiner", "/"))
+    tetragraphs = {code: frozenset(_Reader(reader.table("tetragraphs"), where).texts(code))
+                   for code in reader.table("tetragraphs")}
+    caveats = tuple(_caveat(item, f"{where} caveat", names, blocks) for item in reader.tables("caveats"))
+    authority_table = reader.table("authority")
+    authority = None
+    if authority_table:
+        auth = _Reader(authority_table, f"{where} [authority]")
+        authority = Authority(required_from=auth.level("required_from", names), reasons=dict(auth.table("reasons")),
+                              exemptions=tuple(auth.texts("exemptions")), max_years=int(auth.number("max_years")),
+                              date_format=auth.text("date_format", "%Y-%m-%d"))
+    cui = _Reader(reader.table("cui"), f"{where} [cui]")
+    scheme = Scheme(
+        name=reader.text("name"), levels=names,
+        marks=tuple(_Reader(level, f"{where} level").text("portion") for level in levels),
+        tones=tuple(_Reader(level, f"{where} level").text("tone") for level in levels),
+        nationality=reader.text("nationality"), kinds=kinds, title=reader.text("title", ""),
+        nationals_name=reader.text("nationals", ""), caveats=caveats, grammar=grammar,
+        eyes_names=dict(eyes.table("names")), tetragraphs=tetragraphs, authority=authority,
+        cui_level=cui.optional("level"), cui_specified_prefix=cui.text("specified_prefix", "SP-"),
+        release_statement=release.text("statement", "Releasable at {level} to {who}"),
+        public_statement=release.text("public", "For public release"),
+        handling_line=_Reader(reader.table("documents"), f"{where} [documents]").flag("handling_line", False),
+        tetragraph_names=dict(reader.table("tetragraph_names")))
+    for level in (grammar.portions_required_from, scheme.cui_level):
+        if level is not None and level not in names:
+            raise SchemeFileError(f"{where}: '{level}' is not one of its levels")
+    return scheme
+
+
+def _caveat(item: Mapping[str, Any], where: str, levels: tuple[str, ...], blocks: tuple[str, ...]) -> Caveat:
+    reader = _Reader(item, where)
+    name = reader.text("name")
+    where = f"{where} {name}"
+    reader = _Reader(item, where)
+    block = reader.text("block")
+    if block not in blocks:
+        raise SchemeFileError(f"{where}: block '{block}' is not one of the banner's blocks {list(blocks)}")
+    pattern = reader.optional("pattern")
+    allowed = frozenset(reader.texts("levels"))
+    for level in (*allowed, *(x for x in [reader.optional("advised_from")] if x)):
+        if level not in levels:
+            raise SchemeFileError(f"{where}: '{level}' is not one of its levels")
+    return Caveat(name=name, kind=reader.choice("kind", CAVEAT_KINDS), block=block,
+                  portion=reader.text("portion", ""), aliases=tuple(a.upper() for a in reader.texts("aliases")),
+                  levels=allowed, advised_from=reader.optional("advised_from"),
+                  pattern=re.compile(pattern) if pattern else None, example=reader.text("example", ""),
+                  source=reader.text("source", ""))
+
+
+class _Reader:
+    """Typed access to a table of a scheme file; every mistake names the file and key."""
+
+    def __init__(self, table: object, where: str) -> None:
+        if not isinstance(table, Mapping):
+            raise SchemeFileError(f"{where}: expected a table")
+        self.table_ = table
+        self.where = where
+
+    def _get(self, key: str, default: object, kind: type | tuple[type, ...]) -> Any:
+        value = self.table_.get(key, default)
+        if value is _REQUIRED:
+            raise SchemeFileError(f"{self.where}: `{key}` is required")
+        if value is not None and not isinstance(value, kind):
+            raise SchemeFileError(f"{self.where}: `{key}` must be {getattr(kind, '__name__', kind)}")
+        return value
+
+    def text(self, key: str, default: object = None) -> str:
+        return str(self._get(key, _REQUIRED if default is None else default, str))
+
+    def optional(self, key: str) -> str | None:
+        value = self._get(key, None, str)
+        return str(value) if value is not None else None
+
+    def flag(self, key: str, default: bool) -> bool:
+        return bool(self._get(key, default, bool))
+
+    def number(self, key: str) -> int:
+        return int(self._get(key, _REQUIRED, int))
+
+    def texts(self, key: str) -> list[str]:
+        values = self._get(key, [], list)
+        if not all(isinstance(v, str) for v in values):
+            raise SchemeFileError(f"{self.where}: `{key}` must be a list of text")
+        return list(values)
+
+    def table(self, key: str) -> Mapping[str, Any]:
+        return self._get(key, {}, dict)  # type: ignore[no-any-return]
+
+    def tables(self, key: str) -> list[Mapping[str, Any]]:
+        values = self._get(key, [], list)
+        if not all(isinstance(v, dict) for v in values):
+            raise SchemeFileError(f"{self.where}: `{key}` must be an array of tables")
+        return list(values)
+
+    def choice(self, key: str, allowed: frozenset[str], default: str | None = None) -> str:
+        value = self.text(key, default)
+        if value not in allowed:
+            raise SchemeFileError(f"{self.where}: `{key}` must be one of {sorted(allowed)}, not '{value}'")
+        return value
+
+    def level(self, key: str, levels: tuple[str, ...]) -> str:
+        value = self.text(key)
+        if value not in levels:
+            raise SchemeFileError(f"{self.where}: '{value}' is not one of its levels")
+        return value
+
+
+_REQUIRED = object()
+
+
+class _Schemes(Mapping[str, Scheme]):
+    """The packaged schemes, read from their files the first time one is asked for."""
+
+    def __getitem__(self, name: str) -> Scheme:
+        return load_schemes()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(load_schemes())
+
+    def __len__(self) -> int:
+        return len(load_schemes())
+
+
+SCHEMES: Mapping[str, Scheme] = _Schemes()
 
 
 def all_levels() -> list[str]:
@@ -134,15 +509,24 @@ def canonical_level(text: str) -> str | None:
     return None
 
 
-#: Groups of countries that a REL TO list, or an audience's nationality, may name by one
-#: tetragraph (the CAPCO register's coalition tetragraphs; e.g. "REL TO USA, FVEY").
-TETRAGRAPHS: dict[str, frozenset[str]] = {
-    "FVEY": frozenset({"AUS", "CAN", "GBR", "NZL", "USA"}),
-}
-#: The country names UK national caveats use ("UK/US EYES ONLY"), as ISO 3166 alpha-3 codes.
-_EYES_NAMES = {"UK": "GBR", "US": "USA", "NZ": "NZL", "AUS": "AUS", "CAN": "CAN"}
-_EYES_ONLY = re.compile(r"^([A-Z]{2,4}(?:\s*/\s*[A-Z]{2,4})*)\s+EYES\s+ONLY$")
-_REL_TO = re.compile(r"^REL(?:EASABLE)?\s+TO\s+(.+)$")
+class _Tetragraphs(Mapping[str, frozenset[str]]):
+    """Groups of countries a REL TO list, or an audience's nationality, may name by one
+    tetragraph: those the scheme files declare (the CAPCO register's FVEY)."""
+
+    def _all(self) -> dict[str, frozenset[str]]:
+        return {code: members for scheme in load_schemes().values() for code, members in scheme.tetragraphs.items()}
+
+    def __getitem__(self, code: str) -> frozenset[str]:
+        return self._all()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+TETRAGRAPHS: Mapping[str, frozenset[str]] = _Tetragraphs()
 
 
 def nationals(code: str) -> frozenset[str]:
@@ -154,30 +538,15 @@ def readers_allowed(scheme: Scheme, caveat: str) -> frozenset[str] | None:
     """The nationalities (alpha-3) that may read a portion carrying `caveat`; None when it
     restricts handling only.
 
-    UK national caveats: "information bearing a national caveat must not be … released to
-    any foreign nationals … without the originator's consent", written "UK EYES ONLY" or
-    "UK / US EYES ONLY" (Government Security Classifications, 2014). US: NOFORN ("no foreign
-    nationals") and REL TO lists of trigraphs and tetragraphs (CAPCO register). A caveat the
-    scheme does not know is read as restricting to the scheme's own nationals.
+    What each caveat means comes from the scheme's file (its kind: eyes-only, noforn,
+    rel-to, handling…). A caveat the scheme cannot read — unknown, or naming a country it
+    does not know — restricts the portion to the scheme's own nationals: `check` reports it
+    as an error, and the release stage fails closed all the same.
     """
-    text = " ".join(caveat.upper().split())
-    own = frozenset({scheme.nationality})
-    if text in scheme.handling:
-        return None
-    if text in ("NOFORN", "NF"):
-        return own
-    eyes = _EYES_ONLY.match(text)
-    if eyes:
-        names = [name.strip() for name in eyes[1].split("/")]
-        codes = [_EYES_NAMES.get(name, name if len(name) == 3 else "") for name in names]
-        if all(codes):
-            return own | frozenset(code for group in codes for code in nationals(group))
-        return own
-    rel = _REL_TO.match(text)
-    if rel:
-        codes = [code.strip() for code in rel[1].split(",") if code.strip()]
-        return own | frozenset(member for code in codes for member in nationals(code))
-    return own
+    found = scheme.parse(caveat)
+    if isinstance(found, CaveatProblem):
+        return frozenset({scheme.nationality})
+    return scheme.readers(found)
 
 
 #: Where a portion stands in the sheet's data: ("summary",) or (field, index).

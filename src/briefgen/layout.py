@@ -178,7 +178,7 @@ def annexes(kind: Kind, sheet: ReleasedSheet, release: Release, typeset: Typeset
     found = []
     for index, annex in enumerate(sheet.annexes):
         label = kind.annex_name(index)
-        found.append(AnnexView(label, smart_quotes(annex.title), _slug(label), release.mark(annex.classification),
+        found.append(AnnexView(label, smart_quotes(annex.title), _slug(label), release.mark_of(annex),
                                typeset.markdown(annex.body) if annex.body else None))
     return tuple(found)
 
@@ -231,7 +231,7 @@ def parts(release: Release, tables: Mapping[str, bool], typeset: Typeset,
 
     def text(key: str, heading: str, portions: Iterable[PortionText | Recommendation]) -> _Text | None:
         inline = key not in SINGLE_PARTS
-        found = [(release.mark(p.classification), typeset.markdown(p.text, inline=inline),
+        found = [(release.mark_of(p), typeset.markdown(p.text, inline=inline),
                   citations.get((key, i), ())) for i, p in enumerate(portions)]
         anchor = key.replace("_", "-")
         return _Text(heading, anchor, anchor, found) if found else None
@@ -251,7 +251,7 @@ def parts(release: Release, tables: Mapping[str, bool], typeset: Typeset,
             if group in wanted:
                 anchor = _unique(_slug(section.heading), anchors)
                 made.append(_Text(smart_quotes(section.heading), anchor, group,
-                                  [(release.mark(section.classification), typeset.markdown(section.body), ())]))
+                                  [(release.mark_of(section), typeset.markdown(section.body), ())]))
         return made
 
     order: list[_Text | _Table | None] = []

@@ -8,6 +8,7 @@ Field descriptions become hover help in editors through the JSON Schema
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import functools
 import math
 import re
@@ -675,11 +676,45 @@ class CuiDesignation(Strict):
         None, description="Point of contact: a name with an e-mail address or telephone number")
 
 
+class ClassifiedBy(Strict):
+    """Who classified the note (E.O. 13526 §1.6(a)(1)-(2)): by name and position, and their office."""
+
+    name: Line = Field(description="Name of the classifier, e.g. Jane Roe")
+    title: Line = Field(description="Their position, e.g. Director")
+    office: Line | None = Field(None, description="Agency and office of origin, e.g. Department of State, EAP/MTS")
+
+
+class ClassificationAuthority(Strict):
+    """The classification authority block of a US classified note (E.O. 13526 §1.6)."""
+
+    classified_by: ClassifiedBy = Field(description="Who classified it: {name, title, office}")
+    reason: Line | None = Field(
+        None, description="The §1.4 categories, e.g. \"1.4(b), (d)\" (original classification)")
+    derived_from: Line | None = Field(
+        None, description="The source of a derivative classification, e.g. \"State SCG 2024, dated 20240115\"")
+    declassify_on: Line = Field(
+        description="A date (YYYY-MM-DD) after the note's date and at most 25 years on, an exemption "
+                    "(25X1…25X9 with a date, 50X1-HUM, 50X2-WMD) or an event")
+
+
+def _scheme_name(value: str) -> str:
+    if value not in SCHEMES:
+        expected = " or ".join(f"'{name}'" for name in SCHEMES)
+        close = difflib.get_close_matches(value, list(SCHEMES), n=1, cutoff=0.5)
+        raise FormatError("invalid-value", f"cannot be '{value}': expected {expected}",
+                          f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(SCHEMES)}")
+    return value
+
+
+#: A scheme is one of the files in briefgen/schemes/: adding a file adds a scheme.
+SchemeName = Annotated[str, AfterValidator(_scheme_name), WithJsonSchema({"enum": list(SCHEMES)})]
+
+
 class Classification(Strict):
     """The sheet's classification: its scheme, overall level and caveats."""
 
     level: Level = Field(description="Overall level of the document: the highest level of any portion")
-    scheme: Literal["uk", "us"] = Field("uk", description=f"The set of levels the sheet uses: {_LEVELS_HELP}")
+    scheme: SchemeName = Field("uk", description=f"The set of levels the sheet uses: {_LEVELS_HELP}")
     caveats: list[Line] = Field(default_factory=list, description="Handling caveats, e.g. UK EYES ONLY")
     header: Level | None = Field(
         None, description="Level of the title, meeting and participant block (default: level)")
@@ -688,6 +723,12 @@ class Classification(Strict):
     cleared_for_public: bool = Field(
         False, description="true once the note is cleared for public release (by its press office or "
                            "originator): only then does anything of it reach a public audience")
+    authority: ClassificationAuthority | None = Field(
+        None, description="US scheme: the classification authority block of a classified note "
+                          "{classified_by, reason or derived_from, declassify_on}")
+    handling: Line | None = Field(
+        None, description="UK scheme: a handling instruction printed on page 1 where the originator restricts "
+                          "onward distribution, e.g. Not to be forwarded beyond the addressees")
 
 
 class Person(Strict):
@@ -907,9 +948,12 @@ def _levels_by_scheme(schema: dict[str, Any]) -> None:
     def narrowed(scheme: Scheme) -> dict[str, Any]:
         level = {"enum": list(scheme.levels)}
         item = {"properties": {"classification": level}}
-        # Caveats are offered, not required: the registers of issue 15 will check them.
+        # Caveats are offered as the scheme's file declares them (a family by its example); the
+        # scheme's register checks what is written (classification.Scheme.parse).
         caveats = {"items": {"defaultSnippets": [
-            editor_choice(c.text, f'"{c.text}"' if ", " in c.text else c.text, c.meaning) for c in scheme.caveats]}}
+            editor_choice(c.shown, f'"{c.shown}"' if ", " in c.shown else c.shown,
+                          f"{c.kind.replace('-', ' ')} ({c.source})" if c.source else c.kind.replace("-", " "))
+            for c in scheme.caveats]}}
         return {"properties": {
             "classification": {"properties": {"level": level, "header": level, "caveats": caveats}},
             **{name: item for name in SINGLE_PORTIONS},

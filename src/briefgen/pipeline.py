@@ -482,6 +482,8 @@ def _render(job: Job) -> Outcome:
         reference=cut.reference,
         owner=view.drafted_by,
         countries=tuple(sorted({p.country for p in view.participants})),
+        caveats=view.banner.caveats,
+        categories=view.banner.categories,
     )
     return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record, inputs=reads.files)
 

@@ -35,6 +35,11 @@ class BriefRecord:
     owner: str | None = None
     #: The participants' countries by name, for the index's country filter.
     countries: tuple[str, ...] = ()
+    #: The controls the banner carries, as it writes each ("NOFORN", "REL TO USA, AUS"): the
+    #: site index's banner is written from them by the scheme's grammar.
+    caveats: tuple[str, ...] = ()
+    #: The CUI categories the banner writes ("SP-EXPT").
+    categories: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The record as the manifest stores it (outputs are added by publish, with their hashes)."""
@@ -55,6 +60,8 @@ class BriefRecord:
             "reference": self.reference,
             "owner": self.owner,
             "countries": list(self.countries),
+            "caveats": list(self.caveats),
+            "categories": list(self.categories),
         }
 
     @classmethod
@@ -97,7 +104,25 @@ class BriefRecord:
             reference=_optional_text(entry, "reference", at),
             owner=_optional_text(entry, "owner", at),
             countries=tuple(countries),
+            caveats=_texts(entry, "caveats", at) if "caveats" in entry
+            else _legacy_caveats(_optional_text(entry, "banner", at) or "", level),
+            categories=_texts(entry, "categories", at),
         )
+
+
+def _texts(entry: Mapping[str, Any], key: str, at: str) -> tuple[str, ...]:
+    values = entry.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"`{at}{key}` must be a list of text")
+    return tuple(values)
+
+
+def _legacy_caveats(banner: str, level: str) -> tuple[str, ...]:
+    # Manifests before the scheme grammars wrote banners as "SECRET — UK EYES ONLY, NOFORN".
+    prefix = f"{level} — "
+    if not banner.startswith(prefix):
+        return ()
+    return tuple(c.strip() for c in banner[len(prefix):].split(", ") if c.strip())
 
 
 def _text(entry: Mapping[str, Any], key: str, at: str) -> str:

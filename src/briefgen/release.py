@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .audience import Audience
 from .classification import SCHEMES, ClassifiedPortion, PortionPath, Scheme, portions
 from .diagnostics import Diagnostic, Report, Span
+from .marking import BannerMarking, Marked, banner, portion_mark
 
 if TYPE_CHECKING:  # the model (pydantic) is not imported by publish, which reads only the codes below
     from .model import (
@@ -90,10 +91,25 @@ class Release:
     levels: frozenset[str] = frozenset()
     #: Whether the release keeps every portion and source of the sheet (nothing was withheld).
     complete: bool = True
+    #: The banner the scheme's grammar writes for what is kept (marking.banner).
+    banner: BannerMarking | None = None
 
-    def mark(self, level: str | None) -> str:
-        """The portion mark to print before a portion of `level`, or "" when unmarked."""
-        return self.scheme.mark(level) if self.marked and level else ""
+    def mark(self, level: str | None, caveats: Iterable[str] | None = ()) -> str:
+        """The portion mark to print before a portion of `level` with `caveats` (its effective
+        marking, as the kept copy carries it), or "" when unmarked."""
+        if not self.marked or not level:
+            return ""
+        return portion_mark(self.scheme, level, caveats or (), self.banner)
+
+    def mark_of(self, item: Any) -> str:
+        """The portion mark of a kept portion or item (it carries its effective level and caveats)."""
+        return self.mark(getattr(item, "classification", None), getattr(item, "caveats", None))
+
+    @property
+    def header_mark(self) -> str:
+        """The mark of the header block: the header level and the document's caveats."""
+        classification = self.sheet.classification
+        return self.mark(classification.header or classification.level, classification.caveats)
 
     def shows(self, path: tuple[Any, ...]) -> bool:
         """Whether the value at `path` of the original sheet is part of this release.
@@ -191,16 +207,32 @@ def portion_marking(sheet: FactSheet, portion: ClassifiedPortion) -> Marking:
                    portion.public if portion.public is not None else document.public)
 
 
+def designation_controls(sheet: FactSheet) -> tuple[str, ...]:
+    """The limited dissemination controls of the CUI designation indicator ("FEDCON",
+    "NOFORN/FEDCON": one or more, separated by "/" as the banner writes them)."""
+    cui = sheet.classification.cui
+    if cui is None or not cui.dissemination:
+        return ()
+    return tuple(c.strip() for c in re.split(r"/", cui.dissemination) if c.strip())
+
+
 def reading_caveats(sheet: FactSheet, marking: Marking) -> Marking:
     """The marking an audience is checked against: a CUI portion also carries the CUI limited
     dissemination controls of the designation indicator (NOFORN, FEDCON…), which the banner
-    shows in its own block."""
-    cui = sheet.classification.cui
-    if marking.level != "CUI" or cui is None or not cui.dissemination:
+    shows too."""
+    scheme = SCHEMES.get(sheet.classification.scheme)
+    if scheme is None or marking.level != scheme.cui_level:
         return marking
-    controls = [c.strip() for c in re.split(r"[/,]", cui.dissemination) if c.strip()]
-    extra = tuple(c for c in controls if c not in marking.caveats)
+    extra = tuple(c for c in designation_controls(sheet) if c not in marking.caveats)
     return Marking(marking.level, marking.caveats + extra, marking.public) if extra else marking
+
+
+def cui_categories(sheet: FactSheet) -> tuple[str, ...]:
+    """The CUI categories of the designation indicator ("SP-EXPT", "SP-EXPT/PRVCY")."""
+    cui = sheet.classification.cui
+    if cui is None or not cui.category:
+        return ()
+    return tuple(c.strip() for c in re.split(r"[/,]", cui.category) if c.strip())
 
 
 def withheld_reason(sheet: FactSheet, audience: Audience | None) -> str | None:
@@ -251,6 +283,7 @@ def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
     kept_paths: set[PortionPath] = set()
     kept_levels = [header.level]
     caveats = list(header.caveats)
+    banner_inputs = [Marked(header.level, reading_caveats(sheet, header).caveats)]
     explicit = False
     every = True
     for portion in portions(sheet):
@@ -260,8 +293,9 @@ def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
             continue
         # Marks depend only on what is released: a withheld portion's own marking must not
         # decide whether the released ones are marked (that would tell a reader it existed).
-        explicit = explicit or portion.level is not None
+        explicit = explicit or portion.level is not None or portion.caveats is not None
         kept_levels.append(marking.level)
+        banner_inputs.append(Marked(marking.level, reading_caveats(sheet, marking).caveats))
         caveats.extend(c for c in marking.caveats if c not in caveats)
         kept_paths.add(portion.path)
         kept.setdefault(portion.field, []).append(portion.item.model_copy(
@@ -298,16 +332,21 @@ def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
         **singles,
         **lists,
     )
+    level = scheme.highest(kept_levels)
+    # A scheme may require portion marks on every note from some level up (E.O. 13526 §1.6(c)).
+    grammar = scheme.grammar
+    required = grammar is not None and scheme.at_least(level, grammar.portions_required_from)
     return Release(
         sheet=released,
         scheme=scheme,
-        level=scheme.highest(kept_levels),
+        level=level,
         caveats=tuple(caveats),
-        marked=explicit,
+        marked=explicit or required,
         audience=audience,
         kept=frozenset(kept_paths),
         levels=frozenset(kept_levels),
         complete=every,
+        banner=banner(scheme, banner_inputs, cui_categories(sheet)),
     )
 
 

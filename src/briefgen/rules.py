@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from . import marking_rules
 from .classification import SCHEMES, portions
 from .diagnostics import PLACEHOLDER_CODE, Diagnostic, Severity, format_path
 from .kinds import KIND_KEYS, KINDS, article, describe_kind, kinds_printing
@@ -158,6 +159,7 @@ def check(path: str, parts: SheetParts, marks: SourceMap) -> Iterator[Diagnostic
         yield from _cui(parts, parts.classification, parts.portion_sheet(), at)
     if parts.classification is not None and scheme_known:
         yield from _public(parts.portion_sheet(), at)
+        yield from marking_rules.check(parts.portion_sheet(), parts.document, at)
 
 
 def _unique_ids(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
@@ -454,15 +456,17 @@ CUI_REQUIRED = (("controlled_by", "Controlled by"), ("category", "CUI Category")
 
 
 def _cui(parts: SheetParts, classification: Classification, sheet: FactSheet, at: _At) -> Iterator[Diagnostic]:
-    if classification.scheme != "us":
+    scheme = SCHEMES.get(classification.scheme)
+    if scheme is None or scheme.cui_level is None:
         if classification.cui is not None:
+            owners = [name for name, other in SCHEMES.items() if other.cui_level is not None]
             yield at(("classification", "cui"), "warning", "cui-outside-us",
-                     f"`cui` is part of the us scheme; this sheet uses {classification.scheme}, "
+                     f"`cui` is part of the {', '.join(owners)} scheme; this sheet uses {classification.scheme}, "
                      "which does not print it",
-                     "remove `cui`, or set scheme: us", key=True)
+                     f"remove `cui`, or set scheme: {owners[0] if owners else 'us'}", key=True)
         return
     levels = [classification.level, *(p.level for p in portions(sheet) if p.level)]
-    if "CUI" not in levels:
+    if scheme.cui_level not in levels:
         return
     given = classification.cui
     missing = [label for name, label in CUI_REQUIRED if given is None or (

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from .classification import SCHEMES
+from .classification import SCHEMES, Scheme
 from .formatting import DEFAULT_LOCALE, HouseStyle
+from .marking import Marked, MarkingError, banner, statement_label
 from .record import BriefRecord
 from .view import KIND_LABELS, Banner
 
@@ -34,6 +35,9 @@ class IndexEntry:
     reference: str | None = None
     owner: str | None = None
     countries: tuple[str, ...] = ()
+    #: The controls its banner carries ("NOFORN", "REL TO USA, AUS"), and its CUI categories.
+    caveats: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, record: BriefRecord, style: HouseStyle) -> IndexEntry:
@@ -57,6 +61,8 @@ class IndexEntry:
             reference=record.reference,
             owner=record.owner,
             countries=record.countries,
+            caveats=record.caveats,
+            categories=record.categories,
         )
 
 
@@ -118,11 +124,13 @@ def index_banner(entries: Iterable[IndexEntry]) -> Banner:
         scheme = SCHEMES[name]
         top = scheme.highest([e.level for e in listed])
         top_entries = [e for e in listed if e.level == top]
-        common = [c for c in entry_caveats(top_entries[0]) if all(c in entry_caveats(e) for e in top_entries)]
-        markings.append((name, top, f"{top} — {', '.join(common)}" if common else top))
+        common = [c for c in top_entries[0].caveats if all(c in e.caveats for e in top_entries)]
+        categories = [c for c in top_entries[0].categories if all(c in e.categories for e in top_entries)]
+        markings.append((name, top, _written(scheme, top, common, categories)))
     if len(markings) == 1:
         name, top, text = markings[0]
-        return Banner(text=text, level=top, tone=SCHEMES[name].tone(top), scheme=name)
+        return Banner(text=text, level=top, tone=SCHEMES[name].tone(top), scheme=name,
+                      label=statement_label(SCHEMES[name], top))
     tones = [(SCHEMES[name].tone(top), name, top) for name, top, _ in markings]
     tone, _, level = max(tones, key=lambda t: _TONE_ORDER.index(t[0]) if t[0] in _TONE_ORDER else -1)
     return Banner(text=" · ".join(f"{text} ({name.upper()})" for name, _, text in markings), level=level,
@@ -131,19 +139,20 @@ def index_banner(entries: Iterable[IndexEntry]) -> Banner:
 
 def _scheme_of(entry: IndexEntry) -> str | None:
     # Manifests written before records kept their scheme: the scheme that has the level, uk first.
-    if entry.scheme in SCHEMES and entry.level in SCHEMES[entry.scheme]:
+    if entry.scheme is not None and entry.scheme in SCHEMES and entry.level in SCHEMES[entry.scheme]:
         return entry.scheme
     if entry.scheme:
         return None  # a scheme or level this version does not know: it cannot be ranked
     return next((name for name, scheme in SCHEMES.items() if entry.level in scheme), None)
 
 
-def entry_caveats(entry: IndexEntry) -> tuple[str, ...]:
-    """The caveats of an entry, read from its banner: "SECRET — UK EYES ONLY, NOFORN" → (UK EYES ONLY, NOFORN)."""
-    prefix = f"{entry.level} — "
-    if not entry.banner.startswith(prefix):
-        return ()
-    return tuple(c.strip() for c in entry.banner[len(prefix):].split(", ") if c.strip())
+def _written(scheme: Scheme, level: str, caveats: list[str], categories: list[str]) -> str:
+    """A banner in the scheme's grammar; a caveat it cannot write (from an old manifest) is left out."""
+    readable = [c for c in caveats if scheme.canonical(c) is not None]
+    try:
+        return banner(scheme, [Marked(level, tuple(readable))], categories).text
+    except MarkingError:  # pragma: no cover - every caveat kept was read above
+        return level
 
 
 def _site_href(path: str | None) -> str | None:

@@ -64,6 +64,7 @@ def fonts_digest() -> str:
 def fingerprint() -> str:
     """Everything besides a brief's own inputs that its output bytes depend on."""
     from . import __version__
+    from .classification import schemes_digest
 
     parts = [
         f"briefgen={__version__}",
@@ -75,5 +76,7 @@ def fingerprint() -> str:
         f"nh3={package_version('nh3')}",
         f"babel={package_version('babel')}",
         f"fonts={fonts_digest()}",
+        # Banners and portion marks are written by the scheme files' grammars.
+        f"schemes={schemes_digest()}",
     ]
     return "\n".join(parts)

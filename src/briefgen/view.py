@@ -32,6 +32,7 @@ from .layout import Decision as Decision
 from .layout import Paragraph as Paragraph
 from .layout import section_kind as section_kind
 from .linebreaks import keep_together
+from .marking import statement_label
 
 if TYPE_CHECKING:  # annotations only: the site index imports this module without the model
     from .model import Commitment, Framework, Participant, PortionText, Recommendation
@@ -68,6 +69,12 @@ class Banner:
     level: str
     tone: str
     scheme: str
+    #: How page 1 introduces it: "Classification", or "Marking" for CUI (which is not a classification).
+    label: str = "Classification"
+    #: The controls it carries, as the banner writes each ("NOFORN", "REL TO USA, AUS").
+    caveats: tuple[str, ...] = ()
+    #: The CUI categories it writes ("SP-EXPT").
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,13 @@ class ContentsEntry:
 @dataclass(frozen=True)
 class CuiBlock:
     """The CUI designation indicator (32 CFR 2002.20): label and value per line, first page."""
+
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class AuthorityBlock:
+    """The classification authority block of a classified US note (E.O. 13526 §1.6), first page."""
 
     lines: tuple[tuple[str, str], ...]
 
@@ -211,7 +225,7 @@ class BriefView:
     drafted_by: str | None
     cleared_by: tuple[Clearance, ...]
     banner: Banner
-    #: Said when the document was cut to a release level, e.g. "Released at OFFICIAL; …".
+    #: Said when the document was cut for an audience, e.g. "Releasable at OFFICIAL to UK nationals".
     release_note: str | None
     summary: Portion | None
     participants: tuple[ParticipantView, ...]
@@ -226,8 +240,10 @@ class BriefView:
     sources: tuple[SourceView, ...]
     metadata: Metadata
     #: Reference and version for the running footer, e.g. "G20-2025/JP-IN/01 · version 1.0"; a
-    #: release adds "Released for UK nationals at OFFICIAL" (whom the copy is for).
+    #: release's statement of whom it is for (`footer_release`) is printed beside the page number.
     footer: str
+    #: The release statement as the footer prints it (shortened when very long), or None.
+    footer_release: str | None = None
     #: The blocks of the note in reading order (decisions first); the template prints them in turn.
     parts: tuple[Part, ...] = ()
     #: The in-page contents: a link to each part.
@@ -236,6 +252,10 @@ class BriefView:
     contact: str | None = None
     #: US scheme: the CUI designation indicator, when the release holds CUI.
     cui: CuiBlock | None = None
+    #: US scheme: the classification authority block, when the release is classified.
+    authority: AuthorityBlock | None = None
+    #: The originator's handling instruction (UK), printed under the header.
+    handling: str | None = None
     #: Each table's columns that have something to show (a column of "—" only is left out).
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: What the kind lays out besides its parts: addressee and sender lines, distribution, annexes.
@@ -256,7 +276,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
     style = house_style(sheet, locale or ("en-US" if kind.dates == "us" else note_locale(sheet.classification.scheme)))
     typeset = Typeset(style, _names(sheet))
     written = style.written_date
-    header_mark = release.mark(sheet.classification.header or sheet.classification.level)
+    header_mark = release.header_mark
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
     cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
     participants = tuple(_participant(p, typeset) for p in _principals_first(sheet.participants))
@@ -286,7 +306,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
             action=typeset.markdown(f.action, inline=True),
             owner=typeset.plain(f.owner) if f.owner else None,
             due=written(f.due) if f.due else None,
-            mark=release.mark(f.classification),
+            mark=release.mark_of(f),
         )
         for f in sheet.follow_up
     )
@@ -337,7 +357,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         point_lists=_point_lists(sheet.kind, talking_points, outcomes),
         follow_up=follow_up,
         sections=tuple(
-            SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark(s.classification))
+            SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark_of(s))
             for s in sheet.sections
         ),
         sources=tuple(
@@ -354,12 +374,16 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
             for number, s in enumerate(sheet.sources, start=1)
         ),
         metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale),
-        footer=" · ".join(_footer_parts(reference, document.version, _released_for(release))),
+        footer=" · ".join(_footer_parts(reference, document.version)),
+        footer_release=shortened(note, FOOTER_STATEMENT_MAX, keep_end=False) if (note := _released_for(release))
+        else None,
         parts=the_parts,
         contents=(*(ContentsEntry(part.heading, part.anchor) for part in the_parts),
                   *(ContentsEntry(f"{annex.label}: {annex.title}", annex.anchor) for annex in the_layout.annexes)),
         contact=_plain(document.contact),
         cui=_cui(release),
+        authority=_authority(release),
+        handling=_plain(sheet.classification.handling) if release.scheme.handling_line else None,
         columns=_columns(participants, frameworks, commitments, follow_up),
         layout=the_layout,
         drafter=Clearance(smart_quotes(drafter.name), _plain(drafter.unit), None, drafter.office)
@@ -388,12 +412,14 @@ def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
 
 
 def banner(release: Release) -> Banner:
-    """The classification banner of a release: its level and caveats, e.g. "SECRET — UK EYES ONLY"."""
-    text = release.level
-    if release.caveats:
-        text = f"{text} — {', '.join(release.caveats)}"
+    """The banner of a release as its scheme's grammar writes it (marking.py), e.g.
+    "SECRET - UK EYES ONLY", "SECRET//REL TO USA, AUS, GBR", "CUI//SP-EXPT//FEDCON"."""
+    written = release.banner
+    text = written.text if written is not None else release.level
     return Banner(text=text, level=release.level, tone=release.scheme.tone(release.level),
-                  scheme=release.scheme.name)
+                  scheme=release.scheme.name, label=statement_label(release.scheme, release.level),
+                  caveats=written.caveats if written is not None else (),
+                  categories=written.categories if written is not None else ())
 
 
 # --- pieces of the view --------------------------------------------------------------
@@ -462,7 +488,7 @@ def _framework(framework: Framework, release: Release, numbers: Mapping[str, int
         since=typeset.style.partial_date(framework.since) if framework.since else None,
         note=typeset.markdown(framework.note, inline=True) if framework.note else None,
         citations=_citations(framework.sources, numbers, cites),
-        mark=release.mark(framework.classification),
+        mark=release.mark_of(framework),
     )
 
 
@@ -476,18 +502,18 @@ def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, 
         organisations=typeset.plain(", ".join(commitment.organisations)) if commitment.organisations else None,
         amount=typeset.style.amount_text(commitment.amount) if commitment.amount else None,
         citations=_citations(commitment.sources, numbers, cites),
-        mark=release.mark(commitment.classification),
+        mark=release.mark_of(commitment),
     )
 
 
 def _summary(summary: PortionText | None, release: Release, typeset: Typeset) -> Portion | None:
     if summary is None:  # above the release level
         return None
-    return Portion(typeset.markdown(summary.text), release.mark(summary.classification))
+    return Portion(typeset.markdown(summary.text), release.mark_of(summary))
 
 
 def _point(point: PortionText, release: Release, typeset: Typeset) -> Portion:
-    return Portion(typeset.markdown(point.text, inline=True), release.mark(point.classification))
+    return Portion(typeset.markdown(point.text, inline=True), release.mark_of(point))
 
 
 def _point_lists(kind: str, talking_points: tuple[Portion, ...],
@@ -525,11 +551,32 @@ def _columns(participants: tuple[ParticipantView, ...], frameworks: tuple[Framew
 def _cui(release: Release) -> CuiBlock | None:
     """The CUI designation indicator, when the release holds CUI (a US release cut to UNCLASSIFIED does not)."""
     given = release.sheet.classification.cui
-    if release.scheme.name != "us" or "CUI" not in release.levels or given is None:
+    level = release.scheme.cui_level
+    if level is None or level not in release.levels or given is None:
         return None
     lines = [("Controlled by", given.controlled_by), ("CUI Category", given.category),
              ("Limited dissemination control", given.dissemination), ("POC", given.contact)]
     return CuiBlock(tuple((label, value) for label, value in lines if value))
+
+
+def _authority(release: Release) -> AuthorityBlock | None:
+    """The authority block, when the release is classified (one cut to CUI or UNCLASSIFIED is not)."""
+    from .marking_rules import DeclassifyOn, declassify_on, reason_categories, written_reason
+
+    given = release.sheet.classification.authority
+    rules = release.scheme.authority
+    if given is None or rules is None or not release.scheme.at_least(release.level, rules.required_from):
+        return None
+    by = given.classified_by
+    lines = [("Classified By", ", ".join(x for x in (by.name, by.title, by.office) if x))]
+    if given.reason is not None:
+        categories = reason_categories(given.reason)
+        lines.append(("Reason", written_reason(categories) if categories else given.reason))
+    if given.derived_from is not None:
+        lines.append(("Derived From", given.derived_from))
+    found = declassify_on(given.declassify_on, rules)
+    lines.append(("Declassify On", found.written(rules) if isinstance(found, DeclassifyOn) else given.declassify_on))
+    return AuthorityBlock(tuple((label, smart_quotes(value)) for label, value in lines))
 
 
 def _venue(sheet: ReleasedSheet) -> str | None:
@@ -545,19 +592,35 @@ def _person(name: str, unit: str | None) -> str:
 
 
 def _released_for(release: Release) -> str | None:
-    """"Released for UK nationals at OFFICIAL", "Released for the public": whom this copy is for."""
+    """"Releasable at OFFICIAL to UK nationals", "For public release": whom this copy is for,
+    in the words of the scheme's file."""
     if release.audience is None:
         return None
     # Deliberately silent on how much was left out: even a count tells a reader something.
-    return f"Released for {release.audience.describe(release.scheme)}"
+    return release.audience.statement(release.scheme)
 
 
-def _footer_parts(reference: str | None, version: str | None, released_for: str | None = None) -> list[str]:
-    parts = [reference] if reference else []
+#: The longest reference the footer prints whole: its box holds about this many characters on
+#: a line (print.css: 35% of A4's text width at 8 pt). A longer one is shortened from the
+#: front, which keeps the file number and the release suffix; page 1 gives it in full.
+FOOTER_REFERENCE_MAX = 38
+#: The longest statement of whom a release is for that the footer prints whole (three lines
+#: of its box); page 1 gives it in full.
+FOOTER_STATEMENT_MAX = 90
+
+
+def shortened(text: str, limit: int, keep_end: bool = True) -> str:
+    """`text`, or when longer than `limit` its last (or first) limit - 1 characters and an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return "…" + text[-(limit - 1):] if keep_end else text[:limit - 1] + "…"
+
+
+def _footer_parts(reference: str | None, version: str | None) -> list[str]:
+    # Whom a release is for goes in its own footer box beside the page number (_page_marks.html).
+    parts = [shortened(reference, FOOTER_REFERENCE_MAX)] if reference else []
     if version:
         parts.append(f"version {version}")
-    if released_for:
-        parts.append(released_for)
     return parts
 
 
