@@ -17,6 +17,7 @@ from briefgen.loader import Loaded, load
 from briefgen.sources import load_fact_sheet
 from briefgen.validate import Checked, check
 from build_helpers import Ran, briefgen_command
+from install_check import differences
 
 #: The preview tests' `server` fixture lives with their helpers.
 pytest_plugins = ["serve_helpers"]
@@ -28,6 +29,20 @@ LOADER_DATA = DATA / "loader"
 RULES_DATA = DATA / "rules"
 EXAMPLE = ROOT / "briefs" / "g20-2025.yaml"
 SCHEMA_FILE = ROOT / "src" / "briefgen" / "schema" / "factsheet.schema.json"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop before the first test when the briefgen being imported is not this checkout's code."""
+    import briefgen
+
+    installed = Path(briefgen.__file__).resolve().parent
+    source = ROOT / "src" / "briefgen"
+    changed = differences(source, installed)
+    if changed:
+        listed = "; ".join(changed[:5]) + (f"; and {len(changed) - 5} more" if len(changed) > 5 else "")
+        pytest.exit(f"the briefgen these tests import ({installed}) is not this checkout's ({source}): {listed}. "
+                    "Install this checkout: pip install -e '.[test]' for development, or pip install '.[test]' "
+                    "again after each change", returncode=3)
 
 
 def example_text() -> str:

@@ -68,3 +68,30 @@ def test_every_module_imports_without_posix_only_modules() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.startswith("briefgen ")
+
+
+def test_the_suite_notices_an_installed_copy_that_is_not_the_checkout(tmp_path: Path) -> None:
+    from install_check import differences
+
+    source, installed = tmp_path / "src" / "briefgen", tmp_path / "site" / "briefgen"
+    for folder in (source, installed):
+        (folder / "templates").mkdir(parents=True)
+        (folder / "__init__.py").write_text('__version__ = "1"\n', encoding="utf-8")
+        (folder / "templates" / "base.html").write_text("<p></p>\n", encoding="utf-8")
+    (source / "README.md").write_text("not shipped\n", encoding="utf-8")  # data the wheel leaves out
+    assert differences(source, installed) == []
+    assert differences(source, source) == []
+    (installed / "__init__.py").write_text('__version__ = "0"\n', encoding="utf-8")
+    (installed / "templates" / "base.html").write_text("<p>old</p>\n", encoding="utf-8")
+    (installed / "gone.py").write_text("", encoding="utf-8")
+    (source / "new.py").write_text("", encoding="utf-8")
+    assert differences(source, installed) == [
+        "__init__.py differs", "new.py is not installed", "templates/base.html differs",
+        "gone.py is installed but not in the checkout"]
+
+
+def test_the_briefgen_under_test_is_this_checkout() -> None:
+    import briefgen
+    from install_check import differences
+
+    assert differences(ROOT / "src" / "briefgen", Path(briefgen.__file__).resolve().parent) == []
