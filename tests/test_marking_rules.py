@@ -40,6 +40,9 @@ summary: The summary.
 outcomes:
   - text: An outcome.
     caveats: ["REL TO USA, AUS"]
+    sources: [readout]
+sources:
+  - {id: readout, title: The readout, publisher: Department of State}
 """
 
 UK_SENSITIVE = """\
@@ -181,3 +184,42 @@ def test_every_marking_code_is_documented() -> None:
     documented = set(re.findall(r"^\| `([a-z-]+)` \| (?:error|warning|note)", docs, re.MULTILINE))
     assert len(emitted) >= 15, emitted
     assert emitted <= documented, emitted - documented
+
+
+_WRONG_VALUES = ("5", "[]", "{}", "x", "[5]", "[{a: 1}]", "null", "'  '", "[null]", '["REL TO USA, AUS", 5, AUS]')
+
+
+def _every_value_made_wrong(text: str) -> list[str]:
+    """The sheet with one value at a time replaced by a value of the wrong type or form."""
+    import re
+
+    lines = text.splitlines()
+    found = []
+    for number, line in enumerate(lines):
+        block = re.match(r"^(\s*(?:- )?[a-z_]+:)\s*(.*)$", line)
+        edits = [f"{block.group(1)} {value}" for value in _WRONG_VALUES] if block else []
+        for key in re.findall(r"([a-z_]+): ", line):  # inside a flow mapping {name: …, title: …}
+            edits += [re.sub(rf"({key}: )([^,}}]+)", lambda m, v=value: m.group(1) + v, line, count=1)
+                      for value in _WRONG_VALUES]
+        found += ["\n".join([*lines[:number], edit, *lines[number + 1:]]) + "\n" for edit in edits]
+    return found
+
+
+@pytest.mark.parametrize("fixture", [US_SECRET, UK_SENSITIVE], ids=["us-secret", "uk-sensitive"])
+def test_a_wrong_value_in_a_marked_sheet_is_a_diagnostic_never_a_crash(fixture: str) -> None:
+    # The one-pass check runs the marking rules over the parts the model accepted: a caveat,
+    # an authority block or a Declassify On it rejected is None there (this crashed with a
+    # TypeError until the rules skipped what was rejected).
+    sheets = _every_value_made_wrong(fixture)
+    assert len(sheets) > 300
+    for text in sheets:
+        check_text(text)
+
+
+def test_a_rejected_authority_value_is_not_reported_again_as_missing() -> None:
+    reason = codes(check_text(edited(US_SECRET, 'reason: "1.4(b), (d)"', "reason: [5]")))
+    assert "authority-without-reason" not in reason and reason
+    block = codes(check_text(edited(US_SECRET, "  authority:\n    classified_by: {name: Jane Roe, title: Director, "
+                                    "office: EAP/MTS}\n    reason: \"1.4(b), (d)\"\n    declassify_on: 2051-03-01\n",
+                                    "  authority: 5\n")))
+    assert "authority-block-missing" not in block and block

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -38,15 +38,24 @@ class CaveatList:
     line: bool = False
 
 
-def check(sheet: FactSheet, document: Document | None, at: _At) -> Iterator[Diagnostic]:
-    """Every marking rule of the sheet's scheme (a sheet whose scheme or level is unknown is left to rules.py)."""
+def _nothing_rejected(path: DataPath) -> bool:
+    return False
+
+
+def check(sheet: FactSheet, document: Document | None, at: _At,
+          rejected: Callable[[DataPath], bool] = _nothing_rejected) -> Iterator[Diagnostic]:
+    """Every marking rule of the sheet's scheme (a sheet whose scheme or level is unknown is left to rules.py).
+
+    `sheet` may be partial (validate.py): a value the model rejected is None there, its mistake
+    already reported, and `rejected` says so; a rule that needs it is skipped for it alone.
+    """
     classification = sheet.classification
     scheme = SCHEMES.get(classification.scheme)
     if scheme is None or classification.level not in scheme:
         return
     for caveat_list in caveat_lists(sheet, scheme):
         yield from _caveats(scheme, caveat_list, at)
-    yield from _authority(sheet, scheme, document, at)
+    yield from _authority(sheet, scheme, document, at, rejected)
     if classification.handling is not None and not scheme.handling_line:
         yield at(("classification", "handling"), "warning", "handling-line-not-printed",
                  f"the {scheme.name} scheme prints no handling-instructions line",
@@ -66,7 +75,11 @@ def caveat_lists(sheet: FactSheet, scheme: Scheme) -> Iterator[CaveatList]:
             inheriting.append(level)
         else:
             yield CaveatList((*portion.path, "caveats"), portion.caveats, (level,))
-    yield CaveatList(("classification", "caveats"), tuple(classification.caveats), tuple(dict.fromkeys(inheriting)))
+    # A partial sheet (validate.py) holds None for document caveats the model rejected: that
+    # mistake is reported already, and the rules of the lists that were read still run.
+    if classification.caveats is not None:
+        yield CaveatList(("classification", "caveats"), tuple(classification.caveats),
+                         tuple(dict.fromkeys(inheriting)))
     cui = classification.cui
     if cui is not None and cui.dissemination and scheme.cui_level is not None:
         controls = tuple(c.strip() for c in cui.dissemination.split("/") if c.strip())
@@ -78,12 +91,17 @@ def _split_lists(scheme: Scheme, caveats: Sequence[str]) -> dict[int, int]:
     the index of its first item → how many items follow that are bare country codes."""
     split: dict[int, int] = {}
     for index, text in enumerate(caveats):
+        if text is None:  # an item the model rejected (a partial sheet)
+            continue
         if not any(c.kind == "rel-to" and c.pattern is not None and c.pattern.match(" ".join(text.upper().split()))
                    for c in scheme.caveats):
             continue
         count = 0
-        while index + count + 1 < len(caveats) and isinstance(scheme.parse(caveats[index + count + 1]), CaveatProblem) \
-                and _is_code(scheme, caveats[index + count + 1]):
+        while index + count + 1 < len(caveats):
+            following = caveats[index + count + 1]
+            if following is None or not isinstance(scheme.parse(following), CaveatProblem) \
+                    or not _is_code(scheme, following):
+                break
             count += 1
         if count:
             split[index] = count
@@ -107,7 +125,7 @@ def _caveats(scheme: Scheme, caveat_list: CaveatList, at: _At) -> Iterator[Diagn
                  f"{', '.join(repr(c) for c in caveat_list.caveats[first + 1:first + count + 1])}",
                  f"quote the REL TO list so its commas stay in it: caveats: [\"{joined}\"]")
     for index, text in enumerate(caveat_list.caveats):
-        if index in skipped:
+        if index in skipped or text is None:  # None: an item the model rejected, reported there
             continue
         loc = caveat_list.loc if caveat_list.line else (*caveat_list.loc, index)
         found = scheme.parse(text)
@@ -224,11 +242,15 @@ def _date(value: str) -> _dt.date | str | None:
         return f"'{value}' is not a real date ({exc})"
 
 
-def _authority(sheet: FactSheet, scheme: Scheme, document: Document | None, at: _At) -> Iterator[Diagnostic]:
+def _authority(sheet: FactSheet, scheme: Scheme, document: Document | None, at: _At,
+               rejected: Callable[[DataPath], bool]) -> Iterator[Diagnostic]:
     classification = sheet.classification
     given = classification.authority
     rules = scheme.authority
     classified = rules is not None and scheme.at_least(classification.level, rules.required_from)
+    where: DataPath = ("classification", "authority")
+    if given is None and rejected(where):
+        return
     if given is None:
         if classified and rules is not None:
             final = document is not None and document.status == "final"
@@ -244,16 +266,17 @@ def _authority(sheet: FactSheet, scheme: Scheme, document: Document | None, at: 
         yield at(("classification", "authority"), "warning", "authority-not-printed",
                  f"{what}: `authority` is not printed", "remove `authority`", key=True)
         return
-    yield from _authority_lines(given, rules, document, at)
+    yield from _authority_lines(given, rules, document, at, rejected)
 
 
 def _authority_lines(given: ClassificationAuthority, rules: Authority, document: Document | None,
-                     at: _At) -> Iterator[Diagnostic]:
+                     at: _At, rejected: Callable[[DataPath], bool]) -> Iterator[Diagnostic]:
     where: DataPath = ("classification", "authority")
     letters = list(rules.reasons)
     categories = (f"({letters[0]})–({letters[-1]}), e.g. " + "; ".join(
         f"({letter}) {rules.reasons[letter]}" for letter in ("b", "d") if letter in rules.reasons))
-    if given.reason is None and given.derived_from is None:
+    if given.reason is None and given.derived_from is None \
+            and not rejected((*where, "reason")) and not rejected((*where, "derived_from")):
         yield at(where, "error", "authority-without-reason",
                  "the authority block gives neither a Reason (original classification) nor Derived From "
                  "(derivative classification)",
@@ -265,6 +288,8 @@ def _authority_lines(given: ClassificationAuthority, rules: Authority, document:
             yield at((*where, "reason"), "error", "invalid-reason",
                      f"'{given.reason}' does not cite the categories of E.O. 13526 §1.4",
                      f"write e.g. \"1.4(b), (d)\"; the categories are {categories}")
+    if given.declassify_on is None:  # rejected by the model, and reported there
+        return
     found = declassify_on(given.declassify_on, rules)
     loc: DataPath = (*where, "declassify_on")
     if isinstance(found, str):

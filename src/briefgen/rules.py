@@ -159,7 +159,7 @@ def check(path: str, parts: SheetParts, marks: SourceMap) -> Iterator[Diagnostic
         yield from _cui(parts, parts.classification, parts.portion_sheet(), at)
     if parts.classification is not None and scheme_known:
         yield from _public(parts.portion_sheet(), at)
-        yield from marking_rules.check(parts.portion_sheet(), parts.document, at)
+        yield from marking_rules.check(parts.portion_sheet(), parts.document, at, parts.rejected_at)
 
 
 def _unique_ids(sheet: SheetParts, at: _At) -> Iterator[Diagnostic]:
