@@ -68,7 +68,8 @@ def bench_build(repeat: int) -> list[tuple[str, float, str]]:
     from weasyprint import HTML
 
     from briefgen.pdf import write_options
-    from briefgen.pipeline import Options, plan, publish, run
+    from briefgen.pipeline import plan, publish, run
+    from briefgen.records import Options
     from briefgen.release import release
     from briefgen.render import render_html
     from briefgen.sources import load_fact_sheet

@@ -138,7 +138,8 @@ FLOOR = textwrap.dedent("""
 
 WORKER_MEMORY = textwrap.dedent("""
     import resource, sys, pathlib
-    from briefgen.pipeline import Options, plan, run
+    from briefgen.pipeline import plan, run
+    from briefgen.records import Options
     from briefgen.theme import Theme
     planned = plan([pathlib.Path(sys.argv[1])], Options(theme=Theme.default()))
     peaks = []

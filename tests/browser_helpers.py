@@ -17,7 +17,8 @@ from typing import Any, NoReturn
 
 import pytest
 
-from briefgen.pipeline import Options, plan, publish, run
+from briefgen.pipeline import plan, publish, run
+from briefgen.records import Options
 from briefgen.theme import Theme
 
 TESTS = Path(__file__).resolve().parent

@@ -32,8 +32,9 @@ from hypothesis import strategies as st
 
 from briefgen.audience import Audience, default_public, parse_audiences, shorthand
 from briefgen.classification import SCHEMES, readers_allowed
-from briefgen.pipeline import Options, plan, run
+from briefgen.pipeline import plan, run
 from briefgen.publish import publish
+from briefgen.records import Options
 from briefgen.theme import Theme
 from build_helpers import ROOT, US_AUTHORITY, compact_sheet, parse_html, run_cli, script_env, text_of, write_sheet
 

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from briefgen.audience import shorthand
-from briefgen.pipeline import Options, plan, run
+from briefgen.pipeline import plan, run
 from briefgen.publish import publish
+from briefgen.records import Options
 from briefgen.theme import Theme
 from briefgen.view import FOOTER_REFERENCE_MAX
 from browser_helpers import browser_fixture  # noqa: F401  (the "browser" fixture)

@@ -143,7 +143,8 @@ RESOURCE_ATTRIBUTES = ("src", "srcset", "action", "formaction", "poster", "backg
 def _render(sheet: dict[str, Any], release: str | None = None) -> str | None:
     """The HTML of `sheet` built through the pipeline (None when it has no job: invalid or withheld)."""
     from briefgen.audience import shorthand
-    from briefgen.pipeline import Options, plan, run
+    from briefgen.pipeline import plan, run
+    from briefgen.records import Options
     from briefgen.theme import Theme
 
     with tempfile.TemporaryDirectory() as folder:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from briefgen.audience import shorthand
 from briefgen.formatting import NBSP, HouseStyle, script_language, smart_quotes
-from briefgen.record import BriefRecord
+from briefgen.records import BriefRecord
 from briefgen.release import release, released_reference
 from briefgen.site_index import site_index_view
 from briefgen.view import brief_view

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from briefgen import fonts
-from briefgen.pipeline import Options, plan, publish, run
+from briefgen.pipeline import plan, publish, run
+from briefgen.records import Options
 from briefgen.theme import Theme
 from build_helpers import (
     EXAMPLE,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.record import BriefRecord
+from briefgen.records import BriefRecord
 from briefgen.render import render_index
 from briefgen.site_index import site_index_view
 from briefgen.theme import Theme

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 import briefgen.publish as publish_module
-from briefgen.pipeline import Options, plan, publish, run
+from briefgen.pipeline import plan, publish, run
 from briefgen.publish import JOURNAL, FolderBusy, NotOurs, folder_lock, lock_file_beside
+from briefgen.records import Options
 from briefgen.theme import Theme
 from build_helpers import (
     briefgen_command,

@@ -12,7 +12,7 @@ import pytest
 from briefgen.audience import shorthand
 from briefgen.formatting import smart_quotes
 from briefgen.model import FactSheet
-from briefgen.record import BriefRecord
+from briefgen.records import BriefRecord
 from briefgen.release import release
 from briefgen.render import TemplateProblem, render_html, render_index
 from briefgen.site_index import site_index_view

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from briefgen.audience import shorthand
-from briefgen.record import BriefRecord
+from briefgen.records import BriefRecord
 from briefgen.release import release
 from briefgen.site_index import site_index_view
 from briefgen.view import brief_view
@@ -215,7 +215,7 @@ def test_the_index_lists_status_reference_owner_and_countries() -> None:
     """The columns and the country filter of the site index come from the records."""
     import datetime as dt
 
-    from briefgen.record import BriefRecord
+    from briefgen.records import BriefRecord
     from briefgen.site_index import site_index_view
 
     record = BriefRecord(id="a", title="A", kind="brief", meeting_date=dt.date(2025, 1, 2), occasion=None, venue=None,

@@ -17,8 +17,9 @@ import click
 from .audience import Audience
 from .cli import GuardedPath
 from .manifest import BriefEntry, BuildStamp, Manifest, NotOurs
-from .pipeline import Options, Outcome, Plan, PlannedSheet, in_shard, recorded_report
+from .pipeline import in_shard, recorded_report
 from .publish import publish, recorded_outcome
+from .records import Options, Outcome, Plan, PlannedSheet
 from .theme import Theme
 
 

@@ -403,7 +403,7 @@ def check(paths: tuple[Path, ...], strict: bool, verbose: bool, output_format: s
     Exits 0 when there are no errors, 1 when a fact sheet has errors (or warnings,
     with --strict), 2 for usage errors.
     """
-    from .pipeline import Options
+    from .records import Options
 
     project = _project()
     planned = _plan(_paths(paths, project), Options(strict=strict, locale=project.locale))
@@ -527,9 +527,9 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     no output; the others still build. A file briefgen wrote but someone changed since is
     left alone and reported (exit 1); a build waits while another builds into OUT.
     """
-    from .pipeline import Options
     from .progress import Progress
     from .publish import NotOurs, publish, up_to_date
+    from .records import Options
     from .render import TemplateProblem
     from .theme import Theme
     from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs

@@ -92,7 +92,7 @@ class Reads:
 def unchanged(inputs: Iterable[InputFile], roots: Mapping[str, Path],
               seen: MutableMapping[tuple[Path, str], str | None] | None = None) -> bool:
     """Whether every recorded input still holds the bytes it held (`seen` caches hashes across briefs)."""
-    from .sources import read_regular_file
+    from .files import read_regular_file
 
     seen = {} if seen is None else seen
     for recorded in inputs:

@@ -106,7 +106,7 @@ class _Stop(Exception):
 
 def read_source(path: Path) -> bytes:
     """Read a fact sheet's bytes, refusing more than MAX_BYTES before reading it all."""
-    from .sources import read_regular_file
+    from .files import read_regular_file
 
     return read_regular_file(path, MAX_BYTES)
 

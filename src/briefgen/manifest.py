@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
 from .diagnostics import Diagnostic
 from .inputs import InputFile, plain_name
-from .record import BriefRecord
+from .records import BriefRecord
 
 if TYPE_CHECKING:
     from .audience import Audience
@@ -291,7 +291,7 @@ _MOVE_IT = "move it away, or build into a new folder"
 
 def _read_json(path: Path, what: str) -> Mapping[str, object] | None:
     """The JSON object in `path` if briefgen wrote it; None when there is no file."""
-    from .sources import read_regular_file
+    from .files import read_regular_file
 
     try:
         raw = read_regular_file(path, MAX_BYTES, whole=True, follow=False)

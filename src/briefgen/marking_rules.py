@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from .classification import SCHEMES, Authority, CaveatProblem, Control, Scheme, portions
+from .classification import SCHEMES, Authority, CaveatProblem, Control, Scheme
 from .diagnostics import Diagnostic, Severity
 from .loader import DataPath
+from .portions import portions
 
 if TYPE_CHECKING:
     from .model import ClassificationAuthority, Document, FactSheet

@@ -17,8 +17,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .files import read_regular_file
 from .inputs import MAX_INPUT_BYTES
-from .sources import read_regular_file
 
 if TYPE_CHECKING:
     from .inputs import Reads

@@ -107,7 +107,7 @@ MAX_CONFIG_BYTES = 1 << 20
 
 def read_project(config: Path) -> Project:
     """The project described by `config`. Raises ProjectError for a bad file, naming its line."""
-    from .sources import read_regular_file
+    from .files import read_regular_file
 
     try:
         text = read_regular_file(config, MAX_CONFIG_BYTES, whole=True).decode("utf-8")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .files import read_regular_file
 from .manifest import (
     INDEX,
     JOURNAL,
@@ -42,13 +43,12 @@ from .manifest import (
 )
 from .manifest import plain_file_name as _plain_name
 from .release import recordable
-from .sources import read_regular_file
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
 
     from .diagnostics import Diagnostic
-    from .pipeline import Outcome, Plan
+    from .records import Outcome, Plan
 
 #: Re-exported: the manifest's records and names live in manifest.py.
 __all__ = ["INDEX", "JOURNAL", "MANIFEST", "RESERVED", "BriefEntry", "BuildStamp", "DamagedManifest", "FolderBusy",
@@ -461,7 +461,7 @@ def recorded_outcome(folder: Path, entry: BriefEntry) -> Outcome:
     hashes), the record, the warnings rendering found and the files it read. Raises ValueError
     when a file is missing or changed.
     """
-    from .pipeline import Outcome
+    from .records import Outcome
 
     outputs: dict[str, bytes] = {}
     for output in entry.outputs.values():

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .audience import Audience
-from .classification import SCHEMES, ClassifiedPortion, PortionPath, Scheme, portions
+from .classification import SCHEMES, Scheme
 from .diagnostics import Diagnostic, Report, Span
 from .marking import BannerMarking, Marked, banner, portion_mark
+from .portions import ClassifiedPortion, PortionPath, portions
 
 if TYPE_CHECKING:  # the model (pydantic) is not imported by publish, which reads only the codes below
     from .model import (

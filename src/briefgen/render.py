@@ -224,7 +224,7 @@ class _ThemeLoader(jinja2.BaseLoader):
         self.reads = reads
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        from .sources import read_regular_file
+        from .files import read_regular_file
 
         pieces = split_template_path(template)  # refuses `..`
         for label, folder in self.folders:
@@ -346,7 +346,7 @@ def read_style(theme: Theme, name: str, reads: Reads | None = None) -> str | Non
     Read as templates are (regular files, bounded, links only inside the theme and the
     project); one that exists but cannot be read is a TemplateProblem.
     """
-    from .sources import read_regular_file
+    from .files import read_regular_file
 
     folders = [(f"{STYLES}.{n}", folder) for n, folder in enumerate(theme.style_dirs)]
     for label, directory in [*folders, (STYLES, packaged(STYLES))]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from . import marking_rules
-from .classification import SCHEMES, portions
+from .classification import SCHEMES
 from .diagnostics import PLACEHOLDER_CODE, Diagnostic, Severity, format_path
 from .kinds import KIND_KEYS, KINDS, article, describe_kind, kinds_printing
 from .loader import DataPath, SourceMap, text_values
@@ -32,6 +32,7 @@ from .model import (
     Section,
     Source,
 )
+from .portions import portions
 
 #: Fuzzy did-you-mean searches per rule and sheet (the Report shows at most MAX_PER_FILE diagnostics).
 MAX_FUZZY_HINTS = 50

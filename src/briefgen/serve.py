@@ -36,8 +36,9 @@ import click
 from .audience import Audience, shorthand
 from .cli import audience_options, paths_argument, resolve_audience, theme_options
 from .diagnostics import Report, render_reports
-from .pipeline import Job, Options, Outcome, PlanError, PlannedSheet, plan, run
+from .pipeline import PlanError, plan, run
 from .project import CONFIG_NAME, Project, ProjectError, load_project, read_project
+from .records import Job, Options, Outcome, PlannedSheet
 from .theme import Theme
 
 DEFAULT_HOST = "127.0.0.1"
@@ -855,9 +856,9 @@ def overlay_text(report: Report, with_source: bool = True) -> str:
 
 
 def _template_lines(path: str) -> list[str]:
+    from .files import read_regular_file
     from .loader import source_lines
     from .render import MAX_TEMPLATE_BYTES
-    from .sources import read_regular_file
 
     try:
         return source_lines(read_regular_file(Path(path), MAX_TEMPLATE_BYTES).decode("utf-8", errors="replace"))

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from .classification import SCHEMES, Scheme
 from .formatting import DEFAULT_LOCALE, HouseStyle
 from .marking import Marked, MarkingError, banner, statement_label
-from .record import BriefRecord
+from .records import BriefRecord
 from .view import KIND_LABELS, Banner
 
 

@@ -125,7 +125,7 @@ class Theme:
         changes it, in a linked subfolder too. Raises ThemeError for a folder with more
         than MAX_FILES files, or files larger than MAX_TOTAL_BYTES together.
         """
-        from .sources import read_regular_file
+        from .files import read_regular_file
 
         listed = [(kind, position, folder, self._files(folder))
                   for kind, folders in ((TEMPLATES, self.template_dirs + (packaged(TEMPLATES),)),

@@ -26,7 +26,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .diagnostics import Diagnostic, Span
-from .pipeline import Job, Outcome, run
+from .pipeline import run
+from .records import Job, Outcome
 
 #: Default time limit for one brief, in seconds.
 DEFAULT_TIMEOUT = 120.0

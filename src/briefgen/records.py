@@ -1,11 +1,25 @@
-"""BriefRecord: the facts about one built brief that the manifest keeps and the site index lists."""
+"""The typed records the stages pass on: Options → Plan (of PlannedSheets and Jobs) → Outcome → BriefRecord.
+
+plan() makes a Plan from Options; run() turns each Job into an Outcome; publish() writes the
+Outcomes and keeps each BriefRecord in the manifest, which the site index lists. Records are
+frozen: a later stage makes new ones, never changes what an earlier stage passed on.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .audience import Audience
+    from .diagnostics import Diagnostic, Report
+    from .inputs import InputFile
+    from .loader import SourceMap
+    from .model import FactSheet
+    from .theme import Theme
 
 
 @dataclass(frozen=True)
@@ -134,3 +148,128 @@ def _text(entry: Mapping[str, Any], key: str, at: str) -> str:
 
 def _optional_text(entry: Mapping[str, Any], key: str, at: str) -> str | None:
     return None if entry.get(key) is None else _text(entry, key, at)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to make of the fact sheets; shared by check, build and the preview server."""
+
+    #: The audience to cut each brief for (see audience.py), or None for full documents.
+    audience: Audience | None = None
+    html: bool = True
+    pdf: bool = True
+    strict: bool = False
+    #: Templates and styles; None plans a check only (no jobs).
+    theme: Theme | None = None
+    #: (K, N): plan only the briefs of shard K of N (see `in_shard`).
+    shard: tuple[int, int] | None = None
+    #: The house style (briefgen.toml `locale`, e.g. en-US); None: each sheet's scheme decides (uk en-GB, us en-US).
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything needed to render one brief, and nothing else: picklable, keyed by content."""
+
+    sheet_id: str
+    #: The fact sheet's path as diagnostics show it.
+    path: str
+    #: The fact sheet's folder: relative URLs resolve against it (and only it, the templates and styles).
+    source_dir: Path
+    sheet: FactSheet
+    marks: SourceMap
+    audience: Audience | None
+    html: bool
+    pdf: bool
+    theme: Theme
+    #: sha256 of the sheet's text, its path as shown, the options, the theme and the toolchain.
+    key: str
+    #: The note's locale (formatting.SUPPORTED_LOCALES): its dates, times and numbers.
+    locale: str = "en-GB"
+
+
+@dataclass(frozen=True)
+class PlannedSheet:
+    """One fact sheet as planned: its report so far, and its job when it is to be rendered."""
+
+    path: str
+    report: Report
+    sheet_id: str | None
+    job: Job | None
+    #: Why nothing of it is released at the plan's release level, or None.
+    withheld: str | None = None
+    #: Set when the output folder already holds this sheet's outputs for the same key: the
+    #: sheet was neither parsed nor validated again, and its report is the one recorded.
+    reused: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    options: Options
+    sheets: tuple[PlannedSheet, ...]
+    #: The paths the plan was asked for, and every fact sheet found under them (in any shard).
+    roots: tuple[Path, ...] = ()
+    found: frozenset[str] = frozenset()
+    #: sha256 of every fact sheet found (in any shard) with its key: the shards of one build
+    #: share it, so `assemble` can tell a stale or foreign shard.
+    digest: str = ""
+    #: Whether the output folder must hold exactly this plan's briefs: releases and shards
+    #: (a brief withdrawn, made invalid, deleted or moved to another shard is removed).
+    exact: bool = False
+
+    @property
+    def audience(self) -> Audience | None:
+        return self.options.audience
+
+    @property
+    def release(self) -> str | None:
+        """The audience's label, or None for full documents."""
+        return self.options.audience.label if self.options.audience is not None else None
+
+    def deleted(self, source: str) -> bool:
+        """Whether a brief once built from `source` lost its fact sheet: the sheet lies where this
+        plan looked and was not found. Briefs built from elsewhere into the same folder are not."""
+        where = Path(source).resolve()
+        if source in self.found or where.exists():
+            return False
+        for root in self.roots:
+            resolved = root.resolve()
+            if where == resolved or (root.is_dir() and where.is_relative_to(resolved)):
+                return True
+        return False
+
+    @property
+    def theme(self) -> Theme | None:
+        return self.options.theme
+
+    @property
+    def jobs(self) -> tuple[Job, ...]:
+        return tuple(s.job for s in self.sheets if s.job is not None)
+
+    @property
+    def reports(self) -> tuple[Report, ...]:
+        return tuple(s.report for s in self.sheets)
+
+    def final_reports(self, outcomes: Iterable[Outcome]) -> list[Report]:
+        """Each sheet's report with what rendering found added (new Reports; the plan is unchanged)."""
+        found: dict[str, list[Diagnostic]] = {}
+        for outcome in outcomes:
+            found.setdefault(outcome.path, []).extend(outcome.diagnostics)
+        return [s.report.extended(found[s.path]) if s.path in found else s.report for s in self.sheets]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one job: output bytes by file name, what rendering found, and the record."""
+
+    sheet_id: str
+    path: str
+    key: str
+    outputs: Mapping[str, bytes] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    #: The published brief's facts; None when rendering failed.
+    record: BriefRecord | None = None
+    #: True when the output folder already held this job's outputs (same key): nothing was rendered.
+    unchanged: bool = False
+    #: Every file the render read besides the sheet (templates, styles, files beside the sheet).
+    inputs: tuple[InputFile, ...] = ()
