@@ -310,7 +310,7 @@ def test_a_release_that_keeps_no_substance_warns(tmp_path: Path) -> None:
     ran = run_cli(["build", sheet, "--no-pdf", "--release", "OFFICIAL-SENSITIVE", "-o", tmp_path / "out"])
     assert ran.exit_code == 0, ran.output
     assert "warning[release-withholds-substance]" in ran.stdout
-    assert "keeps none of this brief's summary, objectives, points, outcomes or commitments" in ran.stdout
+    assert "keeps none of this brief's substance: its summary, recommendations" in ran.stdout
     # The warning speaks of a withholding: it is for the author, never in the release folder.
     assert b"withholds-substance" not in (tmp_path / "out" / "manifest.json").read_bytes()
     assert run_cli(["build", sheet, "--no-pdf", "--release", "OFFICIAL-SENSITIVE", "-o", tmp_path / "out",

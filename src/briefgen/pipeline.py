@@ -129,8 +129,10 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
                 complete = cut.complete
                 if not cut.substance:
                     notes.append(_at(item, ("classification",), "warning", WITHHOLDS_SUBSTANCE,
-                                     f"the release for {audience.name} keeps none of this brief's summary, "
-                                     "objectives, points, outcomes or commitments",
+                                     f"the release for {audience.name} keeps none of this brief's substance: "
+                                     "its summary, recommendations, argument or discussion, objectives, points, "
+                                     "lines to take, issues for discussion, outcomes and commitments are all "
+                                     "withheld",
                                      "clear some of them for this audience, or leave the brief out of this release"))
         report = released_report(report, complete, withheld is not None).extended(notes)
     job = None

@@ -134,7 +134,8 @@ class Release:
 
     @property
     def substance(self) -> bool:
-        """Whether it keeps any summary, objective, point, outcome or commitment."""
+        """Whether it keeps any of the substance: summary, recommendation, argument, discussion,
+        objective, point, line to take, issue for discussion, outcome or commitment."""
         sheet = self.sheet
         return bool(sheet.summary or sheet.objectives or sheet.talking_points or sheet.outcomes
                     or sheet.commitments or sheet.recommendations or sheet.argument or sheet.discussion
