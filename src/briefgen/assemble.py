@@ -127,11 +127,11 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     different builds (another plan, audience, number of shards or briefgen version), and a
     brief in the wrong shard or in two.
     """
-    from .cli import EXIT_IO, EXIT_USAGE, _check_output, _project
+    from .cli import EXIT_IO, EXIT_USAGE, check_output, project_or_exit
 
-    project = _project()
+    project = project_or_exit()
     theme = Theme.of_project(templates, styles, project)
-    _check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
+    check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
         release, count = assemble(list(shards), out, theme, project.locale)
     except (ShardError, NotOurs) as exc:

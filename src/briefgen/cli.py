@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -24,6 +24,11 @@ from .kinds import KINDS
 
 if TYPE_CHECKING:
     from .audience import Audience
+    from .ci import BriefRow
+    from .manifest import BriefEntry
+    from .project import Project
+    from .publish import Published
+    from .records import Options, Plan
 
 EXIT_OK = 0
 EXIT_SHEET = 1
@@ -162,7 +167,7 @@ def audience_options(function: F) -> F:
                              "withheld with a note.")(function)
 
 
-def resolve_audience(project: Any, release_level: str | None, audience_name: str | None,
+def resolve_audience(project: Project, release_level: str | None, audience_name: str | None,
                      public: bool) -> Audience | None:
     """The audience the flags name (at most one of them), or None for full documents."""
     from .audience import PUBLIC, AudienceError, shorthand
@@ -175,7 +180,7 @@ def resolve_audience(project: Any, release_level: str | None, audience_name: str
         if release_level is not None:
             return shorthand(release_level)
         if audience_name is not None or public:
-            return project.audience(audience_name or PUBLIC)  # type: ignore[no-any-return]
+            return project.audience(audience_name or PUBLIC)
     except AudienceError as exc:
         raise click.BadParameter(str(exc), param_hint=given[0]) from None
     return None
@@ -281,7 +286,8 @@ def main() -> None:
 # --- shared plumbing ---------------------------------------------------------------------
 
 
-def _project() -> Any:
+def project_or_exit() -> Project:
+    """The project of the working folder (briefgen.toml), or exit 2 saying what is wrong with it."""
     from .project import ProjectError, load_project
 
     try:
@@ -302,12 +308,12 @@ def _io_error(exc: OSError, doing: str = "write", path: Path | None = None) -> N
     sys.exit(EXIT_IO)
 
 
-def _paths(paths: Sequence[Path], project: Any) -> list[Path]:
+def _paths(paths: Sequence[Path], project: Project) -> list[Path]:
     """The paths given, or the project's briefs folder."""
     return list(paths) if paths else [project.briefs]
 
 
-def _check_output(out: Path, project: Any, sources: Sequence[Path]) -> None:
+def check_output(out: Path, project: Project, sources: Sequence[Path]) -> None:
     """Refuse (exit 2) an output folder that is a system folder, the project, or overlaps what is read."""
     from .project import output_problem
 
@@ -318,7 +324,7 @@ def _check_output(out: Path, project: Any, sources: Sequence[Path]) -> None:
         raise click.BadParameter(problem, param_hint="'-o' / '--out'")
 
 
-def _plan(paths: Sequence[Path], options: Any, known: Any = None) -> Any:
+def _plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry] | None = None) -> Plan:
     from .pipeline import PlanError, plan
 
     try:
@@ -405,7 +411,7 @@ def check(paths: tuple[Path, ...], strict: bool, verbose: bool, output_format: s
     """
     from .records import Options
 
-    project = _project()
+    project = project_or_exit()
     planned = _plan(_paths(paths, project), Options(strict=strict, locale=project.locale))
     overflow = _emit(planned.reports, output_format, verbose)
     from .ci import BriefRow
@@ -462,7 +468,7 @@ def new(sheet_id: str, kind: str, out: Path | None) -> None:
                                      f"can exist there; choose another, e.g. {sheet_id}-talks", param_hint="ID")
         raise click.BadParameter("use lower-case letters, digits and single hyphens, e.g. g20-2025",
                                  param_hint="ID")
-    project = _project()
+    project = project_or_exit()
     folder = out if out is not None else project.briefs
     target = folder / f"{sheet_id}.yaml"
     twin = _same_but_for_case(target)
@@ -534,7 +540,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     from .theme import Theme
     from .workers import DEFAULT_TIMEOUT, default_workers, run_jobs
 
-    project = _project()
+    project = project_or_exit()
     audience = resolve_audience(project, release_level, audience_name, public)
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
@@ -542,7 +548,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard,
                       locale=project.locale)
     target = out if out is not None else project.output
-    _check_output(target, project, [*_paths(paths, project), *theme.template_dirs, *theme.style_dirs])
+    check_output(target, project, [*_paths(paths, project), *theme.template_dirs, *theme.style_dirs])
     # A sheet whose key is in the output folder's manifest, with its files intact, is
     # neither checked nor rendered again.
     try:
@@ -559,8 +565,12 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
                                                     on_done=lambda outcome: progress.update(outcome.sheet_id))}
     finally:
         progress.close()
-    outcomes = [cached[s.sheet_id] if s.reused and s.sheet_id else rendered[s.job.sheet_id]
-                for s in planned.sheets if s.reused or s.job is not None]
+    outcomes = []
+    for sheet in planned.sheets:  # in the plan's order: reused from the folder, or just rendered
+        if sheet.reused and sheet.sheet_id:
+            outcomes.append(cached[sheet.sheet_id])
+        elif sheet.job is not None:
+            outcomes.append(rendered[sheet.job.sheet_id])
     reports = planned.final_reports(outcomes)
     try:
         published = publish(planned, outcomes, target, notify=lambda line: click.echo(line, err=True))
@@ -594,8 +604,8 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) or published.left_alone else EXIT_OK)
 
 
-def _build_rows(planned: Any, reports: Sequence[Report], published: Any, strict: bool,
-                cached: Collection[str] = ()) -> list[Any]:
+def _build_rows(planned: Plan, reports: Sequence[Report], published: Published, strict: bool,
+                cached: Collection[str] = ()) -> list[BriefRow]:
     """The step summary's rows of a build: each planned sheet's status, pages and warnings."""
     from .ci import BriefRow
 
