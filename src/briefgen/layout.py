@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -19,7 +18,7 @@ from markupsafe import Markup
 from .formatting import HouseStyle, smart_quotes
 from .kinds import KINDS, SECTION_GROUPS, Kind
 from .linebreaks import keep_together, keep_together_html
-from .markup import render_markdown
+from .markup import render_markdown, split_paragraphs
 
 if TYPE_CHECKING:
     from .model import PortionText, Recommendation, Section
@@ -280,7 +279,7 @@ def _numbered(order: Iterable[_Text | _Table | None]) -> tuple[Part, ...]:
             decisions: list[Decision] = []
             for position, (mark, html, cited) in enumerate(item.portions):
                 own = []
-                blocks = _blocks(html)
+                blocks = split_paragraphs(html)
                 for index, (lead, rest) in enumerate(blocks, start=1):
                     number += 1
                     own.append(Paragraph(number, f"para-{number}", mark, lead, rest,
@@ -309,82 +308,5 @@ def _unique(anchor: str, taken: set[str]) -> str:
         candidate = f"{anchor}-{n}"
     taken.add(candidate)
     return candidate
-
-
-class _TopLevel(HTMLParser):
-    """Splits sanitised HTML into its top-level elements; nh3's output is well formed, so depth is enough."""
-
-    VOID = frozenset({"br", "hr", "img", "wbr"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.blocks: list[tuple[str, str]] = []
-        self.depth = 0
-        self.current: list[str] = []
-        self.tag = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.depth == 0:
-            self.tag = tag
-        self.current.append(self.get_starttag_text() or "")
-        if tag not in self.VOID:
-            self.depth += 1
-        elif self.depth == 0:
-            self._close()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.VOID:
-            return
-        self.current.append(f"</{tag}>")
-        self.depth -= 1
-        if self.depth == 0:
-            self._close()
-
-    def handle_data(self, data: str) -> None:
-        if self.depth == 0:
-            if not data.strip():
-                return
-            self.tag = ""
-        self.current.append(data)
-        if self.depth == 0:
-            self._close()
-
-    def handle_entityref(self, name: str) -> None:
-        self.handle_data(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.handle_data(f"&#{name};")
-
-    def _close(self) -> None:
-        self.blocks.append((self.tag, "".join(self.current)))
-        self.current = []
-
-
-def _blocks(html: Markup) -> list[tuple[Markup, Markup]]:
-    """Rendered Markdown as numbered paragraphs: (a paragraph's text, the lists or quotes after it).
-
-    Text with no block elements (an inline point) is one paragraph; a list before any
-    paragraph is a paragraph of its own.
-    """
-    parser = _TopLevel()
-    parser.feed(str(html))
-    parser.close()
-    blocks = parser.blocks
-    if not any(tag in _BLOCK_TAGS for tag, _ in blocks):
-        return [(html, Markup(""))]
-    found: list[tuple[str, list[str]]] = []
-    for tag, text in blocks:
-        if tag == "p":
-            found.append((text[len("<p>"):-len("</p>")], []))
-        elif found and tag in _BLOCK_TAGS:
-            found[-1][1].append(text)
-        elif found and not found[-1][1]:  # inline text between blocks stays with the paragraph
-            found[-1] = (found[-1][0] + text, found[-1][1])
-        else:
-            found.append(("", [text]))
-    return [(Markup(lead), Markup("".join(rest))) for lead, rest in found]
-
-
-_BLOCK_TAGS = frozenset({"p", "ul", "ol", "blockquote", "pre"})
 
 

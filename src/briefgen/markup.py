@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -82,3 +83,83 @@ def render_markdown(text: str, *, inline: bool = False) -> Markup:
         if match and "<p>" not in match[1]:
             clean = match[1].strip()
     return Markup(clean)
+
+
+# --- rendered Markdown as numbered paragraphs ------------------------------------------
+
+
+class _TopLevel(HTMLParser):
+    """Splits sanitised HTML into its top-level elements; nh3's output is well formed, so depth is enough."""
+
+    VOID = frozenset({"br", "hr", "img", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[tuple[str, str]] = []
+        self.depth = 0
+        self.current: list[str] = []
+        self.tag = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth == 0:
+            self.tag = tag
+        self.current.append(self.get_starttag_text() or "")
+        if tag not in self.VOID:
+            self.depth += 1
+        elif self.depth == 0:
+            self._close()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        self.current.append(f"</{tag}>")
+        self.depth -= 1
+        if self.depth == 0:
+            self._close()
+
+    def handle_data(self, data: str) -> None:
+        if self.depth == 0:
+            if not data.strip():
+                return
+            self.tag = ""
+        self.current.append(data)
+        if self.depth == 0:
+            self._close()
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
+    def _close(self) -> None:
+        self.blocks.append((self.tag, "".join(self.current)))
+        self.current = []
+
+
+def split_paragraphs(html: Markup) -> list[tuple[Markup, Markup]]:
+    """Rendered Markdown as numbered paragraphs: (a paragraph's text, the lists or quotes after it).
+
+    Text with no block elements (an inline point) is one paragraph; a list before any
+    paragraph is a paragraph of its own.
+    """
+    parser = _TopLevel()
+    parser.feed(str(html))
+    parser.close()
+    blocks = parser.blocks
+    if not any(tag in _BLOCK_TAGS for tag, _ in blocks):
+        return [(html, Markup(""))]
+    found: list[tuple[str, list[str]]] = []
+    for tag, text in blocks:
+        if tag == "p":
+            found.append((text[len("<p>"):-len("</p>")], []))
+        elif found and tag in _BLOCK_TAGS:
+            found[-1][1].append(text)
+        elif found and not found[-1][1]:  # inline text between blocks stays with the paragraph
+            found[-1] = (found[-1][0] + text, found[-1][1])
+        else:
+            found.append(("", [text]))
+    return [(Markup(lead), Markup("".join(rest))) for lead, rest in found]
+
+
+_BLOCK_TAGS = frozenset({"p", "ul", "ol", "blockquote", "pre"})
