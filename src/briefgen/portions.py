@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import CLASSIFIED_ITEMS, PORTION_LISTS, SINGLE_PORTIONS, FactSheet, PortionText
+if TYPE_CHECKING:  # the model (pydantic) is imported only once a sheet is checked or cut
+    from .model import FactSheet
 
 #: Where a portion stands in the sheet's data: ("summary",) or (field, index).
 PortionPath = tuple[str | int, ...]
@@ -37,6 +38,7 @@ def portions(sheet: FactSheet) -> Iterator[ClassifiedPortion]:
     A partial sheet (validate.py builds one from the valid parts of an invalid file)
     may lack its summary or hold None for an invalid list item: those are skipped.
     """
+    from .model import CLASSIFIED_ITEMS, PORTION_LISTS, SINGLE_PORTIONS
     def marked(field: str, index: int | None, portion: Any) -> ClassifiedPortion:
         item = as_portion_text(portion)
         caveats = getattr(item, "caveats", None)
@@ -60,4 +62,6 @@ def portions(sheet: FactSheet) -> Iterator[ClassifiedPortion]:
 
 def as_portion_text(portion: Any) -> Any:
     """A portion as a PortionText (plain Markdown text becomes an unmarked one)."""
+    from .model import PortionText
+
     return PortionText(text=portion) if isinstance(portion, str) else portion
