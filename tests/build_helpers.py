@@ -185,6 +185,13 @@ def script_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def build_in_subprocess(cwd: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`python -m briefgen build ARGS` in `cwd`, by the interpreter running the tests: the one
+    helper for tests that need a build in a process of its own (a pool, a project folder)."""
+    return subprocess.run([sys.executable, "-m", "briefgen", "build", *args], cwd=cwd, env=script_env(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
 def run_script(args: Sequence[Any], cwd: Path | None = None, env: dict[str, str] | None = None,
                timeout: float = 120) -> Ran:
     """The installed `briefgen` script in a subprocess."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import compact_sheet, first_image_colour, script_env, solid_png, write_sheet
+from build_helpers import build_in_subprocess, compact_sheet, first_image_colour, script_env, solid_png, write_sheet
 
 NAMES = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta")
 
@@ -27,9 +27,7 @@ def _repo(root: Path, names: tuple[str, ...] = NAMES, **extra: str) -> Path:
 
 
 def _build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "briefgen", "build", *args], cwd=root, env=script_env(),
-                          capture_output=True, text=True, timeout=300)
-    return done
+    return build_in_subprocess(root, *args)
 
 
 def _state(site: Path) -> dict[str, tuple[int, int]]:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from build_helpers import compact_sheet, script_env, write_sheet
+from build_helpers import build_in_subprocess, compact_sheet, script_env, write_sheet
 
 #: A summary partial that keeps the renderer busy for a long time (no sheet can ask for this).
 #: 10^10 steps: the sandbox allows a range of at most 100,000, not a loop that long.
@@ -53,8 +53,7 @@ def _alive(pid: int) -> bool:
 
 
 def _build(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "briefgen", "build", "--no-pdf", *args], cwd=root,
-                          env=script_env(), capture_output=True, text=True, timeout=timeout)
+    return build_in_subprocess(root, "--no-pdf", *args, timeout=timeout)
 
 
 def test_a_brief_past_its_time_limit_is_stopped_and_the_rest_build(tmp_path: Path) -> None:
