@@ -84,6 +84,18 @@ def check_margins(pdf: Path, where: str) -> None:
                 assert first.y1 <= height, f"{where} page {number}: {first} runs off the page"
 
 
+def check_caveats_whole(pdf: Path, where: str) -> None:
+    """The bottom marking breaks between its parts, never inside one: "UK EYES ONLY" on one line
+    (render.css_marking; it read "… UK EYES" above "ONLY" in a 30% box)."""
+    for number, (width, height, found) in enumerate(words(pdf), start=1):
+        centre = 0.15 * (width - 40 * MM)  # the centre box is 30% of the columns (print.css)
+        bottom = [w for w in found if w.y0 >= height - 22 * MM - 1 and abs((w.x0 + w.x1) / 2 - width / 2) < centre]
+        caveat = [w for w in bottom if w.text in ("UK", "EYES", "ONLY")]
+        assert [w.text for w in caveat] == ["UK", "EYES", "ONLY"], f"{where} page {number}: {caveat}"
+        assert max(w.y0 for w in caveat) - min(w.y0 for w in caveat) < 1, \
+            f"{where} page {number}: the caveat is split over lines: {caveat}"
+
+
 def printed_reference(length: int) -> tuple[str, bool]:
     """The sheet's reference giving a printed one of `length`, and whether that needs a release."""
     if length >= len(SUFFIX) + 10:
@@ -122,6 +134,7 @@ def test_the_references_have_their_lengths() -> None:
 def test_weasyprint_margins_never_overprint(built: dict[int, Path], length: int) -> None:
     pdf = built[length]
     check_margins(pdf, f"WeasyPrint, {length} characters")
+    check_caveats_whole(pdf, f"WeasyPrint, {length} characters")
     pages = words(pdf)
     assert len(pages) >= 2
     # The full reference on page 1 (the details), whatever the footer shows ("-raw": in the
@@ -146,5 +159,33 @@ def test_chromium_print_margins_never_overprint(built: dict[int, Path], browser:
     page.pdf(path=str(pdf), prefer_css_page_size=True)
     page.close()
     check_margins(pdf, f"Chromium, {length} characters")
+    check_caveats_whole(pdf, f"Chromium, {length} characters")
     footer = " ".join(w.text for w in words(pdf)[0][2] if w.y0 >= words(pdf)[0][1] - 22 * MM - 1)
     assert "Page" in footer and "version" in footer, footer
+
+
+@pytest.fixture(scope="module")
+def secret_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A note whose bottom marking, "SECRET - LOCSEN - UK EYES ONLY", is wider than its box."""
+    root = tmp_path_factory.mktemp("secret-footer")
+    sheet = write_sheet(root / "sheets", compact_sheet(
+        "secret-footer", classification={"level": "SECRET", "scheme": "uk", "caveats": ["LOCSEN", "UK EYES ONLY"]},
+        document__reference="EX-2026/GB-NO/04"))
+    planned = plan([sheet], Options(theme=Theme.default()))
+    publish(planned, [run(job) for job in planned.jobs], root / "site")
+    return root / "site" / "secret-footer.pdf"
+
+
+def test_weasyprint_breaks_a_wide_marking_between_its_parts(secret_note: Path) -> None:
+    check_margins(secret_note, "WeasyPrint, SECRET")
+    check_caveats_whole(secret_note, "WeasyPrint, SECRET")
+
+
+def test_chromium_breaks_a_wide_marking_between_its_parts(secret_note: Path, browser: Any, tmp_path: Path) -> None:
+    page = browser.new_page()
+    page.goto(secret_note.with_suffix(".html").as_uri())
+    pdf = tmp_path / "secret-footer-chromium.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    page.close()
+    check_margins(pdf, "Chromium, SECRET")
+    check_caveats_whole(pdf, "Chromium, SECRET")

@@ -292,3 +292,17 @@ def test_a_style_sheet_cannot_close_its_style_element(tmp_path: Path, plain_dir:
     root = parse_html(html)
     assert find_all(root, "script") == []
     assert [s.get("media") for s in root.iter("style")] == [media for _, media in STYLESHEETS]
+
+
+@pytest.mark.parametrize(("banner", "written"), [
+    # UK: parts joined by " - "; the spaces inside a caveat do not break.
+    ("SECRET - LOCSEN - UK EYES ONLY", '"SECRET - LOCSEN - UK\\a0 EYES\\a0 ONLY"'),
+    # US register syntax: "//" between categories, a REL TO list kept whole.
+    ("SECRET//REL TO USA, AUS", '"SECRET//REL\\a0 TO\\a0 USA,\\a0 AUS"'),
+    # The index of a mixed folder: each scheme's marking whole, " · " between them.
+    ("SECRET (UK) · CONFIDENTIAL (US)", '"SECRET\\a0 (UK) \\b7  CONFIDENTIAL\\a0 (US)"'),
+])
+def test_a_marking_in_the_page_margins_breaks_only_between_its_parts(banner: str, written: str) -> None:
+    from briefgen.render import css_marking
+
+    assert str(css_marking(banner)) == written

@@ -265,6 +265,7 @@ def _environment(theme: Theme, reads: Reads | None) -> jinja2.Environment:
         if name not in GLOBALS:
             del environment.globals[name]
     environment.filters["css_string"] = css_string
+    environment.filters["css_marking"] = css_marking
     return environment
 
 
@@ -393,10 +394,23 @@ def css_string(text: object) -> Markup:
     return Markup("".join(out))
 
 
+#: A space next to one of these separates the parts of a marking ("SECRET - UK EYES ONLY",
+#: "SECRET (UK) · CONFIDENTIAL (US)"): a line may break there, and only there.
+_MARKING_BREAK = re.compile(r"(?<![-·]) (?![-·])")
+
+
+def css_marking(text: object) -> Markup:
+    """A marking as a CSS string whose lines break only between its parts: the spaces inside a
+    caveat ("UK EYES ONLY", "REL TO USA, AUS") become no-break spaces, so a narrow margin box
+    writes "SECRET - LOCSEN -" above "UK EYES ONLY", never "UK EYES" above "ONLY". A part too
+    long for its box still wraps (print.css: overflow-wrap), rather than running into the next box."""
+    return css_string(_MARKING_BREAK.sub("\u00a0", str(text)))
+
+
 def inline_css(css: str) -> Markup:
     """CSS made safe to put inside a <style> element."""
     return Markup(_STYLE_END_RE.sub(r"<\\/", css))
 
 
-__all__ = ["TemplateProblem", "Theme", "css_string", "inline_css", "read_style", "render_html", "render_index",
-           "weasyprint_styles"]
+__all__ = ["TemplateProblem", "Theme", "css_marking", "css_string", "inline_css", "read_style", "render_html",
+           "render_index", "weasyprint_styles"]
