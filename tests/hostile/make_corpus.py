@@ -189,6 +189,10 @@ def cases() -> dict[str, str | bytes]:
     out["id-trailing-space"] = edit("id: rules-base", 'id: "g20 "')
     out["id-upper-case"] = edit("id: rules-base", "id: G20-2025")
     out["id-windows-device-prefix"] = edit("id: rules-base", "id: con-talks")
+    # A caveat the model rejects reaches the marking rules as None (one-pass partial sheet):
+    # it was an internal error, exit 3. Also a REL TO list whose split items include one.
+    out["caveat-not-text"] = edit("  scheme: uk\n", "  scheme: uk\n  caveats: [5]\n")
+    out["caveat-split-list-not-text"] = edit("  scheme: uk\n", '  scheme: uk\n  caveats: ["UK EYES ONLY", {a: 1}, US]\n')
     return out
 
 
