@@ -301,6 +301,8 @@ def test_a_style_sheet_cannot_close_its_style_element(tmp_path: Path, plain_dir:
     ("SECRET//REL TO USA, AUS", '"SECRET//REL\\a0 TO\\a0 USA,\\a0 AUS"'),
     # The index of a mixed folder: each scheme's marking whole, " · " between them.
     ("SECRET (UK) · CONFIDENTIAL (US)", '"SECRET\\a0 (UK) \\b7  CONFIDENTIAL\\a0 (US)"'),
+    # A part too long for the footer's centre box keeps its spaces: it wraps inside the box.
+    ("SECRET//REL TO USA, AUS, CAN, GBR, NZL", '"SECRET//REL TO USA, AUS, CAN, GBR, NZL"'),
 ])
 def test_a_marking_in_the_page_margins_breaks_only_between_its_parts(banner: str, written: str) -> None:
     from briefgen.render import css_marking

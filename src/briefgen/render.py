@@ -394,17 +394,22 @@ def css_string(text: object) -> Markup:
     return Markup("".join(out))
 
 
-#: A space next to one of these separates the parts of a marking ("SECRET - UK EYES ONLY",
-#: "SECRET (UK) · CONFIDENTIAL (US)"): a line may break there, and only there.
-_MARKING_BREAK = re.compile(r"(?<![-·]) (?![-·])")
+#: What separates the parts of a marking: " - " (uk), "//" (us), " · " (the index of a mixed folder).
+_MARKING_SEPARATORS = re.compile(r"( [-·] |//)")
+#: A part up to this long is kept on one line: it fits the footer's centre box (30% of the
+#: columns at 9 pt); a longer one ("REL TO USA, AUS, CAN, GBR, NZL") may break at its spaces.
+_KEEP_WHOLE = 18
 
 
 def css_marking(text: object) -> Markup:
-    """A marking as a CSS string whose lines break only between its parts: the spaces inside a
-    caveat ("UK EYES ONLY", "REL TO USA, AUS") become no-break spaces, so a narrow margin box
+    """A marking as a CSS string whose lines break between its parts: the spaces inside a short
+    part ("UK EYES ONLY", "REL TO USA, AUS") become no-break spaces, so a narrow margin box
     writes "SECRET - LOCSEN -" above "UK EYES ONLY", never "UK EYES" above "ONLY". A part too
-    long for its box still wraps (print.css: overflow-wrap), rather than running into the next box."""
-    return css_string(_MARKING_BREAK.sub("\u00a0", str(text)))
+    long for the box keeps its spaces, so that it wraps rather than runs into the next box."""
+    pieces = _MARKING_SEPARATORS.split(str(text))
+    kept = [piece if position % 2 or len(piece) > _KEEP_WHOLE else piece.replace(" ", "\u00a0")
+            for position, piece in enumerate(pieces)]
+    return css_string("".join(kept))
 
 
 def inline_css(css: str) -> Markup:
