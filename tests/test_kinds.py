@@ -523,3 +523,39 @@ def test_a_recommendation_cites_its_source_in_reading_order(tmp_path: Path) -> N
     (part,) = [p for p in view.parts if p.role == "recommendations"]
     assert [c.label for c in part.paragraphs[0].citations] == [
         "Source 1: UK–Norway memorandum on energy security (example)"]
+
+
+_CUI_HEADER = """  level: CUI
+  scheme: us
+  header: UNCLASSIFIED
+  cui:
+    controlled_by: Department of State, EAP/MTS (example)
+    category: SP-EXPT
+    contact: Example Officer, example.officer@state.example, (202) 555-0142
+"""
+_SECRET_HEADER = """  level: SECRET
+  scheme: us
+  header: CONFIDENTIAL
+  authority:
+    classified_by: {name: Example Director, title: Director, office: EAP/MTS}
+    reason: "1.4(b), (d)"
+    declassify_on: 2051-03-16
+"""
+
+
+@pytest.mark.parametrize("example", [ACTION_MEMO, INFO_MEMO], ids=["action-memo", "info-memo"])
+def test_a_classified_memo_prints_its_authority_block(example: Path, tmp_path: Path) -> None:
+    # E.O. 13526 §1.6(a): a classified document shows who classified it, why and until when.
+    # The memo layouts printed the CUI designation indicator but not the authority block,
+    # which only the brief's header included.
+    text = example.read_text(encoding="utf-8")
+    header = _CUI_HEADER if _CUI_HEADER in text else text.split("classification:\n", 1)[1].split("document:", 1)[0]
+    sheet = write_sheet(tmp_path, text.replace(header, _SECRET_HEADER, 1), name="secret-memo.yaml")
+    ran = run_cli(["build", "--strict", sheet, "-o", tmp_path / "site"])
+    assert ran.exit_code == 0, ran.output
+    printed = pdftotext(tmp_path / "site" / f"{example.stem}.pdf", layout=True)  # named by its id
+    in_order(printed, "SUBJECT", "Classified By:", "Example Director, Director, EAP/MTS", "Reason:", "1.4(b), (d)",
+             "Declassify On:", "20510316")
+    page = html_root(tmp_path / "site", example.stem)
+    blocks = [a for a in page.iter("aside") if a.get("class") == "authority-block"]
+    assert len(blocks) == 1 and "Declassify On:" in "".join(blocks[0].itertext())
