@@ -39,12 +39,8 @@ class CaveatList:
     line: bool = False
 
 
-def _nothing_rejected(path: DataPath) -> bool:
-    return False
-
-
 def check(sheet: FactSheet, document: Document | None, at: _At,
-          rejected: Callable[[DataPath], bool] = _nothing_rejected) -> Iterator[Diagnostic]:
+          rejected: Callable[[DataPath], bool]) -> Iterator[Diagnostic]:
     """Every marking rule of the sheet's scheme (a sheet whose scheme or level is unknown is left to rules.py).
 
     `sheet` may be partial (validate.py): a value the model rejected is None there, its mistake
