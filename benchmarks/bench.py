@@ -67,14 +67,14 @@ def bench_check(repeat: int) -> list[tuple[str, float, str]]:
 def bench_build(repeat: int) -> list[tuple[str, float, str]]:
     from weasyprint import HTML
 
-    from briefgen.pdf import write_options
     from briefgen.pipeline import plan, publish, run
     from briefgen.records import Options
-    from briefgen.release import release
-    from briefgen.render import render_html
-    from briefgen.sources import load_fact_sheet
-    from briefgen.theme import Theme
-    from briefgen.view import brief_view
+    from briefgen.release.cut import release
+    from briefgen.render.pdf import write_options
+    from briefgen.render.templates import render_html
+    from briefgen.render.theme import Theme
+    from briefgen.render.view import brief_view
+    from briefgen.sheet.sources import load_fact_sheet
 
     checked = load_fact_sheet(EXAMPLE)
     assert checked.sheet is not None, "the example must be valid"

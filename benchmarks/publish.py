@@ -130,7 +130,7 @@ ALTERNATIVE = textwrap.dedent("""
 FLOOR = textwrap.dedent("""
     import sys, pathlib
     from weasyprint import HTML
-    from briefgen.pdf import write_options
+    from briefgen.render.pdf import write_options
     folder = pathlib.Path(sys.argv[1])
     for path in sorted(folder.glob("*.html")):
         HTML(string=path.read_text(), base_url=folder.as_uri() + "/").write_pdf(**write_options())
@@ -140,7 +140,7 @@ WORKER_MEMORY = textwrap.dedent("""
     import resource, sys, pathlib
     from briefgen.pipeline import plan, run
     from briefgen.records import Options
-    from briefgen.theme import Theme
+    from briefgen.render.theme import Theme
     planned = plan([pathlib.Path(sys.argv[1])], Options(theme=Theme.default()))
     peaks = []
     for number, job in enumerate(planned.jobs, start=1):
@@ -165,7 +165,7 @@ def machine() -> str:
         memory = f", {kib / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
-    from briefgen.toolchain import harfbuzz_subset_available, harfbuzz_version, package_version
+    from briefgen.render.toolchain import harfbuzz_subset_available, harfbuzz_version, package_version
 
     subsetting = "HarfBuzz-subset" if harfbuzz_subset_available() else "fontTools (no HarfBuzz-subset)"
     return (f"{model}, {cpus} CPUs usable{memory}; Python {platform.python_version()}, WeasyPrint "

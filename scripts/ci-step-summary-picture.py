@@ -15,8 +15,8 @@ from pathlib import Path
 import markdown
 from playwright.sync_api import sync_playwright
 
-from briefgen.ci import BriefRow, step_summary
-from briefgen.diff import Version, diff_versions, format_markdown
+from briefgen.commands.diff import Version, diff_versions, format_markdown
+from briefgen.report.ci import BriefRow, step_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "src" / "briefgen" / "examples" / "project" / "briefs" / "example-meeting.yaml"

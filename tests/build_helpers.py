@@ -25,7 +25,7 @@ import pypdf
 import tinyhtml5
 from click.testing import CliRunner
 
-from briefgen.cli import main
+from briefgen.commands.main import main
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import main
-from briefgen.diagnostics import Diagnostic
-from briefgen.loader import Loaded, load
-from briefgen.sources import load_fact_sheet
-from briefgen.validate import Checked, check
+from briefgen.commands.main import main
+from briefgen.report.diagnostics import Diagnostic
+from briefgen.sheet.loader import Loaded, load
+from briefgen.sheet.sources import load_fact_sheet
+from briefgen.sheet.validate import Checked, check
 from build_helpers import Ran, briefgen_command
 from install_check import differences
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefgen.model import FactSheet
+from briefgen.sheet.model import FactSheet
 from build_helpers import compact_sheet
 
 

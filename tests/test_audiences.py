@@ -30,12 +30,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.audience import Audience, default_public, parse_audiences, shorthand
-from briefgen.classification import SCHEMES, readers_allowed
 from briefgen.pipeline import plan, run
-from briefgen.publish import publish
+from briefgen.publish.folder import publish
 from briefgen.records import Options
-from briefgen.theme import Theme
+from briefgen.release.audience import Audience, default_public, parse_audiences, shorthand
+from briefgen.render.theme import Theme
+from briefgen.sheet.classification import SCHEMES, readers_allowed
 from build_helpers import ROOT, US_AUTHORITY, compact_sheet, parse_html, run_cli, script_env, text_of, write_sheet
 
 FVEY = {"AUS", "CAN", "GBR", "NZL", "USA"}
@@ -613,7 +613,7 @@ def test_no_file_of_a_release_holds_a_portion_its_audience_may_not_read(tmp_path
 def test_the_property_fails_on_a_cut_that_ignores_caveats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The mutation check: with caveats ignored, a UK EYES ONLY portion reaches a Five Eyes reader,
     # and the oracle above catches it.
-    from briefgen import audience as module
+    from briefgen.release import audience as module
 
     monkeypatch.setattr(module, "readers_allowed", lambda scheme, caveat: None)
     sheet = compact_sheet("alpha", classification={"level": "SECRET", "scheme": "uk"},

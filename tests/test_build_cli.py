@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.publish import write_atomic
+from briefgen.publish.folder import write_atomic
 from build_helpers import (
     briefgen_command,
     compact_sheet,
@@ -392,7 +392,7 @@ def test_write_atomic_onto_a_directory_fails_cleanly(tmp_path: Path) -> None:
 _LIMITED_WRITE = textwrap.dedent("""
     import resource, signal, sys
     from pathlib import Path
-    from briefgen.publish import write_atomic
+    from briefgen.publish.folder import write_atomic
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
     resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from briefgen.ci import (
+from briefgen.report.ci import (
     ANNOTATION_CAP,
     BriefRow,
     annotate,
@@ -17,7 +17,7 @@ from briefgen.ci import (
     plain_line,
     step_summary,
 )
-from briefgen.diagnostics import Diagnostic, Report, format_github
+from briefgen.report.diagnostics import Diagnostic, Report, format_github
 from build_helpers import compact_sheet, parse_html, run_cli, write_sheet
 
 

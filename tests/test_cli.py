@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import briefgen
-from briefgen.kinds import KINDS
-from briefgen.schema import DRAFT_07, json_schema, packaged_schema_path, schema_text
+from briefgen.sheet.kinds import KINDS
+from briefgen.sheet.schema import DRAFT_07, json_schema, packaged_schema_path, schema_text
 from conftest import (
     DATA,
     EXAMPLE,
@@ -56,7 +56,7 @@ def test_python_dash_m_version() -> None:
 
 def test_script_entry_point() -> None:
     (entry,) = [e for e in entry_points(group="console_scripts") if e.name == "briefgen"]
-    assert entry.value == "briefgen.cli:main"
+    assert entry.value == "briefgen.commands.main:main"
 
 
 def test_help_lists_the_commands(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -325,7 +325,7 @@ def test_no_traceback_through_the_script(tmp_path: Path) -> None:
 
 _PROBE = """
 import sys
-from briefgen.cli import main
+from briefgen.commands.main import main
 try:
     main(sys.argv[1:])
 except SystemExit:
@@ -345,14 +345,14 @@ def test_importtime_of_check_has_no_weasyprint() -> None:
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefgen", "check", str(ROOT / "briefs")],
                           capture_output=True, text=True, env=clean_env())
     assert done.returncode == 0
-    assert "briefgen.cli" in done.stderr  # the import log is there...
+    assert "briefgen.commands.main" in done.stderr  # the import log is there...
     assert "weasyprint" not in done.stderr  # ...and WeasyPrint is not in it
 
 
 def test_weasyprint_probe_detects_an_import() -> None:
     # Control for the two tests above: the probe does see WeasyPrint when it is imported.
     pytest.importorskip("weasyprint")
-    probe = _PROBE.replace("from briefgen.cli import main", "import weasyprint\nfrom briefgen.cli import main")
+    probe = _PROBE.replace("from briefgen.commands.main import main", "import weasyprint\nfrom briefgen.commands.main import main")
     done = subprocess.run([sys.executable, "-c", probe, "--version"], capture_output=True, text=True, env=clean_env())
     assert done.stderr.splitlines()[-1] == "weasyprint imported"
 
@@ -400,7 +400,7 @@ def test_schema_is_draft_07_only() -> None:
 
 def test_schema_describes_the_format() -> None:
     schema = json_schema()
-    # `required` sits in an allOf beside the properties (see briefgen.schema: no pseudo-items in editors).
+    # `required` sits in an allOf beside the properties (see briefgen.sheet.schema: no pseudo-items in editors).
     required = {key for part in schema["allOf"] for key in part.get("required", [])}
     assert required >= {"format", "kind", "title", "classification", "document", "meeting", "participants", "summary"}
     assert schema["additionalProperties"] is False
@@ -409,7 +409,7 @@ def test_schema_describes_the_format() -> None:
 
 def test_example_is_valid_under_the_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    from briefgen.loader import load
+    from briefgen.sheet.loader import load
 
     schema = json.loads(schema_text())
     jsonschema.Draft7Validator.check_schema(schema)

@@ -8,7 +8,7 @@ import re
 import pytest
 from wcwidth import wcswidth
 
-from briefgen.diagnostics import (
+from briefgen.report.diagnostics import (
     Diagnostic,
     Report,
     display_width,
@@ -16,7 +16,7 @@ from briefgen.diagnostics import (
     format_text,
     render_reports,
 )
-from briefgen.skeleton import skeleton
+from briefgen.sheet.skeleton import skeleton
 from conftest import RULES_DATA, check_text
 
 VALID = RULES_DATA / "valid.yaml"

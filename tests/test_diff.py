@@ -11,7 +11,7 @@ import markdown
 import pytest
 from click.testing import CliRunner
 
-from briefgen.diff import compare, diff_command
+from briefgen.commands.diff import compare, diff_command
 from build_helpers import ROOT, parse_html, working_directory
 from conftest import check_text
 

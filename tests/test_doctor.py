@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import briefgen
-from briefgen.doctor import (
+from briefgen.commands.doctor import (
     DEPENDENCIES,
     EXIT_ENVIRONMENT,
     SCRIPTS,
@@ -241,14 +241,14 @@ def _fresh_python(code: str) -> subprocess.CompletedProcess[str]:
 def test_json_is_clean_in_a_fresh_process() -> None:
     # WeasyPrint is first imported inside doctor here: whatever it prints or warns
     # must not reach stdout (JSON) or stderr.
-    ran = _fresh_python("import sys, click; from briefgen.doctor import doctor_command; "
+    ran = _fresh_python("import sys, click; from briefgen.commands.doctor import doctor_command; "
                         "click.Group('briefgen', commands=[doctor_command])(['doctor', '--output-format', 'json'])")
     assert (ran.returncode, ran.stderr) == (0, "")
     assert json.loads(ran.stdout)["ok"] is True
 
 
 def test_importing_the_commands_does_not_import_weasyprint() -> None:
-    ran = _fresh_python("import sys, briefgen.doctor, briefgen.scaffold; "
+    ran = _fresh_python("import sys, briefgen.commands.doctor, briefgen.commands.init; "
                         "print(sorted(m for m in sys.modules if m.startswith('weasyprint')))")
     assert (ran.returncode, ran.stdout) == (0, "[]\n")
 

@@ -1,4 +1,4 @@
-"""briefgen.formatting: the exact strings readers see for dates, times, durations, money and countries.
+"""briefgen.render.formatting: the exact strings readers see for dates, times, durations, money and countries.
 
 Dates, durations and amounts are joined by no-break spaces (U+00A0), so "23 November 2025",
 "1 hour 30 minutes" and "¥10 trillion" never break across lines: the expected strings say so.
@@ -16,7 +16,7 @@ from babel.numbers import parse_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.formatting import (
+from briefgen.render.formatting import (
     NBSP,
     HouseStyle,
     country_currencies,
@@ -26,8 +26,8 @@ from briefgen.formatting import (
     shared_symbols,
     supported_locale,
 )
-from briefgen.loader import load
-from briefgen.model import MAX_AMOUNT, MAX_AMOUNT_DIGITS, MIN_AMOUNT, Amount, Money
+from briefgen.sheet.loader import load
+from briefgen.sheet.model import MAX_AMOUNT, MAX_AMOUNT_DIGITS, MIN_AMOUNT, Amount, Money
 
 GB = HouseStyle("en-GB")
 US = HouseStyle("en-US")

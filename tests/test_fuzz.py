@@ -21,9 +21,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.classification import SCHEMES
-from briefgen.loader import load, source_lines
-from briefgen.validate import Checked, check
+from briefgen.sheet.classification import SCHEMES
+from briefgen.sheet.loader import load, source_lines
+from briefgen.sheet.validate import Checked, check
 
 TESTS = Path(__file__).resolve().parent
 VALID_TEXT = (TESTS / "data" / "rules" / "valid.yaml").read_text(encoding="utf-8")
@@ -142,10 +142,10 @@ RESOURCE_ATTRIBUTES = ("src", "srcset", "action", "formaction", "poster", "backg
 
 def _render(sheet: dict[str, Any], release: str | None = None) -> str | None:
     """The HTML of `sheet` built through the pipeline (None when it has no job: invalid or withheld)."""
-    from briefgen.audience import shorthand
     from briefgen.pipeline import plan, run
     from briefgen.records import Options
-    from briefgen.theme import Theme
+    from briefgen.release.audience import shorthand
+    from briefgen.render.theme import Theme
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.yaml"

@@ -76,7 +76,7 @@ class CorpusRun:
 
 @pytest.fixture(scope="module")
 def corpus() -> CorpusRun:
-    from briefgen.sources import load_fact_sheet
+    from briefgen.sheet.sources import load_fact_sheet
 
     as_json = briefgen("check", "--output-format", "json", str(SHEETS))
     as_text = briefgen("check", str(SHEETS))
@@ -238,7 +238,7 @@ GENERATED: dict[str, tuple[str | bytes, str, int]] = {
 
 
 def test_generated_hostile_sheets(tmp_path: Path) -> None:
-    from briefgen.sources import load_fact_sheet
+    from briefgen.sheet.sources import load_fact_sheet
 
     for name, (content, _, _) in GENERATED.items():
         _sheet(tmp_path, name, content)
@@ -314,7 +314,7 @@ def test_clean_hostile_sheets_build_to_safe_html(tmp_path: Path) -> None:
 
 
 def test_a_long_source_line_is_shown_as_a_bounded_excerpt() -> None:
-    from briefgen.diagnostics import Diagnostic, Span, format_text
+    from briefgen.report.diagnostics import Diagnostic, Span, format_text
 
     line = "title: " + "x" * 5000 + "HERE" + "y" * 5000
     diagnostic = Diagnostic.at("s.yaml", Span(1, 5008, 1, 5012), "error", "code", "message")
@@ -325,7 +325,7 @@ def test_a_long_source_line_is_shown_as_a_bounded_excerpt() -> None:
 
 
 def test_ids_are_matched_whole_and_briefgen_names_are_reserved() -> None:
-    from briefgen.model import is_valid_id
+    from briefgen.sheet.model import is_valid_id
 
     assert is_valid_id("g20-2025")
     for bad in ("nl\n", "index", "manifest", "briefgen-lock", "../x", "a--b", ""):
@@ -333,7 +333,7 @@ def test_ids_are_matched_whole_and_briefgen_names_are_reserved() -> None:
 
 
 def test_glyphs_are_checked_against_one_union_charset() -> None:
-    from briefgen.fonts import installed_charset, parse_charsets, uncovered
+    from briefgen.render.fonts import installed_charset, parse_charsets, uncovered
 
     charset = parse_charsets("20-7e a0-17f\n41-5a 4e00-4e02\nzz 1f600\n")
     assert "a" in charset and "\u4e01" in charset and "\U0001f600" in charset
@@ -369,7 +369,7 @@ PROSE = ("lorem ipsum dolor sit amet consectetur " * 140)[:5000]
 
 @pytest.mark.skipif(not LONG, reason="builds an 80-page PDF: BRIEFGEN_LONG_FUZZ=1")
 def test_the_largest_sheet_that_passes_check_builds_in_bounds(tmp_path: Path) -> None:
-    from briefgen.validate import MAX_SHEET_TEXT
+    from briefgen.sheet.validate import MAX_SHEET_TEXT
 
     count = MAX_SHEET_TEXT // len(PROSE) - 1
     path = _sheet(tmp_path, "largest.yaml", BASE.replace("  - The first point.\n", "".join(

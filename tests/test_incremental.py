@@ -65,9 +65,9 @@ def test_new_modification_times_rebuild_nothing(built: Path) -> None:
 
 
 def test_a_noop_rebuild_does_not_import_weasyprint(built: Path) -> None:
-    probe = ("import sys\nfrom briefgen.cli import main\n"
+    probe = ("import sys\nfrom briefgen.commands.main import main\n"
              "try:\n    main(['build'])\nexcept SystemExit as exc:\n    code = exc.code\n"
-             "print('weasyprint' in sys.modules, 'briefgen.model' in sys.modules, code)")
+             "print('weasyprint' in sys.modules, 'briefgen.sheet.model' in sys.modules, code)")
     done = subprocess.run([sys.executable, "-c", probe], cwd=built, env=script_env(), capture_output=True,
                           text=True, timeout=120)
     # Neither printed nor even checked again: the sheets' keys equal the recorded ones.
@@ -213,7 +213,7 @@ def test_a_changed_sheet_that_takes_an_unchanged_ones_id_is_reported_for_both(tm
 
 def _summary_partial(extra: str) -> str:
     """The packaged summary partial with `extra` inside its section."""
-    from briefgen.theme import packaged
+    from briefgen.render.theme import packaged
 
     text = (packaged("templates") / "partials" / "_summary.html").read_text(encoding="utf-8")
     assert "</section>" in text

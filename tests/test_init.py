@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 import briefgen
-from briefgen.scaffold import create_atomic, init_command, project_files
-from briefgen.schema import schema_text
+from briefgen.commands.init import create_atomic, init_command, project_files
+from briefgen.sheet.schema import schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(briefgen.__file__).resolve().parent

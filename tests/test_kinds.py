@@ -45,13 +45,13 @@ from typing import Any
 
 import pytest
 
-from briefgen.audience import shorthand
-from briefgen.kinds import KIND_KEYS, KINDS
-from briefgen.layout import PORTION_PARTS, SINGLE_PARTS
-from briefgen.model import CLASSIFIED_ITEMS, HEADER_FIELDS, PORTION_LISTS, SINGLE_PORTIONS, FactSheet
-from briefgen.release import HEADER_KEYS, SINGLE_KEYS, ReleasedSheet, release
-from briefgen.render import TEMPLATE_FOR_KIND
-from briefgen.view import brief_view
+from briefgen.release.audience import shorthand
+from briefgen.release.cut import HEADER_KEYS, SINGLE_KEYS, ReleasedSheet, release
+from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS
+from briefgen.render.templates import TEMPLATE_FOR_KIND
+from briefgen.render.view import brief_view
+from briefgen.sheet.kinds import KIND_KEYS, KINDS
+from briefgen.sheet.model import CLASSIFIED_ITEMS, HEADER_FIELDS, PORTION_LISTS, SINGLE_PORTIONS, FactSheet
 from build_helpers import (
     ROOT,
     compact_sheet,
@@ -185,7 +185,7 @@ def test_a_kind_without_a_part_it_requires_is_an_error_at_its_kind(path: Path, k
 def _schema_errors(text: str) -> list[str]:
     import jsonschema
 
-    from briefgen.loader import load
+    from briefgen.sheet.loader import load
 
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     data = load("sheet.yaml", text.encode("utf-8")).data
@@ -489,7 +489,7 @@ def test_the_skeleton_of_each_kind_lists_its_other_parts_as_comments_in_reading_
 
 
 def test_the_facts_diff_names_a_changed_recommendation() -> None:
-    from briefgen.diff import compare
+    from briefgen.commands.diff import compare
 
     old = check_text(SUBMISSION.read_text(encoding="utf-8")).sheet
     new = check_text(text_with(SUBMISSION, ("in the spring and a live phase in the autumn.",

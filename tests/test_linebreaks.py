@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from briefgen.linebreaks import LONG_RUN, MAX_RUN, keep_together, keep_together_html
-from briefgen.markup import render_markdown
+from briefgen.render.linebreaks import LONG_RUN, MAX_RUN, keep_together, keep_together_html
+from briefgen.render.markup import render_markdown
 from browser_helpers import browser_fixture, build_site  # noqa: F401  (the "browser" fixture)
 from build_helpers import compact_sheet, pdf_reader, placed_text, write_sheet
 

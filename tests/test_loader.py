@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefgen.diagnostics import MAX_PER_FILE
-from briefgen.loader import (
+from briefgen.report.diagnostics import MAX_PER_FILE
+from briefgen.sheet.loader import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_ITEMS,
@@ -20,7 +20,7 @@ from briefgen.loader import (
     load,
     resolve_plain,
 )
-from briefgen.sources import load_fact_sheet
+from briefgen.sheet.sources import load_fact_sheet
 from conftest import (
     LOADER_DATA,
     check_file,
@@ -167,7 +167,7 @@ def test_file_of_exactly_one_mebibyte_is_read(tmp_path: Path) -> None:
 
 def test_huge_file_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
     path = write_sheet(tmp_path, b"a: " + b"x" * (8 * MAX_BYTES))
-    from briefgen.loader import read_source
+    from briefgen.sheet.loader import read_source
 
     assert len(read_source(path)) == MAX_BYTES + 1
     assert codes(check_file(path)) == ["file-too-large"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.diagnostics import Diagnostic
+from briefgen.report.diagnostics import Diagnostic
 from conftest import check_text, codes, only
 
 US_SECRET = """\

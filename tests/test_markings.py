@@ -54,7 +54,8 @@ import re
 
 import pytest
 
-from briefgen.classification import (
+from briefgen.release.marking import Marked, MarkingError, banner, portion_mark
+from briefgen.sheet.classification import (
     SCHEMES,
     CaveatProblem,
     Control,
@@ -64,7 +65,6 @@ from briefgen.classification import (
     readers_allowed,
     scheme_files,
 )
-from briefgen.marking import Marked, MarkingError, banner, portion_mark
 
 FVEY = {"AUS", "CAN", "GBR", "NZL", "USA"}
 

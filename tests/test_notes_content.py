@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from briefgen.audience import shorthand
-from briefgen.formatting import NBSP, HouseStyle, script_language, smart_quotes
 from briefgen.records import BriefRecord
-from briefgen.release import release, released_reference
-from briefgen.site_index import site_index_view
-from briefgen.view import brief_view
+from briefgen.release.audience import shorthand
+from briefgen.release.cut import release, released_reference
+from briefgen.render.formatting import NBSP, HouseStyle, script_language, smart_quotes
+from briefgen.render.site_index import site_index_view
+from briefgen.render.view import brief_view
 from build_helpers import (
     EXAMPLE,
     ROOT,
@@ -323,8 +323,8 @@ def test_a_readout_reads_outcomes_then_actions_then_background(built: dict[str, 
 
 
 def test_sections_go_by_kind_or_heading() -> None:
-    from briefgen.model import Section
-    from briefgen.view import section_kind
+    from briefgen.render.view import section_kind
+    from briefgen.sheet.model import Section
 
     assert section_kind(Section(heading="Background to the visit", body="x")) == "background"
     assert section_kind(Section(heading="Context", body="x")) == "background"

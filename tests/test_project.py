@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.project import ProjectError, find_config, load_project, read_project
-from briefgen.schema import schema_text
+from briefgen.sheet.schema import schema_text
 from build_helpers import (
     EXAMPLE,
     compact_sheet,

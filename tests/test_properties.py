@@ -14,9 +14,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.diagnostics import format_github, format_json, format_text
-from briefgen.loader import load
-from briefgen.validate import Checked, check
+from briefgen.report.diagnostics import format_github, format_json, format_text
+from briefgen.sheet.loader import load
+from briefgen.sheet.validate import Checked, check
 from conftest import EXAMPLE, RULES_DATA
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-import briefgen.publish as publish_module
+import briefgen.publish.folder as publish_module
 from briefgen.pipeline import plan, publish, run
-from briefgen.publish import JOURNAL, FolderBusy, NotOurs, folder_lock, lock_file_beside
+from briefgen.publish.folder import JOURNAL, FolderBusy, NotOurs, folder_lock, lock_file_beside
 from briefgen.records import Options
-from briefgen.theme import Theme
+from briefgen.render.theme import Theme
 from build_helpers import (
     briefgen_command,
     compact_sheet,

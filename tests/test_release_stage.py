@@ -1,11 +1,11 @@
-"""briefgen.release on models directly: the fail-closed cut, kept levels, sources, paths."""
+"""briefgen.release.cut on models directly: the fail-closed cut, kept levels, sources, paths."""
 
 from __future__ import annotations
 
 import pytest
 
-from briefgen.audience import shorthand
-from briefgen.release import NotReleasable, release, withheld_reason
+from briefgen.release.audience import shorthand
+from briefgen.release.cut import NotReleasable, release, withheld_reason
 from stage_sheets import mixed_data, mixed_sheet, plain_sheet, sheet_model
 
 
@@ -130,8 +130,8 @@ def test_a_level_of_another_scheme_releases_nothing() -> None:
 
 def test_marks_on_a_release_depend_only_on_what_is_released() -> None:
     """A withheld portion's own marking must not decide whether the released text is marked."""
-    from briefgen.model import FactSheet
-    from briefgen.release import release
+    from briefgen.release.cut import release
+    from briefgen.sheet.model import FactSheet
     from build_helpers import compact_sheet
 
     def cut(outcomes: list[object]) -> bool:
@@ -149,8 +149,8 @@ def test_an_unknown_caveat_is_read_fail_closed_by_the_release_stage() -> None:
     # `check` rejects a caveat the scheme does not know (test_marking_rules); should a sheet reach
     # the release stage unchecked, the caveat still restricts its portion to the originator's
     # nationals, and the grammar refuses to write a marking it did not produce.
-    from briefgen.audience import Audience
-    from briefgen.marking import MarkingError
+    from briefgen.release.audience import Audience
+    from briefgen.release.marking import MarkingError
     from build_helpers import compact_sheet
 
     sheet = sheet_model(compact_sheet(classification={"level": "SECRET", "scheme": "uk"},

@@ -1,4 +1,4 @@
-"""briefgen.render: views through the real templates, read back with an HTML5 parser."""
+"""briefgen.render.templates: views through the real templates, read back with an HTML5 parser."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.audience import shorthand
-from briefgen.formatting import smart_quotes
-from briefgen.model import FactSheet
 from briefgen.records import BriefRecord
-from briefgen.release import release
-from briefgen.render import TemplateProblem, render_html, render_index
-from briefgen.site_index import site_index_view
-from briefgen.theme import Theme
-from briefgen.view import brief_view
+from briefgen.release.audience import shorthand
+from briefgen.release.cut import release
+from briefgen.render.formatting import smart_quotes
+from briefgen.render.site_index import site_index_view
+from briefgen.render.templates import TemplateProblem, render_html, render_index
+from briefgen.render.theme import Theme
+from briefgen.render.view import brief_view
+from briefgen.sheet.model import FactSheet
 from build_helpers import find_all, parse_html, text_of
 from stage_sheets import mixed_sheet, plain_sheet
 
@@ -227,7 +227,7 @@ def test_a_missing_include_names_the_including_partial_and_line(tmp_path: Path) 
 def test_css_string_round_trips_and_cannot_end_the_style(text: str) -> None:
     import tinycss2
 
-    from briefgen.render import css_string
+    from briefgen.render.templates import css_string
 
     written = str(css_string(text))
     tokens = [t for t in tinycss2.parse_component_value_list(written) if t.type != "whitespace"]

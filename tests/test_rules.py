@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from wcwidth import wcwidth
 
-from briefgen.diagnostics import MAX_PER_FILE, Diagnostic, format_text
+from briefgen.report.diagnostics import MAX_PER_FILE, Diagnostic, format_text
 from conftest import EXAMPLE, RULES_DATA, check_file, check_text, codes, error_codes, find, only, write_sheet
 
 VALID = RULES_DATA / "valid.yaml"
@@ -278,7 +278,7 @@ def test_diagnostics_are_sorted_and_deterministic() -> None:
     assert [d.code for d in first].count("missing-key") == 8
     keys = [(d.line, d.col) for d in first]
     assert keys == sorted(keys)
-    script = ("from briefgen.loader import load; from briefgen.validate import check;"
+    script = ("from briefgen.sheet.loader import load; from briefgen.sheet.validate import check;"
               "print([d.message for d in check(load('s.yaml', b'a: 1\\n')).report.diagnostics])")
     outputs = {
         subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
@@ -411,7 +411,7 @@ def test_file_that_is_not_a_mapping_message(text: str, message: str) -> None:
 
 
 def test_a_bug_in_a_rule_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from briefgen import rules
+    from briefgen.sheet import rules
 
     def buggy(sheet: object, at: object) -> object:
         return sheet.no_such_field  # type: ignore[attr-defined]

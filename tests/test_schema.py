@@ -23,12 +23,12 @@ from typing import IO, Any
 import jsonschema
 import pytest
 
-from briefgen.classification import SCHEMES
-from briefgen.kinds import KINDS
-from briefgen.loader import load
-from briefgen.schema import json_schema, schema_text
-from briefgen.skeleton import skeleton
-from briefgen.validate import Checked, check
+from briefgen.sheet.classification import SCHEMES
+from briefgen.sheet.kinds import KINDS
+from briefgen.sheet.loader import load
+from briefgen.sheet.schema import json_schema, schema_text
+from briefgen.sheet.skeleton import skeleton
+from briefgen.sheet.validate import Checked, check
 from conftest import EXAMPLE, LOADER_DATA, ROOT, RULES_DATA, SCHEMA_FILE
 
 Json = Any
@@ -179,7 +179,7 @@ def test_no_pseudo_items_and_no_titles() -> None:
 def test_time_zones_are_offered_by_their_iana_names() -> None:
     import zoneinfo
 
-    from briefgen.model import iana_zones
+    from briefgen.sheet.model import iana_zones
 
     schema = json_schema()
     timezone = schema["definitions"]["Meeting"]["properties"]["timezone"]

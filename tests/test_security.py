@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from briefgen.formatting import smart_quotes
-from briefgen.pdf import print_pdf
-from briefgen.render import STYLESHEETS
+from briefgen.render.formatting import smart_quotes
+from briefgen.render.pdf import print_pdf
+from briefgen.render.templates import STYLESHEETS
 from build_helpers import (
     compact_sheet,
     find_all,

@@ -21,10 +21,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefgen.diagnostics import Span
-from briefgen.loader import SourceMap
-from briefgen.serve import editor_url, host_allowed
-from briefgen.sourcemarks import annotate, locator_for
+from briefgen.preview.server import editor_url, host_allowed
+from briefgen.preview.sourcemarks import annotate, locator_for
+from briefgen.report.diagnostics import Span
+from briefgen.sheet.loader import SourceMap
 from build_helpers import first_image_colour, solid_png
 from serve_helpers import (
     SHEET_ID,
@@ -392,7 +392,7 @@ def test_load_every_request_answered_memory_flat(server: Server) -> None:
 
 
 def test_event_streams_are_bounded(server: Server) -> None:
-    from briefgen.serve import MAX_EVENT_STREAMS
+    from briefgen.preview.server import MAX_EVENT_STREAMS
 
     socks = []
     try:

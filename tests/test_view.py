@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from briefgen.audience import shorthand
 from briefgen.records import BriefRecord
-from briefgen.release import release
-from briefgen.site_index import site_index_view
-from briefgen.view import brief_view
+from briefgen.release.audience import shorthand
+from briefgen.release.cut import release
+from briefgen.render.site_index import site_index_view
+from briefgen.render.view import brief_view
 from stage_sheets import mixed_sheet, plain_sheet
 
 
@@ -216,7 +216,7 @@ def test_the_index_lists_status_reference_owner_and_countries() -> None:
     import datetime as dt
 
     from briefgen.records import BriefRecord
-    from briefgen.site_index import site_index_view
+    from briefgen.render.site_index import site_index_view
 
     record = BriefRecord(id="a", title="A", kind="brief", meeting_date=dt.date(2025, 1, 2), occasion=None, venue=None,
                          level="OFFICIAL", scheme="uk", banner="OFFICIAL", tone="official", audience=None,

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 import briefgen
-from briefgen.scaffold import WORKFLOWS, scaffold
+from briefgen.commands.init import WORKFLOWS, scaffold
 
 ROOT = Path(__file__).resolve().parent.parent
 OWN = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -179,9 +179,9 @@ def _shim(folder: Path) -> Path:
     bin_dir.mkdir()
     script = bin_dir / "briefgen"
     script.write_text(f"#!{sys.executable}\n"
-                      "from briefgen.cli import main\n"
+                      "from briefgen.commands.main import main\n"
                       "if 'diff' not in main.commands:\n"
-                      "    from briefgen.diff import diff_command\n"
+                      "    from briefgen.commands.diff import diff_command\n"
                       "    main.add_command(diff_command)\n"
                       "main()\n", encoding="utf-8")
     script.chmod(0o755)

@@ -1,3 +1,3 @@
-from .cli import main
+from briefgen.commands.main import main
 
 main()

@@ -18,17 +18,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span, format_path
-from .loader import DataPath, text_values
-from .publish import Published, publish
-from .records import BriefRecord, Job, Options, Outcome, Plan, PlannedSheet
-from .sources import Candidate, MissingPath, discover, load_candidate
-from .theme import Theme
+from briefgen.publish.folder import Published, publish
+from briefgen.records import BriefRecord, Job, Options, Outcome, Plan, PlannedSheet
+from briefgen.render.theme import Theme
+from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span, format_path
+from briefgen.sheet.loader import DataPath, text_values
+from briefgen.sheet.sources import Candidate, MissingPath, discover, load_candidate
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
-    from .manifest import BriefEntry
-    from .model import FactSheet
-    from .validate import Checked
+    from briefgen.publish.manifest import BriefEntry
+    from briefgen.sheet.model import FactSheet
+    from briefgen.sheet.validate import Checked
 
 
 class PlanError(Exception):
@@ -103,7 +103,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
 def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,
              reused: tuple[BriefEntry, str] | None) -> PlannedSheet:
     """One checked sheet planned: for a release, what the release stage says of it; and its job."""
-    from .release import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
+    from briefgen.release.cut import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
 
     audience = options.audience
     extra = list(clashes)
@@ -114,7 +114,7 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
         complete = False  # an invalid sheet cannot be cut: none of its messages is quoted
         notes = []
         if sheet is not None:
-            from .release import release, withholding
+            from briefgen.release.cut import release, withholding
 
             found = withholding(sheet, audience)
             if found is not None:
@@ -202,8 +202,8 @@ def _reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
     still hold the bytes recorded: path → (entry, key)."""
     if options.theme is None or not known:
         return {}
-    from .inputs import input_roots, unchanged
-    from .loader import read_text
+    from briefgen.render.inputs import input_roots, unchanged
+    from briefgen.sheet.loader import read_text
 
     expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
     hashed: dict[tuple[Path, str], str | None] = {}  # a template read by every brief is hashed once
@@ -227,11 +227,11 @@ def _reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
 
 def recorded_report(path: str, entry: BriefEntry) -> Report:
     """The report a sheet had when its outputs were written (what `check` found then), from its manifest entry."""
-    from .loader import source_lines
+    from briefgen.sheet.loader import source_lines
 
     lines: list[str] = []
     if entry.checked:  # the lines are shown under each diagnostic
-        from .loader import read_text
+        from briefgen.sheet.loader import read_text
 
         lines = source_lines(read_text(Path(path)) or "")
     return Report.of(path, entry.checked, lines)
@@ -239,8 +239,8 @@ def recorded_report(path: str, entry: BriefEntry) -> Report:
 
 def _environment_key(options: Options) -> str:
     """The toolchain's fingerprint and the theme's digest. Raises PlanError for a theme that cannot be one."""
-    from .theme import ThemeError
-    from .toolchain import fingerprint
+    from briefgen.render.theme import ThemeError
+    from briefgen.render.toolchain import fingerprint
 
     assert options.theme is not None
     try:
@@ -251,7 +251,7 @@ def _environment_key(options: Options) -> str:
 
 
 def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str) -> Job:
-    from .formatting import note_locale
+    from briefgen.render.formatting import note_locale
 
     source_dir = Path(item.path).parent.resolve()
     assert item.sheet_id is not None
@@ -285,7 +285,7 @@ def run(job: Job) -> Outcome:
     line; anything else a renderer raises is reported for this brief (`render-failed`),
     so the other briefs of the build still build.
     """
-    from .render import TemplateProblem
+    from briefgen.render.templates import TemplateProblem
 
     try:
         return _render(job)
@@ -304,10 +304,10 @@ def run(job: Job) -> Outcome:
 
 
 def _render(job: Job) -> Outcome:
-    from .inputs import Reads, input_roots
-    from .release import release
-    from .render import render_html, weasyprint_styles
-    from .view import brief_view
+    from briefgen.release.cut import release
+    from briefgen.render.inputs import Reads, input_roots
+    from briefgen.render.templates import render_html, weasyprint_styles
+    from briefgen.render.view import brief_view
 
     cut = release(job.sheet, job.audience)
     view = brief_view(cut, job.locale)
@@ -321,7 +321,7 @@ def _render(job: Job) -> Outcome:
         names["html"] = f"{job.sheet_id}.html"
         outputs[names["html"]] = html.encode("utf-8")
     if job.pdf:
-        from .pdf import print_pdf
+        from briefgen.render.pdf import print_pdf
 
         printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
                             stylesheets=weasyprint_styles(job.theme, reads), reads=reads)
@@ -367,7 +367,7 @@ def _diagnostic(job: Job, loc: DataPath, severity: str, code: str, message: str,
 
 
 def _glyph_warnings(job: Job, shows: Callable[[DataPath], bool]) -> Iterable[Diagnostic]:
-    from .fonts import missing_glyphs, package_for
+    from briefgen.render.fonts import missing_glyphs, package_for
 
     texts = [(loc, text) for loc, text in text_values(job.sheet.model_dump(exclude_none=True, warnings=False))
              if shows(loc)]

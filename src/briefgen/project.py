@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .audience import Audience
+    from briefgen.release.audience import Audience
 
 CONFIG_NAME = "briefgen.toml"
 DEFAULT_BRIEFS = Path("briefs")
@@ -70,7 +70,7 @@ class Project:
 
     def audience(self, name: str) -> Audience:
         """The audience `name`: one declared here, or the built-in public. Raises AudienceError."""
-        from .audience import PUBLIC, AudienceError, default_public
+        from briefgen.release.audience import PUBLIC, AudienceError, default_public
 
         if name in self.audiences:
             return self.audiences[name]
@@ -107,7 +107,7 @@ MAX_CONFIG_BYTES = 1 << 20
 
 def read_project(config: Path) -> Project:
     """The project described by `config`. Raises ProjectError for a bad file, naming its line."""
-    from .files import read_regular_file
+    from briefgen.files import read_regular_file
 
     try:
         text = read_regular_file(config, MAX_CONFIG_BYTES, whole=True).decode("utf-8")
@@ -150,7 +150,7 @@ def _where(config: Path, text: str, key: tuple[str, ...]) -> str:
 
 
 def _audiences(config: Path, text: str, table: Any) -> dict[str, Audience]:
-    from .audience import parse_audiences
+    from briefgen.release.audience import parse_audiences
 
     audiences, problems = parse_audiences(table)
     if problems:
@@ -211,7 +211,7 @@ def _value(where: str, root: Path, key: str, value: Any) -> Any:
             raise wrong("a number of seconds between 0 and 86400")
         return float(value)
     if key == "locale":
-        from .formatting import SUPPORTED_LOCALES, supported_locale
+        from briefgen.render.formatting import SUPPORTED_LOCALES, supported_locale
 
         found = supported_locale(value) if isinstance(value, str) else None
         if found is None:

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .audience import Audience
-    from .diagnostics import Diagnostic, Report
-    from .inputs import InputFile
-    from .loader import SourceMap
-    from .model import FactSheet
-    from .theme import Theme
+    from briefgen.release.audience import Audience
+    from briefgen.render.inputs import InputFile
+    from briefgen.render.theme import Theme
+    from briefgen.report.diagnostics import Diagnostic, Report
+    from briefgen.sheet.loader import SourceMap
+    from briefgen.sheet.model import FactSheet
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .diagnostics import Diagnostic, Span
-from .pipeline import run
-from .records import Job, Outcome
+from briefgen.pipeline import run
+from briefgen.records import Job, Outcome
+from briefgen.report.diagnostics import Diagnostic, Span
 
 #: Default time limit for one brief, in seconds.
 DEFAULT_TIMEOUT = 120.0

@@ -1,0 +1,1 @@
+"""The publish stage: the only writer of an output folder, and the manifest it keeps there."""

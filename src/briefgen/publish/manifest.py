@@ -1,0 +1,430 @@
+"""The manifest and the pending journal of an output folder, read as untrusted data into typed records.
+
+Both are files on disk that anyone may have edited, truncated or replaced (by a FIFO, say),
+and shards arrive from other machines, so every value is checked before briefgen trusts it:
+the file is read only when it is a regular file of bounded size, its nesting is bounded
+before the JSON parser recurses, and each field must have the type and form briefgen
+writes. A manifest that fails is damaged: briefgen trusts nothing it lists, changes nothing
+in the folder, and says which value is wrong (`DamagedManifest`, exit 2).
+
+Adding a field: give the record an attribute, read it in `from_json` with the checks below,
+and write it in `to_json`. Unknown fields (from a newer briefgen) are ignored; a newer
+format number is refused, since its meaning cannot be known.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, TypeGuard, TypeVar
+
+from briefgen.records import BriefRecord
+from briefgen.render.inputs import InputFile, plain_name
+from briefgen.report.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from briefgen.release.audience import Audience
+
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+#: Written before the first output, removed after the manifest (see publish.py).
+JOURNAL = ".briefgen-pending.json"
+GENERATOR = "briefgen"
+#: The manifest format this briefgen writes and reads; a larger number is a newer briefgen's.
+FORMAT = 1
+#: Names briefgen writes besides briefs: a brief's output may never take one of them.
+RESERVED = frozenset({MANIFEST, INDEX, JOURNAL})
+#: Far above any real manifest (a brief's entry is a few KiB), far below what hurts.
+MAX_BYTES = 64 << 20
+#: briefgen writes at most 5 levels of nesting; the JSON parser recurses once per level.
+MAX_DEPTH = 16
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SEVERITIES = ("error", "warning", "note")
+
+T = TypeVar("T")
+
+
+class NotOurs(Exception):
+    """The output folder holds a file briefgen did not write, where it would write one."""
+
+
+class DamagedManifest(NotOurs):
+    """A manifest or journal that briefgen wrote was changed so that it cannot be trusted."""
+
+
+def plain_file_name(name: object) -> TypeGuard[str]:
+    """Whether `name` is a plain file name inside a folder (no folder part, not hidden)."""
+    return isinstance(name, str) and bool(name) and PurePath(name).name == name and not name.startswith(".") \
+        and "/" not in name and "\\" not in name and "\0" not in name
+
+
+# --- the records ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file briefgen wrote for a brief: its name in the folder and the sha256 of its bytes."""
+
+    path: str
+    sha256: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class BriefEntry:
+    """One brief as the manifest records it: its record, files, key, source and what was found."""
+
+    record: BriefRecord
+    #: Output format → the file written, e.g. {"html": OutputFile("g20-2025.html", "…")}.
+    outputs: Mapping[str, OutputFile]
+    #: The job key it was rendered under (pipeline.job_key); None in hand-made entries, never reused.
+    key: str | None = None
+    #: The fact sheet's path as diagnostics show it.
+    source: str | None = None
+    #: Warnings rendering found, and what checking the sheet found: reported again when it is reused.
+    diagnostics: tuple[Diagnostic, ...] = ()
+    checked: tuple[Diagnostic, ...] = ()
+    #: Every file the render read besides the sheet (inputs.py), hashed again before reuse.
+    inputs: tuple[InputFile, ...] = ()
+
+    def __post_init__(self) -> None:
+        # The record names exactly the files the entry vouches for, never more.
+        names = {kind: output.path for kind, output in self.outputs.items()}
+        if dict(self.record.outputs) != names:
+            object.__setattr__(self, "record", dataclasses.replace(self.record, outputs=names))
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    def with_outputs(self, outputs: Mapping[str, OutputFile]) -> BriefEntry:
+        return dataclasses.replace(self, outputs=dict(outputs))
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {**self.record.to_json(),
+                                   "outputs": {kind: o.to_json() for kind, o in self.outputs.items()},
+                                   "diagnostics": [d.to_json() for d in self.diagnostics],
+                                   "checked": [d.to_json() for d in self.checked],
+                                   "inputs": [i.to_json() for i in self.inputs]}
+        if self.key is not None:
+            data["key"] = self.key
+        if self.source is not None:
+            data["source"] = self.source
+        return data
+
+    @classmethod
+    def from_json(cls, value: object, where: str) -> BriefEntry:
+        """An entry read back; raises _Bad naming the first value that is not what briefgen writes."""
+        entry = _object(value, where)
+        if "outputs" not in entry:
+            raise _Bad(f"{where}.outputs", "is missing")
+        outputs = {kind: _output(output, f"{where}.outputs.{kind}")
+                   for kind, output in _object(entry["outputs"], f"{where}.outputs").items()}
+        try:
+            record = BriefRecord.from_json({**entry, "outputs": {}}, where)
+        except ValueError as exc:
+            raise _Bad.worded(str(exc)) from None
+        return cls(record, outputs,
+                   key=_optional(entry.get("key"), f"{where}.key", _text),
+                   source=_optional(entry.get("source"), f"{where}.source", _text),
+                   diagnostics=_items(entry.get("diagnostics", []), f"{where}.diagnostics", _diagnostic),
+                   checked=_items(entry.get("checked", []), f"{where}.checked", _diagnostic),
+                   inputs=_items(entry.get("inputs", []), f"{where}.inputs", _input))
+
+
+@dataclass(frozen=True)
+class BuildStamp:
+    """What a manifest says of the build that wrote its folder, for `assemble` to check shards by.
+
+    It names no brief: a release folder is public to its audience, and the plan's digest
+    (of every sheet found, in every shard, and its key) tells nothing about what was withheld.
+    """
+
+    #: The audience the briefs were cut for, or None for full documents.
+    audience: Audience | None
+    #: (K, N) of a shard build, or None.
+    shard: tuple[int, int] | None
+    #: pipeline.Plan.digest: every fact sheet found and its key.
+    plan: str
+    #: briefgen's version.
+    version: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"audience": self.audience.to_json() if self.audience is not None else None,
+                "shard": list(self.shard) if self.shard is not None else None,
+                "plan": self.plan, "version": self.version}
+
+    @classmethod
+    def from_json(cls, value: object, where: str) -> BuildStamp:
+        """A stamp read back; raises _Bad naming the first value that is not what briefgen writes."""
+        from briefgen.release.audience import Audience
+
+        found = _object(value, where)
+        audience = None
+        if found.get("audience") is not None:
+            audience = Audience.from_json(found["audience"])
+            if audience is None:
+                raise _Bad(f"{where}.audience", "is not an audience as briefgen records one (or its digest "
+                                                "does not match what it reads)")
+        shard = found.get("shard")
+        pair = None
+        if shard is not None:
+            numbers = _list(shard, f"{where}.shard")
+            if len(numbers) != 2:
+                raise _Bad(f"{where}.shard", "must be [K, N]")
+            k, n = (_whole(number, f"{where}.shard[{i}]") for i, number in enumerate(numbers))
+            if not 1 <= k <= n:
+                raise _Bad(f"{where}.shard", "must be [K, N] with 1 <= K <= N")
+            pair = (k, n)
+        return cls(audience, pair, _digest(found.get("plan"), f"{where}.plan"),
+                   _text(found.get("version"), f"{where}.version"))
+
+
+@dataclass
+class Manifest:
+    """What briefgen has written into one output folder: entries by brief id, and the index's hash."""
+
+    briefs: dict[str, BriefEntry] = field(default_factory=dict)
+    #: sha256 of the index.html briefgen wrote; None in manifests of earlier versions.
+    index: str | None = None
+    #: Files briefgen wrote once but left alone since, because they were changed by hand.
+    left_alone: tuple[str, ...] = ()
+    #: What build wrote the folder (audience, shard, plan, version); None in earlier manifests.
+    stamp: BuildStamp | None = None
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest | None:
+        """The folder's manifest, or None when there is none.
+
+        Raises NotOurs for a file that is not briefgen's manifest (or cannot be read as one),
+        DamagedManifest for one of briefgen's that was changed so that it cannot be trusted.
+        """
+        path = folder / MANIFEST
+        data = _read_json(path, "manifest")
+        if data is None:
+            return None
+        try:
+            return cls.from_json(data)
+        except _Bad as bad:
+            raise _damaged(path, bad) from None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Manifest:
+        index = _optional(data.get("index"), "index", _object)
+        return cls(_entries(data.get("briefs"), "briefs"),
+                   _digest(index.get("sha256"), "index.sha256") if index is not None else None,
+                   tuple(_items(data.get("left_alone", []), "left_alone", _file_name)),
+                   _optional(data.get("build"), "build", BuildStamp.from_json))
+
+    def to_bytes(self) -> bytes:
+        data: dict[str, object] = {"generator": GENERATOR, "format": FORMAT,
+                                   "briefs": [self.briefs[key].to_json() for key in sorted(self.briefs)]}
+        if self.index is not None:
+            data["index"] = {"path": INDEX, "sha256": self.index}
+        if self.left_alone:
+            data["left_alone"] = sorted(self.left_alone)
+        if self.stamp is not None:
+            data["build"] = self.stamp.to_json()
+        return _dump(data)
+
+
+@dataclass
+class Journal:
+    """The pending journal of a build that had begun writing: hashes it may have left at each
+    name, and the manifest entries it was about to record."""
+
+    known: dict[str, set[str]] = field(default_factory=dict)
+    briefs: dict[str, BriefEntry] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, folder: Path) -> Journal:
+        """The folder's journal; an empty one when there is none. Raises NotOurs or DamagedManifest
+        as Manifest.read does: a journal vouches for files, so a doubtful one must not."""
+        path = folder / JOURNAL
+        data = _read_json(path, "pending journal")
+        if data is None:
+            return cls()
+        try:
+            known = {_known_name(name): set(_items(digests, f"known.{name}", _digest))
+                     for name, digests in _object(data.get("known", {}), "known").items()}
+            return cls(known, _entries(data.get("briefs"), "briefs"))
+        except _Bad as bad:
+            raise _damaged(path, bad) from None
+
+    def to_bytes(self) -> bytes:
+        return _dump({"generator": GENERATOR, "format": FORMAT,
+                      "known": {name: sorted(digests) for name, digests in sorted(self.known.items())},
+                      "briefs": [self.briefs[key].to_json() for key in sorted(self.briefs)]})
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """A value is not what briefgen writes there; `where` names it (e.g. `briefs[2].outputs`)."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"`{where}` {problem}")
+
+    @classmethod
+    def worded(cls, message: str) -> _Bad:
+        """A problem whose message already names the value."""
+        bad = cls("", "")
+        bad.args = (message,)
+        return bad
+
+
+def _damaged(path: Path, bad: _Bad) -> DamagedManifest:
+    return DamagedManifest(f"{path} is damaged: {bad}; briefgen trusts nothing it lists and changed nothing "
+                           f"in {path.parent}: restore it from a good copy, or build into a new folder")
+
+
+_MOVE_IT = "move it away, or build into a new folder"
+
+
+def _read_json(path: Path, what: str) -> Mapping[str, object] | None:
+    """The JSON object in `path` if briefgen wrote it; None when there is no file."""
+    from briefgen.files import read_regular_file
+
+    try:
+        raw = read_regular_file(path, MAX_BYTES, whole=True, follow=False)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise NotOurs(f"{path} cannot be read as briefgen's {what} ({exc.strerror or exc}); {_MOVE_IT}") from None
+    try:
+        text = raw.decode("utf-8")
+        depth = json_depth(text)
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested {depth:,} levels deep, where briefgen writes at most {MAX_DEPTH}")
+        data = json.loads(text)
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise NotOurs(f"{path} is not a briefgen {what} ({str(exc)[:200]}); {_MOVE_IT}") from None
+    if not isinstance(data, dict) or data.get("generator") != GENERATOR:
+        raise NotOurs(f"{path} was not written by briefgen; {_MOVE_IT}")
+    version = data.get("format", FORMAT)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _damaged(path, _Bad("format", f"must be a whole number, not {_kind(version)}"))
+    if version > FORMAT:
+        raise NotOurs(f"{path} was written by a newer briefgen (format {version}, this one reads {FORMAT}): "
+                      "update briefgen, or build into a new folder")
+    return data
+
+
+#: A JSON string (an unterminated one runs to the end: one pass, never backtracking) or a bracket.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_depth(text: str) -> int:
+    """How deeply `text` nests arrays and objects (brackets inside strings do not count)."""
+    steps = (_STEP.get(token, 0) for token in _TOKEN.findall(text))
+    return max(itertools.accumulate(steps, initial=0))
+
+
+def _dump(data: Mapping[str, object]) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _entries(value: object, where: str) -> dict[str, BriefEntry]:
+    found: dict[str, BriefEntry] = {}
+    for position, item in enumerate(_list(value, where)):
+        entry = BriefEntry.from_json(item, f"{where}[{position}]")
+        if entry.id in found:
+            raise _Bad(f"{where}[{position}].id", f"repeats the brief '{entry.id[:80]}' listed before it")
+        found[entry.id] = entry
+    return found
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    return {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__)
+
+
+def _object(value: object, where: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise _Bad(where, f"must be an object, not {_kind(value)}")
+    return value
+
+
+def _list(value: object, where: str) -> list[object]:
+    if not isinstance(value, list):
+        raise _Bad(where, f"must be a list, not {_kind(value)}" if value is not None else "is missing")
+    return value
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise _Bad(where, f"must be text, not {_kind(value)}")
+    return value
+
+
+def _whole(value: object, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _Bad(where, f"must be a whole number, not {_kind(value)}")
+    return value
+
+
+def _digest(value: object, where: str) -> str:
+    if not isinstance(value, str) or not _SHA256.fullmatch(value):
+        raise _Bad(where, "must be a sha256 (64 hexadecimal digits)" if isinstance(value, str)
+                   else f"must be a sha256, not {_kind(value)}")
+    return value
+
+
+def _file_name(value: object, where: str) -> str:
+    if not plain_file_name(value) or value in RESERVED:
+        # Data on disk may only ever name plain files inside the folder.
+        raise _Bad(where, "must be the name of a file in the folder (no folder part, not hidden, "
+                          "not one of briefgen's own)")
+    return value
+
+
+def _known_name(name: str) -> str:
+    return name if name == INDEX else _file_name(name, f"known.{name}")
+
+
+def _optional(value: object, where: str, read: Callable[[object, str], T]) -> T | None:
+    return None if value is None else read(value, where)
+
+
+def _items(value: object, where: str, read: Callable[[object, str], T]) -> tuple[T, ...]:
+    return tuple(read(item, f"{where}[{position}]") for position, item in enumerate(_list(value, where)))
+
+
+def _output(value: object, where: str) -> OutputFile:
+    output = _object(value, where)
+    return OutputFile(_file_name(output.get("path"), f"{where}.path"), _digest(output.get("sha256"), f"{where}.sha256"))
+
+
+def _input(value: object, where: str) -> InputFile:
+    found = _object(value, where)
+    name = _text(found.get("name"), f"{where}.name")
+    if not plain_name(name):
+        raise _Bad(f"{where}.name", "must be a path below its root (no `..`, not absolute)")
+    return InputFile(_text(found.get("root"), f"{where}.root"), name, _digest(found.get("sha256"), f"{where}.sha256"))
+
+
+def _diagnostic(value: object, where: str) -> Diagnostic:
+    found = _object(value, where)
+    severity = found.get("severity")
+    if severity not in _SEVERITIES:
+        raise _Bad(f"{where}.severity", "must be one of: " + ", ".join(_SEVERITIES))
+    return Diagnostic(path=_text(found.get("path"), f"{where}.path"), line=_whole(found.get("line"), f"{where}.line"),
+                      col=_whole(found.get("col"), f"{where}.col"), severity=severity,  # type: ignore[arg-type]
+                      code=_text(found.get("code"), f"{where}.code"),
+                      message=_text(found.get("message"), f"{where}.message"),
+                      hint=_optional(found.get("hint"), f"{where}.hint", _text),
+                      end_line=_whole(found.get("end_line", 0), f"{where}.end_line"),
+                      end_col=_whole(found.get("end_col", 0), f"{where}.end_col"))

@@ -1,0 +1,1 @@
+"""The render stage: a released sheet → a view → HTML through Jinja → PDF through WeasyPrint."""

@@ -1,0 +1,165 @@
+"""The site index: every published brief, newest meeting first, from BriefRecords."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from briefgen.records import BriefRecord
+from briefgen.release.marking import Marked, MarkingError, banner, statement_label
+from briefgen.render.formatting import DEFAULT_LOCALE, HouseStyle
+from briefgen.render.view import KIND_LABELS, Banner
+from briefgen.sheet.classification import SCHEMES, Scheme
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One brief as the site index lists it."""
+
+    id: str
+    title: str
+    kind: str
+    kind_label: str
+    meeting_date: str
+    meeting_date_iso: str
+    occasion: str | None
+    venue: str | None
+    level: str
+    banner: str
+    tone: str
+    html_href: str | None
+    pdf_href: str | None
+    scheme: str | None = None
+    status: str | None = None
+    reference: str | None = None
+    owner: str | None = None
+    countries: tuple[str, ...] = ()
+    #: The controls its banner carries ("NOFORN", "REL TO USA, AUS"), and its CUI categories.
+    caveats: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, record: BriefRecord, style: HouseStyle) -> IndexEntry:
+        """The index entry of one published brief, its date written in the index's house style."""
+        return cls(
+            id=record.id,
+            title=record.title,
+            kind=record.kind,
+            kind_label=KIND_LABELS.get(record.kind, record.kind.capitalize()),
+            meeting_date=style.written_date(record.meeting_date),
+            meeting_date_iso=record.meeting_date.isoformat(),
+            occasion=record.occasion,
+            venue=record.venue,
+            level=record.level,
+            banner=record.banner or record.level,
+            tone=record.tone,
+            html_href=_site_href(record.outputs.get("html")),
+            pdf_href=_site_href(record.outputs.get("pdf")),
+            scheme=record.scheme or None,
+            status=record.status,
+            reference=record.reference,
+            owner=record.owner,
+            countries=record.countries,
+            caveats=record.caveats,
+            categories=record.categories,
+        )
+
+
+@dataclass(frozen=True)
+class SiteIndexView:
+    """The site index: every brief, newest meeting first."""
+
+    title: str
+    entries: tuple[IndexEntry, ...]
+    #: The page's own banner: the highest marking of what it lists, whose titles it shows (see `index_banner`).
+    banner: Banner | None = None
+    language: str = DEFAULT_LOCALE
+
+    @property
+    def columns(self) -> dict[str, bool]:
+        """The optional columns worth drawing: those some listed brief has a value for."""
+        return {name: any(getattr(e, name) for e in self.entries) for name in ("reference", "status", "owner")}
+
+
+def site_index_view(records: Iterable[BriefRecord], title: str = "Briefing notes",
+                    locale: str | None = None) -> SiteIndexView:
+    """The site index view: newest meeting first, ties by title; dates in `locale` (default en-GB)."""
+    style = HouseStyle(locale or DEFAULT_LOCALE)
+    entries = [IndexEntry.of(record, style) for record in records]
+    by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.id))
+    ordered = sorted(by_title, key=lambda e: e.meeting_date_iso, reverse=True)  # stable
+    return SiteIndexView(title=title, entries=tuple(ordered), banner=index_banner(ordered), language=style.locale)
+
+
+#: The scheme whose lowest level marks an index that lists nothing.
+DEFAULT_SCHEME = "uk"
+#: Tones from least to most restrictive across schemes: the banner of an index that lists
+#: briefs of both schemes takes the colour of its most restrictive part.
+_TONE_ORDER = ("unclassified", "official", "cui", "official-sensitive", "confidential", "secret", "top-secret")
+
+
+def index_banner(entries: Iterable[IndexEntry]) -> Banner:
+    """The site index's banner: the highest marking of what it lists, never none.
+
+    The page shows every listed title, so it is as high as its highest entry. Per scheme:
+    its highest level, with the caveats that every listed entry of that level carries (a
+    caveat that one SECRET entry lacks is not the page's); with briefs of both schemes,
+    each scheme's marking with the scheme named, "SECRET (UK) · CONFIDENTIAL (US)".
+    An index that lists nothing is marked with the lowest level of the default scheme, OFFICIAL.
+    """
+    by_scheme: dict[str, list[IndexEntry]] = {}
+    for entry in entries:
+        name = _scheme_of(entry)
+        if name is not None:
+            by_scheme.setdefault(name, []).append(entry)
+    if not by_scheme:
+        lowest = SCHEMES[DEFAULT_SCHEME].levels[0]
+        return Banner(text=lowest, level=lowest, tone=SCHEMES[DEFAULT_SCHEME].tone(lowest), scheme=DEFAULT_SCHEME)
+    markings: list[tuple[str, str, str]] = []  # (scheme, level, text)
+    for name in SCHEMES:  # a stable order: uk, then us
+        listed = by_scheme.get(name)
+        if not listed:
+            continue
+        scheme = SCHEMES[name]
+        top = scheme.highest([e.level for e in listed])
+        top_entries = [e for e in listed if e.level == top]
+        common = [c for c in top_entries[0].caveats if all(c in e.caveats for e in top_entries)]
+        categories = [c for c in top_entries[0].categories if all(c in e.categories for e in top_entries)]
+        markings.append((name, top, _written(scheme, top, common, categories)))
+    if len(markings) == 1:
+        name, top, text = markings[0]
+        return Banner(text=text, level=top, tone=SCHEMES[name].tone(top), scheme=name,
+                      label=statement_label(SCHEMES[name], top))
+    tones = [(SCHEMES[name].tone(top), name, top) for name, top, _ in markings]
+    tone, _, level = max(tones, key=lambda t: _TONE_ORDER.index(t[0]) if t[0] in _TONE_ORDER else -1)
+    return Banner(text=" · ".join(f"{text} ({name.upper()})" for name, _, text in markings), level=level,
+                  tone=tone, scheme="+".join(name for name, _, _ in markings))
+
+
+def _scheme_of(entry: IndexEntry) -> str | None:
+    # Manifests written before records kept their scheme: the scheme that has the level, uk first.
+    if entry.scheme is not None and entry.scheme in SCHEMES and entry.level in SCHEMES[entry.scheme]:
+        return entry.scheme
+    if entry.scheme:
+        return None  # a scheme or level this version does not know: it cannot be ranked
+    return next((name for name, scheme in SCHEMES.items() if entry.level in scheme), None)
+
+
+def _written(scheme: Scheme, level: str, caveats: list[str], categories: list[str]) -> str:
+    """A banner in the scheme's grammar; a caveat it cannot write (from an old manifest) is left out."""
+    readable = [c for c in caveats if scheme.canonical(c) is not None]
+    try:
+        return banner(scheme, [Marked(level, tuple(readable))], categories).text
+    except MarkingError:  # pragma: no cover - every caveat kept was read above
+        return level
+
+
+def _site_href(path: str | None) -> str | None:
+    # Outputs are files of the site itself; anything with a scheme or host is not.
+    if not path:
+        return None
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or path.startswith("/"):
+        return None
+    return quote(path, safe="/._-~")

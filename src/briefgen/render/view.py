@@ -1,0 +1,642 @@
+"""Views: a released fact sheet turned into what templates print, already formatted.
+
+Everything a reader sees is decided here — dates written out, money in words,
+country names, Markdown rendered and sanitised, portion marks, the order of
+blocks — so templates only loop and test. The functions are pure: same release,
+same view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from briefgen.release.marking import statement_label
+from briefgen.render.formatting import (
+    HouseStyle,
+    country_currencies,
+    country_name,
+    currency_symbols,
+    note_locale,
+    script_language,
+    smart_quotes,
+)
+
+# Re-exported: templates and tests name the reading order's records through the view.
+from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS, Citation, Layout, Part, Typeset, layout, parts
+from briefgen.render.layout import AnnexView as AnnexView
+from briefgen.render.layout import Decision as Decision
+from briefgen.render.layout import Paragraph as Paragraph
+from briefgen.render.layout import section_kind as section_kind
+from briefgen.render.linebreaks import keep_together
+from briefgen.sheet.kinds import KINDS
+
+if TYPE_CHECKING:  # annotations only: the site index imports this module without the model
+    from briefgen.release.cut import Release, ReleasedSheet
+    from briefgen.sheet.model import Commitment, Framework, Participant, PortionText, Recommendation
+
+#: Where the site index is, from a brief: publish writes both into the same folder.
+INDEX_HREF = "index.html"
+INDEX_LINK_TEXT = "All briefing notes"
+KIND_LABELS = {kind.name: kind.label for kind in KINDS.values()}
+FORMAT_LABELS = {
+    "bilateral": "Bilateral meeting",
+    "multilateral": "Multilateral meeting",
+    "call": "Call",
+    "pull-aside": "Pull-aside",
+}
+STATUS_LABELS = {"draft": "Draft", "final": "Final"}
+ROLE_LABELS = {"principal": "Principal", "delegation": "Delegation"}
+FRAMEWORK_STATUS_LABELS = {"reaffirmed": "Reaffirmed", "launched": "Launched", "referenced": "Referenced"}
+COMMITMENT_STATUS_LABELS = {
+    "agreed": "Agreed",
+    "reaffirmed": "Reaffirmed",
+    "announced": "Announced",
+    "proposed": "Proposed",
+    "under-discussion": "Under discussion",
+}
+# --- the view ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Banner:
+    """The classification line at the top and bottom of every page."""
+
+    text: str
+    level: str
+    tone: str
+    scheme: str
+    #: How page 1 introduces it: "Classification", or "Marking" for CUI (which is not a classification).
+    label: str = "Classification"
+    #: The controls it carries, as the banner writes each ("NOFORN", "REL TO USA, AUS").
+    caveats: tuple[str, ...] = ()
+    #: The CUI categories it writes ("SP-EXPT").
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Portion:
+    """A piece of rendered text and the portion mark printed before it ("" when unmarked)."""
+
+    html: Markup
+    mark: str
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    heading: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class CuiBlock:
+    """The CUI designation indicator (32 CFR 2002.20): label and value per line, first page."""
+
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class AuthorityBlock:
+    """The classification authority block of a classified US note (E.O. 13526 §1.6), first page."""
+
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PointList:
+    """Talking points or outcomes, with the heading they are printed under."""
+
+    heading: str
+    anchor: str
+    items: tuple[Portion, ...]
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """A clearance (or the drafter): office symbol, name, unit and date, as the closing block prints them."""
+
+    name: str
+    unit: str | None
+    date: str | None
+    office: str | None = None
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    name: str
+    native_name: str | None
+    title: str
+    country: str
+    role: str
+    is_principal: bool
+    bio: Markup | None
+    #: Language (BCP 47) and direction of native_name, for lang= and dir= (CSS picks fonts by :lang).
+    native_lang: str | None = None
+    native_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class FrameworkView:
+    name: str
+    status: str
+    since: str | None
+    note: Markup | None
+    citations: tuple[Citation, ...]
+    mark: str
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    sector: str
+    summary: Markup
+    status: str
+    parties: str | None
+    organisations: str | None
+    amount: str | None
+    citations: tuple[Citation, ...]
+    mark: str
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    action: Markup
+    owner: str | None
+    due: str | None
+    mark: str
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: str
+    body: Markup
+    mark: str
+
+
+@dataclass(frozen=True)
+class SourceView:
+    number: int
+    anchor: str
+    id: str
+    title: str
+    publisher: str | None
+    date: str | None
+    url: str | None
+    #: Id of the first citation of this source in the note, for the link back (None when uncited).
+    cited_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What goes into the HTML head and from there into the PDF's document information."""
+
+    title: str
+    author: str | None
+    subject: str
+    keywords: str
+    language: str
+    created: str
+    modified: str
+
+
+@dataclass(frozen=True)
+class BriefView:
+    """Everything the templates of every kind print, already formatted."""
+
+    kind: str
+    kind_label: str
+    title: str
+    #: Portion mark of the header block (title, meeting, participants), "" when unmarked.
+    title_mark: str
+    occasion: str | None
+    meeting_date: str
+    meeting_date_iso: str
+    #: Start time and duration, e.g. "13:40, 35 minutes".
+    time: str | None
+    meeting_format: str
+    venue: str | None
+    reference: str | None
+    version: str | None
+    status: str
+    is_draft: bool
+    date: str
+    drafted_by: str | None
+    cleared_by: tuple[Clearance, ...]
+    banner: Banner
+    #: Said when the document was cut for an audience, e.g. "Releasable at OFFICIAL to UK nationals".
+    release_note: str | None
+    summary: Portion | None
+    participants: tuple[ParticipantView, ...]
+    frameworks: tuple[FrameworkView, ...]
+    commitments: tuple[CommitmentView, ...]
+    talking_points: tuple[Portion, ...]
+    outcomes: tuple[Portion, ...]
+    #: The non-empty point lists in the order this kind prints them.
+    point_lists: tuple[PointList, ...]
+    follow_up: tuple[FollowUpView, ...]
+    sections: tuple[SectionView, ...]
+    sources: tuple[SourceView, ...]
+    metadata: Metadata
+    #: Reference and version for the running footer, e.g. "G20-2025/JP-IN/01 · version 1.0"; a
+    #: release's statement of whom it is for (`footer_release`) is printed beside the page number.
+    footer: str
+    #: The release statement as the footer prints it (shortened when very long), or None.
+    footer_release: str | None = None
+    #: The blocks of the note in reading order (decisions first); the template prints them in turn.
+    parts: tuple[Part, ...] = ()
+    #: The in-page contents: a link to each part.
+    contents: tuple[ContentsEntry, ...] = ()
+    #: The closing block's contact line, e.g. "Asia-Pacific Desk, +44 20 7008 5000".
+    contact: str | None = None
+    #: US scheme: the CUI designation indicator, when the release holds CUI.
+    cui: CuiBlock | None = None
+    #: US scheme: the classification authority block, when the release is classified.
+    authority: AuthorityBlock | None = None
+    #: The originator's handling instruction (UK), printed under the header.
+    handling: str | None = None
+    #: Each table's columns that have something to show (a column of "—" only is left out).
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: What the kind lays out besides its parts: addressee and sender lines, distribution, annexes.
+    layout: Layout | None = None
+    #: The drafter with office symbol and unit, for the clearance lists of memos.
+    drafter: Clearance | None = None
+    index_href: str = INDEX_HREF
+    index_link_text: str = INDEX_LINK_TEXT
+
+
+def brief_view(release: Release, locale: str | None = None) -> BriefView:
+    """Turn a released fact sheet into the view its template prints, in `locale` (default: its scheme's;
+    a kind written as the US State Department writes it, in US style)."""
+    sheet = release.sheet
+    document = sheet.document
+    meeting = sheet.meeting
+    kind = KINDS[sheet.kind]
+    style = house_style(sheet, locale or ("en-US" if kind.dates == "us" else note_locale(sheet.classification.scheme)))
+    typeset = Typeset(style, _names(sheet))
+    written = style.written_date
+    header_mark = release.header_mark
+    numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
+    cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
+    participants = tuple(_participant(p, typeset) for p in _principals_first(sheet.participants))
+    portion_cites: dict[tuple[str, int], tuple[Citation, ...]] = {}
+
+    def cite_portions(field: str, items: Iterable[PortionText | Recommendation | None]) -> None:
+        for index, portion in enumerate(items):
+            if portion is not None and portion.sources:
+                portion_cites[(field, index)] = _citations(portion.sources, numbers, cites)
+
+    # Citation ids follow reading order ("the first citing spot"): the kind's parts in turn, so a
+    # kind cites only the portions it prints.
+    frameworks: tuple[FrameworkView, ...] = ()
+    commitments: tuple[CommitmentView, ...] = ()
+    for spec in kind.parts:
+        if spec.key == "frameworks":
+            frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
+        elif spec.key == "commitments":
+            commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+        elif spec.key in PORTION_PARTS:
+            value = getattr(sheet, spec.key)
+            cite_portions(spec.key, [value] if spec.key in SINGLE_PARTS else value)
+    talking_points = tuple(_point(p, release, typeset) for p in sheet.talking_points)
+    outcomes = tuple(_point(p, release, typeset) for p in sheet.outcomes)
+    follow_up = tuple(
+        FollowUpView(
+            action=typeset.markdown(f.action, inline=True),
+            owner=typeset.plain(f.owner) if f.owner else None,
+            due=written(f.due) if f.due else None,
+            mark=release.mark_of(f),
+        )
+        for f in sheet.follow_up
+    )
+    tables = {"participants": bool(participants), "frameworks": bool(frameworks), "commitments": bool(commitments),
+              "follow_up": bool(follow_up), "sources": bool(sheet.sources)}
+    the_parts = parts(release, tables, typeset, portion_cites)
+    title = smart_quotes(sheet.title)
+    occasion = _plain(meeting.occasion)
+    reference = release.reference
+    the_banner = banner(release)
+    drafter = document.drafted_by
+    the_time = style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone)
+    venue = _venue(sheet)
+    meeting_line = ", ".join(part for part in (style.meeting_date(meeting.date), the_time) if part)
+    meeting_line = " · ".join(part for part in (meeting_line, FORMAT_LABELS[meeting.format], venue) if part)
+    the_layout = layout(release, meeting_line, typeset)
+    return BriefView(
+        kind=sheet.kind,
+        kind_label=KIND_LABELS[sheet.kind],
+        title=typeset.plain(sheet.title),
+        title_mark=header_mark,
+        # An occasion that only repeats the title says nothing new.
+        occasion=None if occasion is None or occasion.casefold() == title.casefold() else occasion,
+        meeting_date=style.meeting_date(meeting.date),
+        meeting_date_iso=meeting.date.isoformat(),
+        time=the_time,
+        meeting_format=FORMAT_LABELS[meeting.format],
+        venue=venue,
+        reference=keep_together(reference) if reference else None,
+        version=document.version,
+        status=STATUS_LABELS[document.status],
+        is_draft=document.status == "draft",
+        date=written(document.date),
+        drafted_by=smart_quotes(_person(document.drafted_by.name, document.drafted_by.unit))
+        if document.drafted_by else None,
+        cleared_by=tuple(
+            Clearance(typeset.plain(c.name), _plain(c.unit), written(c.date) if c.date else None, c.office)
+            for c in document.cleared_by
+        ),
+        banner=the_banner,
+        release_note=_released_for(release),
+        summary=_summary(sheet.summary, release, typeset),
+        participants=participants,
+        frameworks=frameworks,
+        commitments=commitments,
+        talking_points=talking_points,
+        outcomes=outcomes,
+        point_lists=_point_lists(sheet.kind, talking_points, outcomes),
+        follow_up=follow_up,
+        sections=tuple(
+            SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark_of(s))
+            for s in sheet.sections
+        ),
+        sources=tuple(
+            SourceView(
+                number=number,
+                anchor=f"source-{number}",
+                id=s.id,
+                title=smart_quotes(s.title),
+                publisher=_plain(s.publisher),
+                date=written(s.date) if s.date else None,
+                url=s.url,
+                cited_at=cites.first.get(number),
+            )
+            for number, s in enumerate(sheet.sources, start=1)
+        ),
+        metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale),
+        footer=" · ".join(_footer_parts(reference, document.version)),
+        footer_release=shortened(note, FOOTER_STATEMENT_MAX, keep_end=False) if (note := _released_for(release))
+        else None,
+        parts=the_parts,
+        contents=(*(ContentsEntry(part.heading, part.anchor) for part in the_parts),
+                  *(ContentsEntry(f"{annex.label}: {annex.title}", annex.anchor) for annex in the_layout.annexes)),
+        contact=_plain(document.contact),
+        cui=_cui(release),
+        authority=_authority(release),
+        handling=_plain(sheet.classification.handling) if release.scheme.handling_line else None,
+        columns=_columns(participants, frameworks, commitments, follow_up),
+        layout=the_layout,
+        drafter=Clearance(smart_quotes(drafter.name), _plain(drafter.unit), None, drafter.office)
+        if drafter is not None else None,
+    )
+
+
+def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
+    """The note's house style: its locale, and for each currency it prints a symbol no other of its currencies shares.
+
+    The currencies at stake are those of its amounts and those of its countries (participants,
+    parties, venue) on the meeting's date: in a note where Australia is a party, US dollars are "US$".
+    """
+    shown: list[str] = []
+    for commitment in sheet.commitments:
+        if commitment.amount is not None:
+            shown += [commitment.amount.currency, *(m.currency for m in commitment.amount.in_other_currencies)]
+    if not shown:
+        return HouseStyle(locale)
+    countries = {p.country for p in sheet.participants} | {c for item in sheet.commitments for c in item.parties}
+    if sheet.meeting.venue is not None and sheet.meeting.venue.country is not None:
+        countries.add(sheet.meeting.venue.country)
+    at_stake = (code for country in sorted(countries) for code in country_currencies(country, sheet.meeting.date))
+    in_play = [*shown, *at_stake]
+    return HouseStyle(locale, currency_symbols(shown, in_play))
+
+
+def banner(release: Release) -> Banner:
+    """The banner of a release as its scheme's grammar writes it (marking.py), e.g.
+    "SECRET - UK EYES ONLY", "SECRET//REL TO USA, AUS, GBR", "CUI//SP-EXPT//FEDCON"."""
+    written = release.banner
+    text = written.text if written is not None else release.level
+    return Banner(text=text, level=release.level, tone=release.scheme.tone(release.level),
+                  scheme=release.scheme.name, label=statement_label(release.scheme, release.level),
+                  caveats=written.caveats if written is not None else (),
+                  categories=written.categories if written is not None else ())
+
+
+# --- pieces of the view --------------------------------------------------------------
+
+
+def _principals_first(participants: Iterable[Participant]) -> list[Participant]:
+    return sorted(participants, key=lambda p: p.role != "principal")  # sorted() is stable
+
+
+def _plain(text: str | None) -> str | None:
+    return smart_quotes(text) if text is not None else None
+
+
+def _names(sheet: ReleasedSheet) -> tuple[str, ...]:
+    """The people a note names, as written and with typographic quotes: no line breaks inside their names."""
+    people = [p.name for p in sheet.participants]
+    if sheet.document.drafted_by is not None:
+        people.append(sheet.document.drafted_by.name)
+    people += [c.name for c in sheet.document.cleared_by]
+    return tuple(dict.fromkeys(form for name in people for form in (name, smart_quotes(name))))
+
+
+def _participant(participant: Participant, typeset: Typeset) -> ParticipantView:
+    lang, direction = (script_language(participant.native_name, participant.native_name_lang, participant.country)
+                       if participant.native_name else (None, None))
+    return ParticipantView(
+        name=typeset.plain(participant.name),
+        native_name=participant.native_name,
+        title=typeset.plain(participant.title),
+        country=country_name(participant.country),
+        role=ROLE_LABELS[participant.role],
+        is_principal=participant.role == "principal",
+        bio=typeset.markdown(participant.bio, inline=True) if participant.bio else None,
+        native_lang=lang,
+        native_dir=direction,
+    )
+
+
+class _CitationCounter:
+    """Gives each citation of a source its own id ("cite-2-1", "cite-2-2"), and remembers the first."""
+
+    def __init__(self, titles: Mapping[int, str]) -> None:
+        self.titles = titles
+        self.counts: dict[int, int] = {}
+        self.first: dict[int, str] = {}
+
+    def cite(self, number: int) -> Citation:
+        count = self.counts[number] = self.counts.get(number, 0) + 1
+        anchor = f"cite-{number}-{count}"
+        self.first.setdefault(number, anchor)
+        return Citation(number, anchor, f"Source {number}: {smart_quotes(self.titles[number])}")
+
+
+def _citations(refs: Iterable[str], numbers: Mapping[str, int], cites: _CitationCounter) -> tuple[Citation, ...]:
+    # A release keeps every source a kept item cites, so a missing number means the
+    # sheet was never validated; the citation is dropped rather than invented.
+    found = dict.fromkeys(numbers[ref] for ref in refs if ref in numbers)
+    return tuple(cites.cite(number) for number in found)
+
+
+def _framework(framework: Framework, release: Release, numbers: Mapping[str, int],
+               cites: _CitationCounter, typeset: Typeset) -> FrameworkView:
+    return FrameworkView(
+        name=typeset.plain(framework.name),
+        status=FRAMEWORK_STATUS_LABELS[framework.status],
+        since=typeset.style.partial_date(framework.since) if framework.since else None,
+        note=typeset.markdown(framework.note, inline=True) if framework.note else None,
+        citations=_citations(framework.sources, numbers, cites),
+        mark=release.mark_of(framework),
+    )
+
+
+def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, int],
+                cites: _CitationCounter, typeset: Typeset) -> CommitmentView:
+    return CommitmentView(
+        sector=typeset.plain(commitment.sector),
+        summary=typeset.markdown(commitment.summary, inline=True),
+        status=COMMITMENT_STATUS_LABELS[commitment.status],
+        parties=", ".join(country_name(c) for c in commitment.parties) or None,
+        organisations=typeset.plain(", ".join(commitment.organisations)) if commitment.organisations else None,
+        amount=typeset.style.amount_text(commitment.amount) if commitment.amount else None,
+        citations=_citations(commitment.sources, numbers, cites),
+        mark=release.mark_of(commitment),
+    )
+
+
+def _summary(summary: PortionText | None, release: Release, typeset: Typeset) -> Portion | None:
+    if summary is None:  # above the release level
+        return None
+    return Portion(typeset.markdown(summary.text), release.mark_of(summary))
+
+
+def _point(point: PortionText, release: Release, typeset: Typeset) -> Portion:
+    return Portion(typeset.markdown(point.text, inline=True), release.mark_of(point))
+
+
+def _point_lists(kind: str, talking_points: tuple[Portion, ...],
+                 outcomes: tuple[Portion, ...]) -> tuple[PointList, ...]:
+    lists = [
+        PointList("Talking points", "talking-points", talking_points),
+        PointList("Outcomes", "outcomes", outcomes),
+    ]
+    if kind == "readout":
+        lists.reverse()
+    return tuple(points for points in lists if points.items)
+
+
+def _columns(participants: tuple[ParticipantView, ...], frameworks: tuple[FrameworkView, ...],
+             commitments: tuple[CommitmentView, ...],
+             follow_up: tuple[FollowUpView, ...]) -> dict[str, tuple[str, ...]]:
+    """The columns of each table that have something in them: a column that would be all "—" is not drawn."""
+
+    def shown(rows: Iterable[object], columns: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
+        listed = list(rows)
+        return tuple(label for label, attributes in columns
+                     if any(any(getattr(row, a) for a in attributes) for row in listed))
+
+    return {
+        "participants": shown(participants, (("Name", ("name",)), ("Position", ("title",)),
+                                             ("Country", ("country",)), ("Role", ("role",)))),
+        "frameworks": shown(frameworks, (("Framework", ("name",)), ("Status", ("status",)),
+                                         ("Since", ("since",)), ("Note", ("note", "citations")))),
+        "commitments": shown(commitments, (("Sector", ("sector",)), ("Commitment", ("summary",)),
+                                           ("Parties", ("parties",)), ("Status", ("status",)))),
+        "follow_up": shown(follow_up, (("Action", ("action",)), ("Owner", ("owner",)), ("Due", ("due",)))),
+    }
+
+
+def _cui(release: Release) -> CuiBlock | None:
+    """The CUI designation indicator, when the release holds CUI (a US release cut to UNCLASSIFIED does not)."""
+    given = release.sheet.classification.cui
+    level = release.scheme.cui_level
+    if level is None or level not in release.levels or given is None:
+        return None
+    lines = [("Controlled by", given.controlled_by), ("CUI Category", given.category),
+             ("Limited dissemination control", given.dissemination), ("POC", given.contact)]
+    return CuiBlock(tuple((label, value) for label, value in lines if value))
+
+
+def _authority(release: Release) -> AuthorityBlock | None:
+    """The authority block, when the release is classified (one cut to CUI or UNCLASSIFIED is not)."""
+    from briefgen.sheet.marking_rules import DeclassifyOn, declassify_on, reason_categories, written_reason
+
+    given = release.sheet.classification.authority
+    rules = release.scheme.authority
+    if given is None or rules is None or not release.scheme.at_least(release.level, rules.required_from):
+        return None
+    by = given.classified_by
+    lines = [("Classified By", ", ".join(x for x in (by.name, by.title, by.office) if x))]
+    if given.reason is not None:
+        categories = reason_categories(given.reason)
+        lines.append(("Reason", written_reason(categories) if categories else given.reason))
+    if given.derived_from is not None:
+        lines.append(("Derived From", given.derived_from))
+    found = declassify_on(given.declassify_on, rules)
+    lines.append(("Declassify On", found.written(rules) if isinstance(found, DeclassifyOn) else given.declassify_on))
+    return AuthorityBlock(tuple((label, smart_quotes(value)) for label, value in lines))
+
+
+def _venue(sheet: ReleasedSheet) -> str | None:
+    venue = sheet.meeting.venue
+    if venue is None:
+        return None
+    parts = [venue.name, venue.city, country_name(venue.country) if venue.country else None]
+    return ", ".join(p for p in parts if p) or None
+
+
+def _person(name: str, unit: str | None) -> str:
+    return f"{name}, {unit}" if unit else name
+
+
+def _released_for(release: Release) -> str | None:
+    """"Releasable at OFFICIAL to UK nationals", "For public release": whom this copy is for,
+    in the words of the scheme's file."""
+    if release.audience is None:
+        return None
+    # Deliberately silent on how much was left out: even a count tells a reader something.
+    return release.audience.statement(release.scheme)
+
+
+#: The longest reference the footer prints whole: its box holds about this many characters on
+#: a line (print.css: 35% of A4's text width at 8 pt). A longer one is shortened from the
+#: front, which keeps the file number and the release suffix; page 1 gives it in full.
+FOOTER_REFERENCE_MAX = 38
+#: The longest statement of whom a release is for that the footer prints whole (three lines
+#: of its box); page 1 gives it in full.
+FOOTER_STATEMENT_MAX = 90
+
+
+def shortened(text: str, limit: int, keep_end: bool = True) -> str:
+    """`text`, or when longer than `limit` its last (or first) limit - 1 characters and an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return "…" + text[-(limit - 1):] if keep_end else text[:limit - 1] + "…"
+
+
+def _footer_parts(reference: str | None, version: str | None) -> list[str]:
+    # Whom a release is for goes in its own footer box beside the page number (_page_marks.html).
+    parts = [shortened(reference, FOOTER_REFERENCE_MAX)] if reference else []
+    if version:
+        parts.append(f"version {version}")
+    return parts
+
+
+def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
+              frameworks: tuple[FrameworkView, ...], the_banner: Banner | None, language: str) -> Metadata:
+    words = [KIND_LABELS[sheet.kind], sheet.meeting.occasion,
+             *(p.country for p in participants), *(smart_quotes(f.name) for f in sheet.frameworks)]
+    created = sheet.document.date.isoformat()
+    return Metadata(
+        # Tabs, history and file managers show the title: it carries the classification, as the banners do.
+        title=f"{the_banner.text} — {smart_quotes(sheet.title)}" if the_banner else smart_quotes(sheet.title),
+        author=sheet.document.drafted_by.name if sheet.document.drafted_by else None,
+        subject=smart_quotes(sheet.meeting.occasion or sheet.title),
+        # Commas separate keywords, so one inside a name would split it.
+        keywords=", ".join(dict.fromkeys(w.replace(",", "") for w in words if w)),
+        language=language,
+        created=created,
+        modified=created,
+    )
