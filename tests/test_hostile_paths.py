@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 import pytest
 
-from briefgen.commands.main import GuardedPath, main
+from briefgen.commands.main import main
+from briefgen.commands.options import GuardedPath
 from build_helpers import Ran, compact_sheet, run_script, write_sheet
 
 #: A name longer than any file system allows (NAME_MAX is 255 bytes), and a path of short
@@ -103,7 +104,7 @@ def _assert_refused(ran: Ran, shape: str) -> None:
 
 def test_the_limits_come_from_the_file_system(tmp_path: Path) -> None:
     """The longest name the file system takes passes the guard (and works); one byte more does not."""
-    from briefgen.commands.main import path_problem
+    from briefgen.commands.options import path_problem
 
     longest = "b" * os.pathconf(tmp_path, "PC_NAME_MAX")
     assert path_problem(str(tmp_path / longest)) is None

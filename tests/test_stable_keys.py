@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.pipeline import in_shard
+from briefgen.keys import in_shard
 from briefgen.render.theme import Theme
 
 #: The shard (K of N, for N = 2, 3, 4) of each brief id: sha256 of the UTF-8 id, its first 16
@@ -47,7 +47,7 @@ def test_a_brief_stays_in_its_shard(name: str) -> None:
 
 
 def test_the_pinned_shards_are_the_documented_hash() -> None:
-    # The rule `pipeline.in_shard` states (a stable hash of the name alone), computed independently.
+    # The rule `keys.in_shard` states (a stable hash of the name alone), computed independently.
     for name, shards in PINNED.items():
         number = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:16], 16)
         assert tuple(number % count + 1 for count in (2, 3, 4)) == shards, name

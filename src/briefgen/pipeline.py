@@ -1,54 +1,39 @@
-"""The pipeline every command drives: plan → run → publish.
+"""The pipeline every command drives: plan → run → publish, and the build that strings them together.
 
     plan(paths, options) -> Plan     find the fact sheets once; load and validate each;
                                      duplicate ids and the release level, once; the theme
                                      and its digest. Diagnostics are data in the plan.
-    run(job) -> Outcome              one brief: release → view → HTML → PDF. Pure and
-                                     picklable, keyed by a hash of everything it reads.
-    publish(plan, outcomes, out)     the only writer (publish.py).
+    run(job) -> Outcome              one brief: release → view → HTML → PDF (render/brief.py).
+                                     Pure and picklable, keyed by a hash of everything it reads.
+    publish(plan, outcomes, out)     the only writer (publish/folder.py).
+    build(paths, options, out, …)    a plan against what `out` holds, the jobs left run in
+                                     the worker pool, the outcomes merged in the plan's order,
+                                     and a publish: what `build` and `serve` drive.
 
-`check` is a plan; `build` is a plan, a run of each job and a publish. Nothing
-mutates a stage's records after the stage: later findings make new Reports.
+`check` is a plan; `build` is `build`. Nothing mutates a stage's records after the
+stage: later findings make new Reports.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from briefgen.keys import PlanError, environment_key, in_shard, job_key, plan_digest, recorded_report, reusable
 from briefgen.publish.folder import Published, publish
-from briefgen.records import BriefRecord, Job, Options, Outcome, Plan, PlannedSheet
+from briefgen.records import Job, Options, Outcome, Plan, PlannedSheet
+from briefgen.render.brief import run
 from briefgen.render.theme import Theme
-from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span, format_path
-from briefgen.sheet.loader import DataPath, text_values
+from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span
+from briefgen.sheet.loader import DataPath
 from briefgen.sheet.sources import Candidate, MissingPath, discover, load_candidate
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
     from briefgen.publish.manifest import BriefEntry
     from briefgen.sheet.model import FactSheet
     from briefgen.sheet.validate import Checked
-
-
-class PlanError(Exception):
-    """The request itself cannot be planned: a missing path, no fact sheets, an unknown level."""
-
-    def __init__(self, message: str, param: str = "PATH") -> None:
-        super().__init__(message)
-        self.param = param
-
-
-def in_shard(name: str, shard: tuple[int, int] | None) -> bool:
-    """Whether the brief `name` belongs to shard K of N.
-
-    By a stable hash of the name alone, so every brief keeps its shard when others are
-    added or removed, and every runner agrees without talking to the others.
-    """
-    if shard is None:
-        return True
-    number, count = shard
-    return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:16], 16) % count == number - 1
 
 
 # --- plan ---------------------------------------------------------------------------
@@ -70,8 +55,8 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
         raise PlanError(f"'{exc}' does not exist") from None
     if not found:
         raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
-    environment = _environment_key(options) if options.theme is not None else ""
-    reused = _reusable(found, known or {}, options, environment)
+    environment = environment_key(options) if options.theme is not None else ""
+    reused = reusable(found, known or {}, options, environment)
     skipped = {} if audience is not None else reused  # sheets neither parsed nor validated
     checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in skipped]
     duplicates = _duplicate_ids(checked, {path: entry.id for path, (entry, _) in skipped.items()})
@@ -96,7 +81,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
         sheets.append(_planned(item, clashes, options, environment, reused.get(item.path)))
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
-    return Plan(options, tuple(sheets), tuple(paths), frozenset(order), _plan_digest(keys),
+    return Plan(options, tuple(sheets), tuple(paths), frozenset(order), plan_digest(keys),
                 exact=audience is not None or options.shard is not None)
 
 
@@ -141,13 +126,6 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
             return PlannedSheet(item.path, report, item.sheet_id, None, reused=reused[1])
         job = _job(item, sheet, options, options.theme, environment)
     return PlannedSheet(item.path, report, item.sheet_id, job, withheld)
-
-
-def _plan_digest(keys: Mapping[str, str]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(keys):
-        digest.update(f"{path}\0{keys[path]}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
 
 
 def _at(item: Checked, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
@@ -196,60 +174,6 @@ def _case_twins(found: Sequence[Candidate]) -> dict[str, list[Diagnostic]]:
             for paths in by_folded.values() if len(paths) > 1 for path in paths}
 
 
-def _reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
-              options: Options, environment: str) -> dict[str, tuple[BriefEntry, str]]:
-    """The found sheets whose key equals the one recorded for them, and whose render's inputs
-    still hold the bytes recorded: path → (entry, key)."""
-    if options.theme is None or not known:
-        return {}
-    from briefgen.render.inputs import input_roots, unchanged
-    from briefgen.sheet.loader import read_text
-
-    expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
-    hashed: dict[tuple[Path, str], str | None] = {}  # a template read by every brief is hashed once
-    roots_of: dict[Path, dict[str, Path]] = {}
-    reusable: dict[str, tuple[BriefEntry, str]] = {}
-    for candidate in found:
-        path = str(candidate.path)
-        entry = known.get(path)
-        if entry is None or candidate.refusal is not None or entry.key is None or set(entry.outputs) != expected:
-            continue
-        text = read_text(candidate.path)
-        if text is None or entry.key != job_key(text, path, options, environment):
-            continue
-        folder = Path(path).parent.resolve()
-        if folder not in roots_of:
-            roots_of[folder] = input_roots(options.theme, folder)
-        if unchanged(entry.inputs, roots_of[folder], hashed):
-            reusable[path] = (entry, entry.key)
-    return reusable
-
-
-def recorded_report(path: str, entry: BriefEntry) -> Report:
-    """The report a sheet had when its outputs were written (what `check` found then), from its manifest entry."""
-    from briefgen.sheet.loader import source_lines
-
-    lines: list[str] = []
-    if entry.checked:  # the lines are shown under each diagnostic
-        from briefgen.sheet.loader import read_text
-
-        lines = source_lines(read_text(Path(path)) or "")
-    return Report.of(path, entry.checked, lines)
-
-
-def _environment_key(options: Options) -> str:
-    """The toolchain's fingerprint and the theme's digest. Raises PlanError for a theme that cannot be one."""
-    from briefgen.render.theme import ThemeError
-    from briefgen.render.toolchain import fingerprint
-
-    assert options.theme is not None
-    try:
-        digest = options.theme.digest()
-    except ThemeError as exc:
-        raise PlanError(str(exc), param="--templates/--styles") from None
-    return f"{fingerprint()}\ntheme={digest}"
-
-
 def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str) -> Job:
     from briefgen.render.formatting import note_locale
 
@@ -261,122 +185,80 @@ def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, enviro
                locale=note_locale(sheet.classification.scheme, options.locale))
 
 
-def job_key(text: str, path: str, options: Options, environment: str) -> str:
-    """A job's key: sha256 of the sheet's text, its path as shown, the audience, the options and the environment.
 
-    The sheet's folder is left out: moving a repository (a CI runner's workspace) changes
-    no output, since a brief reads nothing beside its sheet that the theme does not cover.
+# --- build --------------------------------------------------------------------------
+
+
+class BuildProgress(Protocol):
+    """Told as a build renders: how many briefs it will render, each one done, and when rendering ends."""
+
+    def start(self, total: int) -> None: ...
+
+    def done(self, outcome: Outcome) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build did: its plan, every brief's outcome (reused or rendered) and what was published."""
+
+    plan: Plan
+    outcomes: tuple[Outcome, ...]
+    #: Every sheet's report with what rendering and publishing found.
+    reports: tuple[Report, ...]
+    #: None when the site index could not be written (its template failed: a report says where).
+    published: Published | None
+    #: Ids of the briefs whose outputs were already in the folder, intact, under the same key.
+    unchanged: frozenset[str]
+
+
+def build(paths: Sequence[Path], options: Options, out: Path, *, workers: int, timeout: float,
+          force: bool = False, progress: BuildProgress | None = None,
+          notify: Callable[[str], None] | None = None) -> Built:
+    """Build into `out`: plan against what it holds, render what changed, publish.
+
+    A sheet whose key is in the folder's manifest, with its files intact, is neither checked
+    nor rendered again (unless `force`). Raises NotOurs for a damaged manifest or a folder
+    briefgen did not write (before anything is rendered or written), PlanError for a request
+    that cannot be planned and OSError when the folder cannot be written.
     """
-    key = hashlib.sha256()
-    audience = options.audience.digest() if options.audience is not None else "None"
-    for part in (text, path, audience, str(options.html), str(options.pdf), str(options.locale), environment):
-        key.update(part.encode("utf-8", "surrogatepass"))
-        key.update(b"\0")
-    return key.hexdigest()
-
-
-# --- run ----------------------------------------------------------------------------
-
-
-def run(job: Job) -> Outcome:
-    """Render one brief: release → view → HTML → PDF, in memory. Never raises for one brief's problem.
-
-    A template problem becomes a `template-error` diagnostic naming the template file and
-    line; anything else a renderer raises is reported for this brief (`render-failed`),
-    so the other briefs of the build still build.
-    """
+    from briefgen.publish.folder import up_to_date
     from briefgen.render.templates import TemplateProblem
+    from briefgen.workers import run_jobs
 
+    recorded = {} if force else up_to_date(out)
+    planned = plan(paths, options, {source: entry for source, (entry, _) in recorded.items()})
+    cached = {s.sheet_id: recorded[s.path][1] for s in planned.sheets if s.reused and s.sheet_id}
+    todo = list(planned.jobs)
+    if progress is not None:
+        progress.start(len(todo))
     try:
-        return _render(job)
+        rendered = {o.sheet_id: o for o in run_jobs(todo, workers=workers, timeout=timeout,
+                                                    on_done=progress.done if progress is not None else None)}
+    finally:
+        if progress is not None:
+            progress.stop()
+    outcomes = merged(planned, cached, rendered)
+    reports = planned.final_reports(outcomes)
+    try:
+        published: Published | None = publish(planned, outcomes, out, notify=notify)
     except TemplateProblem as exc:
-        problem = Diagnostic.at(exc.path, Span(exc.line, 1), "error", TEMPLATE_ERROR_CODE, exc.message,
-                                "fix the template; `briefgen build` names the file and line")
-    except RecursionError:
-        problem = Diagnostic.at(job.path, Span(1, 1), "error", "render-failed",
-                                "the brief nests too deeply to render", "flatten nested lists and quotes")
-    except Exception as exc:  # noqa: BLE001 - the job boundary: one brief's failure is reported, not fatal
-        detail = f"{type(exc).__name__}: {exc}"[:300]
-        problem = Diagnostic.at(job.path, Span(1, 1), "error", "render-failed",
-                                f"rendering this brief failed ({detail})",
-                                "this is a bug in briefgen or a library it uses: please report it")
-    return Outcome(job.sheet_id, job.path, job.key, diagnostics=(problem,))
+        reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", TEMPLATE_ERROR_CODE,
+                                                          exc.message, "fix the site index template")]))
+        published = None
+    return Built(planned, tuple(outcomes), tuple(reports), published, frozenset(cached))
 
 
-def _render(job: Job) -> Outcome:
-    from briefgen.release.cut import release
-    from briefgen.render.inputs import Reads, input_roots
-    from briefgen.render.templates import render_html, weasyprint_styles
-    from briefgen.render.view import brief_view
-
-    cut = release(job.sheet, job.audience)
-    view = brief_view(cut, job.locale)
-    reads = Reads(input_roots(job.theme, job.source_dir))
-    html = render_html(view, job.theme, reads)
-    found = list(_glyph_warnings(job, cut.shows))
-    outputs: dict[str, bytes] = {}
-    names: dict[str, str] = {}
-    pages = None
-    if job.html:
-        names["html"] = f"{job.sheet_id}.html"
-        outputs[names["html"]] = html.encode("utf-8")
-    if job.pdf:
-        from briefgen.render.pdf import print_pdf
-
-        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
-                            stylesheets=weasyprint_styles(job.theme, reads), reads=reads)
-        names["pdf"] = f"{job.sheet_id}.pdf"
-        outputs[names["pdf"]] = printed.data
-        pages = printed.pages
-        for url in printed.refused:
-            found.append(_diagnostic(job, (), "warning", "refused-resource",
-                                     f"the brief refers to {url[:200]}, which briefgen does not fetch",
-                                     "only data: URLs and files beside the fact sheet, the templates "
-                                     "and the styles are used"))
-        limit = job.sheet.document.page_limit
-        if limit is not None and pages > limit:
-            found.append(_diagnostic(job, ("document", "page_limit"), "warning", "page-limit",
-                                     f"the PDF has {pages} pages, over the page limit of {limit}",
-                                     "shorten the text, or raise document.page_limit"))
-    record = BriefRecord(
-        id=job.sheet_id,
-        title=job.sheet.title,
-        kind=job.sheet.kind,
-        meeting_date=job.sheet.meeting.date,
-        occasion=view.occasion,
-        venue=view.venue,
-        level=cut.level,
-        scheme=cut.scheme.name,
-        banner=view.banner.text,
-        tone=view.banner.tone,
-        audience=cut.cleared_to,
-        pages=pages,
-        outputs=names,
-        status=view.status,
-        reference=cut.reference,
-        owner=view.drafted_by,
-        countries=tuple(sorted({p.country for p in view.participants})),
-        caveats=view.banner.caveats,
-        categories=view.banner.categories,
-    )
-    return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record, inputs=reads.files)
+def merged(planned: Plan, reused: Mapping[str, Outcome], rendered: Mapping[str, Outcome]) -> list[Outcome]:
+    """Every brief's outcome in the plan's order: reused from the folder, or just rendered."""
+    outcomes = []
+    for sheet in planned.sheets:
+        if sheet.reused and sheet.sheet_id:
+            outcomes.append(reused[sheet.sheet_id])
+        elif sheet.job is not None:
+            outcomes.append(rendered[sheet.job.sheet_id])
+    return outcomes
 
 
-def _diagnostic(job: Job, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
-    return Diagnostic.at(job.path, job.marks.value(loc), severity, code, message, hint)  # type: ignore[arg-type]
-
-
-def _glyph_warnings(job: Job, shows: Callable[[DataPath], bool]) -> Iterable[Diagnostic]:
-    from briefgen.render.fonts import missing_glyphs, package_for
-
-    texts = [(loc, text) for loc, text in text_values(job.sheet.model_dump(exclude_none=True, warnings=False))
-             if shows(loc)]
-    for loc, chars in missing_glyphs(texts):
-        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:12])
-        packages = " or ".join(package_for(chars))
-        yield _diagnostic(job, loc, "warning", "missing-glyphs",
-                          f"`{format_path(loc)}`: no installed font can draw {shown}",
-                          f"install a font that covers them, e.g. `apt-get install {packages}`")
-
-
-__all__ = ["Job", "Options", "Outcome", "Plan", "PlanError", "PlannedSheet", "Published", "plan", "publish", "run"]
+__all__ = ["BuildProgress", "Built", "Plan", "PlanError", "build", "plan", "publish", "run"]

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen.errors import UsageProblem
+
 if TYPE_CHECKING:
     from briefgen.release.audience import Audience
 
@@ -41,7 +43,7 @@ KEYS = {
 _PATH_KEYS = ("briefs", "output", "schema", "templates", "styles")
 
 
-class ProjectError(Exception):
+class ProjectError(UsageProblem):
     """briefgen.toml cannot be used; the message names the file and the key."""
 
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from briefgen.pipeline import run
 from briefgen.records import Job, Outcome
+from briefgen.render.brief import run
 from briefgen.report.diagnostics import Diagnostic, Span
 
 #: Default time limit for one brief, in seconds.

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import click
 
-from briefgen.commands.main import GuardedPath
-from briefgen.pipeline import in_shard, recorded_report
+from briefgen.commands.options import GuardedPath
+from briefgen.commands.shared import user_errors
+from briefgen.errors import UsageProblem
+from briefgen.keys import in_shard, recorded_report
 from briefgen.publish.folder import publish, recorded_outcome
 from briefgen.publish.manifest import BriefEntry, BuildStamp, Manifest, NotOurs
 from briefgen.records import Options, Outcome, Plan, PlannedSheet
@@ -23,7 +25,7 @@ from briefgen.release.audience import Audience
 from briefgen.render.theme import Theme
 
 
-class ShardError(Exception):
+class ShardError(UsageProblem):
     """The shard folders cannot be merged; the message says which and why."""
 
 
@@ -119,6 +121,7 @@ def assemble(folders: list[Path], out: Path, theme: Theme, locale: str | None = 
               help="Folder of templates the shards were built with (default: `templates` in briefgen.toml).")
 @click.option("--styles", type=GuardedPath(exists=True, file_okay=False, path_type=Path),
               help="Folder of stylesheets the shards were built with (default: `styles` in briefgen.toml).")
+@user_errors
 def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None, styles: Path | None) -> None:
     """Merge the output folders of `briefgen build --shard K/N` runs into one site.
 
@@ -127,16 +130,17 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     different builds (another plan, audience, number of shards or briefgen version), and a
     brief in the wrong shard or in two.
     """
-    from briefgen.commands.main import EXIT_IO, EXIT_USAGE, check_output, project_or_exit
+    from briefgen.commands.shared import check_output, usage_error
+    from briefgen.errors import EXIT_IO
+    from briefgen.project import load_project
 
-    project = project_or_exit()
+    project = load_project()
     theme = Theme.of_project(templates, styles, project)
     check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
         release, count = assemble(list(shards), out, theme, project.locale)
-    except (ShardError, NotOurs) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    except NotOurs as exc:
+        usage_error(str(exc))
     except OSError as exc:
         click.echo(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_IO)

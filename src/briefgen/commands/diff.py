@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import click
 
-from briefgen.commands.main import GuardedPath
+from briefgen.commands.options import GuardedPath
 from briefgen.report.diagnostics import Diagnostic, Report
 from briefgen.sheet.classification import SCHEMES
 from briefgen.sheet.loader import read_source

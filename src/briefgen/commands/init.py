@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from briefgen.commands.main import GuardedPath
+from briefgen.commands.options import GuardedPath
 
 #: The package folder holding the files copied as they are.
 TEMPLATE_FOLDER = ("examples", "project")

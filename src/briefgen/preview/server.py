@@ -18,8 +18,6 @@ import hashlib
 import html as html_lib
 import json
 import re
-import signal
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -33,9 +31,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import click
 
-from briefgen.commands.main import audience_options, paths_argument, resolve_audience, theme_options
 from briefgen.pipeline import PlanError, plan, run
-from briefgen.project import CONFIG_NAME, Project, ProjectError, load_project, read_project
+from briefgen.project import CONFIG_NAME, Project, ProjectError, read_project
 from briefgen.records import Job, Options, Outcome, PlannedSheet
 from briefgen.release.audience import Audience, shorthand
 from briefgen.render.theme import Theme
@@ -60,88 +57,6 @@ CACHE_SIZE = 32
 NOT_RELEASED = "No brief of that name is released to this audience."
 _ROUTE = re.compile(r"^/(?:index\.html)?$|^/(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{0,127})\.(?P<kind>side\.html|html|pdf)$")
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
-
-
-# --- the command -----------------------------------------------------------------------
-
-
-@click.command("serve")
-@paths_argument
-@click.option("--host", default=DEFAULT_HOST, show_default=True,
-              help="Address to listen on. Only loopback names are answered (Host header), whatever the address.")
-@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
-              help="Port to listen on (0: any free port; the URL is printed).")
-@audience_options
-@theme_options
-@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default web browser.")
-@click.option("--editor", metavar="URL",
-              help="URL template that opens a file at a line, for Alt-click on a value "
-                   "(default: `editor` in briefgen.toml, else vscode://file/{path}:{line}:{column}).")
-def serve_command(paths: tuple[Path, ...], host: str, port: int, release_level: str | None,
-                  audience_name: str | None, public: bool, templates: Path | None, styles: Path | None,
-                  open_browser: bool, editor: str | None) -> None:
-    """Preview briefs in a browser, rebuilt and reloaded as you save.
-
-    PATHS are fact sheets or folders (default: the project's briefs folder). The home
-    page lists every fact sheet; each brief is the HTML `build` writes, its PDF is one
-    click away, and a sheet with errors shows them over its last good render. Alt-click
-    a value to open the fact sheet at its line. With --release, --audience or --public
-    nothing that audience may not read is ever shown: no value, message, title or file
-    name of what it withholds. Ctrl-C stops the server.
-    """
-    try:
-        project = load_project()
-    except ProjectError as exc:
-        raise click.UsageError(str(exc)) from None
-    if editor is not None and "{path}" not in editor:
-        raise click.BadParameter("the URL template must contain {path}", param_hint="--editor")
-    ceiling = resolve_audience(project, release_level, audience_name, public)
-    for path in paths:
-        if not path.exists():
-            raise click.BadParameter(f"'{path}' does not exist", param_hint="PATH")
-    settings = Settings(paths=tuple(paths), ceiling=ceiling, templates=templates, styles=styles, editor=editor)
-    preview = Preview(settings, project)
-    try:
-        server = PreviewServer((host, port), preview)
-    except OSError as exc:
-        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-                               + (" (choose another with --port)" if port else "")) from None
-    sys.exit(run_server(server, preview, open_browser))
-
-
-def run_server(server: PreviewServer, preview: Preview, open_browser: bool = False) -> int:
-    """Serve until Ctrl-C (or SIGTERM); then stop the watcher, the workers and every connection."""
-    # Also when started in the background (where SIGINT is ignored): Ctrl-C stops the server.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        preview.start()
-        url = server.url
-        count = len(preview.snapshot.entries)
-        click.echo(f"briefgen: previewing {count} fact sheet{'s' if count != 1 else ''} at {url} "
-                   "(Ctrl-C to stop)")
-        if open_browser:
-            import webbrowser
-
-            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-        server.serve_forever(poll_interval=0.25)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        # A second Ctrl-C while stopping would leave workers behind: finish stopping first.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        preview.stop()
-        server.server_close()
-        signal.signal(signal.SIGTERM, previous)
-    try:
-        click.echo("briefgen: preview stopped", err=True)
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 # --- settings and state ----------------------------------------------------------------
@@ -1081,5 +996,4 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.server.streams.release()
 
 
-__all__ = ["Page", "Preview", "PreviewServer", "Settings", "editor_url", "host_allowed", "inject",
-           "run_server", "serve_command"]
+__all__ = ["Page", "Preview", "PreviewServer", "Settings", "editor_url", "host_allowed", "inject"]

@@ -7,35 +7,45 @@ one line per brief when it publishes, and nothing else.
 from __future__ import annotations
 
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from briefgen.records import Outcome
 
 
 class Progress:
-    """Redraws one line on `stream` as briefs finish; `close` clears it."""
+    """Redraws one line on `stream` as briefs finish; `stop` clears it (a pipeline.BuildProgress)."""
 
-    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
-        self.total = total
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
         self.stream = stream
-        self.enabled = enabled and total > 0
-        self.done = 0
+        self.wanted = enabled
+        self.enabled = False
+        self.total = 0
+        self.count = 0
         self.started = time.monotonic()
         self.width = 0
 
-    def update(self, name: str) -> None:
-        """One more brief, `name`, is done."""
-        self.done += 1
+    def start(self, total: int) -> None:
+        """The build will render `total` briefs."""
+        self.total = total
+        self.enabled = self.wanted and total > 0
+        self.started = time.monotonic()
+
+    def done(self, outcome: Outcome) -> None:
+        """One more brief is done."""
+        self.count += 1
         if not self.enabled:
             return
         elapsed = time.monotonic() - self.started
-        left = elapsed / self.done * (self.total - self.done)
-        filled = int(20 * self.done / self.total)
-        line = (f"[{'#' * filled}{'.' * (20 - filled)}] {self.done}/{self.total} {name[:40]}  "
+        left = elapsed / self.count * (self.total - self.count)
+        filled = int(20 * self.count / self.total)
+        line = (f"[{'#' * filled}{'.' * (20 - filled)}] {self.count}/{self.total} {outcome.sheet_id[:40]}  "
                 f"{_clock(elapsed)} elapsed, about {_clock(left)} left")
         self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
         self.width = len(line)
 
-    def close(self) -> None:
+    def stop(self) -> None:
         if self.enabled and self.width:
             self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()

@@ -1,0 +1,153 @@
+"""`briefgen build`: drive pipeline.build into an output folder and say what it did, brief by brief."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from briefgen.commands.options import (
+    GuardedPath,
+    ShardType,
+    audience_options,
+    jobs_options,
+    output_format_option,
+    paths_argument,
+    resolve_audience,
+    strict_option,
+    theme_options,
+    verbose_option,
+)
+from briefgen.commands.shared import (
+    check_output,
+    emit,
+    io_error,
+    sheet_paths,
+    step_summary,
+    summary_line,
+    usage_error,
+    user_errors,
+)
+from briefgen.errors import EXIT_OK, EXIT_SHEET
+
+if TYPE_CHECKING:
+    from briefgen.pipeline import Built
+    from briefgen.records import Plan
+    from briefgen.report.ci import BriefRow
+    from briefgen.report.diagnostics import Report
+
+
+@click.command("build")
+@paths_argument
+@click.option("-o", "--out", type=GuardedPath(file_okay=False, path_type=Path),
+              help="Output folder for the HTML, PDF, index.html and manifest.json "
+                   "(default: `output` in briefgen.toml, else ./site).")
+@audience_options
+@click.option("--html/--no-html", default=True, show_default=True, help="Write DIR/ID.html.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
+@theme_options
+@jobs_options
+@click.option("--force", is_flag=True, help="Render every brief, even those whose outputs are up to date.")
+@click.option("--shard", type=ShardType(), help="Build only shard K of N (by a stable hash of each brief's id), "
+              "for CI runners; `briefgen assemble` merges the shards' folders.")
+@strict_option
+@verbose_option
+@output_format_option
+@user_errors
+def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str | None, audience_name: str | None,
+                  public: bool, html: bool, pdf: bool, templates: Path | None, styles: Path | None,
+                  jobs: int | None, timeout: float | None, force: bool, shard: tuple[int, int] | None,
+                  strict: bool, verbose: bool, output_format: str) -> None:
+    """Build briefing notes (HTML and PDF) from fact sheets.
+
+    PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
+    sheet becomes OUT/ID.html and OUT/ID.pdf; OUT/index.html lists every brief and
+    OUT/manifest.json records what was written. Invalid sheets get their diagnostics and
+    no output; the others still build. A file briefgen wrote but someone changed since is
+    left alone and reported (exit 1); a build waits while another builds into OUT.
+    """
+    from briefgen.pipeline import build
+    from briefgen.project import load_project
+    from briefgen.publish.manifest import NotOurs
+    from briefgen.records import Options
+    from briefgen.render.theme import Theme
+    from briefgen.report.progress import Progress
+    from briefgen.workers import DEFAULT_TIMEOUT, default_workers
+
+    project = load_project()
+    audience = resolve_audience(project, release_level, audience_name, public)
+    if not html and not pdf:
+        raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
+    theme = Theme.of_project(templates, styles, project)
+    options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard,
+                      locale=project.locale)
+    target = out if out is not None else project.output
+    sources = sheet_paths(paths, project)
+    check_output(target, project, [*sources, *theme.template_dirs, *theme.style_dirs])
+    try:
+        built = build(sources, options, target, workers=jobs or project.jobs or default_workers(),
+                      timeout=timeout or project.timeout or DEFAULT_TIMEOUT, force=force,
+                      progress=Progress(sys.stderr, enabled=output_format == "text" and sys.stderr.isatty()),
+                      notify=lambda line: click.echo(line, err=True))
+    except NotOurs as exc:  # a damaged manifest, a folder briefgen did not write: nothing was written
+        usage_error(str(exc))
+    except OSError as exc:  # the output folder: no space, no permission, a file in the way
+        io_error(exc)
+    sys.exit(_report(built, strict, output_format, verbose))
+
+
+def _report(built: Built, strict: bool, output_format: str, verbose: bool) -> int:
+    """Print what the build did (diagnostics, one line per brief, the summary line); its exit code."""
+    planned, reports, published = built.plan, list(built.reports), built.published
+    overflow = emit(reports, output_format, verbose)
+    if published is None:  # the site index's template failed: its diagnostic is among the reports
+        step_summary("build", [], overflow, planned.release)
+        return EXIT_SHEET
+    step_summary("build", _build_rows(planned, reports, built, strict), overflow, planned.release)
+    to_stderr = output_format == "json"
+    for brief_id, pages, written in published.written:
+        if brief_id in built.unchanged:
+            click.echo(f"unchanged {brief_id}", err=to_stderr)
+            continue
+        counted = f"{pages} page{'s' if pages != 1 else ''}" if pages is not None else "HTML"
+        click.echo(f"built {brief_id}: {counted} → {', '.join(map(str, written))}", err=to_stderr)
+    for sheet in planned.sheets:
+        if sheet.withheld is not None:
+            click.echo(f"withheld {sheet.sheet_id}: {sheet.withheld}", err=to_stderr)
+    for line in published.left_alone:  # a hand-changed file: the folder is not what was asked for
+        click.echo(f"warning: {line}", err=True)
+    sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]
+    click.echo(summary_line(sheet_reports, strict), err=to_stderr)
+    return EXIT_SHEET if any(r.failed(strict) for r in reports) or published.left_alone else EXIT_OK
+
+
+def _build_rows(planned: Plan, reports: Sequence[Report], built: Built, strict: bool) -> list[BriefRow]:
+    """The step summary's rows of a build: each planned sheet's status, pages and warnings."""
+    from briefgen.report.ci import BriefRow
+
+    assert built.published is not None
+    cached: Collection[str] = built.unchanged
+    by_path = {r.path: r for r in reports}
+    written = {brief_id: pages for brief_id, pages, _ in built.published.written}
+    built_now = {brief_id: pages for brief_id, pages in written.items() if brief_id not in cached}
+    unchanged = {brief_id: pages for brief_id, pages in written.items() if brief_id in cached}
+    rows = []
+    for sheet in planned.sheets:
+        report = by_path.get(sheet.path, sheet.report)
+        name = sheet.sheet_id or sheet.path
+        warnings = len(report.warnings)
+        if sheet.withheld is not None:
+            rows.append(BriefRow(name, "withheld", None, warnings, sheet.withheld))
+        elif report.failed(strict):
+            first = report.errors[0].code if report.errors else "warnings under --strict"
+            rows.append(BriefRow(name, "failed", None, warnings, first))
+        elif name in built_now:
+            rows.append(BriefRow(name, "built", built_now[name], warnings))
+        elif name in unchanged:
+            rows.append(BriefRow(name, "unchanged", unchanged[name], warnings))
+        else:
+            rows.append(BriefRow(name, "failed", None, warnings, "not written"))
+    return rows

@@ -1,0 +1,133 @@
+"""What every command does at its edges: errors mapped to exit codes, diagnostics printed, the last line."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
+
+import click
+
+from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefgenError
+from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, render_reports, use_colour
+
+if TYPE_CHECKING:
+    from briefgen.project import Project
+    from briefgen.report.ci import BriefRow
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def usage_error(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def io_error(exc: OSError, doing: str = "write", path: Path | None = None) -> NoReturn:
+    name = path or exc.filename
+    where = f" {name}" if name else ""
+    click.echo(f"error: cannot {doing}{where}: {exc.strerror or exc}", err=True)
+    sys.exit(EXIT_IO)
+
+
+def sheet_paths(paths: Sequence[Path], project: Project) -> list[Path]:
+    """The paths given, or the project's briefs folder."""
+    return list(paths) if paths else [project.briefs]
+
+
+def check_output(out: Path, project: Project, sources: Sequence[Path]) -> None:
+    """Refuse (exit 2) an output folder that is a system folder, the project, or overlaps what is read."""
+    from briefgen.project import output_problem
+
+    if project.root is not None:  # the project's briefs folder, whatever PATHS say
+        sources = [*sources, project.briefs]
+    problem = output_problem(out, root=project.root, sources=sources)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="'-o' / '--out'")
+
+
+def emit(reports: Sequence[Report], output_format: str, verbose: bool = False) -> tuple[Diagnostic, ...]:
+    """Print the diagnostics in the chosen format (to stdout); see diagnostics.render_reports.
+
+    Returns the diagnostics GitHub will not show as annotations (past its cap per step),
+    for the step summary; see ci.annotate.
+    """
+    if output_format == "github":
+        from briefgen.report.ci import annotate
+
+        shown = annotate(reports)
+        for line in shown.lines:
+            click.echo(line)
+        return shown.overflow
+    for chunk in render_reports(reports, output_format, colour=use_colour(sys.stdout), verbose=verbose):
+        click.echo(chunk)
+    return ()
+
+
+def step_summary(command: str, rows: Sequence[BriefRow], overflow: Sequence[Diagnostic],
+                 release: str | None = None) -> None:
+    """Append the Markdown summary to $GITHUB_STEP_SUMMARY when a GitHub workflow step runs us."""
+    from briefgen.report.ci import SUMMARY_VARIABLE, append_step_summary
+    from briefgen.report.ci import step_summary as summary_of
+
+    if not os.environ.get(SUMMARY_VARIABLE):
+        return
+    try:
+        append_step_summary(summary_of(command, rows, overflow, release))
+    except OSError as exc:
+        # The summary is a courtesy: the run's outcome (and exit code) is what it reports.
+        click.echo(f"warning: cannot append to ${SUMMARY_VARIABLE}: {exc.strerror or exc}", err=True)
+
+
+def summary_line(reports: Sequence[Report], strict: bool) -> str:
+    """The last line of check and build, e.g. "3 fact sheets: 2 valid, 1 with errors (1 warning)".
+
+    A sheet that only a template problem stopped is valid: the template errors are counted
+    apart ("; 1 template error stopped 2 briefs"), and still fail the run.
+    """
+    total = len(reports)
+    failed = sum(sheet_failed(r, strict) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports)
+    noun = "fact sheet" if total == 1 else "fact sheets"
+    text = f"{total} {noun}: {total - failed} valid"
+    if failed:
+        text += f", {failed} with errors"
+    if warnings:
+        text += f" ({warnings} warning{'s' if warnings != 1 else ''}{', errors under --strict' if strict else ''})"
+    problems = {(d.path, d.line, d.message) for r in reports for d in r.errors if d.code == TEMPLATE_ERROR_CODE}
+    if problems:
+        stopped = sum(r.failed(strict) and not sheet_failed(r, strict) for r in reports)
+        text += (f"; {len(problems)} template error{'s' if len(problems) != 1 else ''} stopped {stopped} "
+                 f"brief{'s' if stopped != 1 else ''}")
+    return text
+
+
+def sheet_failed(report: Report, strict: bool) -> bool:
+    """Whether the sheet itself fails (an error of its own, or a warning under --strict): template errors aside."""
+    return any(d.code != TEMPLATE_ERROR_CODE for d in report.errors) or (strict and bool(report.warnings))
+
+
+
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """The one map from briefgen's errors (errors.py) to what the user sees, for every command.
+
+    An error that names an option or argument becomes click's usage message for it (exit 2);
+    any other prints `error: message` and exits with the error's own code. It runs inside
+    the command, so that click's usage line names the command.
+    """
+
+    @functools.wraps(command)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except BriefgenError as exc:
+            if exc.param is not None:
+                raise click.BadParameter(str(exc), param_hint=exc.param) from None
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return guarded

@@ -1,0 +1,110 @@
+"""One brief rendered: a job → release → view → HTML → PDF, in memory, into an Outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from briefgen.records import BriefRecord, Job, Outcome
+from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Span, format_path
+from briefgen.sheet.loader import DataPath, text_values
+
+
+def run(job: Job) -> Outcome:
+    """Render one brief: release → view → HTML → PDF, in memory. Never raises for one brief's problem.
+
+    A template problem becomes a `template-error` diagnostic naming the template file and
+    line; anything else a renderer raises is reported for this brief (`render-failed`),
+    so the other briefs of the build still build.
+    """
+    from briefgen.render.templates import TemplateProblem
+
+    try:
+        return _render(job)
+    except TemplateProblem as exc:
+        problem = Diagnostic.at(exc.path, Span(exc.line, 1), "error", TEMPLATE_ERROR_CODE, exc.message,
+                                "fix the template; `briefgen build` names the file and line")
+    except RecursionError:
+        problem = Diagnostic.at(job.path, Span(1, 1), "error", "render-failed",
+                                "the brief nests too deeply to render", "flatten nested lists and quotes")
+    except Exception as exc:  # noqa: BLE001 - the job boundary: one brief's failure is reported, not fatal
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        problem = Diagnostic.at(job.path, Span(1, 1), "error", "render-failed",
+                                f"rendering this brief failed ({detail})",
+                                "this is a bug in briefgen or a library it uses: please report it")
+    return Outcome(job.sheet_id, job.path, job.key, diagnostics=(problem,))
+
+
+def _render(job: Job) -> Outcome:
+    from briefgen.release.cut import release
+    from briefgen.render.inputs import Reads, input_roots
+    from briefgen.render.templates import render_html, weasyprint_styles
+    from briefgen.render.view import brief_view
+
+    cut = release(job.sheet, job.audience)
+    view = brief_view(cut, job.locale)
+    reads = Reads(input_roots(job.theme, job.source_dir))
+    html = render_html(view, job.theme, reads)
+    found = list(_glyph_warnings(job, cut.shows))
+    outputs: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    pages = None
+    if job.html:
+        names["html"] = f"{job.sheet_id}.html"
+        outputs[names["html"]] = html.encode("utf-8")
+    if job.pdf:
+        from briefgen.render.pdf import print_pdf
+
+        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
+                            stylesheets=weasyprint_styles(job.theme, reads), reads=reads)
+        names["pdf"] = f"{job.sheet_id}.pdf"
+        outputs[names["pdf"]] = printed.data
+        pages = printed.pages
+        for url in printed.refused:
+            found.append(_diagnostic(job, (), "warning", "refused-resource",
+                                     f"the brief refers to {url[:200]}, which briefgen does not fetch",
+                                     "only data: URLs and files beside the fact sheet, the templates "
+                                     "and the styles are used"))
+        limit = job.sheet.document.page_limit
+        if limit is not None and pages > limit:
+            found.append(_diagnostic(job, ("document", "page_limit"), "warning", "page-limit",
+                                     f"the PDF has {pages} pages, over the page limit of {limit}",
+                                     "shorten the text, or raise document.page_limit"))
+    record = BriefRecord(
+        id=job.sheet_id,
+        title=job.sheet.title,
+        kind=job.sheet.kind,
+        meeting_date=job.sheet.meeting.date,
+        occasion=view.occasion,
+        venue=view.venue,
+        level=cut.level,
+        scheme=cut.scheme.name,
+        banner=view.banner.text,
+        tone=view.banner.tone,
+        audience=cut.cleared_to,
+        pages=pages,
+        outputs=names,
+        status=view.status,
+        reference=cut.reference,
+        owner=view.drafted_by,
+        countries=tuple(sorted({p.country for p in view.participants})),
+        caveats=view.banner.caveats,
+        categories=view.banner.categories,
+    )
+    return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record, inputs=reads.files)
+
+
+def _diagnostic(job: Job, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic.at(job.path, job.marks.value(loc), severity, code, message, hint)  # type: ignore[arg-type]
+
+
+def _glyph_warnings(job: Job, shows: Callable[[DataPath], bool]) -> Iterable[Diagnostic]:
+    from briefgen.render.fonts import missing_glyphs, package_for
+
+    texts = [(loc, text) for loc, text in text_values(job.sheet.model_dump(exclude_none=True, warnings=False))
+             if shows(loc)]
+    for loc, chars in missing_glyphs(texts):
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:12])
+        packages = " or ".join(package_for(chars))
+        yield _diagnostic(job, loc, "warning", "missing-glyphs",
+                          f"`{format_path(loc)}`: no installed font can draw {shown}",
+                          f"install a font that covers them, e.g. `apt-get install {packages}`")
