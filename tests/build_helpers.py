@@ -26,6 +26,7 @@ import tinyhtml5
 from click.testing import CliRunner
 
 from briefgen.commands.main import main
+from briefgen.pipeline import Built
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -378,3 +379,18 @@ def visible_text(root: ET.Element) -> str:
     assert body is not None
     walk(body)
     return squash("".join(parts))
+
+
+def build_in_process(sheets: Sequence[Path], out: Path, **options: Any) -> Built:
+    """`pipeline.build` in this process, HTML only unless `pdf=True`: the one helper for tests of
+    what a build decides (what it renders, reuses, publishes) without a process per build.
+    `force`, `workers`, `progress` and `notify` go to the build; the rest are Options."""
+    from briefgen.pipeline import build
+    from briefgen.records import Options
+    from briefgen.render.theme import Theme
+
+    run_options = {name: options.pop(name) for name in ("force", "workers", "progress", "notify") if name in options}
+    options.setdefault("pdf", False)
+    options.setdefault("theme", Theme.default())
+    return build(list(sheets), Options(**options), out, workers=run_options.pop("workers", 1), timeout=120,
+                 **run_options)
