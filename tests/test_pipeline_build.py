@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from build_helpers import EXAMPLE, build_in_process, compact_sheet, write_sheet
 
 from briefgen.records import Outcome
+from build_helpers import EXAMPLE, build_in_process, compact_sheet, write_sheet
 
 
 class Recorded:

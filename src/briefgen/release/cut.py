@@ -11,7 +11,7 @@ audience.py (`Audience.admits`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -280,49 +280,83 @@ def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
         read = reading_caveats(sheet, marking)
         return audience is None or audience.admits(scheme, read.level, read.caveats, read.public)
 
+    kept = _kept_portions(sheet, admitted)
+    sources = _kept_sources(sheet, kept, admitted(document_marking(sheet)))
+    level = scheme.highest(kept.levels)
+    # A scheme may require portion marks on every note from some level up (E.O. 13526 §1.6(c)).
+    grammar = scheme.grammar
+    required = grammar is not None and scheme.at_least(level, grammar.portions_required_from)
+    return Release(
+        sheet=_released_sheet(sheet, kept, sources),
+        scheme=scheme,
+        level=level,
+        caveats=tuple(kept.caveats),
+        marked=kept.explicit or required,
+        audience=audience,
+        kept=frozenset(kept.paths),
+        levels=frozenset(kept.levels),
+        complete=kept.every,
+        banner=banner(scheme, kept.banner_inputs, cui_categories(sheet)),
+    )
+
+
+@dataclass
+class _Kept:
+    """What a cut keeps of a sheet's portions, filled in document order."""
+
+    items: dict[str, list[Any]]
+    paths: set[PortionPath]
+    levels: list[str]
+    caveats: list[str]
+    banner_inputs: list[Marked]
+    #: Whether a kept portion carries a marking of its own.
+    explicit: bool = False
+    #: Whether every portion (and source) was kept.
+    every: bool = True
+
+
+def _kept_portions(sheet: FactSheet, admitted: Callable[[Marking], bool]) -> _Kept:
     header = header_marking(sheet)
-    kept: dict[str, list[Any]] = {}
-    kept_paths: set[PortionPath] = set()
-    kept_levels = [header.level]
-    caveats = list(header.caveats)
-    banner_inputs = [Marked(header.level, reading_caveats(sheet, header).caveats)]
-    explicit = False
-    every = True
+    kept = _Kept({}, set(), [header.level], list(header.caveats),
+                 [Marked(header.level, reading_caveats(sheet, header).caveats)])
     for portion in portions(sheet):
         marking = portion_marking(sheet, portion)
         if not admitted(marking):
-            every = False
+            kept.every = False
             continue
         # Marks depend only on what is released: a withheld portion's own marking must not
         # decide whether the released ones are marked (that would tell a reader it existed).
-        explicit = explicit or portion.level is not None or portion.caveats is not None
-        kept_levels.append(marking.level)
-        banner_inputs.append(Marked(marking.level, reading_caveats(sheet, marking).caveats))
-        caveats.extend(c for c in marking.caveats if c not in caveats)
-        kept_paths.add(portion.path)
-        kept.setdefault(portion.field, []).append(portion.item.model_copy(
+        kept.explicit = kept.explicit or portion.level is not None or portion.caveats is not None
+        kept.levels.append(marking.level)
+        kept.banner_inputs.append(Marked(marking.level, reading_caveats(sheet, marking).caveats))
+        kept.caveats.extend(c for c in marking.caveats if c not in kept.caveats)
+        kept.paths.add(portion.path)
+        kept.items.setdefault(portion.field, []).append(portion.item.model_copy(
             update={"classification": marking.level, "caveats": list(marking.caveats)}))
+    return kept
 
-    # Sources carry no marking of their own: one is kept when a kept item cites it,
-    # otherwise it has the document's marking like any unmarked text.
-    cited = {ref for field in _citing() for item in kept.get(field, []) for ref in item.sources}
-    whole = admitted(document_marking(sheet))
+
+def _kept_sources(sheet: FactSheet, kept: _Kept, whole: bool) -> list[Any]:
+    """Sources carry no marking of their own: one is kept when a kept item cites it, otherwise
+    it has the document's marking like any unmarked text (kept when `whole` is admitted)."""
+    cited = {ref for field in _citing() for item in kept.items.get(field, []) for ref in item.sources}
     sources = []
     for index, source in enumerate(sheet.sources):
         if whole or source.id in cited:
             sources.append(source)
-            kept_paths.add(("sources", index))
+            kept.paths.add(("sources", index))
         else:
-            every = False
+            kept.every = False
+    return sources
 
-    def keep(field: str) -> tuple[Any, ...]:
-        return tuple(kept.get(field, ()))
 
+def _released_sheet(sheet: FactSheet, kept: _Kept, sources: list[Any]) -> ReleasedSheet:
     from briefgen.sheet.model import CLASSIFIED_ITEMS, PORTION_LISTS, SINGLE_PORTIONS
 
-    singles: dict[str, Any] = {name: kept[name][0] if kept.get(name) else None for name in SINGLE_PORTIONS}
-    lists: dict[str, Any] = {name: keep(name) for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)}
-    released = ReleasedSheet(
+    singles: dict[str, Any] = {name: kept.items[name][0] if kept.items.get(name) else None
+                               for name in SINGLE_PORTIONS}
+    lists: dict[str, Any] = {name: tuple(kept.items.get(name, ())) for name in (*PORTION_LISTS, *CLASSIFIED_ITEMS)}
+    return ReleasedSheet(
         kind=sheet.kind,
         title=sheet.title,
         classification=sheet.classification,
@@ -333,22 +367,6 @@ def release(sheet: FactSheet, audience: Audience | None = None) -> Release:
         sources=tuple(sources),
         **singles,
         **lists,
-    )
-    level = scheme.highest(kept_levels)
-    # A scheme may require portion marks on every note from some level up (E.O. 13526 §1.6(c)).
-    grammar = scheme.grammar
-    required = grammar is not None and scheme.at_least(level, grammar.portions_required_from)
-    return Release(
-        sheet=released,
-        scheme=scheme,
-        level=level,
-        caveats=tuple(caveats),
-        marked=explicit or required,
-        audience=audience,
-        kept=frozenset(kept_paths),
-        levels=frozenset(kept_levels),
-        complete=every,
-        banner=banner(scheme, banner_inputs, cui_categories(sheet)),
     )
 
 
