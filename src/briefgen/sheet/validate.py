@@ -20,17 +20,10 @@ from pydantic_core import ErrorDetails
 
 from briefgen.report.diagnostics import Diagnostic, Report, Span, format_path
 from briefgen.sheet import rules
+from briefgen.sheet.fields import COUNTRY_HINT, FormatError, country_hint, describe
+from briefgen.sheet.ids import is_reserved_id, is_valid_id, is_windows_device_name
 from briefgen.sheet.loader import DataPath, Loaded, SourceMap, text_values
-from briefgen.sheet.model import (
-    COUNTRY_HINT,
-    FactSheet,
-    FormatError,
-    country_hint,
-    describe,
-    is_reserved_id,
-    is_valid_id,
-    is_windows_device_name,
-)
+from briefgen.sheet.model import FactSheet
 from briefgen.sheet.partial import valid_parts
 from briefgen.sheet.rules import SheetParts
 
