@@ -22,7 +22,7 @@ from briefgen.publish.folder import Published, publish
 from briefgen.records import BriefRecord, Job, Options, Outcome, Plan, PlannedSheet
 from briefgen.render.theme import Theme
 from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span, format_path
-from briefgen.sheet.loader import DataPath, text_values
+from briefgen.sheet.marks import DataPath, text_values
 from briefgen.sheet.sources import Candidate, MissingPath, discover, load_candidate
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
@@ -227,7 +227,7 @@ def _reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
 
 def recorded_report(path: str, entry: BriefEntry) -> Report:
     """The report a sheet had when its outputs were written (what `check` found then), from its manifest entry."""
-    from briefgen.sheet.loader import source_lines
+    from briefgen.sheet.marks import source_lines
 
     lines: list[str] = []
     if entry.checked:  # the lines are shown under each diagnostic

@@ -46,7 +46,7 @@ MAX_MARKDOWN_LINES = 300
 MAX_EMPHASIS = 500
 MAX_AMOUNT = Decimal("1000000000000000")
 MIN_AMOUNT = Decimal("0.01")
-#: Significant digits of an amount: as many as an integer may have (loader.MAX_INT_DIGITS).
+#: Significant digits of an amount: as many as an integer may have (scalars.MAX_INT_DIGITS).
 MAX_AMOUNT_DIGITS = 18
 MAX_DURATION_MINUTES = 7 * 24 * 60
 MAX_PAGE_LIMIT = 1000
@@ -98,7 +98,7 @@ def _year_or_date(value: Any) -> Any:
 def _exact_amount(value: Any) -> Any:
     """An amount as the Decimal its text says: `1.96e9` is 1960000000 and `0.1` is 0.1, never a float's neighbour.
 
-    The loader's floats keep their text (loader.WrittenFloat); a float from elsewhere is
+    The loader's floats keep their text (scalars.WrittenFloat); a float from elsewhere is
     read as Python writes it (its shortest repr).
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from briefgen.report.diagnostics import Diagnostic, Severity
 from briefgen.sheet.classification import SCHEMES, Authority, CaveatProblem, Control, Scheme
-from briefgen.sheet.loader import DataPath
+from briefgen.sheet.marks import DataPath
 from briefgen.sheet.portions import portions
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from briefgen.sheet.loader import DataPath
+from briefgen.sheet.marks import DataPath
 from briefgen.sheet.model import FactSheet
 from briefgen.sheet.rules import SheetParts
 

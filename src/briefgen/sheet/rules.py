@@ -13,7 +13,7 @@ from briefgen.report.diagnostics import PLACEHOLDER_CODE, Diagnostic, Severity, 
 from briefgen.sheet import marking_rules
 from briefgen.sheet.classification import SCHEMES
 from briefgen.sheet.kinds import KIND_KEYS, KINDS, article, describe_kind, kinds_printing
-from briefgen.sheet.loader import DataPath, SourceMap, text_values
+from briefgen.sheet.marks import DataPath, SourceMap, text_values
 from briefgen.sheet.model import (
     CLASSIFIED_ITEMS,
     PORTION_LISTS,

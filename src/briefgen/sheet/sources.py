@@ -140,7 +140,8 @@ def load_candidate(candidate: Candidate) -> Checked:
     if candidate.refusal is None:
         return load_fact_sheet(candidate.path)
     from briefgen.report.diagnostics import Diagnostic, Span
-    from briefgen.sheet.loader import Loaded, SourceMap
+    from briefgen.sheet.loader import Loaded
+    from briefgen.sheet.marks import SourceMap
     from briefgen.sheet.validate import check
 
     name = str(candidate.path)
@@ -152,7 +153,8 @@ def load_candidate(candidate: Candidate) -> Checked:
 def load_fact_sheet(path: Path, shown: str | None = None) -> Checked:
     """Read, parse and validate one fact sheet: the IO edge of the check stage."""
     from briefgen.report.diagnostics import Diagnostic, Span
-    from briefgen.sheet.loader import Loaded, SourceMap, load, read_source
+    from briefgen.sheet.loader import Loaded, load, read_source
+    from briefgen.sheet.marks import SourceMap
     from briefgen.sheet.validate import check
 
     name = shown or str(path)

@@ -22,7 +22,8 @@ from briefgen.report.diagnostics import Diagnostic, Report, Span, format_path
 from briefgen.sheet import rules
 from briefgen.sheet.fields import COUNTRY_HINT, FormatError, country_hint, describe
 from briefgen.sheet.ids import is_reserved_id, is_valid_id, is_windows_device_name
-from briefgen.sheet.loader import DataPath, Loaded, SourceMap, text_values
+from briefgen.sheet.loader import Loaded
+from briefgen.sheet.marks import DataPath, SourceMap, text_values
 from briefgen.sheet.model import FactSheet
 from briefgen.sheet.partial import valid_parts
 from briefgen.sheet.rules import SheetParts
