@@ -26,7 +26,8 @@ from briefgen.sheet.loader import Loaded
 from briefgen.sheet.marks import DataPath, SourceMap, text_values
 from briefgen.sheet.model import FactSheet
 from briefgen.sheet.partial import valid_parts
-from briefgen.sheet.rules import SheetParts
+from briefgen.sheet.parts import SheetParts
+from briefgen.sheet.text_rules import ambiguous_currency, placeholders
 
 # Tags of the portion union, which pydantic puts into error locations.
 _UNION_TAGS = {"text", "mapping", "approx:flag", "approx:list"}
@@ -76,9 +77,9 @@ def check(loaded: Loaded) -> Checked:
         parts = SheetParts.of(sheet) if sheet is not None and not loaded.lost else valid_parts(loaded.data, loaded.lost)
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
-        found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
+        found.extend(placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
         if parts is not None:
-            found.extend(rules.ambiguous_currency(loaded.path, loaded.data, parts, loaded.marks, skip=unknown))
+            found.extend(ambiguous_currency(loaded.path, loaded.data, parts, loaded.marks, skip=unknown))
         found.extend(_text_budget(loaded))
     name = PurePath(loaded.path).name
     stem = PurePath(loaded.path).stem
