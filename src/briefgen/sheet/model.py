@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 from pydantic.config import JsonDict
 
-from briefgen.sheet.classification import SCHEMES, Scheme
+from briefgen.sheet.classification import SCHEMES
 from briefgen.sheet.completions import editor_choice
 from briefgen.sheet.fields import (
     LEVELS_HELP,
@@ -41,6 +41,7 @@ from briefgen.sheet.fields import (
     YearOrDate,
 )
 from briefgen.sheet.kinds import KINDS
+from briefgen.sheet.scheme import Scheme
 
 FORMAT_VERSION = 1
 
@@ -386,7 +387,7 @@ def _levels_by_scheme(schema: dict[str, Any]) -> None:
         level = {"enum": list(scheme.levels)}
         item = {"properties": {"classification": level}}
         # Caveats are offered as the scheme's file declares them (a family by its example); the
-        # scheme's register checks what is written (classification.Scheme.parse).
+        # scheme's register checks what is written (scheme.Scheme.parse).
         caveats = {"items": {"defaultSnippets": [
             editor_choice(c.shown, f'"{c.shown}"' if ", " in c.shown else c.shown,
                           f"{c.kind.replace('-', ' ')} ({c.source})" if c.source else c.kind.replace("-", " "))
