@@ -11,7 +11,8 @@ import markdown
 import pytest
 from click.testing import CliRunner
 
-from briefgen.commands.diff import compare, diff_command
+from briefgen.commands.diff import diff_command
+from briefgen.sheet.compare import compare
 from build_helpers import ROOT, parse_html, working_directory
 from conftest import check_text
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.sheet.loader import text_values
+from briefgen.sheet.marks import text_values
 from conftest import EXAMPLE, check_text, example_text, load_text
 
 REPORT = "ANI report, 24 November 2025"

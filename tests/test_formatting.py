@@ -26,8 +26,9 @@ from briefgen.render.formatting import (
     shared_symbols,
     supported_locale,
 )
+from briefgen.sheet.fields import MAX_AMOUNT, MAX_AMOUNT_DIGITS, MIN_AMOUNT
 from briefgen.sheet.loader import load
-from briefgen.sheet.model import MAX_AMOUNT, MAX_AMOUNT_DIGITS, MIN_AMOUNT, Amount, Money
+from briefgen.sheet.model import Amount, Money
 
 GB = HouseStyle("en-GB")
 US = HouseStyle("en-US")

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.sheet.classification import SCHEMES
-from briefgen.sheet.loader import load, source_lines
+from briefgen.sheet.loader import load
+from briefgen.sheet.marks import source_lines
 from briefgen.sheet.validate import Checked, check
 
 TESTS = Path(__file__).resolve().parent

@@ -325,7 +325,7 @@ def test_a_long_source_line_is_shown_as_a_bounded_excerpt() -> None:
 
 
 def test_ids_are_matched_whole_and_briefgen_names_are_reserved() -> None:
-    from briefgen.sheet.model import is_valid_id
+    from briefgen.sheet.ids import is_valid_id
 
     assert is_valid_id("g20-2025")
     for bad in ("nl\n", "index", "manifest", "briefgen-lock", "../x", "a--b", ""):

@@ -11,16 +11,10 @@ import pytest
 import yaml
 
 from briefgen.report.diagnostics import MAX_PER_FILE
-from briefgen.sheet.loader import (
-    MAX_BYTES,
-    MAX_DEPTH,
-    MAX_ITEMS,
-    MAX_NODES,
-    WrittenFloat,
-    load,
-    resolve_plain,
-)
+from briefgen.sheet.loader import MAX_BYTES, load
+from briefgen.sheet.scalars import WrittenFloat, resolve_plain
 from briefgen.sheet.sources import load_fact_sheet
+from briefgen.sheet.strict_yaml import MAX_DEPTH, MAX_ITEMS, MAX_NODES
 from conftest import (
     LOADER_DATA,
     check_file,

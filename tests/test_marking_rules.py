@@ -176,8 +176,8 @@ def test_every_marking_code_is_documented() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    sources = "".join((root / "src" / "briefgen" / name).read_text(encoding="utf-8")
-                      for name in ("marking_rules.py", "classification.py"))
+    sources = "".join((root / "src" / "briefgen" / "sheet" / name).read_text(encoding="utf-8")
+                      for name in ("marking_rules.py", "scheme.py"))
     emitted = set(re.findall(r'"(?:error|warning)"(?: if final else "warning")?, "([a-z-]+)"', sources))
     emitted |= set(re.findall(r'CaveatProblem\(\s*"([a-z-]+)"', sources))
     docs = (root / "docs" / "factsheet.md").read_text(encoding="utf-8")

@@ -55,16 +55,9 @@ import re
 import pytest
 
 from briefgen.release.marking import Marked, MarkingError, banner, portion_mark
-from briefgen.sheet.classification import (
-    SCHEMES,
-    CaveatProblem,
-    Control,
-    SchemeFileError,
-    load_schemes,
-    read_scheme,
-    readers_allowed,
-    scheme_files,
-)
+from briefgen.sheet.classification import SCHEMES, readers_allowed
+from briefgen.sheet.scheme import CaveatProblem, Control
+from briefgen.sheet.scheme_files import SchemeFileError, load_schemes, read_scheme, scheme_files
 
 FVEY = {"AUS", "CAN", "GBR", "NZL", "USA"}
 

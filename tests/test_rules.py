@@ -416,7 +416,7 @@ def test_a_bug_in_a_rule_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> No
     def buggy(sheet: object, at: object) -> object:
         return sheet.no_such_field  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(rules, "_unique_ids", buggy)
+    monkeypatch.setattr(rules, "unique_ids", buggy)
     with pytest.raises(AttributeError):
         check_file(VALID)
     text = VALID.read_text(encoding="utf-8").replace("title: Test bilateral meeting", "title: [Test]")

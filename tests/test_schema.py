@@ -179,7 +179,7 @@ def test_no_pseudo_items_and_no_titles() -> None:
 def test_time_zones_are_offered_by_their_iana_names() -> None:
     import zoneinfo
 
-    from briefgen.sheet.model import iana_zones
+    from briefgen.sheet.completions import iana_zones
 
     schema = json_schema()
     timezone = schema["definitions"]["Meeting"]["properties"]["timezone"]

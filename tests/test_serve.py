@@ -24,7 +24,7 @@ import pytest
 from briefgen.preview.server import editor_url, host_allowed
 from briefgen.preview.sourcemarks import annotate, locator_for
 from briefgen.report.diagnostics import Span
-from briefgen.sheet.loader import SourceMap
+from briefgen.sheet.marks import SourceMap
 from build_helpers import first_image_colour, solid_png
 from serve_helpers import (
     SHEET_ID,

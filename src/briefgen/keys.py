@@ -78,7 +78,7 @@ def reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
 
 def recorded_report(path: str, entry: BriefEntry) -> Report:
     """The report a sheet had when its outputs were written (what `check` found then), from its manifest entry."""
-    from briefgen.sheet.loader import source_lines
+    from briefgen.sheet.marks import source_lines
 
     lines: list[str] = []
     if entry.checked:  # the lines are shown under each diagnostic

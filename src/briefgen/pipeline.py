@@ -27,7 +27,7 @@ from briefgen.records import Job, Options, Outcome, Plan, PlannedSheet
 from briefgen.render.brief import run
 from briefgen.render.theme import Theme
 from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span
-from briefgen.sheet.loader import DataPath
+from briefgen.sheet.marks import DataPath
 from briefgen.sheet.sources import Candidate, MissingPath, discover, load_candidate
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from briefgen.render.inputs import InputFile
     from briefgen.render.theme import Theme
     from briefgen.report.diagnostics import Diagnostic, Report
-    from briefgen.sheet.loader import SourceMap
+    from briefgen.sheet.marks import SourceMap
     from briefgen.sheet.model import FactSheet
 
 

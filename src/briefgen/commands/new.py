@@ -30,7 +30,7 @@ def new_command(sheet_id: str, kind: str, out: Path | None) -> None:
     brief repository its first line points editors at the repository's JSON Schema by
     a relative path. An existing file is never overwritten (exit 2).
     """
-    from briefgen.sheet.model import is_valid_id, is_windows_device_name
+    from briefgen.sheet.ids import is_valid_id, is_windows_device_name
     from briefgen.sheet.skeleton import skeleton
 
     if not is_valid_id(sheet_id):

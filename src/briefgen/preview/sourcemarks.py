@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from briefgen.report.diagnostics import Span
-from briefgen.sheet.loader import DataPath, SourceMap, text_values
+from briefgen.sheet.marks import DataPath, SourceMap, text_values
 
 #: A value shorter than this matches only exactly: short prefixes ("Japan") are everywhere.
 MIN_PREFIX = 16

@@ -20,15 +20,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from briefgen.sheet.classification import (
-    SCHEMES,
-    TETRAGRAPHS,
-    Scheme,
-    all_levels,
-    canonical_level,
-    nationals,
-    readers_allowed,
-)
+from briefgen.sheet.classification import SCHEMES, TETRAGRAPHS, all_levels, canonical_level, nationals, readers_allowed
+from briefgen.sheet.scheme import Scheme
 
 #: The audience `build --public` means when briefgen.toml declares none of that name.
 PUBLIC = "public"

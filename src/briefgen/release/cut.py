@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from briefgen.release.audience import Audience
 from briefgen.release.marking import BannerMarking, Marked, banner, portion_mark
 from briefgen.report.diagnostics import Diagnostic, Report, Span
-from briefgen.sheet.classification import SCHEMES, Scheme
+from briefgen.sheet.classification import SCHEMES
 from briefgen.sheet.portions import ClassifiedPortion, PortionPath, portions
+from briefgen.sheet.scheme import Scheme
 
 if TYPE_CHECKING:  # the model (pydantic) is not imported by publish, which reads only the codes below
     from briefgen.sheet.model import (

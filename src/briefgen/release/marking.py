@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from briefgen.sheet.classification import Caveat, CaveatProblem, Control, Scheme
+from briefgen.sheet.scheme import Caveat, CaveatProblem, Control, Scheme
 
 
 class MarkingError(ValueError):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from briefgen.records import BriefRecord, Job, Outcome
 from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Span, format_path
-from briefgen.sheet.loader import DataPath, text_values
+from briefgen.sheet.marks import DataPath, text_values
 
 
 def run(job: Job) -> Outcome:

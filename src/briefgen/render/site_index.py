@@ -10,7 +10,8 @@ from briefgen.records import BriefRecord
 from briefgen.release.marking import Marked, MarkingError, banner, statement_label
 from briefgen.render.formatting import DEFAULT_LOCALE, HouseStyle
 from briefgen.render.view import KIND_LABELS, Banner
-from briefgen.sheet.classification import SCHEMES, Scheme
+from briefgen.sheet.classification import SCHEMES
+from briefgen.sheet.scheme import Scheme
 
 
 @dataclass(frozen=True)

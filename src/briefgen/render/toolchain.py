@@ -64,7 +64,7 @@ def fonts_digest() -> str:
 def fingerprint() -> str:
     """Everything besides a brief's own inputs that its output bytes depend on."""
     from briefgen import __version__
-    from briefgen.sheet.classification import schemes_digest
+    from briefgen.sheet.scheme_files import schemes_digest
 
     parts = [
         f"briefgen={__version__}",

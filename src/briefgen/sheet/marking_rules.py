@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from briefgen.report.diagnostics import Diagnostic, Severity
-from briefgen.sheet.classification import SCHEMES, Authority, CaveatProblem, Control, Scheme
-from briefgen.sheet.loader import DataPath
+from briefgen.sheet.classification import SCHEMES
+from briefgen.sheet.marks import DataPath
 from briefgen.sheet.portions import portions
+from briefgen.sheet.scheme import Authority, CaveatProblem, Control, Scheme
 
 if TYPE_CHECKING:
     from briefgen.sheet.model import ClassificationAuthority, Document, FactSheet

@@ -19,9 +19,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from briefgen.sheet.loader import DataPath
+from briefgen.sheet.marks import DataPath
 from briefgen.sheet.model import FactSheet
-from briefgen.sheet.rules import SheetParts
+from briefgen.sheet.parts import SheetParts
 
 
 def valid_parts(data: Any, lost: Collection[str] = ()) -> SheetParts | None:

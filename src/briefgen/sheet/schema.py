@@ -64,7 +64,7 @@ def _ref_siblings_to_all_of(node: Any) -> Any:
 
 def _choices(node: Any) -> Any:
     """Every enum of words as a pattern and the values an editor offers (see the module's docstring)."""
-    from briefgen.sheet.model import editor_choice, one_of
+    from briefgen.sheet.completions import editor_choice, one_of
 
     if isinstance(node, list):
         return [_choices(value) for value in node]
@@ -155,8 +155,8 @@ def json_schema() -> dict[str, Any]:
 
 
 def _hoisted(node: Any, definitions: dict[str, Any]) -> Any:
-    """Each schema marked with model.DEFINITION written once, in `definitions`, and referred to."""
-    from briefgen.sheet.model import DEFINITION
+    """Each schema marked with completions.DEFINITION written once, in `definitions`, and referred to."""
+    from briefgen.sheet.completions import DEFINITION
 
     if isinstance(node, list):
         return [_hoisted(value, definitions) for value in node]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from briefgen.report.diagnostics import Diagnostic
     from briefgen.sheet.validate import Checked
 
 SUFFIXES = (".yaml", ".yml")
@@ -140,7 +141,8 @@ def load_candidate(candidate: Candidate) -> Checked:
     if candidate.refusal is None:
         return load_fact_sheet(candidate.path)
     from briefgen.report.diagnostics import Diagnostic, Span
-    from briefgen.sheet.loader import Loaded, SourceMap
+    from briefgen.sheet.loader import Loaded
+    from briefgen.sheet.marks import SourceMap
     from briefgen.sheet.validate import check
 
     name = str(candidate.path)
@@ -151,16 +153,32 @@ def load_candidate(candidate: Candidate) -> Checked:
 
 def load_fact_sheet(path: Path, shown: str | None = None) -> Checked:
     """Read, parse and validate one fact sheet: the IO edge of the check stage."""
-    from briefgen.report.diagnostics import Diagnostic, Span
-    from briefgen.sheet.loader import Loaded, SourceMap, load, read_source
+    from briefgen.sheet.loader import Loaded, read_source
+    from briefgen.sheet.marks import SourceMap
     from briefgen.sheet.validate import check
 
     name = shown or str(path)
     try:
         raw = read_source(path)
     except OSError as exc:
-        problem = Diagnostic.at(name, Span(1, 1), "error", "unreadable",
-                                f"cannot read the file: {exc.strerror or exc}",
-                                "check that the file exists, that it is a regular file, and that you may read it")
-        return check(Loaded(name, "", None, SourceMap(), [problem]))
+        return check(Loaded(name, "", None, SourceMap(), [unreadable_file(name, exc)]))
+    return check_source(name, raw)
+
+
+def check_source(name: str, raw: bytes) -> Checked:
+    """Parse and validate a fact sheet's bytes, shown as `name`: load_fact_sheet once the file is read.
+
+    `briefgen diff` checks the versions it compares this way (from git, or read by read_source).
+    """
+    from briefgen.sheet.loader import load
+    from briefgen.sheet.validate import check
+
     return check(load(name, raw))
+
+
+def unreadable_file(name: str, exc: OSError) -> Diagnostic:
+    """The `unreadable` diagnostic of a fact sheet that cannot be read, quoting nothing of it."""
+    from briefgen.report.diagnostics import Diagnostic, Span
+
+    return Diagnostic.at(name, Span(1, 1), "error", "unreadable", f"cannot read the file: {exc.strerror or exc}",
+                         "check that the file exists, that it is a regular file, and that you may read it")

@@ -20,19 +20,14 @@ from pydantic_core import ErrorDetails
 
 from briefgen.report.diagnostics import Diagnostic, Report, Span, format_path
 from briefgen.sheet import rules
-from briefgen.sheet.loader import DataPath, Loaded, SourceMap, text_values
-from briefgen.sheet.model import (
-    COUNTRY_HINT,
-    FactSheet,
-    FormatError,
-    country_hint,
-    describe,
-    is_reserved_id,
-    is_valid_id,
-    is_windows_device_name,
-)
+from briefgen.sheet.fields import COUNTRY_HINT, FormatError, country_hint, describe
+from briefgen.sheet.ids import is_reserved_id, is_valid_id, is_windows_device_name
+from briefgen.sheet.loader import Loaded
+from briefgen.sheet.marks import DataPath, SourceMap, text_values
+from briefgen.sheet.model import FactSheet
 from briefgen.sheet.partial import valid_parts
-from briefgen.sheet.rules import SheetParts
+from briefgen.sheet.parts import SheetParts
+from briefgen.sheet.text_rules import ambiguous_currency, placeholders
 
 # Tags of the portion union, which pydantic puts into error locations.
 _UNION_TAGS = {"text", "mapping", "approx:flag", "approx:list"}
@@ -82,9 +77,9 @@ def check(loaded: Loaded) -> Checked:
         parts = SheetParts.of(sheet) if sheet is not None and not loaded.lost else valid_parts(loaded.data, loaded.lost)
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
-        found.extend(rules.placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
+        found.extend(placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
         if parts is not None:
-            found.extend(rules.ambiguous_currency(loaded.path, loaded.data, parts, loaded.marks, skip=unknown))
+            found.extend(ambiguous_currency(loaded.path, loaded.data, parts, loaded.marks, skip=unknown))
         found.extend(_text_budget(loaded))
     name = PurePath(loaded.path).name
     stem = PurePath(loaded.path).stem
