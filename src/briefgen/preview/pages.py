@@ -18,6 +18,7 @@ from briefgen.pipeline import PlanError, plan
 from briefgen.preview.state import Entry, Preview, Remembered, Snapshot, html_of
 from briefgen.release.audience import Audience
 from briefgen.report.diagnostics import Report, render_reports
+from briefgen.workers import CRASHED, TIMED_OUT
 
 #: How long a PDF may take to print before the request gives up (the print goes on).
 PDF_TIMEOUT = 300.0
@@ -261,6 +262,10 @@ class Pages:
         except Exception as exc:  # noqa: BLE001 - a broken worker must not take the server down
             self.preview.printer.forget(job)
             return plain(500, f"printing the PDF failed: {type(exc).__name__}: {exc}")
+        stopped = next((d for d in outcome.diagnostics if d.code in (CRASHED, TIMED_OUT)), None)
+        if stopped is not None:  # the worker died or was stopped: try again on the next request
+            self.preview.printer.forget(job)
+            return plain(500, f"printing the PDF failed: {stopped.message}")
         data = outcome.outputs.get(f"{job.sheet_id}.pdf")
         if data is None:
             return self.page(page_id, _asked(level))

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 
 from briefgen.records import Job, Outcome
-from briefgen.render.brief import run
+from briefgen.workers import Pool
+
+#: The worker's time limit for one print: the longest `--timeout` a build accepts, so that,
+#: as before, a request gives up (pages.PDF_TIMEOUT) long before the print does.
+PRINT_LIMIT = 86_400.0
 
 
 class Printer:
@@ -17,7 +21,10 @@ class Printer:
         self._size = size
         self._lock = threading.Lock()
         self._futures: OrderedDict[str, Future[Outcome]] = OrderedDict()
-        self._executor: ProcessPoolExecutor | None = None
+        # spawn: this process has threads, which fork would copy in whatever state they are in.
+        # The worker ignores Ctrl-C, which reaches the whole process group (the server stops it
+        # itself), and ends when the server dies, however it dies (workers.watch_parent).
+        self._pool = Pool(workers=1, timeout=PRINT_LIMIT, start_method="spawn")
         self._stopped = False
 
     def future(self, job: Job) -> Future[Outcome]:
@@ -30,14 +37,7 @@ class Printer:
                 return found
             if self._stopped:
                 raise RuntimeError("the preview is stopping")
-            if self._executor is None:
-                self._executor = _new_executor()
-            try:
-                future = self._executor.submit(run, job)
-            except Exception:  # a worker died (BrokenProcessPool): start afresh
-                _stop_executor(self._executor)
-                self._executor = _new_executor()
-                future = self._executor.submit(run, job)
+            future = self._pool.submit(job)
             self._futures[job.key] = future
             while len(self._futures) > self._size:
                 self._futures.popitem(last=False)
@@ -52,9 +52,7 @@ class Printer:
         """Stop the worker (at once, mid-print too); no print starts after this."""
         with self._lock:
             self._stopped = True
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            _stop_executor(executor)
+        self._pool.close()
 
 
 def still_fresh(outcome: Outcome, job: Job) -> bool:
@@ -63,35 +61,3 @@ def still_fresh(outcome: Outcome, job: Job) -> bool:
     from briefgen.render.inputs import input_roots, unchanged
 
     return unchanged(outcome.inputs, input_roots(job.theme, job.source_dir))
-
-
-def _new_executor() -> ProcessPoolExecutor:
-    import multiprocessing
-
-    from briefgen.workers import start_worker
-
-    # spawn: this process has threads, which fork would copy in whatever state they are in.
-    # The worker ignores Ctrl-C, which reaches the whole process group (the server stops it
-    # itself), and ends when the server dies, however it dies (its executor's queue alone
-    # would keep it waiting for ever). No kernel watch: a request's thread starts it.
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=start_worker)
-
-
-def _stop_executor(executor: ProcessPoolExecutor) -> None:
-    processes = list(getattr(executor, "_processes", {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=1.0)
-        if process.is_alive():
-            process.kill()
-            process.join(timeout=1.0)
-    # With its worker gone, the executor's manager thread sees the pool end and closes its
-    # queues: wait for that here, while the interpreter is whole. Left to the exit, the
-    # queues' semaphores could be finalised after multiprocessing's own exit handlers, and
-    # the resource tracker then printed "leaked semaphore objects" after "preview stopped"
-    # (seen once in CI, tests/test_serve.py::test_ctrl_c_stops_quickly_…).
-    executor.shutdown(wait=True)
