@@ -21,7 +21,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefgen.preview.server import editor_url, host_allowed
+from briefgen.preview.http import host_allowed
+from briefgen.preview.pages import editor_url
 from briefgen.preview.sourcemarks import annotate, locator_for
 from briefgen.report.diagnostics import Span
 from briefgen.sheet.marks import SourceMap
@@ -392,7 +393,7 @@ def test_load_every_request_answered_memory_flat(server: Server) -> None:
 
 
 def test_event_streams_are_bounded(server: Server) -> None:
-    from briefgen.preview.server import MAX_EVENT_STREAMS
+    from briefgen.preview.http import MAX_EVENT_STREAMS
 
     socks = []
     try:

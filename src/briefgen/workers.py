@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -39,6 +41,8 @@ JOBS_PER_WORKER = 100
 #: How often a worker looks whether its parent still lives, in seconds (when the parent's
 #: death cannot wake it at once).
 WATCH_INTERVAL = 0.2
+#: The codes of the outcomes a pool makes itself, for a job it could not finish.
+CRASHED, TIMED_OUT = "render-crashed", "render-timeout"
 #: prctl(2) option: the signal the kernel sends a process when the thread that made it ends.
 _PR_SET_PDEATHSIG = 1
 
@@ -55,8 +59,7 @@ def start_worker(kernel_watch: bool = False) -> None:
     """Set up a worker process: Ctrl-C is its parent's to handle, and it ends with its parent.
 
     Ctrl-C reaches the whole process group; the parent decides what stops, so a worker
-    never dies half-way through sending an outcome. Also the initializer of the preview's
-    PDF worker (serve.py). `kernel_watch` asks Linux to kill this process when the thread
+    never dies half-way through sending an outcome. `kernel_watch` asks Linux to kill this process when the thread
     that started it ends: only for a worker started by a thread that lives as long as
     its process.
     """
@@ -143,11 +146,22 @@ class _Worker:
 
 @dataclass
 class Pool:
-    """`workers` processes running jobs; use as a context manager so that none is left behind."""
+    """`workers` processes running jobs; use as a context manager so that none is left behind.
+
+    `run` runs a batch and returns when it is done; `submit` hands one job to a thread of
+    the pool's own, which runs the jobs submitted one after another (on long-lived
+    workers, as `run` does), for a caller that must not wait: the preview's PDFs.
+    `start_method` is multiprocessing's: fork where there is one, unless the caller has
+    threads of its own (fork would copy them in whatever state they are in): then spawn.
+    """
 
     workers: int = field(default_factory=default_workers)
     timeout: float = DEFAULT_TIMEOUT
+    start_method: str | None = None
     _pool: list[_Worker] = field(default_factory=list)
+    _submitted: queue.SimpleQueue[tuple[Job, Future[Outcome]] | None] = field(default_factory=queue.SimpleQueue)
+    _runner: threading.Thread | None = None
+    _closing: threading.Event = field(default_factory=threading.Event)
 
     def __enter__(self) -> Pool:
         return self
@@ -156,8 +170,9 @@ class Pool:
         self.close()
 
     def _start(self) -> _Worker:
-        forking = hasattr(os, "fork")
-        context: Any = multiprocessing.get_context("fork" if forking else "spawn")
+        method = self.start_method or ("fork" if hasattr(os, "fork") else "spawn")
+        forking = method == "fork"
+        context: Any = multiprocessing.get_context(method)
         parent, child = context.Pipe()
         # A spawned worker inherits nothing; a forked one a copy of every descriptor.
         inherited = (parent, *(w.connection for w in self._pool)) if forking else ()
@@ -177,8 +192,47 @@ class Pool:
             worker.process.kill()
         worker.process.join(timeout=5)
 
+    def submit(self, job: Job) -> Future[Outcome]:
+        """Run `job` after those submitted before it; its outcome (a failed one when it timed out or
+        its worker died) comes in the future. The pool's thread starts with the first job."""
+        future: Future[Outcome] = Future()
+        self._submitted.put((job, future))
+        if self._runner is None:
+            self._closing.clear()
+            self._runner = threading.Thread(target=self._run_submitted, name="briefgen-pool", daemon=True)
+            self._runner.start()
+        return future
+
+    def _run_submitted(self) -> None:
+        while (item := self._submitted.get()) is not None:
+            job, future = item
+            if self._closing.is_set():
+                future.cancel()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self.run([job])[0])
+            except BaseException as exc:  # noqa: BLE001 - the caller hears of it through the future
+                future.set_exception(exc)
+
+    def _stop_runner(self) -> None:
+        """Stop the thread of `submit`: the job it runs is stopped at once, those waiting cancelled."""
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return
+        self._closing.set()
+        self._submitted.put(None)
+        while runner.is_alive():
+            # A busy worker is killed: its job ends as a failed outcome, and the thread with it.
+            for worker in list(self._pool):
+                if worker.job is not None and worker.process.is_alive():
+                    worker.process.kill()
+            runner.join(timeout=0.05)
+        self._submitted = queue.SimpleQueue()
+
     def close(self) -> None:
         """Stop every worker (politely when idle, by force when busy) and wait for them."""
+        self._stop_runner()
         for worker in list(self._pool):
             if worker.job is None and worker.process.is_alive():
                 try:
@@ -223,7 +277,7 @@ class Pool:
                                 continue
                         except (EOFError, OSError):
                             self._stop(worker)
-                            finish(job, _failed(job, "render-crashed",
+                            finish(job, _failed(job, CRASHED,
                                                 "the process rendering this brief stopped unexpectedly",
                                                 "run `briefgen build` on this sheet alone; if it happens "
                                                 "again, report it with `briefgen doctor`"))
@@ -236,7 +290,7 @@ class Pool:
                             self._stop(worker)
                     elif time.monotonic() >= worker.deadline(self.timeout):
                         self._stop(worker)
-                        finish(job, _failed(job, "render-timeout",
+                        finish(job, _failed(job, TIMED_OUT,
                                             f"rendering this brief took longer than {self.timeout:g} s and was stopped",
                                             "shorten the brief, or raise the limit with --timeout"))
         except BaseException:

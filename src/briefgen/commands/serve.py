@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from briefgen.commands.options import audience_options, paths_argument, resolve_audience, theme_options
-from briefgen.preview.server import DEFAULT_HOST, DEFAULT_PORT, Preview, PreviewServer, Settings
+from briefgen.preview.http import DEFAULT_HOST, DEFAULT_PORT, PreviewServer
+from briefgen.preview.state import Preview, Settings
 from briefgen.project import ProjectError, load_project
 
 
