@@ -30,6 +30,9 @@ class BriefgenError(Exception):
     """A request briefgen refuses or cannot carry out; its message is for the user, never a traceback."""
 
     exit_code = EXIT_USAGE
+    #: Whether the message comes with the command's usage line (click's UsageError), as for a
+    #: request whose arguments cannot go together.
+    shows_usage = False
 
     def __init__(self, message: str, param: str | None = None) -> None:
         super().__init__(message)

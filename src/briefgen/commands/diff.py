@@ -11,8 +11,9 @@ import sys
 import click
 
 from briefgen.commands.options import GuardedPath
+from briefgen.commands.shared import user_errors
 from briefgen.sheet.compare import FORMATTERS
-from briefgen.sheet.revisions import DiffUsageError, diff_paths
+from briefgen.sheet.revisions import diff_paths
 
 
 @click.command("diff")
@@ -20,6 +21,7 @@ from briefgen.sheet.revisions import DiffUsageError, diff_paths
 @click.argument("new", metavar="NEW", type=GuardedPath())
 @click.option("--output-format", "output_format", type=click.Choice(list(FORMATTERS)), default="text",
               show_default=True, help="text for people; markdown for a GitHub step summary; json for tools.")
+@user_errors
 def diff_command(old: str, new: str, output_format: str) -> None:
     """Summarise what changed in the facts between two versions of fact sheets.
 
@@ -31,9 +33,6 @@ def diff_command(old: str, new: str, output_format: str) -> None:
     revisions are named. Exits 0 when compared (with or without changes), 1 when a
     version is invalid (its diagnostics are shown), 2 for usage errors.
     """
-    try:
-        diffs = diff_paths(old, new)
-    except DiffUsageError as exc:
-        raise click.UsageError(str(exc)) from None
+    diffs = diff_paths(old, new)
     click.echo(FORMATTERS[output_format](diffs))
     sys.exit(1 if any(d.status == "invalid" for d in diffs) else 0)

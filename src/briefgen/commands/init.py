@@ -18,6 +18,8 @@ from pathlib import Path
 import click
 
 from briefgen.commands.options import GuardedPath
+from briefgen.commands.shared import user_errors
+from briefgen.errors import EXIT_IO, EXIT_USAGE, UsageProblem
 
 #: The package folder holding the files copied as they are.
 TEMPLATE_FOLDER = ("examples", "project")
@@ -72,11 +74,13 @@ def _versioned(data: bytes) -> bytes:
     return data.replace(b"@BRIEFGEN_VERSION@", __version__.encode("ascii"))
 
 
-class AlreadyExists(Exception):
-    """Some of the files `init` would write are already there; nothing was written."""
+class AlreadyExists(UsageProblem):
+    """Some of the files `init` would write are already there; nothing was written (exit 2)."""
 
     def __init__(self, paths: list[Path]) -> None:
-        super().__init__(", ".join(map(str, paths)))
+        names = "\n".join(f"  {path}" for path in paths)
+        super().__init__(f"briefgen init never overwrites a file, and these already exist:\n{names}\n"
+                         "Nothing was written. Move them away, or choose another folder.")
         self.paths = paths
 
 
@@ -160,6 +164,7 @@ def _next_steps(folder: Path) -> str:
 
 @click.command("init")
 @click.argument("folder", metavar="[DIR]", default=".", type=GuardedPath(file_okay=False, path_type=Path))
+@user_errors
 def init_command(folder: Path) -> None:
     """Set up DIR (default: this folder) as a brief repository.
 
@@ -171,19 +176,14 @@ def init_command(folder: Path) -> None:
     """
     try:
         written = scaffold(folder)
-    except AlreadyExists as exc:
-        names = "\n".join(f"  {path}" for path in exc.paths)
-        click.echo(f"error: briefgen init never overwrites a file, and these already exist:\n{names}\n"
-                   "Nothing was written. Move them away, or choose another folder.", err=True)
-        sys.exit(2)
     except FileExistsError as exc:  # appeared while init was writing
         click.echo(f"error: {exc.filename} appeared while briefgen init was writing; nothing was written",
                    err=True)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         click.echo(f"error: cannot write{where}: {exc.strerror or exc}; nothing was written", err=True)
-        sys.exit(4)
+        sys.exit(EXIT_IO)
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(_next_steps(folder))

@@ -115,8 +115,9 @@ def sheet_failed(report: Report, strict: bool) -> bool:
 def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     """The one map from briefgen's errors (errors.py) to what the user sees, for every command.
 
-    An error that names an option or argument becomes click's usage message for it (exit 2);
-    any other prints `error: message` and exits with the error's own code. It runs inside
+    An error that names an option or argument becomes click's message for it, one that
+    `shows_usage` click's usage message (both exit 2); any other prints `error: message`
+    and exits with the error's own code. It runs inside
     the command, so that click's usage line names the command.
     """
 
@@ -127,6 +128,8 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         except BriefgenError as exc:
             if exc.param is not None:
                 raise click.BadParameter(str(exc), param_hint=exc.param) from None
+            if exc.shows_usage:
+                raise click.UsageError(str(exc)) from None
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from briefgen.errors import UsageProblem
 from briefgen.report.diagnostics import Diagnostic, Report
 from briefgen.sheet.compare import SheetDiff, SheetStatus, compare
 from briefgen.sheet.loader import read_source
@@ -31,8 +32,10 @@ class Version:
     refused: Report | None = None
 
 
-class DiffUsageError(Exception):
-    """OLD and NEW cannot be compared as given (exit 2)."""
+class DiffUsageError(UsageProblem):
+    """OLD and NEW cannot be compared as given (exit 2, with the usage line)."""
+
+    shows_usage = True
 
 
 def diff_versions(path: str, old: Version, new: Version) -> SheetDiff:
