@@ -323,7 +323,7 @@ def test_a_readout_reads_outcomes_then_actions_then_background(built: dict[str, 
 
 
 def test_sections_go_by_kind_or_heading() -> None:
-    from briefgen.render.view import section_kind
+    from briefgen.render.layout import section_kind
     from briefgen.sheet.model import Section
 
     assert section_kind(Section(heading="Background to the visit", body="x")) == "background"

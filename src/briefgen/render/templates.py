@@ -33,7 +33,7 @@ from markupsafe import Markup
 
 from briefgen.render.site_index import SiteIndexView
 from briefgen.render.theme import STYLES, TEMPLATES, Theme, packaged
-from briefgen.render.view import BriefView
+from briefgen.render.view_records import BriefView
 from briefgen.sheet.kinds import KINDS
 
 if TYPE_CHECKING:
