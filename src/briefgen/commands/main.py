@@ -533,7 +533,8 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     no output; the others still build. A file briefgen wrote but someone changed since is
     left alone and reported (exit 1); a build waits while another builds into OUT.
     """
-    from briefgen.publish.folder import NotOurs, publish, up_to_date
+    from briefgen.publish.folder import publish, up_to_date
+    from briefgen.publish.manifest import NotOurs
     from briefgen.records import Options
     from briefgen.render.templates import TemplateProblem
     from briefgen.render.theme import Theme
