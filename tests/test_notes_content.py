@@ -20,8 +20,9 @@ from markupsafe import Markup
 from briefgen.records import BriefRecord
 from briefgen.release.audience import shorthand
 from briefgen.release.cut import release, released_reference
-from briefgen.render.formatting import NBSP, HouseStyle, script_language, smart_quotes
+from briefgen.render.formatting import NBSP, HouseStyle
 from briefgen.render.site_index import site_index_view
+from briefgen.render.typography import script_language, smart_quotes
 from briefgen.render.view import brief_view
 from build_helpers import (
     EXAMPLE,

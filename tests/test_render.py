@@ -12,10 +12,10 @@ import pytest
 from briefgen.records import BriefRecord
 from briefgen.release.audience import shorthand
 from briefgen.release.cut import release
-from briefgen.render.formatting import smart_quotes
 from briefgen.render.site_index import site_index_view
 from briefgen.render.templates import TemplateProblem, render_html, render_index
 from briefgen.render.theme import Theme
+from briefgen.render.typography import smart_quotes
 from briefgen.render.view import brief_view
 from briefgen.sheet.model import FactSheet
 from build_helpers import find_all, parse_html, text_of

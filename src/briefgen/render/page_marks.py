@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from briefgen.release.marking import statement_label
-from briefgen.render.formatting import smart_quotes
+from briefgen.render.typography import smart_quotes
 from briefgen.render.view_records import AuthorityBlock, Banner, CuiBlock
 
 if TYPE_CHECKING:

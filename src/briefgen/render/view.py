@@ -11,18 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from briefgen.render.formatting import (
-    HouseStyle,
-    country_currencies,
-    country_name,
-    currency_symbols,
-    note_locale,
-    script_language,
-    smart_quotes,
-)
+from briefgen.render.currencies import country_currencies, currency_symbols
+from briefgen.render.formatting import HouseStyle, country_name, note_locale
 from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS, Citation, Typeset, layout, parts
 from briefgen.render.linebreaks import keep_together
 from briefgen.render.page_marks import authority_block, banner, cui_block, released_for
+from briefgen.render.typography import script_language, smart_quotes
 from briefgen.render.view_records import (
     Banner,
     BriefView,
