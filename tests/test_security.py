@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from briefgen.render.pdf import print_pdf
-from briefgen.render.templates import STYLESHEETS
+from briefgen.render.stylesheets import STYLESHEETS
 from briefgen.render.typography import smart_quotes
 from build_helpers import (
     compact_sheet,

@@ -536,7 +536,7 @@ def build(paths: tuple[Path, ...], out: Path | None, release_level: str | None, 
     from briefgen.publish.folder import publish, up_to_date
     from briefgen.publish.manifest import NotOurs
     from briefgen.records import Options
-    from briefgen.render.templates import TemplateProblem
+    from briefgen.render.template_problems import TemplateProblem
     from briefgen.render.theme import Theme
     from briefgen.report.progress import Progress
     from briefgen.workers import DEFAULT_TIMEOUT, default_workers, run_jobs
