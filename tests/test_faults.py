@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.publish.folder import JOURNAL
+from briefgen.publish.manifest import JOURNAL
 from build_helpers import briefgen_command, compact_sheet, script_env, write_sheet
 from serve_helpers import Server, make_project, start_server
 from test_build_cli import _assert_whole_files, _inode

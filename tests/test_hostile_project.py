@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.render.templates import TemplateProblem
+from briefgen.render.template_problems import TemplateProblem
 from briefgen.render.theme import Theme
 from build_helpers import Ran, compact_sheet, run_cli, run_script, script_env, write_sheet
 from stage_sheets import plain_sheet

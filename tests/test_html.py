@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.render.templates import STYLESHEETS, inline_css
+from briefgen.render.stylesheets import STYLESHEETS, inline_css
 from build_helpers import (
     EXAMPLE,
     ROOT,
@@ -305,6 +305,6 @@ def test_a_style_sheet_cannot_close_its_style_element(tmp_path: Path, plain_dir:
     ("SECRET//REL TO USA, AUS, CAN, GBR, NZL", '"SECRET//REL TO USA, AUS, CAN, GBR, NZL"'),
 ])
 def test_a_marking_in_the_page_margins_breaks_only_between_its_parts(banner: str, written: str) -> None:
-    from briefgen.render.templates import css_marking
+    from briefgen.render.stylesheets import css_marking
 
     assert str(css_marking(banner)) == written

@@ -20,8 +20,9 @@ from markupsafe import Markup
 from briefgen.records import BriefRecord
 from briefgen.release.audience import shorthand
 from briefgen.release.cut import release, released_reference
-from briefgen.render.formatting import NBSP, HouseStyle, script_language, smart_quotes
+from briefgen.render.formatting import NBSP, HouseStyle
 from briefgen.render.site_index import site_index_view
+from briefgen.render.typography import script_language, smart_quotes
 from briefgen.render.view import brief_view
 from build_helpers import (
     EXAMPLE,
@@ -323,7 +324,7 @@ def test_a_readout_reads_outcomes_then_actions_then_background(built: dict[str, 
 
 
 def test_sections_go_by_kind_or_heading() -> None:
-    from briefgen.render.view import section_kind
+    from briefgen.render.layout import section_kind
     from briefgen.sheet.model import Section
 
     assert section_kind(Section(heading="Background to the visit", body="x")) == "background"

@@ -408,7 +408,7 @@ def test_covered_names_do_not_warn(tmp_path: Path) -> None:
 
 
 def _table_after_filler(filler: int, rows: int) -> str:
-    from briefgen.render.templates import read_style
+    from briefgen.render.stylesheets import read_style
 
     css = "".join(read_style(Theme.default(), name) or "" for name in ("base.css", "print.css"))
     paragraphs = "".join(f"<p>Filler paragraph {i} with some words to fill the line.</p>" for i in range(filler))
@@ -442,7 +442,7 @@ def test_approximately_stays_bold(tmp_path: Path) -> None:
     # "≈ ₹6 trillion" in a bold amount: Noto Serif has no ≈, and the next face in the
     # stack must have a bold one (IPA Mincho, once next, has no bold at all).
     from briefgen.render.pdf import print_pdf
-    from briefgen.render.templates import read_style
+    from briefgen.render.stylesheets import read_style
 
     css = read_style(Theme.default(), "base.css")
     html = (f'<!DOCTYPE html><html lang="en"><head><title>t</title><style>{css}</style></head>'
@@ -470,7 +470,7 @@ def test_print_grade_type_sizes(example) -> None:
 
 def test_a_split_table_says_it_is_continued(tmp_path: Path) -> None:
     from briefgen.render.pdf import print_pdf
-    from briefgen.render.templates import read_style, weasyprint_styles
+    from briefgen.render.stylesheets import read_style, weasyprint_styles
 
     css = "".join(read_style(Theme.default(), name) or "" for name in ("base.css", "print.css"))
 

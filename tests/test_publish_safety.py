@@ -20,7 +20,8 @@ import pytest
 
 import briefgen.publish.folder as publish_module
 from briefgen.pipeline import plan, publish, run
-from briefgen.publish.folder import JOURNAL, FolderBusy, NotOurs, folder_lock, lock_file_beside
+from briefgen.publish.folder import FolderBusy, folder_lock, lock_file_beside
+from briefgen.publish.manifest import JOURNAL, NotOurs
 from briefgen.records import Options
 from briefgen.render.theme import Theme
 from build_helpers import (

@@ -12,10 +12,11 @@ import pytest
 from briefgen.records import BriefRecord
 from briefgen.release.audience import shorthand
 from briefgen.release.cut import release
-from briefgen.render.formatting import smart_quotes
 from briefgen.render.site_index import site_index_view
-from briefgen.render.templates import TemplateProblem, render_html, render_index
+from briefgen.render.template_problems import TemplateProblem
+from briefgen.render.templates import render_html, render_index
 from briefgen.render.theme import Theme
+from briefgen.render.typography import smart_quotes
 from briefgen.render.view import brief_view
 from briefgen.sheet.model import FactSheet
 from build_helpers import find_all, parse_html, text_of
@@ -227,7 +228,7 @@ def test_a_missing_include_names_the_including_partial_and_line(tmp_path: Path) 
 def test_css_string_round_trips_and_cannot_end_the_style(text: str) -> None:
     import tinycss2
 
-    from briefgen.render.templates import css_string
+    from briefgen.render.stylesheets import css_string
 
     written = str(css_string(text))
     tokens = [t for t in tinycss2.parse_component_value_list(written) if t.type != "whitespace"]

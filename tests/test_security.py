@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from briefgen.render.formatting import smart_quotes
 from briefgen.render.pdf import print_pdf
-from briefgen.render.templates import STYLESHEETS
+from briefgen.render.stylesheets import STYLESHEETS
+from briefgen.render.typography import smart_quotes
 from build_helpers import (
     compact_sheet,
     find_all,

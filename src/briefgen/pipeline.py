@@ -224,7 +224,7 @@ def build(paths: Sequence[Path], options: Options, out: Path, *, workers: int, t
     that cannot be planned and OSError when the folder cannot be written.
     """
     from briefgen.publish.folder import up_to_date
-    from briefgen.render.templates import TemplateProblem
+    from briefgen.render.template_problems import TemplateProblem
     from briefgen.workers import run_jobs
 
     recorded = {} if force else up_to_date(out)

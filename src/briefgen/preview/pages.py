@@ -368,7 +368,7 @@ def overlay_text(report: Report, with_source: bool = True) -> str:
 
 def _template_lines(path: str) -> list[str]:
     from briefgen.files import read_regular_file
-    from briefgen.render.templates import MAX_TEMPLATE_BYTES
+    from briefgen.render.theme import MAX_TEMPLATE_BYTES
     from briefgen.sheet.marks import source_lines
 
     try:

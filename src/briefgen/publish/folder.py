@@ -1,12 +1,10 @@
-"""Publish: the only writer. Outputs into the output folder, atomically, then the site index,
-then the manifest of what briefgen wrote.
+"""Publish: the only writer. Under the folder's lock, the outputs policy.py decides on, atomically,
+then the site index, then the manifest of what briefgen wrote.
 
-Ownership is by content, not by name. The manifest (`manifest.json`) records the sha256
-of every file briefgen wrote; briefgen replaces or removes a file only when its bytes
-match a recorded hash. Between the first write and the manifest, a pending journal
-(`.briefgen-pending.json`) records the hashes of the files about to be written and the
-manifest entries about to be recorded, so that a build killed at any moment leaves files
-the next build recognises as its own. The folder is locked for the whole publish step
+Between the first write and the manifest, a pending journal (`.briefgen-pending.json`)
+records the hashes of the files about to be written and the manifest entries about to be
+recorded, so that a build killed at any moment leaves files the next build recognises as
+its own (policy.py says what is ours). The folder is locked for the whole publish step
 (folder_lock), and the manifest is read under the lock.
 
 Temporaries are named `.briefgen-tmp-<16 hex digits>-<name>`; only names matching that
@@ -16,44 +14,36 @@ exact pattern are ever removed as leftovers.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.files import read_regular_file
-from briefgen.publish.manifest import (
-    INDEX,
-    JOURNAL,
-    MANIFEST,
-    RESERVED,
-    BriefEntry,
-    BuildStamp,
-    DamagedManifest,
-    Journal,
-    Manifest,
-    NotOurs,
-    OutputFile,
+from briefgen.publish.manifest import INDEX, JOURNAL, MANIFEST, BriefEntry, DamagedManifest, Journal, Manifest, NotOurs
+from briefgen.publish.policy import (
+    Ownership,
+    brief_changes,
+    build_stamp,
+    check_index_is_ours,
+    check_output_names,
+    index_hash,
+    left_alone,
+    pending_journal,
+    ready_outcomes,
+    sha256,
+    unchanged,
 )
-from briefgen.publish.manifest import plain_file_name as _plain_name
-from briefgen.release.cut import recordable
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
 
     from briefgen.records import Outcome, Plan
-    from briefgen.report.diagnostics import Diagnostic
-
-#: Re-exported: the manifest's records and names live in manifest.py.
-__all__ = ["INDEX", "JOURNAL", "MANIFEST", "RESERVED", "BriefEntry", "BuildStamp", "DamagedManifest", "FolderBusy",
-           "Journal", "Manifest", "NotOurs", "OutputFile", "Published", "folder_lock", "publish", "recorded_outcome",
-           "remove_leftovers", "sha256", "temporary_name", "up_to_date", "write_atomic"]
 
 #: An output briefgen hashes to know it as its own: far above any PDF it writes.
 MAX_OUTPUT_BYTES = 1 << 30
@@ -103,10 +93,6 @@ def remove_leftovers(folder: Path) -> None:
     for leftover in folder.iterdir():
         if _TEMPORARY.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
             leftover.unlink(missing_ok=True)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 #: What opening a name in the output folder gives when no regular file of ours can be there.
@@ -207,24 +193,11 @@ class Published:
     left_alone: tuple[str, ...] = ()
 
 
-class _Folder:
-    """The output folder as found under the lock: what briefgen may replace or remove, by hash."""
+class _FilesOnDisk:
+    """The files of the output folder as policy.py sees them, each hashed once, when first asked for."""
 
-    def __init__(self, folder: Path, manifest: Manifest | None, journal: Journal) -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.known: dict[str, set[str]] = {name: set(d) for name, d in journal.known.items()}
-        for recorded in (manifest.briefs if manifest else {}, journal.briefs):
-            for entry in recorded.values():
-                for output in entry.outputs.values():
-                    self.known.setdefault(output.path, set()).add(output.sha256)
-        if manifest is not None and manifest.index is not None:
-            self.known.setdefault(INDEX, set()).add(manifest.index)
-        #: An index.html beside a manifest of an earlier version that recorded no hash for it.
-        self.legacy_index = manifest is not None and manifest.index is None
-        #: Names left alone by an earlier build: still not ours, whatever their bytes now.
-        self.disowned = set(manifest.left_alone) if manifest is not None else set()
-        self.left_alone: list[str] = []
-        self.left_alone_names: set[str] = set()
         self._hashes: dict[str, str | None] = {}
 
     def hash(self, name: str) -> str | None:
@@ -234,45 +207,6 @@ class _Folder:
 
     def exists(self, name: str) -> bool:
         return os.path.lexists(self.folder / name)
-
-    def ours(self, name: str) -> bool:
-        """Whether the file at `name` holds bytes briefgen recorded writing there."""
-        digest = self.hash(name)
-        if digest is None:
-            return False
-        if name == INDEX and self.legacy_index:
-            return True
-        return digest in self.known.get(name, set())
-
-    def listed(self, name: str) -> bool:
-        return name in self.known or name in self.disowned or (name == INDEX and self.legacy_index)
-
-    def may_write(self, name: str) -> bool:
-        """True when `name` is free or ours; False (reported) when changed by hand. Raises NotOurs
-        for a file briefgen never recorded writing."""
-        if not self.exists(name) or self.ours(name):
-            return True
-        if not self.listed(name) or self.hash(name) is None:
-            raise NotOurs(f"{self.folder / name} exists and was not written by briefgen; "
-                          "move it away or choose another output folder (-o)")
-        self.left_alone_names.add(name)
-        self.left_alone.append(f"left alone: {self.folder / name} was changed by hand since briefgen wrote it, "
-                               "so briefgen did not replace it and no longer lists it; move it away and build "
-                               "again to publish the new one")
-        return False
-
-    def may_remove(self, name: str) -> bool:
-        """True when the file at `name` is ours to remove; a listed file changed by hand is reported."""
-        if not self.exists(name):
-            return False
-        if self.ours(name):
-            return True
-        if self.listed(name) and self.hash(name) is not None:
-            self.left_alone_names.add(name)
-            self.left_alone.append(f"left alone: {self.folder / name} was changed by hand since briefgen wrote it, "
-                                   "so briefgen did not remove it although this build no longer publishes it; "
-                                   "delete it if it should not be served")
-        return False
 
 
 def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout: float | None = None,
@@ -294,10 +228,7 @@ def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout:
     too long), and render.TemplateProblem when the index template is broken.
     """
     outcomes = list(outcomes)
-    for outcome in outcomes:
-        for name in outcome.outputs:
-            if not _plain_name(name) or name in RESERVED:
-                raise NotOurs(f"a brief's output may not be named {name!r}: briefgen keeps that name for itself")
+    check_output_names(outcomes)
     out.mkdir(parents=True, exist_ok=True)
     with folder_lock(out, LOCK_TIMEOUT if lock_timeout is None else lock_timeout, notify):
         return _publish_locked(plan, outcomes, out)
@@ -308,87 +239,28 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     from briefgen.render.templates import render_index
 
     assert plan.theme is not None, "a check-only plan has nothing to publish"
-    release = plan.release
     remove_leftovers(out)
     manifest = Manifest.read(out)
     journal = Journal.read(out)
-    if manifest is None and not journal.known and (out / INDEX).exists():
-        raise NotOurs(f"{out / INDEX} exists but {out / MANIFEST} does not: "
-                      "this folder was not written by briefgen")
-    folder = _Folder(out, manifest, journal)
-    reports = {report.path: report for report in plan.final_reports(outcomes)}
-    checked = {sheet.path: sheet.report for sheet in plan.sheets}
-    ready = [o for o in outcomes if o.record is not None and not reports[o.path].failed(plan.options.strict)]
-    ready_ids = {o.sheet_id for o in ready}
-    withheld = {s.sheet_id for s in plan.sheets if s.withheld is not None and s.sheet_id is not None}
-
-    # Every brief briefgen may have left here: the manifest's entries and those a killed build
-    # was about to record (the journal's), the latter first.
-    candidates: dict[str, list[BriefEntry]] = {}
-    for recorded in (journal.briefs, manifest.briefs if manifest else {}):
-        for brief_id, entry in recorded.items():
-            candidates.setdefault(brief_id, []).append(entry)
-
-    # Refuse before anything is written when a new output would replace a file not ours.
-    writes: dict[str, bytes] = {}
-    for outcome in ready:
-        for name, data in outcome.outputs.items():
-            if folder.may_write(name) and folder.hash(name) != sha256(data):
-                writes[name] = data
-    final: dict[str, BriefEntry] = {}
-    removals: list[str] = []
-    for outcome in ready:
-        final[outcome.sheet_id] = _entry(outcome, checked[outcome.path].diagnostics, folder, writes)
-    for brief_id, entries in candidates.items():
-        keep: dict[str, OutputFile] = {}
-        if brief_id in ready_ids:
-            keep_names = {o.path for o in final[brief_id].outputs.values()} | \
-                         set(next(o for o in ready if o.sheet_id == brief_id).outputs)
-        else:
-            # Kept from an earlier build only into a folder that is not exact (a full build of some
-            # of the sheets), when built for the same release, and only the outputs whose bytes are
-            # the ones recorded: anything else of it here is removed. A release or a shard holds
-            # exactly its plan: a brief withdrawn, invalid, deleted or in another shard is gone.
-            chosen = None if brief_id in withheld or plan.exact else next(
-                (e for e in entries if e.record.audience == release
-                 and not (e.source is not None and plan.deleted(e.source))), None)
-            if chosen is not None:
-                keep = {kind: output for kind, output in chosen.outputs.items()
-                        if folder.hash(output.path) == output.sha256}
-                if keep:
-                    final[brief_id] = chosen.with_outputs(keep)
-            keep_names = {output.path for output in keep.values()}
-        for entry in entries:
-            for output in entry.outputs.values():
-                name = output.path
-                if name not in keep_names and name not in removals and folder.may_remove(name):
-                    removals.append(name)
-    new_names = {name for outcome in ready for name in outcome.outputs}
-    for name in sorted(folder.disowned - new_names):  # reported again until someone moves it away
-        if name not in removals and folder.may_remove(name):
-            removals.append(name)
-    # A name a kept or new brief now uses is never removed on behalf of another.
-    used = {o.path for entry in final.values() for o in entry.outputs.values()}
-    removals = [name for name in removals if name not in used]
+    check_index_is_ours(out, manifest, journal, (out / INDEX).exists())
+    files = _FilesOnDisk(out)
+    folder = Ownership(out, manifest, journal, files)
+    ready = ready_outcomes(plan, outcomes)
+    changes = brief_changes(plan, ready, manifest, journal, folder)
+    final, writes, removals = changes.final, changes.writes, changes.removals
 
     index = render_index(site_index_view([entry.record for entry in final.values()], locale=plan.options.locale),
                          plan.theme).encode("utf-8")
-    index_hash: str | None = sha256(index)
-    if folder.may_write(INDEX):
-        if folder.hash(INDEX) != index_hash:
-            writes[INDEX] = index
-    else:
-        index_hash = None
-
-    left_alone = tuple(sorted(name for name in folder.left_alone_names if folder.exists(name)))
-    manifest_bytes = Manifest(final, index_hash, left_alone, _stamp(plan)).to_bytes()
+    recorded_index = index_hash(folder, index, writes)
+    # After the index: a hand-edited index is left alone too.
+    manifest_bytes = Manifest(final, recorded_index, left_alone(folder), build_stamp(plan)).to_bytes()
     written = []
     for outcome in ready:
         assert outcome.record is not None
         paths = tuple(out / o.path for o in final[outcome.sheet_id].outputs.values())
         written.append((outcome.sheet_id, outcome.record.pages, paths))
     published = Published(tuple(written), tuple(dict.fromkeys(folder.left_alone)))
-    if not writes and not removals and not folder.exists(JOURNAL) and folder.hash(MANIFEST) == sha256(manifest_bytes):
+    if unchanged(changes, files, manifest_bytes):
         return published  # nothing to change: a read-only folder that is up to date is fine
 
     staged: dict[str, Path] = {}
@@ -396,10 +268,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         for name, data in writes.items():
             staged[name] = _stage(out / name, data)
         # Before the first change: what this build may leave at each name, and what it will record.
-        known = {name: set(digests) for name, digests in folder.known.items()}
-        for name, data in writes.items():
-            known.setdefault(name, set()).add(sha256(data))
-        write_atomic(out / JOURNAL, Journal(known, final).to_bytes())
+        write_atomic(out / JOURNAL, pending_journal(folder, changes).to_bytes())
         _sync(out)
         for name in removals:
             (out / name).unlink(missing_ok=True)
@@ -420,27 +289,6 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         except OSError:
             pass  # the error that brought us here is the one to report
     return published
-
-
-def _stamp(plan: Plan) -> BuildStamp:
-    from briefgen import __version__
-
-    return BuildStamp(plan.audience, plan.options.shard, plan.digest, __version__)
-
-
-def _entry(outcome: Outcome, checked: Iterable[Diagnostic], folder: _Folder,
-           writes: Mapping[str, bytes]) -> BriefEntry:
-    """The manifest entry of a brief this publish writes (or finds already written) for `outcome`."""
-    assert outcome.record is not None
-    outputs = {kind: OutputFile(name, sha256(outcome.outputs[name])) for kind, name in outcome.record.outputs.items()
-               if name in writes or folder.hash(name) == sha256(outcome.outputs[name])}
-    # Warnings rendering found, and what checking the sheet found, are reported again when the
-    # brief is reused (its sheet is then neither checked nor rendered: pipeline.plan); the files
-    # the render read are hashed again before that.
-    # In a release, only what the release stage let the plan quote, and nothing that tells of a withholding.
-    return BriefEntry(outcome.record, outputs, key=outcome.key, source=outcome.path,
-                      diagnostics=tuple(recordable(outcome.diagnostics)), checked=tuple(recordable(checked)),
-                      inputs=outcome.inputs)
 
 
 def _sync(folder: Path) -> None:

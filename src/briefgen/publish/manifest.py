@@ -7,7 +7,7 @@ before the JSON parser recurses, and each field must have the type and form brie
 writes. A manifest that fails is damaged: briefgen trusts nothing it lists, changes nothing
 in the folder, and says which value is wrong (`DamagedManifest`, exit 2).
 
-Adding a field: give the record an attribute, read it in `from_json` with the checks below,
+Adding a field: give the record an attribute, read it in `from_json` with the checks of json_checks.py,
 and write it in `to_json`. Unknown fields (from a newer briefgen) are ignored; a newer
 format number is refused, since its meaning cannot be known.
 """
@@ -15,14 +15,24 @@ format number is refused, since its meaning cannot be known.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, TypeGuard
 
+from briefgen.publish.json_checks import (
+    BadValue,
+    json_depth,
+    kind_of,
+    read_digest,
+    read_items,
+    read_list,
+    read_object,
+    read_optional,
+    read_text,
+    read_whole,
+)
 from briefgen.records import BriefRecord
 from briefgen.render.inputs import InputFile, plain_name
 from briefgen.report.diagnostics import Diagnostic
@@ -43,10 +53,8 @@ RESERVED = frozenset({MANIFEST, INDEX, JOURNAL})
 MAX_BYTES = 64 << 20
 #: briefgen writes at most 5 levels of nesting; the JSON parser recurses once per level.
 MAX_DEPTH = 16
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _SEVERITIES = ("error", "warning", "note")
 
-T = TypeVar("T")
 
 
 class NotOurs(Exception):
@@ -121,22 +129,22 @@ class BriefEntry:
 
     @classmethod
     def from_json(cls, value: object, where: str) -> BriefEntry:
-        """An entry read back; raises _Bad naming the first value that is not what briefgen writes."""
-        entry = _object(value, where)
+        """An entry read back; raises BadValue naming the first value that is not what briefgen writes."""
+        entry = read_object(value, where)
         if "outputs" not in entry:
-            raise _Bad(f"{where}.outputs", "is missing")
+            raise BadValue(f"{where}.outputs", "is missing")
         outputs = {kind: _output(output, f"{where}.outputs.{kind}")
-                   for kind, output in _object(entry["outputs"], f"{where}.outputs").items()}
+                   for kind, output in read_object(entry["outputs"], f"{where}.outputs").items()}
         try:
             record = BriefRecord.from_json({**entry, "outputs": {}}, where)
         except ValueError as exc:
-            raise _Bad.worded(str(exc)) from None
+            raise BadValue.worded(str(exc)) from None
         return cls(record, outputs,
-                   key=_optional(entry.get("key"), f"{where}.key", _text),
-                   source=_optional(entry.get("source"), f"{where}.source", _text),
-                   diagnostics=_items(entry.get("diagnostics", []), f"{where}.diagnostics", _diagnostic),
-                   checked=_items(entry.get("checked", []), f"{where}.checked", _diagnostic),
-                   inputs=_items(entry.get("inputs", []), f"{where}.inputs", _input))
+                   key=read_optional(entry.get("key"), f"{where}.key", read_text),
+                   source=read_optional(entry.get("source"), f"{where}.source", read_text),
+                   diagnostics=read_items(entry.get("diagnostics", []), f"{where}.diagnostics", _diagnostic),
+                   checked=read_items(entry.get("checked", []), f"{where}.checked", _diagnostic),
+                   inputs=read_items(entry.get("inputs", []), f"{where}.inputs", _input))
 
 
 @dataclass(frozen=True)
@@ -163,28 +171,28 @@ class BuildStamp:
 
     @classmethod
     def from_json(cls, value: object, where: str) -> BuildStamp:
-        """A stamp read back; raises _Bad naming the first value that is not what briefgen writes."""
+        """A stamp read back; raises BadValue naming the first value that is not what briefgen writes."""
         from briefgen.release.audience import Audience
 
-        found = _object(value, where)
+        found = read_object(value, where)
         audience = None
         if found.get("audience") is not None:
             audience = Audience.from_json(found["audience"])
             if audience is None:
-                raise _Bad(f"{where}.audience", "is not an audience as briefgen records one (or its digest "
+                raise BadValue(f"{where}.audience", "is not an audience as briefgen records one (or its digest "
                                                 "does not match what it reads)")
         shard = found.get("shard")
         pair = None
         if shard is not None:
-            numbers = _list(shard, f"{where}.shard")
+            numbers = read_list(shard, f"{where}.shard")
             if len(numbers) != 2:
-                raise _Bad(f"{where}.shard", "must be [K, N]")
-            k, n = (_whole(number, f"{where}.shard[{i}]") for i, number in enumerate(numbers))
+                raise BadValue(f"{where}.shard", "must be [K, N]")
+            k, n = (read_whole(number, f"{where}.shard[{i}]") for i, number in enumerate(numbers))
             if not 1 <= k <= n:
-                raise _Bad(f"{where}.shard", "must be [K, N] with 1 <= K <= N")
+                raise BadValue(f"{where}.shard", "must be [K, N] with 1 <= K <= N")
             pair = (k, n)
-        return cls(audience, pair, _digest(found.get("plan"), f"{where}.plan"),
-                   _text(found.get("version"), f"{where}.version"))
+        return cls(audience, pair, read_digest(found.get("plan"), f"{where}.plan"),
+                   read_text(found.get("version"), f"{where}.version"))
 
 
 @dataclass
@@ -212,16 +220,16 @@ class Manifest:
             return None
         try:
             return cls.from_json(data)
-        except _Bad as bad:
+        except BadValue as bad:
             raise _damaged(path, bad) from None
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Manifest:
-        index = _optional(data.get("index"), "index", _object)
+        index = read_optional(data.get("index"), "index", read_object)
         return cls(_entries(data.get("briefs"), "briefs"),
-                   _digest(index.get("sha256"), "index.sha256") if index is not None else None,
-                   tuple(_items(data.get("left_alone", []), "left_alone", _file_name)),
-                   _optional(data.get("build"), "build", BuildStamp.from_json))
+                   read_digest(index.get("sha256"), "index.sha256") if index is not None else None,
+                   tuple(read_items(data.get("left_alone", []), "left_alone", _file_name)),
+                   read_optional(data.get("build"), "build", BuildStamp.from_json))
 
     def to_bytes(self) -> bytes:
         data: dict[str, object] = {"generator": GENERATOR, "format": FORMAT,
@@ -252,10 +260,10 @@ class Journal:
         if data is None:
             return cls()
         try:
-            known = {_known_name(name): set(_items(digests, f"known.{name}", _digest))
-                     for name, digests in _object(data.get("known", {}), "known").items()}
+            known = {_known_name(name): set(read_items(digests, f"known.{name}", read_digest))
+                     for name, digests in read_object(data.get("known", {}), "known").items()}
             return cls(known, _entries(data.get("briefs"), "briefs"))
-        except _Bad as bad:
+        except BadValue as bad:
             raise _damaged(path, bad) from None
 
     def to_bytes(self) -> bytes:
@@ -266,22 +274,7 @@ class Journal:
 
 # --- reading ------------------------------------------------------------------------------
 
-
-class _Bad(Exception):
-    """A value is not what briefgen writes there; `where` names it (e.g. `briefs[2].outputs`)."""
-
-    def __init__(self, where: str, problem: str) -> None:
-        super().__init__(f"`{where}` {problem}")
-
-    @classmethod
-    def worded(cls, message: str) -> _Bad:
-        """A problem whose message already names the value."""
-        bad = cls("", "")
-        bad.args = (message,)
-        return bad
-
-
-def _damaged(path: Path, bad: _Bad) -> DamagedManifest:
+def _damaged(path: Path, bad: BadValue) -> DamagedManifest:
     return DamagedManifest(f"{path} is damaged: {bad}; briefgen trusts nothing it lists and changed nothing "
                            f"in {path.parent}: restore it from a good copy, or build into a new folder")
 
@@ -311,22 +304,11 @@ def _read_json(path: Path, what: str) -> Mapping[str, object] | None:
         raise NotOurs(f"{path} was not written by briefgen; {_MOVE_IT}")
     version = data.get("format", FORMAT)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _damaged(path, _Bad("format", f"must be a whole number, not {_kind(version)}"))
+        raise _damaged(path, BadValue("format", f"must be a whole number, not {kind_of(version)}"))
     if version > FORMAT:
         raise NotOurs(f"{path} was written by a newer briefgen (format {version}, this one reads {FORMAT}): "
                       "update briefgen, or build into a new folder")
     return data
-
-
-#: A JSON string (an unterminated one runs to the end: one pass, never backtracking) or a bracket.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-
-
-def json_depth(text: str) -> int:
-    """How deeply `text` nests arrays and objects (brackets inside strings do not count)."""
-    steps = (_STEP.get(token, 0) for token in _TOKEN.findall(text))
-    return max(itertools.accumulate(steps, initial=0))
 
 
 def _dump(data: Mapping[str, object]) -> bytes:
@@ -335,58 +317,18 @@ def _dump(data: Mapping[str, object]) -> bytes:
 
 def _entries(value: object, where: str) -> dict[str, BriefEntry]:
     found: dict[str, BriefEntry] = {}
-    for position, item in enumerate(_list(value, where)):
+    for position, item in enumerate(read_list(value, where)):
         entry = BriefEntry.from_json(item, f"{where}[{position}]")
         if entry.id in found:
-            raise _Bad(f"{where}[{position}].id", f"repeats the brief '{entry.id[:80]}' listed before it")
+            raise BadValue(f"{where}[{position}].id", f"repeats the brief '{entry.id[:80]}' listed before it")
         found[entry.id] = entry
     return found
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    return {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}.get(
-        type(value), type(value).__name__)
-
-
-def _object(value: object, where: str) -> dict[str, object]:
-    if not isinstance(value, dict):
-        raise _Bad(where, f"must be an object, not {_kind(value)}")
-    return value
-
-
-def _list(value: object, where: str) -> list[object]:
-    if not isinstance(value, list):
-        raise _Bad(where, f"must be a list, not {_kind(value)}" if value is not None else "is missing")
-    return value
-
-
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str):
-        raise _Bad(where, f"must be text, not {_kind(value)}")
-    return value
-
-
-def _whole(value: object, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise _Bad(where, f"must be a whole number, not {_kind(value)}")
-    return value
-
-
-def _digest(value: object, where: str) -> str:
-    if not isinstance(value, str) or not _SHA256.fullmatch(value):
-        raise _Bad(where, "must be a sha256 (64 hexadecimal digits)" if isinstance(value, str)
-                   else f"must be a sha256, not {_kind(value)}")
-    return value
 
 
 def _file_name(value: object, where: str) -> str:
     if not plain_file_name(value) or value in RESERVED:
         # Data on disk may only ever name plain files inside the folder.
-        raise _Bad(where, "must be the name of a file in the folder (no folder part, not hidden, "
+        raise BadValue(where, "must be the name of a file in the folder (no folder part, not hidden, "
                           "not one of briefgen's own)")
     return value
 
@@ -395,36 +337,31 @@ def _known_name(name: str) -> str:
     return name if name == INDEX else _file_name(name, f"known.{name}")
 
 
-def _optional(value: object, where: str, read: Callable[[object, str], T]) -> T | None:
-    return None if value is None else read(value, where)
-
-
-def _items(value: object, where: str, read: Callable[[object, str], T]) -> tuple[T, ...]:
-    return tuple(read(item, f"{where}[{position}]") for position, item in enumerate(_list(value, where)))
-
-
 def _output(value: object, where: str) -> OutputFile:
-    output = _object(value, where)
-    return OutputFile(_file_name(output.get("path"), f"{where}.path"), _digest(output.get("sha256"), f"{where}.sha256"))
+    output = read_object(value, where)
+    return OutputFile(_file_name(output.get("path"), f"{where}.path"),
+                      read_digest(output.get("sha256"), f"{where}.sha256"))
 
 
 def _input(value: object, where: str) -> InputFile:
-    found = _object(value, where)
-    name = _text(found.get("name"), f"{where}.name")
+    found = read_object(value, where)
+    name = read_text(found.get("name"), f"{where}.name")
     if not plain_name(name):
-        raise _Bad(f"{where}.name", "must be a path below its root (no `..`, not absolute)")
-    return InputFile(_text(found.get("root"), f"{where}.root"), name, _digest(found.get("sha256"), f"{where}.sha256"))
+        raise BadValue(f"{where}.name", "must be a path below its root (no `..`, not absolute)")
+    return InputFile(read_text(found.get("root"), f"{where}.root"), name,
+                     read_digest(found.get("sha256"), f"{where}.sha256"))
 
 
 def _diagnostic(value: object, where: str) -> Diagnostic:
-    found = _object(value, where)
+    found = read_object(value, where)
     severity = found.get("severity")
     if severity not in _SEVERITIES:
-        raise _Bad(f"{where}.severity", "must be one of: " + ", ".join(_SEVERITIES))
-    return Diagnostic(path=_text(found.get("path"), f"{where}.path"), line=_whole(found.get("line"), f"{where}.line"),
-                      col=_whole(found.get("col"), f"{where}.col"), severity=severity,  # type: ignore[arg-type]
-                      code=_text(found.get("code"), f"{where}.code"),
-                      message=_text(found.get("message"), f"{where}.message"),
-                      hint=_optional(found.get("hint"), f"{where}.hint", _text),
-                      end_line=_whole(found.get("end_line", 0), f"{where}.end_line"),
-                      end_col=_whole(found.get("end_col", 0), f"{where}.end_col"))
+        raise BadValue(f"{where}.severity", "must be one of: " + ", ".join(_SEVERITIES))
+    return Diagnostic(path=read_text(found.get("path"), f"{where}.path"),
+                      line=read_whole(found.get("line"), f"{where}.line"),
+                      col=read_whole(found.get("col"), f"{where}.col"), severity=severity,  # type: ignore[arg-type]
+                      code=read_text(found.get("code"), f"{where}.code"),
+                      message=read_text(found.get("message"), f"{where}.message"),
+                      hint=read_optional(found.get("hint"), f"{where}.hint", read_text),
+                      end_line=read_whole(found.get("end_line", 0), f"{where}.end_line"),
+                      end_col=read_whole(found.get("end_col", 0), f"{where}.end_col"))

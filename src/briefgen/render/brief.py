@@ -16,7 +16,7 @@ def run(job: Job) -> Outcome:
     line; anything else a renderer raises is reported for this brief (`render-failed`),
     so the other briefs of the build still build.
     """
-    from briefgen.render.templates import TemplateProblem
+    from briefgen.render.template_problems import TemplateProblem
 
     try:
         return _render(job)
@@ -37,7 +37,8 @@ def run(job: Job) -> Outcome:
 def _render(job: Job) -> Outcome:
     from briefgen.release.cut import release
     from briefgen.render.inputs import Reads, input_roots
-    from briefgen.render.templates import render_html, weasyprint_styles
+    from briefgen.render.stylesheets import weasyprint_styles
+    from briefgen.render.templates import render_html
     from briefgen.render.view import brief_view
 
     cut = release(job.sheet, job.audience)

@@ -1,4 +1,4 @@
-"""A note's house style: dates, times, durations, money and country names as its locale writes them.
+"""A note's house style: dates, times, durations, amounts and country names as its locale writes them.
 
 Babel (CLDR) and pycountry do the work. The locale travels with the note (a
 `HouseStyle`, made by the view from its job), never in a module constant, so notes of
@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from babel.dates import format_date, get_date_format
-from babel.numbers import format_decimal, get_currency_precision, get_currency_symbol
+from babel.numbers import format_decimal, get_currency_precision
 from babel.units import format_unit
+
+from briefgen.render.currencies import short_symbol
 
 if TYPE_CHECKING:
     from briefgen.sheet.model import Amount
@@ -38,11 +39,6 @@ COMPACT_FROM = Decimal(1_000_000)
 MAX_COMPACT_DECIMALS = 3
 #: An `approx: true` amount is rounded to this many significant digits ("about $2 billion").
 APPROX_DIGITS = 2
-#: The locale of the symbols a note starts from ("$", "¥", "£", "A$"), and of those that tell
-#: shared symbols apart ("US$", "JP¥"): CLDR's English, and its international English.
-_SHORT_SYMBOLS = "en"
-_DISTINCT_SYMBOLS = "en_001"
-
 #: Date patterns per locale: (with the weekday, written out, a month). British house style
 #: drops CLDR en_GB's comma after the weekday ("Tuesday 10 March 2026"); US style is CLDR en_US's own.
 _DATE_PATTERNS = {
@@ -254,98 +250,6 @@ def utc_offset(offset: _dt.timedelta) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-# --- currencies ------------------------------------------------------------------------
-#
-# CLDR's guideline for currency symbols (https://cldr.unicode.org/translation/currency-names-and-symbols):
-# a symbol used for several currencies is used for one of them only where that currency is
-# official, "otherwise, typically use international currency code or (region-code + symbol)
-# … so that it is not ambiguous". A note follows it within itself: a symbol that another
-# currency of the note also goes by is replaced, everywhere in the note, by CLDR's
-# international English symbol ("US$", "JP¥") or, where that is shared too, the ISO code.
-
-
-@cache
-def short_symbol(currency: str) -> str:
-    """The symbol English readers know a currency by: "$", "¥", "£", "A$", or the ISO code ("CHF")."""
-    return str(get_currency_symbol(currency, locale=_SHORT_SYMBOLS))
-
-
-@cache
-def home_symbols(currency: str) -> frozenset[str]:
-    """Every symbol a currency goes by: its English one, and one per official language of each country using it.
-
-    From CLDR through Babel: "$" is among USD's, AUD's (en_AU), CAD's and MXN's (es_MX);
-    "¥" among JPY's and CNY's (zh_Hans_CN); "£" among GBP's and FKP's (en_FK). A country's
-    official languages are CLDR's "official" and "de facto official" ones, not its regional
-    ones (India's 17 would cost a tenth of a second of `check` and add no symbol).
-    """
-    from babel.core import get_global
-
-    languages = get_global("territory_languages")
-    locales = _locales_by_place()
-    found = {short_symbol(currency)}
-    for territory, used in get_global("territory_currencies").items():
-        if not any(code == currency and end is None and tender for code, _, end, tender in used):
-            continue
-        for language, info in languages.get(territory, {}).items():
-            if info.get("official_status") in ("official", "de_facto_official"):
-                found.update(str(get_currency_symbol(currency, locale=name))
-                             for name in locales.get((language, territory), ()))
-    return frozenset(found)
-
-
-@cache
-def _locales_by_place() -> dict[tuple[str, str], tuple[str, ...]]:
-    """CLDR's locales by (language, territory): ("zh", "CN") → ("zh_Hans_CN",)."""
-    from babel.localedata import locale_identifiers
-
-    found: dict[tuple[str, str], list[str]] = {}
-    for name in locale_identifiers():
-        parts = name.split("_")
-        if len(parts) >= 2 and parts[-1].isupper() and len(parts[-1]) == 2:
-            found.setdefault((parts[0], parts[-1]), []).append(name)
-    return {place: tuple(names) for place, names in found.items()}
-
-
-def country_currencies(country: str, on: _dt.date | None = None) -> tuple[str, ...]:
-    """The currencies that are legal tender in a country (ISO 3166 code) on a date, from CLDR."""
-    from babel.numbers import get_territory_currencies
-
-    return tuple(get_territory_currencies(country, start_date=on, tender=True))
-
-
-def currency_symbols(shown: Iterable[str], in_play: Iterable[str]) -> dict[str, str]:
-    """The symbol each currency in `shown` is printed with in a note where the currencies `in_play` are at stake.
-
-    `in_play` holds every currency of the note's amounts and of its countries (a note
-    where Australia is a party has AUD in play). A currency keeps its short symbol unless
-    another currency in play goes by that symbol too; then it takes its international
-    English symbol ("US$", "JP¥"), or its ISO code where that is shared as well ("GBP").
-    """
-    playing = set(in_play)
-    symbols: dict[str, str] = {}
-    for currency in dict.fromkeys(shown):
-        short = short_symbol(currency)
-        others = playing - {currency}
-        taken = set().union(*(home_symbols(other) for other in others)) if others else set()
-        if short == currency or short not in taken:
-            symbols[currency] = short
-            continue
-        distinct = str(get_currency_symbol(currency, locale=_DISTINCT_SYMBOLS))
-        symbols[currency] = distinct if distinct != short and distinct not in taken else currency
-    return symbols
-
-
-def shared_symbols(in_play: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Symbols that two or more of the currencies `in_play` go by: {"$": ("AUD", "USD")}."""
-    by_symbol: dict[str, set[str]] = {}
-    for currency in set(in_play):
-        for symbol in home_symbols(currency):
-            if symbol != currency:
-                by_symbol.setdefault(symbol, set()).add(currency)
-    return {symbol: tuple(sorted(codes)) for symbol, codes in by_symbol.items() if len(codes) > 1}
-
-
 def country_name(code: str) -> str:
     """The name people use for a country, e.g. "South Korea" rather than "Korea, Republic of"."""
     return _country_name(code.upper())
@@ -372,83 +276,3 @@ def _uninverted(name: str) -> str:
         return name
     turned = f"{tail} {head}"
     return turned[4:] if turned.startswith("The ") else turned
-
-
-# --- typography ------------------------------------------------------------------------
-
-_OPENS_BEFORE = re.compile(r"[\s(\[{\u2014\u2013/-]")
-
-
-def smart_quotes(text: str) -> str:
-    """Straight quotes and apostrophes as typographic ones: "Leaders' Summit" → "Leaders’ Summit".
-
-    For plain-text fields; Markdown gets the same from Python-Markdown's smarty extension.
-    A quote opens at the start or after a space or opening bracket, and closes elsewhere;
-    an apostrophe inside or at the end of a word is a right single quote, as is one
-    before a digit ("’90s").
-    """
-    if "'" not in text and '"' not in text:
-        return text
-    out: list[str] = []
-    for index, char in enumerate(text):
-        before = text[index - 1] if index else ""
-        opens = not before or _OPENS_BEFORE.match(before) is not None
-        if char == '"':
-            out.append("\u201c" if opens else "\u201d")
-        elif char == "'":
-            after = text[index + 1] if index + 1 < len(text) else ""
-            out.append("\u2018" if opens and not after.isdigit() else "\u2019")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-#: Scripts recognised in native names → (language, direction), by the Unicode name's first word.
-_SCRIPT_LANGUAGES: dict[str, tuple[str, str]] = {
-    "HIRAGANA": ("ja", "ltr"),
-    "KATAKANA": ("ja", "ltr"),
-    "DEVANAGARI": ("hi", "ltr"),
-    "ARABIC": ("ar", "rtl"),
-    "HEBREW": ("he", "rtl"),
-    "HANGUL": ("ko", "ltr"),
-    "CYRILLIC": ("ru", "ltr"),
-    "GREEK": ("el", "ltr"),
-    "THAI": ("th", "ltr"),
-    "BENGALI": ("bn", "ltr"),
-    "TAMIL": ("ta", "ltr"),
-    "GEORGIAN": ("ka", "ltr"),
-    "ARMENIAN": ("hy", "ltr"),
-    "CJK": ("zh", "ltr"),
-}
-_RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "sd", "ug"})
-
-
-def script_language(text: str, given: str | None = None,
-                    country: str | None = None) -> tuple[str | None, str | None]:
-    """The language and direction of a name in its own script: "नरेन्द्र मोदी" → ("hi", "ltr"), "محمد" → ("ar", "rtl").
-
-    `given` (an analyst's `native_name_lang`) wins; otherwise the script decides. Han
-    characters are shared: with kana they are Japanese, with Hangul Korean, and alone
-    they follow the participant's `country` (JP → ja, KR → ko), else Chinese — so
-    高市早苗 of Japan is ja. Latin text has no language of its own here: (None, None).
-    """
-    if given:
-        primary = given.split("-", 1)[0].lower()
-        return given, "rtl" if primary in _RTL_LANGUAGES else "ltr"
-    found: set[str] = set()
-    for char in text:
-        if char.isalpha():
-            word = unicodedata.name(char, "").split(" ", 1)[0]
-            if word in _SCRIPT_LANGUAGES:
-                found.add(word)
-    for script in ("HIRAGANA", "KATAKANA", "HANGUL"):  # they decide over Han characters they are mixed with
-        if script in found:
-            return _SCRIPT_LANGUAGES[script]
-    if found == {"CJK"} and country in _HAN_COUNTRIES:
-        return _HAN_COUNTRIES[country], "ltr"
-    for script in sorted(found):
-        return _SCRIPT_LANGUAGES[script]
-    return None, None
-
-
-_HAN_COUNTRIES = {"JP": "ja", "KR": "ko", "TW": "zh-Hant", "HK": "zh-Hant", "MO": "zh-Hant"}

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from briefgen.render.formatting import HouseStyle, smart_quotes
+from briefgen.render.formatting import HouseStyle
 from briefgen.render.linebreaks import keep_together, keep_together_html
 from briefgen.render.markup import render_markdown, split_paragraphs
+from briefgen.render.typography import smart_quotes
 from briefgen.sheet.kinds import KINDS, SECTION_GROUPS, Kind
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ from urllib.parse import quote, urlsplit
 from briefgen.records import BriefRecord
 from briefgen.release.marking import Marked, MarkingError, banner, statement_label
 from briefgen.render.formatting import DEFAULT_LOCALE, HouseStyle
-from briefgen.render.view import KIND_LABELS, Banner
+from briefgen.render.view import KIND_LABELS
+from briefgen.render.view_records import Banner
 from briefgen.sheet.classification import SCHEMES
 from briefgen.sheet.scheme import Scheme
 

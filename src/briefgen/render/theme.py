@@ -34,6 +34,8 @@ MAX_FILE_BYTES = 32 << 20
 MAX_FILES = 2000
 #: All of a theme's files together.
 MAX_TOTAL_BYTES = 256 << 20
+#: The largest template or style sheet file rendering reads.
+MAX_TEMPLATE_BYTES = 1 << 20
 
 
 class ThemeError(Exception):

@@ -1,4 +1,4 @@
-"""Views: a released fact sheet turned into what templates print, already formatted.
+"""The view of a brief: a released fact sheet turned into the records templates print, already formatted.
 
 Everything a reader sees is decided here — dates written out, money in words,
 country names, Markdown rendered and sanitised, portion marks, the order of
@@ -9,38 +9,35 @@ same view.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-
-from briefgen.release.marking import statement_label
-from briefgen.render.formatting import (
-    HouseStyle,
-    country_currencies,
-    country_name,
-    currency_symbols,
-    note_locale,
-    script_language,
-    smart_quotes,
-)
-
-# Re-exported: templates and tests name the reading order's records through the view.
-from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS, Citation, Layout, Part, Typeset, layout, parts
-from briefgen.render.layout import AnnexView as AnnexView
-from briefgen.render.layout import Decision as Decision
-from briefgen.render.layout import Paragraph as Paragraph
-from briefgen.render.layout import section_kind as section_kind
+from briefgen.render.currencies import country_currencies, currency_symbols
+from briefgen.render.formatting import HouseStyle, country_name, note_locale
+from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS, Citation, Typeset, layout, parts
 from briefgen.render.linebreaks import keep_together
+from briefgen.render.page_marks import authority_block, banner, cui_block, released_for
+from briefgen.render.typography import script_language, smart_quotes
+from briefgen.render.view_records import (
+    Banner,
+    BriefView,
+    Clearance,
+    CommitmentView,
+    ContentsEntry,
+    FollowUpView,
+    FrameworkView,
+    Metadata,
+    ParticipantView,
+    PointList,
+    Portion,
+    SectionView,
+    SourceView,
+)
 from briefgen.sheet.kinds import KINDS
 
-if TYPE_CHECKING:  # annotations only: the site index imports this module without the model
+if TYPE_CHECKING:  # annotations only: the site index imports the labels without the model
     from briefgen.release.cut import Release, ReleasedSheet
     from briefgen.sheet.model import Commitment, Framework, Participant, PortionText, Recommendation
 
-#: Where the site index is, from a brief: publish writes both into the same folder.
-INDEX_HREF = "index.html"
-INDEX_LINK_TEXT = "All briefing notes"
 KIND_LABELS = {kind.name: kind.label for kind in KINDS.values()}
 FORMAT_LABELS = {
     "bilateral": "Bilateral meeting",
@@ -58,212 +55,6 @@ COMMITMENT_STATUS_LABELS = {
     "proposed": "Proposed",
     "under-discussion": "Under discussion",
 }
-# --- the view ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Banner:
-    """The classification line at the top and bottom of every page."""
-
-    text: str
-    level: str
-    tone: str
-    scheme: str
-    #: How page 1 introduces it: "Classification", or "Marking" for CUI (which is not a classification).
-    label: str = "Classification"
-    #: The controls it carries, as the banner writes each ("NOFORN", "REL TO USA, AUS").
-    caveats: tuple[str, ...] = ()
-    #: The CUI categories it writes ("SP-EXPT").
-    categories: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Portion:
-    """A piece of rendered text and the portion mark printed before it ("" when unmarked)."""
-
-    html: Markup
-    mark: str
-
-
-@dataclass(frozen=True)
-class ContentsEntry:
-    heading: str
-    anchor: str
-
-
-@dataclass(frozen=True)
-class CuiBlock:
-    """The CUI designation indicator (32 CFR 2002.20): label and value per line, first page."""
-
-    lines: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class AuthorityBlock:
-    """The classification authority block of a classified US note (E.O. 13526 §1.6), first page."""
-
-    lines: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class PointList:
-    """Talking points or outcomes, with the heading they are printed under."""
-
-    heading: str
-    anchor: str
-    items: tuple[Portion, ...]
-
-
-@dataclass(frozen=True)
-class Clearance:
-    """A clearance (or the drafter): office symbol, name, unit and date, as the closing block prints them."""
-
-    name: str
-    unit: str | None
-    date: str | None
-    office: str | None = None
-
-
-@dataclass(frozen=True)
-class ParticipantView:
-    name: str
-    native_name: str | None
-    title: str
-    country: str
-    role: str
-    is_principal: bool
-    bio: Markup | None
-    #: Language (BCP 47) and direction of native_name, for lang= and dir= (CSS picks fonts by :lang).
-    native_lang: str | None = None
-    native_dir: str | None = None
-
-
-@dataclass(frozen=True)
-class FrameworkView:
-    name: str
-    status: str
-    since: str | None
-    note: Markup | None
-    citations: tuple[Citation, ...]
-    mark: str
-
-
-@dataclass(frozen=True)
-class CommitmentView:
-    sector: str
-    summary: Markup
-    status: str
-    parties: str | None
-    organisations: str | None
-    amount: str | None
-    citations: tuple[Citation, ...]
-    mark: str
-
-
-@dataclass(frozen=True)
-class FollowUpView:
-    action: Markup
-    owner: str | None
-    due: str | None
-    mark: str
-
-
-@dataclass(frozen=True)
-class SectionView:
-    heading: str
-    body: Markup
-    mark: str
-
-
-@dataclass(frozen=True)
-class SourceView:
-    number: int
-    anchor: str
-    id: str
-    title: str
-    publisher: str | None
-    date: str | None
-    url: str | None
-    #: Id of the first citation of this source in the note, for the link back (None when uncited).
-    cited_at: str | None = None
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """What goes into the HTML head and from there into the PDF's document information."""
-
-    title: str
-    author: str | None
-    subject: str
-    keywords: str
-    language: str
-    created: str
-    modified: str
-
-
-@dataclass(frozen=True)
-class BriefView:
-    """Everything the templates of every kind print, already formatted."""
-
-    kind: str
-    kind_label: str
-    title: str
-    #: Portion mark of the header block (title, meeting, participants), "" when unmarked.
-    title_mark: str
-    occasion: str | None
-    meeting_date: str
-    meeting_date_iso: str
-    #: Start time and duration, e.g. "13:40, 35 minutes".
-    time: str | None
-    meeting_format: str
-    venue: str | None
-    reference: str | None
-    version: str | None
-    status: str
-    is_draft: bool
-    date: str
-    drafted_by: str | None
-    cleared_by: tuple[Clearance, ...]
-    banner: Banner
-    #: Said when the document was cut for an audience, e.g. "Releasable at OFFICIAL to UK nationals".
-    release_note: str | None
-    summary: Portion | None
-    participants: tuple[ParticipantView, ...]
-    frameworks: tuple[FrameworkView, ...]
-    commitments: tuple[CommitmentView, ...]
-    talking_points: tuple[Portion, ...]
-    outcomes: tuple[Portion, ...]
-    #: The non-empty point lists in the order this kind prints them.
-    point_lists: tuple[PointList, ...]
-    follow_up: tuple[FollowUpView, ...]
-    sections: tuple[SectionView, ...]
-    sources: tuple[SourceView, ...]
-    metadata: Metadata
-    #: Reference and version for the running footer, e.g. "G20-2025/JP-IN/01 · version 1.0"; a
-    #: release's statement of whom it is for (`footer_release`) is printed beside the page number.
-    footer: str
-    #: The release statement as the footer prints it (shortened when very long), or None.
-    footer_release: str | None = None
-    #: The blocks of the note in reading order (decisions first); the template prints them in turn.
-    parts: tuple[Part, ...] = ()
-    #: The in-page contents: a link to each part.
-    contents: tuple[ContentsEntry, ...] = ()
-    #: The closing block's contact line, e.g. "Asia-Pacific Desk, +44 20 7008 5000".
-    contact: str | None = None
-    #: US scheme: the CUI designation indicator, when the release holds CUI.
-    cui: CuiBlock | None = None
-    #: US scheme: the classification authority block, when the release is classified.
-    authority: AuthorityBlock | None = None
-    #: The originator's handling instruction (UK), printed under the header.
-    handling: str | None = None
-    #: Each table's columns that have something to show (a column of "—" only is left out).
-    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: What the kind lays out besides its parts: addressee and sender lines, distribution, annexes.
-    layout: Layout | None = None
-    #: The drafter with office symbol and unit, for the clearance lists of memos.
-    drafter: Clearance | None = None
-    index_href: str = INDEX_HREF
-    index_link_text: str = INDEX_LINK_TEXT
 
 
 def brief_view(release: Release, locale: str | None = None) -> BriefView:
@@ -347,7 +138,7 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
             for c in document.cleared_by
         ),
         banner=the_banner,
-        release_note=_released_for(release),
+        release_note=released_for(release),
         summary=_summary(sheet.summary, release, typeset),
         participants=participants,
         frameworks=frameworks,
@@ -375,14 +166,14 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         ),
         metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale),
         footer=" · ".join(_footer_parts(reference, document.version)),
-        footer_release=shortened(note, FOOTER_STATEMENT_MAX, keep_end=False) if (note := _released_for(release))
+        footer_release=shortened(note, FOOTER_STATEMENT_MAX, keep_end=False) if (note := released_for(release))
         else None,
         parts=the_parts,
         contents=(*(ContentsEntry(part.heading, part.anchor) for part in the_parts),
                   *(ContentsEntry(f"{annex.label}: {annex.title}", annex.anchor) for annex in the_layout.annexes)),
         contact=_plain(document.contact),
-        cui=_cui(release),
-        authority=_authority(release),
+        cui=cui_block(release),
+        authority=authority_block(release),
         handling=_plain(sheet.classification.handling) if release.scheme.handling_line else None,
         columns=_columns(participants, frameworks, commitments, follow_up),
         layout=the_layout,
@@ -409,17 +200,6 @@ def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
     at_stake = (code for country in sorted(countries) for code in country_currencies(country, sheet.meeting.date))
     in_play = [*shown, *at_stake]
     return HouseStyle(locale, currency_symbols(shown, in_play))
-
-
-def banner(release: Release) -> Banner:
-    """The banner of a release as its scheme's grammar writes it (marking.py), e.g.
-    "SECRET - UK EYES ONLY", "SECRET//REL TO USA, AUS, GBR", "CUI//SP-EXPT//FEDCON"."""
-    written = release.banner
-    text = written.text if written is not None else release.level
-    return Banner(text=text, level=release.level, tone=release.scheme.tone(release.level),
-                  scheme=release.scheme.name, label=statement_label(release.scheme, release.level),
-                  caveats=written.caveats if written is not None else (),
-                  categories=written.categories if written is not None else ())
 
 
 # --- pieces of the view --------------------------------------------------------------
@@ -548,37 +328,6 @@ def _columns(participants: tuple[ParticipantView, ...], frameworks: tuple[Framew
     }
 
 
-def _cui(release: Release) -> CuiBlock | None:
-    """The CUI designation indicator, when the release holds CUI (a US release cut to UNCLASSIFIED does not)."""
-    given = release.sheet.classification.cui
-    level = release.scheme.cui_level
-    if level is None or level not in release.levels or given is None:
-        return None
-    lines = [("Controlled by", given.controlled_by), ("CUI Category", given.category),
-             ("Limited dissemination control", given.dissemination), ("POC", given.contact)]
-    return CuiBlock(tuple((label, value) for label, value in lines if value))
-
-
-def _authority(release: Release) -> AuthorityBlock | None:
-    """The authority block, when the release is classified (one cut to CUI or UNCLASSIFIED is not)."""
-    from briefgen.sheet.marking_rules import DeclassifyOn, declassify_on, reason_categories, written_reason
-
-    given = release.sheet.classification.authority
-    rules = release.scheme.authority
-    if given is None or rules is None or not release.scheme.at_least(release.level, rules.required_from):
-        return None
-    by = given.classified_by
-    lines = [("Classified By", ", ".join(x for x in (by.name, by.title, by.office) if x))]
-    if given.reason is not None:
-        categories = reason_categories(given.reason)
-        lines.append(("Reason", written_reason(categories) if categories else given.reason))
-    if given.derived_from is not None:
-        lines.append(("Derived From", given.derived_from))
-    found = declassify_on(given.declassify_on, rules)
-    lines.append(("Declassify On", found.written(rules) if isinstance(found, DeclassifyOn) else given.declassify_on))
-    return AuthorityBlock(tuple((label, smart_quotes(value)) for label, value in lines))
-
-
 def _venue(sheet: ReleasedSheet) -> str | None:
     venue = sheet.meeting.venue
     if venue is None:
@@ -589,15 +338,6 @@ def _venue(sheet: ReleasedSheet) -> str | None:
 
 def _person(name: str, unit: str | None) -> str:
     return f"{name}, {unit}" if unit else name
-
-
-def _released_for(release: Release) -> str | None:
-    """"Releasable at OFFICIAL to UK nationals", "For public release": whom this copy is for,
-    in the words of the scheme's file."""
-    if release.audience is None:
-        return None
-    # Deliberately silent on how much was left out: even a count tells a reader something.
-    return release.audience.statement(release.scheme)
 
 
 #: The longest reference the footer prints whole: its box holds about this many characters on

@@ -35,7 +35,7 @@ def ambiguous_currency(path: str, data: Any, parts: SheetParts, marks: SourceMap
     """A warning for text that writes an amount with a bare symbol two currencies of the sheet go by.
 
     The note prints its own amounts disambiguated ("US$2 billion" where Australia is a
-    party, formatting.currency_symbols); a "$2 billion" in the analyst's text would say
+    party, currencies.currency_symbols); a "$2 billion" in the analyst's text would say
     something else than the table beside it. Currencies at stake: those of the amounts and
     of the participants', parties' and venue's countries.
     """
@@ -44,7 +44,7 @@ def ambiguous_currency(path: str, data: Any, parts: SheetParts, marks: SourceMap
     found = [(loc, text, signs) for loc, text, signs in found if signs]
     if not found:
         return  # the common case: Babel is not even loaded
-    from briefgen.render.formatting import country_currencies, currency_symbols, shared_symbols
+    from briefgen.render.currencies import country_currencies, currency_symbols, shared_symbols
 
     amounts: list[str] = []
     for commitment in parts.commitments or ():

@@ -1,0 +1,267 @@
+"""Publish policy, pure: from a plan's outcomes and what an output folder holds, what to write, keep and remove.
+
+Ownership is by content, not by name: briefgen replaces or removes a file only when its
+bytes match a hash the manifest (or a killed build's pending journal) recorded for that
+name. A file it never recorded is not ours (NotOurs, nothing is written); a file it
+recorded whose bytes were since changed by hand is left alone and reported. The folder's
+files are seen only through `FolderFiles` (folder.py reads them under the lock), so every
+decision here can be made, and tested, without touching a disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from briefgen.publish.manifest import (
+    INDEX,
+    JOURNAL,
+    MANIFEST,
+    RESERVED,
+    BriefEntry,
+    BuildStamp,
+    Journal,
+    Manifest,
+    NotOurs,
+    OutputFile,
+    plain_file_name,
+)
+from briefgen.release.cut import recordable
+
+if TYPE_CHECKING:
+    from briefgen.records import Outcome, Plan
+    from briefgen.report.diagnostics import Diagnostic
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class FolderFiles(Protocol):
+    """What the output folder holds at each name, as the policy asks for it."""
+
+    def hash(self, name: str) -> str | None:
+        """The sha256 of the regular file at `name`; None when there is none (or a link, folder or FIFO)."""
+
+    def exists(self, name: str) -> bool:
+        """Whether anything at all (a file, a link, a folder) is at `name`."""
+
+
+def check_output_names(outcomes: Iterable[Outcome]) -> None:
+    """Raise NotOurs when an outcome would write a name briefgen keeps for itself, or not a plain file name."""
+    for outcome in outcomes:
+        for name in outcome.outputs:
+            if not plain_file_name(name) or name in RESERVED:
+                raise NotOurs(f"a brief's output may not be named {name!r}: briefgen keeps that name for itself")
+
+
+def check_index_is_ours(out: Path, manifest: Manifest | None, journal: Journal, index_exists: bool) -> None:
+    """Raise NotOurs for a folder with an index.html but neither manifest nor journal: not briefgen's."""
+    if manifest is None and not journal.known and index_exists:
+        raise NotOurs(f"{out / INDEX} exists but {out / MANIFEST} does not: "
+                      "this folder was not written by briefgen")
+
+
+class Ownership:
+    """The output folder as found under the lock: what briefgen may replace or remove, by hash.
+
+    It collects, in `left_alone`, a line for each file it refused to touch because it was
+    changed by hand (and their names in `left_alone_names`).
+    """
+
+    def __init__(self, folder: Path, manifest: Manifest | None, journal: Journal, files: FolderFiles) -> None:
+        self.folder = folder
+        self.files = files
+        self.known: dict[str, set[str]] = {name: set(d) for name, d in journal.known.items()}
+        for recorded in (manifest.briefs if manifest else {}, journal.briefs):
+            for entry in recorded.values():
+                for output in entry.outputs.values():
+                    self.known.setdefault(output.path, set()).add(output.sha256)
+        if manifest is not None and manifest.index is not None:
+            self.known.setdefault(INDEX, set()).add(manifest.index)
+        #: An index.html beside a manifest of an earlier version that recorded no hash for it.
+        self.legacy_index = manifest is not None and manifest.index is None
+        #: Names left alone by an earlier build: still not ours, whatever their bytes now.
+        self.disowned = set(manifest.left_alone) if manifest is not None else set()
+        self.left_alone: list[str] = []
+        self.left_alone_names: set[str] = set()
+
+    def hash(self, name: str) -> str | None:
+        return self.files.hash(name)
+
+    def exists(self, name: str) -> bool:
+        return self.files.exists(name)
+
+    def ours(self, name: str) -> bool:
+        """Whether the file at `name` holds bytes briefgen recorded writing there."""
+        digest = self.hash(name)
+        if digest is None:
+            return False
+        if name == INDEX and self.legacy_index:
+            return True
+        return digest in self.known.get(name, set())
+
+    def listed(self, name: str) -> bool:
+        return name in self.known or name in self.disowned or (name == INDEX and self.legacy_index)
+
+    def may_write(self, name: str) -> bool:
+        """True when `name` is free or ours; False (reported) when changed by hand. Raises NotOurs
+        for a file briefgen never recorded writing."""
+        if not self.exists(name) or self.ours(name):
+            return True
+        if not self.listed(name) or self.hash(name) is None:
+            raise NotOurs(f"{self.folder / name} exists and was not written by briefgen; "
+                          "move it away or choose another output folder (-o)")
+        self.left_alone_names.add(name)
+        self.left_alone.append(f"left alone: {self.folder / name} was changed by hand since briefgen wrote it, "
+                               "so briefgen did not replace it and no longer lists it; move it away and build "
+                               "again to publish the new one")
+        return False
+
+    def may_remove(self, name: str) -> bool:
+        """True when the file at `name` is ours to remove; a listed file changed by hand is reported."""
+        if not self.exists(name):
+            return False
+        if self.ours(name):
+            return True
+        if self.listed(name) and self.hash(name) is not None:
+            self.left_alone_names.add(name)
+            self.left_alone.append(f"left alone: {self.folder / name} was changed by hand since briefgen wrote it, "
+                                   "so briefgen did not remove it although this build no longer publishes it; "
+                                   "delete it if it should not be served")
+        return False
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one publish does to the briefs of a folder: the manifest entries it ends with, the
+    files it writes (name → bytes, only those whose bytes differ) and the files it removes."""
+
+    final: dict[str, BriefEntry]
+    writes: dict[str, bytes]
+    removals: list[str]
+
+
+def ready_outcomes(plan: Plan, outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """The outcomes that may be published: rendered, and whose sheet's final report does not fail."""
+    outcomes = list(outcomes)
+    reports = {report.path: report for report in plan.final_reports(outcomes)}
+    return [o for o in outcomes if o.record is not None and not reports[o.path].failed(plan.options.strict)]
+
+
+def brief_changes(plan: Plan, ready: list[Outcome], manifest: Manifest | None, journal: Journal,
+                  folder: Ownership) -> Changes:
+    """What to write, keep and remove for the briefs. Raises NotOurs before anything is decided
+    when a new output would replace a file briefgen never wrote.
+
+    Briefs withheld by the release level, and briefs built earlier for another release, are
+    removed; an exact plan (a release or a shard) removes every brief it does not hold.
+    """
+    release = plan.release
+    checked = {sheet.path: sheet.report for sheet in plan.sheets}
+    ready_ids = {o.sheet_id for o in ready}
+    withheld = {s.sheet_id for s in plan.sheets if s.withheld is not None and s.sheet_id is not None}
+
+    # Every brief briefgen may have left here: the manifest's entries and those a killed build
+    # was about to record (the journal's), the latter first.
+    candidates: dict[str, list[BriefEntry]] = {}
+    for recorded in (journal.briefs, manifest.briefs if manifest else {}):
+        for brief_id, entry in recorded.items():
+            candidates.setdefault(brief_id, []).append(entry)
+
+    # Refuse before anything is written when a new output would replace a file not ours.
+    writes: dict[str, bytes] = {}
+    for outcome in ready:
+        for name, data in outcome.outputs.items():
+            if folder.may_write(name) and folder.hash(name) != sha256(data):
+                writes[name] = data
+    final: dict[str, BriefEntry] = {}
+    removals: list[str] = []
+    for outcome in ready:
+        final[outcome.sheet_id] = entry_for(outcome, checked[outcome.path].diagnostics, folder, writes)
+    for brief_id, entries in candidates.items():
+        keep: dict[str, OutputFile] = {}
+        if brief_id in ready_ids:
+            keep_names = {o.path for o in final[brief_id].outputs.values()} | \
+                         set(next(o for o in ready if o.sheet_id == brief_id).outputs)
+        else:
+            # Kept from an earlier build only into a folder that is not exact (a full build of some
+            # of the sheets), when built for the same release, and only the outputs whose bytes are
+            # the ones recorded: anything else of it here is removed. A release or a shard holds
+            # exactly its plan: a brief withdrawn, invalid, deleted or in another shard is gone.
+            chosen = None if brief_id in withheld or plan.exact else next(
+                (e for e in entries if e.record.audience == release
+                 and not (e.source is not None and plan.deleted(e.source))), None)
+            if chosen is not None:
+                keep = {kind: output for kind, output in chosen.outputs.items()
+                        if folder.hash(output.path) == output.sha256}
+                if keep:
+                    final[brief_id] = chosen.with_outputs(keep)
+            keep_names = {output.path for output in keep.values()}
+        for entry in entries:
+            for output in entry.outputs.values():
+                name = output.path
+                if name not in keep_names and name not in removals and folder.may_remove(name):
+                    removals.append(name)
+    new_names = {name for outcome in ready for name in outcome.outputs}
+    for name in sorted(folder.disowned - new_names):  # reported again until someone moves it away
+        if name not in removals and folder.may_remove(name):
+            removals.append(name)
+    # A name a kept or new brief now uses is never removed on behalf of another.
+    used = {o.path for entry in final.values() for o in entry.outputs.values()}
+    return Changes(final, writes, [name for name in removals if name not in used])
+
+
+def index_hash(folder: Ownership, index: bytes, writes: dict[str, bytes]) -> str | None:
+    """Add the site index to `writes` when it may be written and differs; its hash for the manifest,
+    or None when the index there was changed by hand (and is left alone)."""
+    digest = sha256(index)
+    if not folder.may_write(INDEX):
+        return None
+    if folder.hash(INDEX) != digest:
+        writes[INDEX] = index
+    return digest
+
+
+def left_alone(folder: Ownership) -> tuple[str, ...]:
+    """The names the manifest lists as left alone: those refused this time that are still there."""
+    return tuple(sorted(name for name in folder.left_alone_names if folder.exists(name)))
+
+
+def pending_journal(folder: Ownership, changes: Changes) -> Journal:
+    """The journal written before the first change: what this build may leave at each name, and
+    the entries it will record."""
+    known = {name: set(digests) for name, digests in folder.known.items()}
+    for name, data in changes.writes.items():
+        known.setdefault(name, set()).add(sha256(data))
+    return Journal(known, changes.final)
+
+
+def unchanged(changes: Changes, files: FolderFiles, manifest_bytes: bytes) -> bool:
+    """Whether the publish would change nothing: no write, no removal, no journal, the same manifest."""
+    return not changes.writes and not changes.removals and not files.exists(JOURNAL) \
+        and files.hash(MANIFEST) == sha256(manifest_bytes)
+
+
+def build_stamp(plan: Plan) -> BuildStamp:
+    from briefgen import __version__
+
+    return BuildStamp(plan.audience, plan.options.shard, plan.digest, __version__)
+
+
+def entry_for(outcome: Outcome, checked: Iterable[Diagnostic], folder: Ownership,
+              writes: Mapping[str, bytes]) -> BriefEntry:
+    """The manifest entry of a brief this publish writes (or finds already written) for `outcome`."""
+    assert outcome.record is not None
+    outputs = {kind: OutputFile(name, sha256(outcome.outputs[name])) for kind, name in outcome.record.outputs.items()
+               if name in writes or folder.hash(name) == sha256(outcome.outputs[name])}
+    # Warnings rendering found, and what checking the sheet found, are reported again when the
+    # brief is reused (its sheet is then neither checked nor rendered: pipeline.plan); the files
+    # the render read are hashed again before that.
+    # In a release, only what the release stage let the plan quote, and nothing that tells of a withholding.
+    return BriefEntry(outcome.record, outputs, key=outcome.key, source=outcome.path,
+                      diagnostics=tuple(recordable(outcome.diagnostics)), checked=tuple(recordable(checked)),
+                      inputs=outcome.inputs)
