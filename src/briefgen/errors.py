@@ -4,8 +4,17 @@ A mistake in a fact sheet is never an exception: it is a Diagnostic in a Report.
 classes are for a request briefgen refuses or cannot carry out (a bad path, a folder it
 did not write, a template it cannot load). Every command maps them the same way
 (`commands.shared.user_errors`): the message to stderr, or click's usage line when the
-error names an option or argument, and the class's exit code. Exceptions a module raises
-and catches itself (a YAML stop, a rejected pydantic value) stay in that module.
+error names an option or argument, and the class's exit code:
+
+    BriefgenError
+      UsageProblem (2)     PlanError, ProjectError, ThemeError, NotOurs → DamagedManifest,
+                           ShardError, DiffUsageError, AlreadyExists
+      TemplateFailure (1)  TemplateProblem (a template's file and line; a brief's render and
+                           the site index report it as a diagnostic)
+
+A file that cannot be read or written stays an OSError (FolderBusy is one): each command
+says what it was doing and exits 4. Exceptions a module raises and catches itself (a YAML
+stop, a rejected pydantic value, NotReleasable) stay in that module.
 """
 
 from __future__ import annotations
@@ -51,9 +60,3 @@ class TemplateFailure(BriefgenError):
     """A template or style sheet of the theme cannot be used (exit 1, like an error in a sheet)."""
 
     exit_code = EXIT_SHEET
-
-
-class CannotWrite(BriefgenError):
-    """A file or folder briefgen needed could not be read or written (exit 4)."""
-
-    exit_code = EXIT_IO

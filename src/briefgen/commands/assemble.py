@@ -130,7 +130,7 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     different builds (another plan, audience, number of shards or briefgen version), and a
     brief in the wrong shard or in two.
     """
-    from briefgen.commands.shared import check_output, usage_error
+    from briefgen.commands.shared import check_output
     from briefgen.errors import EXIT_IO
     from briefgen.project import load_project
 
@@ -139,8 +139,6 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
         release, count = assemble(list(shards), out, theme, project.locale)
-    except NotOurs as exc:
-        usage_error(str(exc))
     except OSError as exc:
         click.echo(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_IO)

@@ -28,7 +28,6 @@ from briefgen.commands.shared import (
     sheet_paths,
     step_summary,
     summary_line,
-    usage_error,
     user_errors,
 )
 from briefgen.errors import EXIT_OK, EXIT_SHEET
@@ -71,7 +70,6 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     """
     from briefgen.pipeline import build
     from briefgen.project import load_project
-    from briefgen.publish.manifest import NotOurs
     from briefgen.records import Options
     from briefgen.render.theme import Theme
     from briefgen.report.progress import Progress
@@ -92,8 +90,6 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
                       timeout=timeout or project.timeout or DEFAULT_TIMEOUT, force=force,
                       progress=Progress(sys.stderr, enabled=output_format == "text" and sys.stderr.isatty()),
                       notify=lambda line: click.echo(line, err=True))
-    except NotOurs as exc:  # a damaged manifest, a folder briefgen did not write: nothing was written
-        usage_error(str(exc))
     except OSError as exc:  # the output folder: no space, no permission, a file in the way
         io_error(exc)
     sys.exit(_report(built, strict, output_format, verbose))

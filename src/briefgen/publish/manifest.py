@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TypeGuard
 
+from briefgen.errors import UsageProblem
 from briefgen.publish.json_checks import (
     BadValue,
     json_depth,
@@ -57,8 +58,8 @@ _SEVERITIES = ("error", "warning", "note")
 
 
 
-class NotOurs(Exception):
-    """The output folder holds a file briefgen did not write, where it would write one."""
+class NotOurs(UsageProblem):
+    """The output folder holds a file briefgen did not write, where it would write one (exit 2)."""
 
 
 class DamagedManifest(NotOurs):

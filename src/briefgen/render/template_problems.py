@@ -12,8 +12,10 @@ import jinja2
 import jinja2.utils
 from jinja2.exceptions import SecurityError
 
+from briefgen.errors import TemplateFailure
 
-class TemplateProblem(Exception):
+
+class TemplateProblem(TemplateFailure):
     """A template could not be used: a syntax error, an undefined variable, a missing include,
     a reach outside the sandbox.
 

@@ -22,6 +22,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.errors import UsageProblem
+
 if TYPE_CHECKING:
     from briefgen.project import Project
 
@@ -38,8 +40,11 @@ MAX_TOTAL_BYTES = 256 << 20
 MAX_TEMPLATE_BYTES = 1 << 20
 
 
-class ThemeError(Exception):
-    """A template or style folder cannot be used as one; the message names it."""
+class ThemeError(UsageProblem):
+    """A template or style folder cannot be used as one; the message names it (exit 2)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, param="--templates/--styles")
 
 
 @functools.cache
