@@ -72,9 +72,9 @@ def bench_build(repeat: int) -> list[tuple[str, float, str]]:
     from briefgen.release.cut import release
     from briefgen.render.pdf import write_options
     from briefgen.render.templates import render_html
-    from briefgen.render.theme import Theme
     from briefgen.render.view import brief_view
     from briefgen.sheet.sources import load_fact_sheet
+    from briefgen.theme import Theme
 
     checked = load_fact_sheet(EXAMPLE)
     assert checked.sheet is not None, "the example must be valid"

@@ -140,7 +140,7 @@ WORKER_MEMORY = textwrap.dedent("""
     import resource, sys, pathlib
     from briefgen.pipeline import plan, run
     from briefgen.records import Options
-    from briefgen.render.theme import Theme
+    from briefgen.theme import Theme
     planned = plan([pathlib.Path(sys.argv[1])], Options(theme=Theme.default()))
     peaks = []
     for number, job in enumerate(planned.jobs, start=1):

@@ -16,8 +16,8 @@ import markdown
 from playwright.sync_api import sync_playwright
 
 from briefgen.report.ci import BriefRow, step_summary
-from briefgen.sheet.compare import format_markdown
-from briefgen.sheet.revisions import Version, diff_versions
+from briefgen.versions.compare import format_markdown
+from briefgen.versions.revisions import Version, diff_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "src" / "briefgen" / "examples" / "project" / "briefs" / "example-meeting.yaml"

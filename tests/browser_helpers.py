@@ -19,7 +19,7 @@ import pytest
 
 from briefgen.pipeline import plan, publish, run
 from briefgen.records import Options
-from briefgen.render.theme import Theme
+from briefgen.theme import Theme
 
 TESTS = Path(__file__).resolve().parent
 NODE_MODULES = TESTS / "lsp" / "node_modules"

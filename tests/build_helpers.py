@@ -387,7 +387,7 @@ def build_in_process(sheets: Sequence[Path], out: Path, **options: Any) -> Built
     `force`, `workers`, `progress` and `notify` go to the build; the rest are Options."""
     from briefgen.pipeline import build
     from briefgen.records import Options
-    from briefgen.render.theme import Theme
+    from briefgen.theme import Theme
 
     run_options = {name: options.pop(name) for name in ("force", "workers", "progress", "notify") if name in options}
     options.setdefault("pdf", False)

@@ -34,8 +34,8 @@ from briefgen.pipeline import plan, run
 from briefgen.publish.folder import publish
 from briefgen.records import Options
 from briefgen.release.audience import Audience, default_public, parse_audiences, shorthand
-from briefgen.render.theme import Theme
 from briefgen.sheet.classification import SCHEMES, readers_allowed
+from briefgen.theme import Theme
 from build_helpers import ROOT, US_AUTHORITY, compact_sheet, parse_html, run_cli, script_env, text_of, write_sheet
 
 FVEY = {"AUS", "CAN", "GBR", "NZL", "USA"}

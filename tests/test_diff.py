@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.commands.diff import diff_command
-from briefgen.sheet.compare import compare
+from briefgen.versions.compare import compare
 from build_helpers import ROOT, parse_html, working_directory
 from conftest import check_text
 

@@ -22,8 +22,8 @@ from briefgen.pipeline import plan, run
 from briefgen.publish.folder import publish
 from briefgen.records import Options
 from briefgen.release.audience import shorthand
-from briefgen.render.theme import Theme
 from briefgen.render.view import FOOTER_REFERENCE_MAX
+from briefgen.theme import Theme
 from browser_helpers import browser_fixture  # noqa: F401  (the "browser" fixture)
 from build_helpers import compact_sheet, write_sheet
 

@@ -16,8 +16,8 @@ from babel.numbers import parse_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.render.currencies import country_currencies, currency_symbols, shared_symbols
 from briefgen.render.formatting import NBSP, HouseStyle, country_name, note_locale, supported_locale
+from briefgen.sheet.currencies import country_currencies, currency_symbols, shared_symbols
 from briefgen.sheet.fields import MAX_AMOUNT, MAX_AMOUNT_DIGITS, MIN_AMOUNT
 from briefgen.sheet.loader import load
 from briefgen.sheet.model import Amount, Money

@@ -146,7 +146,7 @@ def _render(sheet: dict[str, Any], release: str | None = None) -> str | None:
     from briefgen.pipeline import plan, run
     from briefgen.records import Options
     from briefgen.release.audience import shorthand
-    from briefgen.render.theme import Theme
+    from briefgen.theme import Theme
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.yaml"

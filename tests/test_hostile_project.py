@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from briefgen.render.template_problems import TemplateProblem
-from briefgen.render.theme import Theme
+from briefgen.theme import Theme
 from build_helpers import Ran, compact_sheet, run_cli, run_script, script_env, write_sheet
 from stage_sheets import plain_sheet
 from test_render import html_of

@@ -213,7 +213,7 @@ def test_a_changed_sheet_that_takes_an_unchanged_ones_id_is_reported_for_both(tm
 
 def _summary_partial(extra: str) -> str:
     """The packaged summary partial with `extra` inside its section."""
-    from briefgen.render.theme import packaged
+    from briefgen.theme import packaged
 
     text = (packaged("templates") / "partials" / "_summary.html").read_text(encoding="utf-8")
     assert "</section>" in text

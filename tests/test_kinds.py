@@ -489,7 +489,7 @@ def test_the_skeleton_of_each_kind_lists_its_other_parts_as_comments_in_reading_
 
 
 def test_the_facts_diff_names_a_changed_recommendation() -> None:
-    from briefgen.sheet.compare import compare
+    from briefgen.versions.compare import compare
 
     old = check_text(SUBMISSION.read_text(encoding="utf-8")).sheet
     new = check_text(text_with(SUBMISSION, ("in the spring and a live phase in the autumn.",

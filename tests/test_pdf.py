@@ -15,7 +15,7 @@ import pytest
 from briefgen.pipeline import plan, publish, run
 from briefgen.records import Options
 from briefgen.render import fonts
-from briefgen.render.theme import Theme
+from briefgen.theme import Theme
 from build_helpers import (
     EXAMPLE,
     cited,

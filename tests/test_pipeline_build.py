@@ -81,7 +81,7 @@ def test_outcomes_follow_the_plan_whether_reused_or_rendered(sheets: Path, tmp_p
 
 
 def test_a_broken_site_index_template_is_a_report_and_nothing_published(sheets: Path, tmp_path: Path) -> None:
-    from briefgen.render.theme import Theme
+    from briefgen.theme import Theme
 
     templates = tmp_path / "templates"
     templates.mkdir()

@@ -17,7 +17,7 @@ import pytest
 from briefgen.records import BriefRecord
 from briefgen.render.site_index import site_index_view
 from briefgen.render.templates import render_index
-from briefgen.render.theme import Theme
+from briefgen.theme import Theme
 from browser_helpers import browser_fixture, build_site  # noqa: F401  (the "browser" fixture)
 from build_helpers import EXAMPLE, ROOT, compact_sheet, pdf_reader, placed_text, squash, write_sheet
 

@@ -28,7 +28,7 @@ from briefgen.publish.policy import (
 )
 from briefgen.records import Options, Outcome, Plan
 from briefgen.release.audience import Audience
-from briefgen.render.theme import Theme
+from briefgen.theme import Theme
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {"g20-2025": ROOT / "briefs" / "g20-2025.yaml",

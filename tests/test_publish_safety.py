@@ -23,7 +23,7 @@ from briefgen.pipeline import plan, publish, run
 from briefgen.publish.folder import FolderBusy, folder_lock, lock_file_beside
 from briefgen.publish.manifest import JOURNAL, NotOurs
 from briefgen.records import Options
-from briefgen.render.theme import Theme
+from briefgen.theme import Theme
 from build_helpers import (
     briefgen_command,
     compact_sheet,

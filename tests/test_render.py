@@ -15,10 +15,10 @@ from briefgen.release.cut import release
 from briefgen.render.site_index import site_index_view
 from briefgen.render.template_problems import TemplateProblem
 from briefgen.render.templates import render_html, render_index
-from briefgen.render.theme import Theme
 from briefgen.render.typography import smart_quotes
 from briefgen.render.view import brief_view
 from briefgen.sheet.model import FactSheet
+from briefgen.theme import Theme
 from build_helpers import find_all, parse_html, text_of
 from stage_sheets import mixed_sheet, plain_sheet
 

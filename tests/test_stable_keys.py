@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.keys import in_shard
-from briefgen.render.theme import Theme
+from briefgen.theme import Theme
 
 #: The shard (K of N, for N = 2, 3, 4) of each brief id: sha256 of the UTF-8 id, its first 16
 #: hex digits as a number, modulo N, plus one. Computed once and pinned.

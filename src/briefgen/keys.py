@@ -53,7 +53,7 @@ def reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
     still hold the bytes recorded: path → (entry, key)."""
     if options.theme is None or not known:
         return {}
-    from briefgen.render.inputs import input_roots, unchanged
+    from briefgen.inputs import input_roots, unchanged
     from briefgen.sheet.loader import read_text
 
     expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
@@ -90,8 +90,8 @@ def recorded_report(path: str, entry: BriefEntry) -> Report:
 
 def environment_key(options: Options) -> str:
     """The toolchain's fingerprint and the theme's digest. Raises PlanError for a theme that cannot be one."""
-    from briefgen.render.theme import ThemeError
     from briefgen.render.toolchain import fingerprint
+    from briefgen.theme import ThemeError
 
     assert options.theme is not None
     try:

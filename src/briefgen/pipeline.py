@@ -25,10 +25,10 @@ from briefgen.keys import PlanError, environment_key, in_shard, job_key, plan_di
 from briefgen.publish.folder import Published, publish
 from briefgen.records import Job, Options, Outcome, Plan, PlannedSheet
 from briefgen.render.brief import run
-from briefgen.render.theme import Theme
 from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span
 from briefgen.sheet.marks import DataPath
 from briefgen.sheet.sources import Candidate, MissingPath, discover, load_candidate
+from briefgen.theme import Theme
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
     from briefgen.publish.manifest import BriefEntry

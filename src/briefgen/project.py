@@ -21,6 +21,7 @@ from briefgen.errors import UsageProblem
 
 if TYPE_CHECKING:
     from briefgen.release.audience import Audience
+    from briefgen.theme import Theme
 
 CONFIG_NAME = "briefgen.toml"
 DEFAULT_BRIEFS = Path("briefs")
@@ -69,6 +70,13 @@ class Project:
     @property
     def config(self) -> Path | None:
         return self.root / CONFIG_NAME if self.root is not None else None
+
+    def theme(self, templates: Path | None = None, styles: Path | None = None) -> Theme:
+        """The theme a command uses: its flags, else the project's folders; links kept to the project."""
+        from briefgen.theme import Theme
+
+        return Theme.of(templates or self.templates, styles or self.styles, self.root,
+                        (self.briefs,) if self.root is not None else ())
 
     def audience(self, name: str) -> Audience:
         """The audience `name`: one declared here, or the built-in public. Raises AudienceError."""

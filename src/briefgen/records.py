@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from briefgen.inputs import InputFile
     from briefgen.release.audience import Audience
-    from briefgen.render.inputs import InputFile
-    from briefgen.render.theme import Theme
     from briefgen.report.diagnostics import Diagnostic, Report
     from briefgen.sheet.marks import SourceMap
     from briefgen.sheet.model import FactSheet
+    from briefgen.theme import Theme
 
 
 @dataclass(frozen=True)

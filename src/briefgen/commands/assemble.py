@@ -22,7 +22,7 @@ from briefgen.publish.folder import publish, recorded_outcome
 from briefgen.publish.manifest import BriefEntry, BuildStamp, Manifest, NotOurs
 from briefgen.records import Options, Outcome, Plan, PlannedSheet
 from briefgen.release.audience import Audience
-from briefgen.render.theme import Theme
+from briefgen.theme import Theme
 
 
 class ShardError(UsageProblem):
@@ -135,7 +135,7 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     from briefgen.project import load_project
 
     project = load_project()
-    theme = Theme.of_project(templates, styles, project)
+    theme = project.theme(templates, styles)
     check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
         release, count = assemble(list(shards), out, theme, project.locale)

@@ -68,18 +68,17 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     no output; the others still build. A file briefgen wrote but someone changed since is
     left alone and reported (exit 1); a build waits while another builds into OUT.
     """
+    from briefgen.commands.progress import Progress
     from briefgen.pipeline import build
     from briefgen.project import load_project
     from briefgen.records import Options
-    from briefgen.render.theme import Theme
-    from briefgen.report.progress import Progress
     from briefgen.workers import DEFAULT_TIMEOUT, default_workers
 
     project = load_project()
     audience = resolve_audience(project, release_level, audience_name, public)
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
-    theme = Theme.of_project(templates, styles, project)
+    theme = project.theme(templates, styles)
     options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard,
                       locale=project.locale)
     target = out if out is not None else project.output

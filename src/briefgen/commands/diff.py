@@ -1,7 +1,7 @@
 """`briefgen diff OLD NEW`: what changed in the facts between two versions of a fact sheet.
 
-The comparison is sheet/compare.py; the versions (two files, or a git revision and the
-working tree) are read by sheet/revisions.py.
+The comparison is versions/compare.py; the versions (two files, or a git revision and the
+working tree) are read by versions/revisions.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import click
 
 from briefgen.commands.options import GuardedPath
 from briefgen.commands.shared import user_errors
-from briefgen.sheet.compare import FORMATTERS
-from briefgen.sheet.revisions import diff_paths
+from briefgen.versions.compare import FORMATTERS
+from briefgen.versions.revisions import diff_paths
 
 
 @click.command("diff")

@@ -368,8 +368,8 @@ def overlay_text(report: Report, with_source: bool = True) -> str:
 
 def _template_lines(path: str) -> list[str]:
     from briefgen.files import read_regular_file
-    from briefgen.render.theme import MAX_TEMPLATE_BYTES
     from briefgen.sheet.marks import source_lines
+    from briefgen.theme import MAX_TEMPLATE_BYTES
 
     try:
         return source_lines(read_regular_file(Path(path), MAX_TEMPLATE_BYTES).decode("utf-8", errors="replace"))

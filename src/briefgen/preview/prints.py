@@ -58,6 +58,6 @@ class Printer:
 def still_fresh(outcome: Outcome, job: Job) -> bool:
     """Whether the files the render of `outcome` read (a logo beside the sheet, say) still hold the
     bytes it read: the key covers the sheet and the theme, not what a template embeds."""
-    from briefgen.render.inputs import input_roots, unchanged
+    from briefgen.inputs import input_roots, unchanged
 
     return unchanged(outcome.inputs, input_roots(job.theme, job.source_dir))

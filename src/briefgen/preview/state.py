@@ -21,8 +21,8 @@ from briefgen.preview.watch import Folders, Watcher
 from briefgen.project import Project, ProjectError, read_project
 from briefgen.records import Job, Options, Outcome, PlannedSheet
 from briefgen.release.audience import Audience, shorthand
-from briefgen.render.theme import Theme
 from briefgen.report.diagnostics import Report
+from briefgen.theme import Theme
 
 #: Renders at release levels other than the default, and PDFs, kept in memory.
 CACHE_SIZE = 32
@@ -104,7 +104,7 @@ class Preview:
 
     @property
     def theme(self) -> Theme:
-        return Theme.of_project(self.settings.templates, self.settings.styles, self.project)
+        return self.project.theme(self.settings.templates, self.settings.styles)
 
     @property
     def editor(self) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, TypeGuard
 
 from briefgen.errors import UsageProblem
+from briefgen.inputs import InputFile, plain_name
 from briefgen.publish.json_checks import (
     BadValue,
     json_depth,
@@ -35,7 +36,6 @@ from briefgen.publish.json_checks import (
     read_whole,
 )
 from briefgen.records import BriefRecord
-from briefgen.render.inputs import InputFile, plain_name
 from briefgen.report.diagnostics import Diagnostic
 
 if TYPE_CHECKING:

@@ -35,8 +35,8 @@ def run(job: Job) -> Outcome:
 
 
 def _render(job: Job) -> Outcome:
+    from briefgen.inputs import Reads, input_roots
     from briefgen.release.cut import release
-    from briefgen.render.inputs import Reads, input_roots
     from briefgen.render.stylesheets import weasyprint_styles
     from briefgen.render.templates import render_html
     from briefgen.render.view import brief_view

@@ -19,7 +19,7 @@ from babel.dates import format_date, get_date_format
 from babel.numbers import format_decimal, get_currency_precision
 from babel.units import format_unit
 
-from briefgen.render.currencies import short_symbol
+from briefgen.sheet.currencies import short_symbol
 
 if TYPE_CHECKING:
     from briefgen.sheet.model import Amount

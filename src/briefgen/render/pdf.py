@@ -18,10 +18,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from briefgen.files import read_regular_file
-from briefgen.render.inputs import MAX_INPUT_BYTES
+from briefgen.inputs import MAX_INPUT_BYTES
 
 if TYPE_CHECKING:
-    from briefgen.render.inputs import Reads
+    from briefgen.inputs import Reads
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types

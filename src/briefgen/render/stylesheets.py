@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from briefgen.render.template_problems import TemplateProblem
-from briefgen.render.theme import MAX_TEMPLATE_BYTES, STYLES, Theme, packaged
+from briefgen.theme import MAX_TEMPLATE_BYTES, STYLES, Theme, packaged
 
 if TYPE_CHECKING:
-    from briefgen.render.inputs import Reads
+    from briefgen.inputs import Reads
 
 #: Style sheets in the order they are inlined, with the media each applies to.
 STYLESHEETS: tuple[tuple[str, str | None], ...] = (

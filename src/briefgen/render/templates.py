@@ -27,12 +27,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from briefgen.render.site_index import SiteIndexView
 from briefgen.render.stylesheets import css_marking, css_string, inline_styles
 from briefgen.render.template_problems import ExplainedUndefined, TemplateProblem, plain_error, template_frame
-from briefgen.render.theme import MAX_TEMPLATE_BYTES, TEMPLATES, Theme, packaged
 from briefgen.render.view_records import BriefView
 from briefgen.sheet.kinds import KINDS
+from briefgen.theme import MAX_TEMPLATE_BYTES, TEMPLATES, Theme, packaged
 
 if TYPE_CHECKING:
-    from briefgen.render.inputs import Reads
+    from briefgen.inputs import Reads
 
 TEMPLATE_FOR_KIND = {kind.name: kind.template for kind in KINDS.values()}
 INDEX_TEMPLATE = "index.html"

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from briefgen.render.currencies import country_currencies, currency_symbols
 from briefgen.render.formatting import HouseStyle, country_name, note_locale
 from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS, Citation, Typeset, layout, parts
 from briefgen.render.linebreaks import keep_together
@@ -32,6 +31,7 @@ from briefgen.render.view_records import (
     SectionView,
     SourceView,
 )
+from briefgen.sheet.currencies import country_currencies, currency_symbols
 from briefgen.sheet.kinds import KINDS
 
 if TYPE_CHECKING:  # annotations only: the site index imports the labels without the model

@@ -125,6 +125,9 @@ class Scheme:
     handling_line: bool = False
     #: How a release names readers of a tetragraph ("FVEY" → "Five Eyes nationals").
     tetragraph_names: Mapping[str, str] = _field(default_factory=dict)
+    #: The tetragraphs of every packaged scheme (scheme_files.load_schemes sets them): a REL TO
+    #: list, or an audience's nationality, may name any of them.
+    shared_tetragraphs: Mapping[str, frozenset[str]] = _field(default_factory=dict)
 
     @property
     def lowest(self) -> str:
@@ -181,9 +184,7 @@ class Scheme:
 
     def members(self, code: str) -> frozenset[str]:
         """The nationalities a code stands for: a tetragraph's members, else the code itself."""
-        from briefgen.sheet.classification import TETRAGRAPHS
-
-        return self.tetragraphs.get(code) or TETRAGRAPHS.get(code) or frozenset({code})
+        return self.tetragraphs.get(code) or self.shared_tetragraphs.get(code) or frozenset({code})
 
     def parse(self, text: str) -> Control | CaveatProblem:
         """A caveat as written in a sheet, understood, or why it cannot be (case and spacing do not matter)."""
@@ -205,8 +206,6 @@ class Scheme:
                              f"the {self.name} scheme accepts: {'; '.join(self.caveat_names())}")
 
     def _rel_to(self, caveat: Caveat, listed: str) -> Control | CaveatProblem:
-        from briefgen.sheet.classification import TETRAGRAPHS
-
         codes = [code.strip() for code in listed.split(",") if code.strip()]
         unknown = [code for code in codes if not _known_code(code, self)]
         if unknown:
@@ -214,7 +213,7 @@ class Scheme:
                 "unknown-country", f"{', '.join(unknown)} in '{caveat.name} {listed}' "
                 f"{'is not a country' if len(unknown) == 1 else 'are not countries'}",
                 "a REL TO list names countries by ISO 3166 alpha-3 code (AUS, CAN, GBR, NZL…) or a "
-                f"tetragraph ({', '.join(sorted(self.tetragraphs or TETRAGRAPHS))}), e.g. {caveat.example}")
+                f"tetragraph ({', '.join(sorted(self.tetragraphs or self.shared_tetragraphs))}), e.g. {caveat.example}")
         others = [code for code in codes if code != self.nationality]
         if self.nationality not in codes:
             # ISM-ID-00214: a REL TO list starts with the originator; the banner writes it so.
@@ -292,9 +291,7 @@ class Scheme:
 
 
 def _known_code(code: str, scheme: Scheme) -> bool:
-    from briefgen.sheet.classification import TETRAGRAPHS
-
-    if code in scheme.tetragraphs or code in TETRAGRAPHS:
+    if code in scheme.tetragraphs or code in scheme.shared_tetragraphs:
         return True
     import pycountry
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -50,7 +51,8 @@ def load_schemes() -> dict[str, Scheme]:
         found[scheme.name] = scheme
     if not found:
         raise SchemeFileError(f"no scheme files in {SCHEME_FOLDER}/")
-    return found
+    shared = {code: members for scheme in found.values() for code, members in scheme.tetragraphs.items()}
+    return {name: replace(scheme, shared_tetragraphs=shared) for name, scheme in found.items()}
 
 
 def read_scheme(table: Mapping[str, Any], where: str = "scheme") -> Scheme:

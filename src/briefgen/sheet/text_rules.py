@@ -44,7 +44,7 @@ def ambiguous_currency(path: str, data: Any, parts: SheetParts, marks: SourceMap
     found = [(loc, text, signs) for loc, text, signs in found if signs]
     if not found:
         return  # the common case: Babel is not even loaded
-    from briefgen.render.currencies import country_currencies, currency_symbols, shared_symbols
+    from briefgen.sheet.currencies import country_currencies, currency_symbols, shared_symbols
 
     amounts: list[str] = []
     for commitment in parts.commitments or ():

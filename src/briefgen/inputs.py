@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from briefgen.render.theme import Theme
+    from briefgen.theme import Theme
 
 #: The root of files beside the fact sheet (logos, images a template embeds).
 SHEET = "sheet"
@@ -54,7 +54,7 @@ def plain_name(name: str) -> bool:
 
 def input_roots(theme: Theme, source_dir: Path) -> dict[str, Path]:
     """Each root a render of a sheet in `source_dir` may read from, by the label its inputs are recorded under."""
-    from briefgen.render.theme import STYLES, TEMPLATES, packaged
+    from briefgen.theme import STYLES, TEMPLATES, packaged
 
     roots = {SHEET: source_dir}
     for kind, folders in ((TEMPLATES, theme.template_dirs), (STYLES, theme.style_dirs)):

@@ -20,12 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefgen.errors import UsageProblem
-
-if TYPE_CHECKING:
-    from briefgen.project import Project
 
 PACKAGE = "briefgen"
 TEMPLATES = "templates"
@@ -85,12 +81,6 @@ class Theme:
             boundary=boundary.resolve() if boundary is not None else None,
             hidden=tuple(Path(os.path.realpath(folder)) for folder in hidden),
         )
-
-    @classmethod
-    def of_project(cls, templates: Path | None, styles: Path | None, project: Project) -> Theme:
-        """The theme a command uses: its flags, else the project's folders; links kept to the project."""
-        return cls.of(templates or project.templates, styles or project.styles, project.root,
-                      (project.briefs,) if project.root is not None else ())
 
     def roots(self) -> tuple[Path, ...]:
         """Every folder templates and styles come from (file access while printing is confined to them)."""
