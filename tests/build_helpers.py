@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import json
 import os
 import re
@@ -394,3 +395,66 @@ def build_in_process(sheets: Sequence[Path], out: Path, **options: Any) -> Built
     options.setdefault("theme", Theme.default())
     return build(list(sheets), Options(**options), out, workers=run_options.pop("workers", 1), timeout=120,
                  **run_options)
+
+
+# --- what a build leaves in its folder -------------------------------------------------
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_whole_files(folder: Path) -> None:
+    """No file at a final path is a part of one."""
+    for path in folder.iterdir():
+        if path.name.startswith(".") or path.is_dir():
+            continue  # a temporary file left by a killed process is never at a final path
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            assert data.rstrip().endswith(b"%%EOF"), path.name
+            assert len(pdf_reader(path).pages) >= 1, path.name
+        elif path.suffix == ".html":
+            assert data.endswith(b"</html>\n"), path.name
+        elif path.name == "manifest.json":
+            assert json.loads(data)["generator"] == "briefgen"
+
+
+def assert_consistent(out: Path) -> dict[str, Any]:
+    """The manifest describes the folder exactly: every listed file has its hash, and besides the
+    index, the manifest and files it says were left alone, no other visible file is briefgen's;
+    no temporary or journal is left."""
+    from briefgen.publish.manifest import JOURNAL
+
+    manifest: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {"manifest.json"}
+    for brief in manifest["briefs"]:
+        for output in brief["outputs"].values():
+            assert output["sha256"] == sha256_of(out / output["path"]), output
+            listed.add(output["path"])
+    if "index" in manifest:
+        assert manifest["index"]["sha256"] == sha256_of(out / "index.html")
+        listed.add("index.html")
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".briefgen-") or p.name == JOURNAL]
+    assert not leftovers, leftovers
+    return manifest
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """A file's inode and modification time, or None when it is not there: what a replacement changes."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def html_of(sheet: Any, cleared_to: str | None = None, theme: Any = None) -> str:
+    """A FactSheet rendered in this process: release (for `cleared_to`, a level) → view → HTML."""
+    from briefgen.release.audience import shorthand
+    from briefgen.release.cut import release
+    from briefgen.render.templates import render_html
+    from briefgen.render.view import brief_view
+    from briefgen.theme import Theme
+
+    return render_html(brief_view(release(sheet, shorthand(cleared_to) if cleared_to else None)),
+                       theme or Theme.default())

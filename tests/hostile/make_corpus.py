@@ -1,7 +1,7 @@
 """Write the hostile corpus: tests/hostile/sheets/*.yaml, each a variation of tests/data/rules/valid.yaml.
 
 Run it again after changing the cases; expected.json (file → expected code and line, or
-"clean") is kept by hand, and tests/test_hostile.py checks every file against it. Files
+"clean") is kept by hand, and tests/sheet/test_hostile.py checks every file against it. Files
 that would be large, or that must be made at run time (symlinks, FIFOs, unreadable
 folders), are made by the test instead.
 """

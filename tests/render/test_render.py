@@ -10,22 +10,14 @@ from pathlib import Path
 import pytest
 
 from briefgen.records import BriefRecord
-from briefgen.release.audience import shorthand
-from briefgen.release.cut import release
 from briefgen.render.site_index import site_index_view
 from briefgen.render.template_problems import TemplateProblem
-from briefgen.render.templates import render_html, render_index
+from briefgen.render.templates import render_index
 from briefgen.render.typography import smart_quotes
-from briefgen.render.view import brief_view
 from briefgen.sheet.model import FactSheet
 from briefgen.theme import Theme
-from build_helpers import find_all, parse_html, text_of
+from build_helpers import find_all, html_of, parse_html, text_of
 from stage_sheets import mixed_sheet, plain_sheet
-
-
-def html_of(sheet: FactSheet, cleared_to: str | None = None, theme: Theme | None = None) -> str:
-    return render_html(brief_view(release(sheet, shorthand(cleared_to) if cleared_to else None)),
-                       theme or Theme.default())
 
 
 def tree_of(sheet: FactSheet, cleared_to: str | None = None) -> ET.Element:

@@ -8,7 +8,7 @@ the next build completes, the manifest describes the folder exactly, and a folde
 second after a killed build, preview or assembly has died, no process of it is left.
 
 BRIEFGEN_LONG_FAULTS=1 runs many more rounds (minutes instead of seconds), e.g.
-    BRIEFGEN_LONG_FAULTS=1 python -m pytest tests/test_faults.py -s
+    BRIEFGEN_LONG_FAULTS=1 python -m pytest tests/publish/test_faults.py -s
 The number of kills survived is printed (visible with -s).
 """
 
@@ -30,10 +30,16 @@ from typing import Any
 import pytest
 
 from briefgen.publish.manifest import JOURNAL
-from build_helpers import briefgen_command, compact_sheet, script_env, write_sheet
+from build_helpers import (
+    assert_consistent,
+    assert_whole_files,
+    briefgen_command,
+    compact_sheet,
+    file_identity,
+    script_env,
+    write_sheet,
+)
 from serve_helpers import Server, make_project, start_server
-from test_build_cli import _assert_whole_files, _inode
-from test_publish_safety import assert_consistent
 
 LONG = os.environ.get("BRIEFGEN_LONG_FAULTS") == "1"
 ROUNDS = 40 if LONG else 5
@@ -63,7 +69,7 @@ def _build(sheets: Path, out: Path, release: bool, *, kill: signal.Signals | Non
     if release:
         args += ["--release", "OFFICIAL"]
     watched = out / when_changed if when_changed else None
-    before = _inode(watched) if watched else None
+    before = file_identity(watched) if watched else None
     process = subprocess.Popen(args, env=script_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     started = time.monotonic()
     if kill is not None:
@@ -71,7 +77,7 @@ def _build(sheets: Path, out: Path, release: bool, *, kill: signal.Signals | Non
             while process.poll() is None and time.monotonic() - started < 60:
                 if after is not None and time.monotonic() - started >= after:
                     break
-                if watched is not None and _inode(watched) != before:
+                if watched is not None and file_identity(watched) != before:
                     break
                 time.sleep(0.0005)
             process.send_signal(kill)
@@ -130,7 +136,7 @@ def test_killed_builds_converge_and_never_leak(tmp_path: Path, how: signal.Signa
                 code, stderr = _build(sheets, out, release, kill=how, **at)  # type: ignore[arg-type]
                 stopped = code in (-how, 130)
                 killed[0] += stopped
-                _assert_whole_files(out)
+                assert_whole_files(out)
                 if how == signal.SIGINT:
                     assert code in (0, 130, -signal.SIGINT), stderr
                     if code == 130:
@@ -454,11 +460,11 @@ def test_killed_shard_builds_and_assembles_never_publish_above_the_audience(tmp_
             for k in (1, 2):
                 code, _ = shard_build(k, kill=how, after=rng.uniform(0.05, 0.7) * per_build)
                 killed[0] += code in (-how, 130)
-                _assert_whole_files(shards[k - 1])
+                assert_whole_files(shards[k - 1])
             code, _ = assemble(kill=how, after=rng.uniform(0.05, 0.7) * per_assemble)
             killed[0] += code in (-how, 130)
             if site.exists():
-                _assert_whole_files(site)
+                assert_whole_files(site)
             for k in (1, 2):
                 code, stderr = shard_build(k)
                 assert code == 0, stderr

@@ -24,9 +24,8 @@ import pytest
 
 from briefgen.render.template_problems import TemplateProblem
 from briefgen.theme import Theme
-from build_helpers import Ran, compact_sheet, run_cli, run_script, script_env, write_sheet
+from build_helpers import Ran, compact_sheet, html_of, run_cli, run_script, script_env, write_sheet
 from stage_sheets import plain_sheet
-from test_render import html_of
 
 #: A secret in the environment of every run: no output may show it.
 SECRET = "hostile-project-secret-93a1"

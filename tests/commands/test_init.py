@@ -19,7 +19,7 @@ import briefgen
 from briefgen.commands.init import create_atomic, init_command, project_files
 from briefgen.sheet.schema import schema_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(briefgen.__file__).resolve().parent
 
 FILES = ["briefgen.toml", "briefs/example-meeting.yaml", "schema/factsheet.schema.json", ".vscode/settings.json",

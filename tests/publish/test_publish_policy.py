@@ -30,7 +30,7 @@ from briefgen.records import Options, Outcome, Plan
 from briefgen.release.audience import Audience
 from briefgen.theme import Theme
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {"g20-2025": ROOT / "briefs" / "g20-2025.yaml",
             "uk-minister-brief": ROOT / "briefs" / "examples" / "uk-minister-brief.yaml",
             "summit-four-leaders": ROOT / "briefs" / "examples" / "summit-four-leaders.yaml"}

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import tinyhtml5  # type: ignore[import-untyped]
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 HOSTILE = TESTS / "hostile"
 SHEETS = HOSTILE / "sheets"
 EXPECTED: dict[str, Any] = json.loads((HOSTILE / "expected.json").read_text(encoding="utf-8"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
-import hashlib
 import json
 import os
 import subprocess
@@ -25,34 +24,13 @@ from briefgen.publish.manifest import JOURNAL, NotOurs
 from briefgen.records import Options
 from briefgen.theme import Theme
 from build_helpers import (
+    assert_consistent,
     briefgen_command,
     compact_sheet,
     run_cli,
     script_env,
     write_sheet,
 )
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def assert_consistent(out: Path) -> dict:
-    """The manifest describes the folder exactly: every listed file has its hash, and besides the
-    index, the manifest and files it says were left alone, no other visible file is briefgen's;
-    no temporary or journal is left."""
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    listed = {"manifest.json"}
-    for brief in manifest["briefs"]:
-        for output in brief["outputs"].values():
-            assert output["sha256"] == _sha(out / output["path"]), output
-            listed.add(output["path"])
-    if "index" in manifest:
-        assert manifest["index"]["sha256"] == _sha(out / "index.html")
-        listed.add("index.html")
-    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".briefgen-") or p.name == JOURNAL]
-    assert not leftovers, leftovers
-    return manifest
 
 
 def _build(sheets: Path, out: Path, *args: str):

@@ -17,8 +17,10 @@ import pytest
 
 from briefgen.publish.folder import write_atomic
 from build_helpers import (
+    assert_whole_files,
     briefgen_command,
     compact_sheet,
+    file_identity,
     find_all,
     json_diagnostics,
     parse_html,
@@ -53,23 +55,8 @@ def _broken() -> dict:
     return compact_sheet("broken", participants=participants)
 
 
-def _sha(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _assert_whole_files(folder: Path) -> None:
-    """No file at a final path is a part of one."""
-    for path in folder.iterdir():
-        if path.name.startswith(".") or path.is_dir():
-            continue  # a temporary file left by a killed process is never at a final path
-        data = path.read_bytes()
-        if path.suffix == ".pdf":
-            assert data.rstrip().endswith(b"%%EOF"), path.name
-            assert len(pdf_reader(path).pages) >= 1, path.name
-        elif path.suffix == ".html":
-            assert data.endswith(b"</html>\n"), path.name
-        elif path.name == "manifest.json":
-            assert json.loads(data)["generator"] == "briefgen"
 
 
 # --- one build of several sheets, read by many tests -------------------------------------
@@ -117,7 +104,7 @@ def test_the_outputs(site) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted([
         ".hidden", "alpha.html", "alpha.pdf", "assets", "beta.html", "beta.pdf", "index.html",
         "manifest.json", "notes.txt"])
-    _assert_whole_files(out)
+    assert_whole_files(out)
     assert "Beta summit meeting" in (out / "beta.html").read_text(encoding="utf-8")
     # The title carries the banner's classification, as tabs and file managers show it.
     assert "OFFICIAL-SENSITIVE — Beta summit meeting" == pdf_reader(out / "beta.pdf").metadata["/Title"]
@@ -146,7 +133,7 @@ def test_the_manifest(site) -> None:
         assert set(brief["outputs"]) == {"html", "pdf"}
         for kind, output in brief["outputs"].items():
             assert output["path"] == f"{brief['id']}.{kind}"
-            assert output["sha256"] == _sha(out / output["path"]), output
+            assert output["sha256"] == sha256_of(out / output["path"]), output
 
 
 def test_the_index_lists_every_brief_newest_first(site) -> None:
@@ -282,7 +269,7 @@ def test_no_pdf_removes_the_stale_pdf_briefgen_wrote(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["alpha.html", "beta.pdf", "index.html", "manifest.json"]
     assert (out / "beta.pdf").read_text() == "someone else's PDF"
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["briefs"][0]["outputs"] == {"html": {"path": "alpha.html", "sha256": _sha(out / "alpha.html")}}
+    assert manifest["briefs"][0]["outputs"] == {"html": {"path": "alpha.html", "sha256": sha256_of(out / "alpha.html")}}
     index = parse_html((out / "index.html").read_text(encoding="utf-8"))
     assert [a.get("href") for a in find_all(index, "td", class_="formats")[0].iter("a")] == ["alpha.html"]
 
@@ -444,22 +431,14 @@ def test_a_build_that_cannot_write_keeps_the_old_outputs(tmp_path: Path) -> None
     assert sorted(p.name for p in out.iterdir()) == sorted(old)  # no temporary file left
     for name in ("alpha.html", "alpha.pdf", "index.html"):
         assert (out / name).read_bytes() == old[name], name
-    _assert_whole_files(out)
-
-
-def _inode(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns
+    assert_whole_files(out)
 
 
 def _killed_build(sheets: Path, out: Path, *, after: float | None = None, when_replaced: str | None = None,
                   limit: float = 60) -> int:
     """Start `briefgen build`, SIGKILL it after `after` seconds or as soon as `when_replaced` changes."""
     watched = out / when_replaced if when_replaced else None
-    before = _inode(watched) if watched else None
+    before = file_identity(watched) if watched else None
     process = subprocess.Popen([*briefgen_command(), "build", str(sheets), "-o", str(out)], env=script_env(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started = time.monotonic()
@@ -467,7 +446,7 @@ def _killed_build(sheets: Path, out: Path, *, after: float | None = None, when_r
         while process.poll() is None and time.monotonic() - started < limit:
             if after is not None and time.monotonic() - started >= after:
                 break
-            if watched is not None and _inode(watched) != before:
+            if watched is not None and file_identity(watched) != before:
                 break
             time.sleep(0.0005)
         process.send_signal(signal.SIGKILL)
@@ -499,7 +478,7 @@ def test_a_killed_build_never_leaves_a_partial_file(tmp_path: Path) -> None:
     # Into an empty folder, killed half-way through writing: whole files or none.
     write_all("1.0")
     killed = int(_killed_build(sheets, out, when_replaced="k1.pdf") == -signal.SIGKILL)
-    _assert_whole_files(out)
+    assert_whole_files(out)
     if killed:
         # Every file that is there is whole (above); the renames follow each other so closely
         # that the kill may land after the last of them.
@@ -519,7 +498,7 @@ def test_a_killed_build_never_leaves_a_partial_file(tmp_path: Path) -> None:
         write_all(version)
         code = _killed_build(sheets, out, **how)  # type: ignore[arg-type]
         killed += code == -signal.SIGKILL
-        _assert_whole_files(out)
+        assert_whole_files(out)
         assert _versions_in(out) <= versions
         assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == final_names
     assert killed >= len(steps), "the builds finished before they could be killed: the test proves nothing"
@@ -529,7 +508,7 @@ def test_a_killed_build_never_leaves_a_partial_file(tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     for brief in manifest["briefs"]:
         for output in brief["outputs"].values():
-            assert output["sha256"] == _sha(out / output["path"])
+            assert output["sha256"] == sha256_of(out / output["path"])
     assert not any((out / f"{n}.pdf").exists() for n in names)
 
 

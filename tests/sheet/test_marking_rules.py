@@ -175,7 +175,7 @@ def test_every_marking_code_is_documented() -> None:
     import re
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     sources = "".join((root / "src" / "briefgen" / "sheet" / name).read_text(encoding="utf-8")
                       for name in ("marking_rules.py", "scheme.py"))
     emitted = set(re.findall(r'"(?:error|warning)"(?: if final else "warning")?, "([a-z-]+)"', sources))

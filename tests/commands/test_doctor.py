@@ -33,7 +33,7 @@ from briefgen.commands.doctor import (
     reading_families,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^(?P<name>[a-z][a-z0-9 -]*):(?P<pad> +)(?P<value>\S.*)$")
 # A code point no font has: U+10FFFF, a noncharacter.
 NOWHERE = "\U0010ffff"

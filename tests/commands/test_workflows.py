@@ -24,7 +24,7 @@ import yaml
 import briefgen
 from briefgen.commands.init import WORKFLOWS, scaffold
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OWN = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = ROOT / "tests" / "actionlint"
 
