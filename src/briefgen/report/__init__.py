@@ -1,1 +1,1 @@
-"""Reporting: diagnostics in text, JSON and GitHub's forms, CI step summaries, build progress."""
+"""Reporting: diagnostics in text, JSON and GitHub's forms, and CI step summaries."""
