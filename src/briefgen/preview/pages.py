@@ -99,11 +99,6 @@ class Pages:
             return self.index().etag
         return self.page(page_id, requested, embed=kind == "side").etag
 
-    def _hidden(self, entry: Entry | None) -> bool:
-        """Whether a brief is withheld from the preview's ceiling: then the preview shows nothing of it,
-        not its title, its file name or why, as if it were not there."""
-        return entry is not None and self.preview.settings.ceiling is not None and entry.planned.withheld is not None
-
     def _cached(self, key: tuple[Any, ...], snapshot: Snapshot, compose: Callable[[], Page]) -> Page:
         with self._lock:
             if self._pages_generation != snapshot.generation:
@@ -261,7 +256,6 @@ class Pages:
         if data is None:
             return self.page(page_id, _asked(level))
         return Page(200, data, job.key[:32], "application/pdf")
-
 
 
 def _digest(text: str) -> str:
