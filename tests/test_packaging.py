@@ -38,12 +38,14 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
 def test_the_wheel_ships_every_data_file(wheel_names: set[str]) -> None:
     package = ROOT / "src" / "briefgen"
     wanted = set()
-    for folder in ("schemes", "templates", "styles", "schema", "examples"):
+    for folder in ("schemes", "templates", "styles", "schema", "examples", "preview/templates"):
         for path in (package / folder).rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 wanted.add("briefgen/" + path.relative_to(package).as_posix())
     assert wanted, "no data files found: the test would prove nothing"
     assert "briefgen/templates/brief.html" in wanted and "briefgen/examples/project/briefgen.toml" in wanted
+    # The preview's own pages are templates too: without them `serve` answers nothing.
+    assert "briefgen/preview/templates/index.html" in wanted
     # The scheme files are what every banner and portion mark is written from.
     assert {"briefgen/schemes/uk.toml", "briefgen/schemes/us.toml"} <= wanted
     assert wanted - wheel_names == set()

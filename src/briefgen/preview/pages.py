@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html as html_lib
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,8 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from briefgen.pipeline import PlanError, plan
 from briefgen.preview.state import Entry, Preview, Remembered, Snapshot, html_of
+from briefgen.preview.templating import render
 from briefgen.release.audience import Audience
 from briefgen.report.diagnostics import Report, render_reports
 from briefgen.workers import CRASHED, TIMED_OUT
@@ -32,6 +33,33 @@ class Page:
     body: bytes
     etag: str
     content_type: str = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class LevelChoice:
+    """One choice of the toolbar's release switcher: `value` is what the page asks for again."""
+
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """A fact sheet's row on the home page; a withheld sheet shows its id and count alone."""
+
+    page_id: str
+    count: int
+    withheld: bool = False
+    css: str = ""
+    title: str = ""
+    path: str = ""
+    meeting: str = ""
+    level: str = ""
+    status: str = ""
+    html_url: str = ""
+    side_url: str = ""
+    pdf_url: str = ""
 
 
 class Pages:
@@ -71,11 +99,6 @@ class Pages:
             return self.index().etag
         return self.page(page_id, requested, embed=kind == "side").etag
 
-    def _hidden(self, entry: Entry | None) -> bool:
-        """Whether a brief is withheld from the preview's ceiling: then the preview shows nothing of it,
-        not its title, its file name or why, as if it were not there."""
-        return entry is not None and self.preview.settings.ceiling is not None and entry.planned.withheld is not None
-
     def _cached(self, key: tuple[Any, ...], snapshot: Snapshot, compose: Callable[[], Page]) -> Page:
         with self._lock:
             if self._pages_generation != snapshot.generation:
@@ -92,9 +115,9 @@ class Pages:
                       embed: bool) -> Page:
         if entry is None:
             body = _missing_document(page_id, snapshot.problem)
-            return self._finish(body, 404, page_id, level, "page", toolbar=None)
+            return self._finish(body, 404, page_id, level, "page", toolbar_of=None)
         planned, outcome = self.preview.render_at(entry, level)
-        toolbar = None if embed else self._toolbar(entry, level)
+        toolbar_of = None if embed else entry
         kind = "side" if embed else "page"
         if planned.withheld is not None:
             if self.preview.settings.ceiling is not None:
@@ -103,7 +126,7 @@ class Pages:
             else:
                 body = _message_document(f"{page_id}: withheld", f"Nothing of this brief is released to "
                                          f"{level.name if level else ''}: {planned.withheld}.")
-            return self._finish(body, 200, page_id, level, kind, toolbar)
+            return self._finish(body, 200, page_id, level, kind, toolbar_of)
         html = html_of(outcome)
         if html is not None and planned.job is not None and not planned.report.failed():
             from briefgen.preview.sourcemarks import annotate, locator_for
@@ -117,17 +140,19 @@ class Pages:
                 record.level if record is not None else job.sheet.classification.level,
                 job.sheet.classification.scheme))
             warnings = len(planned.report.warnings)
-            return self._finish(annotated, 200, page_id, level, kind, toolbar, warnings=warnings)
+            return self._finish(annotated, 200, page_id, level, kind, toolbar_of, warnings=warnings)
         good = self.preview.remembered(page_id, level)
         base = good.html if good is not None else _message_document(page_id, "No good render of this brief yet.")
         # Under --release, a source line could quote a portion above the ceiling: locations only.
         overlay = _overlay(planned.report, with_source=self.preview.settings.ceiling is None)
-        return self._finish(base, 200, page_id, level, kind, toolbar, overlay=overlay)
+        return self._finish(base, 200, page_id, level, kind, toolbar_of, overlay=overlay)
 
     def _finish(self, document: str, status: int, page_id: str, level: Audience | None, kind: str,
-                toolbar: str | None, overlay: str = "", warnings: int = 0) -> Page:
-        chrome = overlay + (toolbar.replace("{warnings}", _warnings_note(warnings)) if toolbar else "")
-        etag = _digest(document + chrome)
+                toolbar_of: Entry | None, overlay: Markup | None = None, warnings: int = 0) -> Page:
+        """The page with its chrome: the overlay, if any, and the toolbar of the brief `toolbar_of`, if any."""
+        toolbar = self._toolbar(toolbar_of, level, warnings) if toolbar_of is not None else Markup("")
+        chrome = (overlay or Markup("")) + toolbar
+        etag = _digest(document + str(chrome))
         events = _events_url(kind, page_id, level, etag)
         config = {"events": events, "editor": self._editor_url(page_id), "switchTo": _page_url(page_id, "html", None)
                   + "?release={level}"}
@@ -139,46 +164,25 @@ class Pages:
             return None
         return editor_url(self.preview.editor, Path(entry.planned.path).resolve())
 
-    def _toolbar(self, entry: Entry, level: Audience | None) -> str:
-        levels = self.preview.levels(entry)
-        options = []
+    def _toolbar(self, entry: Entry, level: Audience | None, warnings: int = 0, side: bool = False) -> Markup:
+        """The toolbar over a brief (`side`: over the side-by-side page, with a link back to the HTML)."""
+        choices = []
         if self.preview.settings.ceiling is None:
-            options.append(f'<option value=""{" selected" if level is None else ""}>full document</option>')
-        for each in levels:
-            chosen = " selected" if level is not None and each == level.name else ""
-            options.append(f'<option value="{_e(each)}"{chosen}>{_e(each)}</option>')
-        switcher = ""
-        if options:
-            switcher = ('<label>Release for <select id="briefgen-release" name="release">'
-                        + "".join(options) + "</select></label>")
+            choices.append(LevelChoice("", "full document", level is None))
+        for each in self.preview.levels(entry):
+            choices.append(LevelChoice(each, each, level is not None and each == level.name))
         page_id = entry.page_id
-        return ('<nav id="briefgen-toolbar" aria-label="briefgen preview">'
-                '<a href="/">All briefs</a>' + switcher
-                + f'<a id="briefgen-side-link" href="{_e(_page_url(page_id, "side.html", level))}">Side by side</a>'
-                + f'<a href="{_e(_page_url(page_id, "pdf", level))}">PDF</a>'
-                + "{warnings}</nav>")
+        return render("toolbar.html", options=choices, side=side, warnings=warnings,
+                      html_url=_page_url(page_id, "html", level), side_url=_page_url(page_id, "side.html", level),
+                      pdf_url=_page_url(page_id, "pdf", level))
 
     def _compose_side(self, entry: Entry, level: Audience | None) -> Page:
         page_id = entry.page_id
         html_url = _page_url(page_id, "html", level, embed=True)
         pdf_url = _page_url(page_id, "pdf", level)
         pdf_src = pdf_url + ("&" if "?" in pdf_url else "?") + "view=1"
-        body = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                f"<title>{_e(page_id)}: HTML and PDF</title><style>"
-                "html,body{margin:0;height:100%;background:#e9ebee}"
-                ".briefgen-side{display:grid;grid-template-columns:1fr 1fr;gap:8px;height:100vh;"
-                "padding:52px 8px 8px;box-sizing:border-box}"
-                # The toolbar above the two frames, not over the PDF viewer's pages.
-                "body #briefgen-toolbar{top:8px;bottom:auto;left:8px;right:auto}"
-                ".briefgen-side iframe{width:100%;height:100%;border:1px solid #c8ccd1;background:#fff}"
-                "</style></head><body><div class=\"briefgen-side\">"
-                f'<iframe id="briefgen-side-html" title="HTML" src="{_e(html_url)}"></iframe>'
-                f'<iframe id="briefgen-side-pdf" title="PDF" src="{_e(pdf_src)}" data-src="{_e(pdf_src)}"></iframe>'
-                "</div></body></html>")
-        toolbar = self._toolbar(entry, level).replace(
-            f'<a id="briefgen-side-link" href="{_e(_page_url(page_id, "side.html", level))}">Side by side</a>',
-            f'<a href="{_e(_page_url(page_id, "html", level))}">HTML only</a>')
-        chrome = toolbar.replace("{warnings}", "")
+        body = str(render("side.html", page_id=page_id, html_url=html_url, pdf_src=pdf_src))
+        chrome = self._toolbar(entry, level, side=True)
         etag = self.page(page_id, _asked(level), embed=True).etag
         config = {"events": _events_url("side", page_id, level, etag), "editor": None, "side": True,
                   "switchTo": _page_url(page_id, "side.html", None) + "?release={level}"}
@@ -193,36 +197,21 @@ class Pages:
                 unlisted += 1  # not even its file name: that too may tell of what it holds
                 continue
             rows.append(self._index_row(page_id, entry, ceiling))
-        problem = f'<p class="problem">{_e(snapshot.problem)}</p>' if snapshot.problem else ""
-        if unlisted:
-            problem += (f'<p class="withheld">{unlisted} fact sheet{"s are" if unlisted != 1 else " is"} '
-                        "not released to this audience and not listed.</p>")
-        cleared = f" (released for {_e(ceiling.name)})" if ceiling else ""
-        table = ("<table><thead><tr><th>Brief</th><th>Meeting</th><th>Classification</th><th>Status</th>"
-                 "<th>Diagnostics</th><th></th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-                 if rows else '<p class="empty">No fact sheets yet: save one (*.yaml) in '
-                 + _e(", ".join(map(str, self.preview.paths))) + " and it appears here.</p>")
-        body = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                f"<title>briefgen preview</title><style>{_INDEX_CSS}</style></head><body>"
-                f"<h1>briefgen preview{cleared}</h1>{problem}{table}"
-                "<p class=\"hint\">Pages update as you save. Alt-click a value in a brief to open its line "
-                "in your editor.</p></body></html>")
+        body = str(render("index.html", title="briefgen preview", ceiling=ceiling.name if ceiling else None,
+                          problem=snapshot.problem, unlisted=unlisted, rows=rows,
+                          folders=", ".join(map(str, self.preview.paths))))
         etag = _digest(body)
         config = {"events": _events_url("index", "", None, etag), "editor": None, "switchTo": "/"}
-        return Page(200, inject(body, "", config).encode("utf-8"), etag)
+        return Page(200, inject(body, Markup(""), config).encode("utf-8"), etag)
 
-    def _index_row(self, page_id: str, entry: Entry, ceiling: Audience | None) -> str:
+    def _index_row(self, page_id: str, entry: Entry, ceiling: Audience | None) -> IndexRow:
         report = entry.report
         count = len(report.diagnostics) + report.dropped
         errors = len(report.errors)
         good = self.preview.remembered(page_id, self.preview.default_level)
         job = entry.planned.job
-        link = f'<a href="{_e(_page_url(page_id, "html", None))}">'
         if entry.planned.withheld is not None:
-            return (f"<tr class=\"withheld\"><td><code>{_e(page_id)}</code> — <em>withheld"
-                    "</em></td><td></td><td></td><td>withheld</td>"
-                    f"<td>{count}</td><td></td></tr>")
+            return IndexRow(page_id, count, withheld=True)
         if job is not None:
             record = entry.outcome.record if entry.outcome is not None else None
             title = job.sheet.title
@@ -234,12 +223,9 @@ class Pages:
             title, meeting, level = "(title not shown: the sheet has errors)", "", ""
         status = "valid" if not entry.failed else f"{errors or count} error{'s' if (errors or count) != 1 else ''}"
         css = "valid" if not entry.failed else "invalid"
-        return (f"<tr class=\"{css}\" data-id=\"{_e(page_id)}\"><td>{link}{_e(title)}</a><br>"
-                f"<code>{_e(entry.planned.path)}</code></td><td>{_e(meeting)}</td><td>{_e(level)}</td>"
-                f"<td class=\"status\">{status}</td><td>{count}</td>"
-                f"<td><a href=\"{_e(_page_url(page_id, 'side.html', None))}\">side by side</a> · "
-                f"<a href=\"{_e(_page_url(page_id, 'pdf', None))}\">PDF</a></td></tr>")
-
+        return IndexRow(page_id, count, css=css, title=title, path=entry.planned.path, meeting=meeting,
+                        level=level, status=status, html_url=_page_url(page_id, "html", None),
+                        side_url=_page_url(page_id, "side.html", None), pdf_url=_page_url(page_id, "pdf", None))
 
     def pdf(self, page_id: str, requested: str | None) -> Page:
         """The PDF at the requested level, printed in a worker process and cached by its job key."""
@@ -272,11 +258,6 @@ class Pages:
         return Page(200, data, job.key[:32], "application/pdf")
 
 
-
-def _e(text: str) -> str:
-    return html_lib.escape(text, quote=True)
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
@@ -302,12 +283,6 @@ def _events_url(kind: str, page_id: str, level: Audience | None, etag: str) -> s
     return "/_briefgen/events?" + query
 
 
-def _warnings_note(count: int) -> str:
-    if not count:
-        return ""
-    return f'<span class="briefgen-warnings">{count} warning{"s" if count != 1 else ""}</span>'
-
-
 def editor_url(template: str, path: Path) -> str:
     """The editor URL template with {path} filled in (its {line} and {column} stay for the script).
 
@@ -326,26 +301,19 @@ def _cached_asset(name: str) -> str:
     return (files("briefgen") / "preview" / name).read_text(encoding="utf-8")
 
 
-def inject(document: str, chrome: str, config: dict[str, Any]) -> str:
+def inject(document: str, chrome: Markup, config: dict[str, Any]) -> str:
     """`document` with the preview's style, chrome, configuration and script before `</body>`."""
-    data = json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    block = ("\n<!-- briefgen preview: not part of the published brief -->\n"
-             f'<style id="briefgen-preview-style">{_cached_asset("preview.css")}</style>\n'
-             f"{chrome}\n"
-             f'<script id="briefgen-config" type="application/json">{data}</script>\n'
-             f'<script id="briefgen-preview-script">{_cached_asset("preview.js")}</script>\n')
+    block = str(render("block.html", style=Markup(_cached_asset("preview.css")), chrome=chrome, config=config,
+                       script=Markup(_cached_asset("preview.js"))))
     end = document.lower().rfind("</body>")
     if end < 0:
         return document + block
     return document[:end] + block + document[end:]
 
 
-def _overlay(report: Report, with_source: bool = True) -> str:
+def _overlay(report: Report, with_source: bool = True) -> Markup:
     """The diagnostics of a sheet that failed, worded exactly as `check` prints them."""
-    return ('<div id="briefgen-overlay" role="alert"><div class="briefgen-panel">'
-            f"<h2>{_e(report.path)} has errors — showing the last good render</h2>"
-            f"<pre>{_e(overlay_text(report, with_source))}</pre>"
-            "<p>Fix the file and save: this page updates by itself.</p></div></div>")
+    return render("overlay.html", path=report.path, text=overlay_text(report, with_source))
 
 
 def overlay_text(report: Report, with_source: bool = True) -> str:
@@ -378,9 +346,7 @@ def _template_lines(path: str) -> list[str]:
 
 
 def _message_document(title: str, message: str) -> str:
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(title)}</title><style>{_INDEX_CSS}</style></head><body>"
-            f"<h1>{_e(title)}</h1><p>{_e(message)}</p><p><a href=\"/\">All briefs</a></p></body></html>")
+    return str(render("message.html", title=title, message=message))
 
 
 def _missing_document(page_id: str, problem: str | None) -> str:
@@ -393,12 +359,3 @@ def _missing_document(page_id: str, problem: str | None) -> str:
 def plain(status: int, message: str) -> Page:
     return Page(status, (message + "\n").encode("utf-8"), _digest(message), "text/plain; charset=utf-8")
 
-
-_INDEX_CSS = (
-    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1b1f24;margin:2em auto;"
-    "max-width:72em;padding:0 1em}h1{font-size:1.4em}table{border-collapse:collapse;width:100%}"
-    "th,td{text-align:left;padding:.45em .6em;border-bottom:1px solid #d8dce0;vertical-align:top}"
-    "th{font-size:.85em;color:#57606a}code{font-size:.85em;color:#57606a}a{color:#0b5cad}"
-    "tr.invalid .status{color:#c62828;font-weight:600}tr.valid .status{color:#1a7f37}"
-    ".problem{color:#c62828}.hint{color:#57606a;font-size:.9em;margin-top:2em}"
-)

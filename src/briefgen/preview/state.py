@@ -20,7 +20,7 @@ from briefgen.preview.prints import Printer, still_fresh
 from briefgen.preview.watch import Folders, Watcher
 from briefgen.project import Project, ProjectError, read_project
 from briefgen.records import Job, Options, Outcome, PlannedSheet
-from briefgen.release.audience import Audience, shorthand
+from briefgen.release.audience import Audience, AudienceError, shorthand
 from briefgen.report.diagnostics import Report
 from briefgen.theme import Theme
 
@@ -251,13 +251,13 @@ class Preview:
 
     def level_for(self, entry: Entry, requested: str | None) -> Audience | None:
         """The audience to show: the level asked for when the switcher offers it, else the default."""
-        from briefgen.sheet.classification import canonical_level
-
-        if requested:
-            level = canonical_level(requested)
-            if level is not None and level in self.levels(entry):
-                return shorthand(level)
-        return self.default_level
+        if not requested:
+            return self.default_level
+        try:
+            asked = shorthand(requested)  # the level's own spelling, in any case asked
+        except AudienceError:
+            return self.default_level
+        return asked if asked.name in self.levels(entry) else self.default_level
 
     def _scheme(self, entry: Entry) -> str | None:
         job = entry.planned.job
