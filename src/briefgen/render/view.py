@@ -32,7 +32,7 @@ from briefgen.render.view_records import (
     SourceView,
 )
 from briefgen.sheet.currencies import country_currencies, currency_symbols
-from briefgen.sheet.kinds import KINDS
+from briefgen.sheet.kinds import KINDS, Kind
 
 if TYPE_CHECKING:  # annotations only: the site index imports the labels without the model
     from briefgen.release.cut import Release, ReleasedSheet
@@ -67,60 +67,27 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
     style = house_style(sheet, locale or ("en-US" if kind.dates == "us" else note_locale(sheet.classification.scheme)))
     typeset = Typeset(style, _names(sheet))
     written = style.written_date
-    header_mark = release.header_mark
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
     cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
     participants = tuple(_participant(p, typeset) for p in _principals_first(sheet.participants))
-    portion_cites: dict[tuple[str, int], tuple[Citation, ...]] = {}
-
-    def cite_portions(field: str, items: Iterable[PortionText | Recommendation | None]) -> None:
-        for index, portion in enumerate(items):
-            if portion is not None and portion.sources:
-                portion_cites[(field, index)] = _citations(portion.sources, numbers, cites)
-
-    # Citation ids follow reading order ("the first citing spot"): the kind's parts in turn, so a
-    # kind cites only the portions it prints.
-    frameworks: tuple[FrameworkView, ...] = ()
-    commitments: tuple[CommitmentView, ...] = ()
-    for spec in kind.parts:
-        if spec.key == "frameworks":
-            frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
-        elif spec.key == "commitments":
-            commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
-        elif spec.key in PORTION_PARTS:
-            value = getattr(sheet, spec.key)
-            cite_portions(spec.key, [value] if spec.key in SINGLE_PARTS else value)
+    frameworks, commitments, portion_cites = _cited_parts(release, kind, numbers, cites, typeset)
     talking_points = tuple(_point(p, release, typeset) for p in sheet.talking_points)
     outcomes = tuple(_point(p, release, typeset) for p in sheet.outcomes)
-    follow_up = tuple(
-        FollowUpView(
-            action=typeset.markdown(f.action, inline=True),
-            owner=typeset.plain(f.owner) if f.owner else None,
-            due=written(f.due) if f.due else None,
-            mark=release.mark_of(f),
-        )
-        for f in sheet.follow_up
-    )
+    follow_up = _follow_up(release, typeset)
     tables = {"participants": bool(participants), "frameworks": bool(frameworks), "commitments": bool(commitments),
               "follow_up": bool(follow_up), "sources": bool(sheet.sources)}
     the_parts = parts(release, tables, typeset, portion_cites)
-    title = smart_quotes(sheet.title)
-    occasion = _plain(meeting.occasion)
     reference = release.reference
     the_banner = banner(release)
-    drafter = document.drafted_by
     the_time = style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone)
     venue = _venue(sheet)
-    meeting_line = ", ".join(part for part in (style.meeting_date(meeting.date), the_time) if part)
-    meeting_line = " · ".join(part for part in (meeting_line, FORMAT_LABELS[meeting.format], venue) if part)
-    the_layout = layout(release, meeting_line, typeset)
+    the_layout = layout(release, _meeting_line(sheet, style, the_time, venue), typeset)
     return BriefView(
         kind=sheet.kind,
         kind_label=KIND_LABELS[sheet.kind],
         title=typeset.plain(sheet.title),
-        title_mark=header_mark,
-        # An occasion that only repeats the title says nothing new.
-        occasion=None if occasion is None or occasion.casefold() == title.casefold() else occasion,
+        title_mark=release.header_mark,
+        occasion=_occasion(sheet),
         meeting_date=style.meeting_date(meeting.date),
         meeting_date_iso=meeting.date.isoformat(),
         time=the_time,
@@ -133,10 +100,8 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         date=written(document.date),
         drafted_by=smart_quotes(_person(document.drafted_by.name, document.drafted_by.unit))
         if document.drafted_by else None,
-        cleared_by=tuple(
-            Clearance(typeset.plain(c.name), _plain(c.unit), written(c.date) if c.date else None, c.office)
-            for c in document.cleared_by
-        ),
+        cleared_by=tuple(Clearance(typeset.plain(c.name), _plain(c.unit), written(c.date) if c.date else None,
+                                   c.office) for c in document.cleared_by),
         banner=the_banner,
         release_note=released_for(release),
         summary=_summary(sheet.summary, release, typeset),
@@ -147,23 +112,9 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         outcomes=outcomes,
         point_lists=_point_lists(sheet.kind, talking_points, outcomes),
         follow_up=follow_up,
-        sections=tuple(
-            SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark_of(s))
-            for s in sheet.sections
-        ),
-        sources=tuple(
-            SourceView(
-                number=number,
-                anchor=f"source-{number}",
-                id=s.id,
-                title=smart_quotes(s.title),
-                publisher=_plain(s.publisher),
-                date=written(s.date) if s.date else None,
-                url=s.url,
-                cited_at=cites.first.get(number),
-            )
-            for number, s in enumerate(sheet.sources, start=1)
-        ),
+        sections=tuple(SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark_of(s))
+                       for s in sheet.sections),
+        sources=_source_views(sheet, style, cites),
         metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale),
         footer=" · ".join(_footer_parts(reference, document.version)),
         footer_release=shortened(note, FOOTER_STATEMENT_MAX, keep_end=False) if (note := released_for(release))
@@ -177,9 +128,81 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         handling=_plain(sheet.classification.handling) if release.scheme.handling_line else None,
         columns=_columns(participants, frameworks, commitments, follow_up),
         layout=the_layout,
-        drafter=Clearance(smart_quotes(drafter.name), _plain(drafter.unit), None, drafter.office)
-        if drafter is not None else None,
+        drafter=_drafter(sheet),
     )
+
+
+def _cited_parts(release: Release, kind: Kind, numbers: dict[str, int], cites: _CitationCounter, typeset: Typeset
+                 ) -> tuple[tuple[FrameworkView, ...], tuple[CommitmentView, ...],
+                            dict[tuple[str, int], tuple[Citation, ...]]]:
+    """The frameworks, the commitments and the citations of each portion, numbered in reading order.
+
+    Citation ids follow reading order ("the first citing spot"): the kind's parts in turn, so a
+    kind cites only the portions it prints.
+    """
+    sheet = release.sheet
+    portion_cites: dict[tuple[str, int], tuple[Citation, ...]] = {}
+    frameworks: tuple[FrameworkView, ...] = ()
+    commitments: tuple[CommitmentView, ...] = ()
+    for spec in kind.parts:
+        if spec.key == "frameworks":
+            frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
+        elif spec.key == "commitments":
+            commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+        elif spec.key in PORTION_PARTS:
+            value = getattr(sheet, spec.key)
+            items: Iterable[PortionText | Recommendation | None] = [value] if spec.key in SINGLE_PARTS else value
+            for index, portion in enumerate(items):
+                if portion is not None and portion.sources:
+                    portion_cites[(spec.key, index)] = _citations(portion.sources, numbers, cites)
+    return frameworks, commitments, portion_cites
+
+
+def _follow_up(release: Release, typeset: Typeset) -> tuple[FollowUpView, ...]:
+    written = typeset.style.written_date
+    return tuple(
+        FollowUpView(
+            action=typeset.markdown(f.action, inline=True),
+            owner=typeset.plain(f.owner) if f.owner else None,
+            due=written(f.due) if f.due else None,
+            mark=release.mark_of(f),
+        )
+        for f in release.sheet.follow_up
+    )
+
+
+def _meeting_line(sheet: ReleasedSheet, style: HouseStyle, the_time: str | None, venue: str | None) -> str:
+    """The meeting in one line, as memos head it: date and time · format · venue."""
+    meeting = sheet.meeting
+    line = ", ".join(part for part in (style.meeting_date(meeting.date), the_time) if part)
+    return " · ".join(part for part in (line, FORMAT_LABELS[meeting.format], venue) if part)
+
+
+def _occasion(sheet: ReleasedSheet) -> str | None:
+    # An occasion that only repeats the title says nothing new.
+    occasion = _plain(sheet.meeting.occasion)
+    return None if occasion is None or occasion.casefold() == smart_quotes(sheet.title).casefold() else occasion
+
+
+def _source_views(sheet: ReleasedSheet, style: HouseStyle, cites: _CitationCounter) -> tuple[SourceView, ...]:
+    return tuple(
+        SourceView(
+            number=number,
+            anchor=f"source-{number}",
+            id=s.id,
+            title=smart_quotes(s.title),
+            publisher=_plain(s.publisher),
+            date=style.written_date(s.date) if s.date else None,
+            url=s.url,
+            cited_at=cites.first.get(number),
+        )
+        for number, s in enumerate(sheet.sources, start=1)
+    )
+
+
+def _drafter(sheet: ReleasedSheet) -> Clearance | None:
+    drafter = sheet.document.drafted_by
+    return Clearance(smart_quotes(drafter.name), _plain(drafter.unit), None, drafter.office) if drafter else None
 
 
 def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
