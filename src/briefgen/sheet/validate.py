@@ -234,14 +234,7 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
             return at(here, cause.code, f"`{name}`: {cause.message}", cause.hint)
         return at(here, "invalid-value", f"`{name}`: {error['msg']}")
     if kind == "string_type":
-        raw = marks.typed_plain.get(loc)
-        if value is None:
-            return at(here, "empty-value", f"`{name}` is empty", "write the text after the colon, or remove the key")
-        if raw is not None:
-            written = f"- \"{raw}\"" if isinstance(loc[-1], int) else f"{loc[-1]}: \"{raw}\""
-            return at(here, "number-as-text", f"`{name}` must be text, but YAML reads `{raw}` as {_reads_as(value)}",
-                      f"quote it so it stays as written: {written}")
-        return at(here, "wrong-type", f"`{name}` must be text, {_not(value)}", _shape_hint(value))
+        return _not_text(path, loc, value, marks)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         keys = ", ".join(_allowed_keys(loc)[:6])
         subject = f"`{name}`" if name else "the file"
@@ -251,15 +244,9 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
         return at(here, "wrong-type", f"`{name}` must be a list, {_not(value)}",
                   "write each item on its own line starting with `- `")
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
         if loc == ("format",):
             return _format_version(path, here, value)
-        options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",") if o.strip()]
-        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5) if isinstance(value, str) else []
-        hint = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(options)}"
-        if value is None:
-            return at(here, "invalid-value", f"`{name}` is empty: expected {expected}", hint)
-        return at(here, "invalid-value", f"`{name}` cannot be {describe(value)}: expected {expected}", hint)
+        return _not_a_choice(path, loc, value, error.get("ctx", {}).get("expected", ""), here)
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float") or (
             kind == "is_instance_of" and error.get("ctx", {}).get("class") == "Decimal"):
         return at(here, "wrong-type", f"`{name}` must be a number, {_not(value)}",
@@ -284,6 +271,33 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
     if kind == "bool_type":
         return at(here, "wrong-type", f"`{name}` must be true or false, {_not(value)}")
     return at(here, "invalid-value", f"`{name}`: {error['msg']}")
+
+
+def _not_text(path: str, loc: DataPath, value: Any, marks: SourceMap) -> Diagnostic:
+    """A value that must be text: empty, a number YAML read from unquoted text, or another type."""
+    name, here = format_path(loc), marks.value(loc)
+    raw = marks.typed_plain.get(loc)
+    if value is None:
+        return Diagnostic.at(path, here, "error", "empty-value", f"`{name}` is empty",
+                             "write the text after the colon, or remove the key")
+    if raw is not None:
+        written = f"- \"{raw}\"" if isinstance(loc[-1], int) else f"{loc[-1]}: \"{raw}\""
+        return Diagnostic.at(path, here, "error", "number-as-text",
+                             f"`{name}` must be text, but YAML reads `{raw}` as {_reads_as(value)}",
+                             f"quote it so it stays as written: {written}")
+    return Diagnostic.at(path, here, "error", "wrong-type", f"`{name}` must be text, {_not(value)}", _shape_hint(value))
+
+
+def _not_a_choice(path: str, loc: DataPath, value: Any, expected: str, here: Span) -> Diagnostic:
+    """A value outside a fixed set: the closest choice as a hint, else the choices."""
+    name = format_path(loc)
+    options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",") if o.strip()]
+    close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5) if isinstance(value, str) else []
+    hint = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(options)}"
+    if value is None:
+        return Diagnostic.at(path, here, "error", "invalid-value", f"`{name}` is empty: expected {expected}", hint)
+    return Diagnostic.at(path, here, "error", "invalid-value",
+                         f"`{name}` cannot be {describe(value)}: expected {expected}", hint)
 
 
 def _bound(value: Any) -> str:
