@@ -88,7 +88,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
 def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,
              reused: tuple[BriefEntry, str] | None) -> PlannedSheet:
     """One checked sheet planned: for a release, what the release stage says of it; and its job."""
-    from briefgen.release.cut import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
+    from briefgen.release.reports import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
 
     audience = options.audience
     extra = list(clashes)

@@ -29,7 +29,7 @@ from briefgen.publish.manifest import (
     OutputFile,
     plain_file_name,
 )
-from briefgen.release.cut import recordable
+from briefgen.release.reports import recordable
 
 if TYPE_CHECKING:
     from briefgen.records import Outcome, Plan
