@@ -99,6 +99,18 @@ def test_non_utf8_on_first_line_and_in_multibyte_text() -> None:
     assert (diagnostic.line, diagnostic.col) == (1, 9)
 
 
+@pytest.mark.parametrize(("raw", "where"), [(b"\r\x80", (2, 1)), (b"a: 1\r\nb: \x80", (2, 4)),
+                                            (b"a: 1\rb: 2\rc: \x80", (3, 4))])
+def test_non_utf8_is_placed_on_lines_as_editors_count_them(raw: bytes, where: tuple[int, int]) -> None:
+    """A lone carriage return ends a line for editors and for the caret under the diagnostic
+    (marks.LINE_BREAK), so it ends one for the position of a bad byte too: once counted from
+    line feeds only, b"\r\x80" put the byte at line 1, column 2, past the end of its line
+    (found by tests/test_fuzz.py)."""
+    diagnostic = only(check_text(raw), "encoding")
+    assert (diagnostic.line, diagnostic.col) == where
+    assert f"line {where[0]}, column {where[1]}" in diagnostic.message
+
+
 def test_byte_order_mark_is_accepted() -> None:
     raw = fixture("bom.yaml").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

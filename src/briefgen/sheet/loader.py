@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.report.diagnostics import Diagnostic, Span
-from briefgen.sheet.marks import SourceMap, source_lines
+from briefgen.sheet.marks import LINE_BREAK, SourceMap, source_lines
 from briefgen.sheet.recovery import recover
 from briefgen.sheet.strict_yaml import Builder, Stop
 
@@ -91,9 +91,9 @@ def _decode(path: str, raw: bytes) -> tuple[str, Diagnostic | None]:
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        good = raw[: exc.start].decode("utf-8")
-        line = good.count("\n") + 1
-        col = len(good) - (good.rfind("\n") + 1) + 1
+        # Lines counted as editors (and the caret under the diagnostic) count them: a lone \r ends one too.
+        before = LINE_BREAK.split(raw[: exc.start].decode("utf-8"))
+        line, col = len(before), len(before[-1]) + 1
         text = raw.decode("utf-8", errors="replace")
         bad = raw[exc.start: exc.end].hex(" ")
         return text, Diagnostic.at(
