@@ -54,7 +54,7 @@ def reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
     if options.theme is None or not known:
         return {}
     from briefgen.inputs import input_roots, unchanged
-    from briefgen.sheet.loader import read_text
+    from briefgen.sheet.sources import read_text
 
     expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
     hashed: dict[tuple[Path, str], str | None] = {}  # a template read by every brief is hashed once
@@ -82,7 +82,7 @@ def recorded_report(path: str, entry: BriefEntry) -> Report:
 
     lines: list[str] = []
     if entry.checked:  # the lines are shown under each diagnostic
-        from briefgen.sheet.loader import read_text
+        from briefgen.sheet.sources import read_text
 
         lines = source_lines(read_text(Path(path)) or "")
     return Report.of(path, entry.checked, lines)

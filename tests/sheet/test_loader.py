@@ -173,7 +173,7 @@ def test_file_of_exactly_one_mebibyte_is_read(tmp_path: Path) -> None:
 
 def test_huge_file_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
     path = write_sheet(tmp_path, b"a: " + b"x" * (8 * MAX_BYTES))
-    from briefgen.sheet.loader import read_source
+    from briefgen.sheet.sources import read_source
 
     assert len(read_source(path)) == MAX_BYTES + 1
     assert codes(check_file(path)) == ["file-too-large"]

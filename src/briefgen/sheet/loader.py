@@ -9,7 +9,6 @@ and `2025-11-23` stay text; only true/false, null/~, integers and floats are typ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from briefgen.report.diagnostics import Diagnostic, Span
@@ -40,25 +39,6 @@ class Loaded:
         return source_lines(self.text)
 
 
-def read_source(path: Path) -> bytes:
-    """Read a fact sheet's bytes, refusing more than MAX_BYTES before reading it all."""
-    from briefgen.files import read_regular_file
-
-    return read_regular_file(path, MAX_BYTES)
-
-
-def read_text(path: Path) -> str | None:
-    """A fact sheet's text exactly as `load` would read it, or None when it cannot be read as text."""
-    try:
-        raw = read_source(path)
-    except OSError:
-        return None
-    if len(raw) > MAX_BYTES:
-        return None
-    text, problem = _decode(str(path), raw)
-    return None if problem else text
-
-
 def load(path: str, raw: bytes) -> Loaded:
     """Parse fact-sheet bytes strictly; every problem becomes a Diagnostic, never an exception."""
     marks = SourceMap()
@@ -67,7 +47,7 @@ def load(path: str, raw: bytes) -> Loaded:
             path, Span(1, 1), "error", "file-too-large",
             f"the file is larger than {MAX_BYTES // 1024} KiB and was not read",
             "a fact sheet is one meeting: split it, or move long text elsewhere")])
-    text, problem = _decode(path, raw)
+    text, problem = decode(path, raw)
     if problem:
         return Loaded(path, text, None, marks, [problem])
     builder = Builder(path, marks)
@@ -85,7 +65,7 @@ def load(path: str, raw: bytes) -> Loaded:
     return Loaded(path, text, data, marks, builder.diagnostics)
 
 
-def _decode(path: str, raw: bytes) -> tuple[str, Diagnostic | None]:
+def decode(path: str, raw: bytes) -> tuple[str, Diagnostic | None]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

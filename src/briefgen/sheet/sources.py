@@ -153,7 +153,7 @@ def load_candidate(candidate: Candidate) -> Checked:
 
 def load_fact_sheet(path: Path, shown: str | None = None) -> Checked:
     """Read, parse and validate one fact sheet: the IO edge of the check stage."""
-    from briefgen.sheet.loader import Loaded, read_source
+    from briefgen.sheet.loader import Loaded
     from briefgen.sheet.marks import SourceMap
     from briefgen.sheet.validate import check
 
@@ -182,3 +182,26 @@ def unreadable_file(name: str, exc: OSError) -> Diagnostic:
 
     return Diagnostic.at(name, Span(1, 1), "error", "unreadable", f"cannot read the file: {exc.strerror or exc}",
                          "check that the file exists, that it is a regular file, and that you may read it")
+
+
+def read_source(path: Path) -> bytes:
+    """Read a fact sheet's bytes, refusing more than loader.MAX_BYTES before reading it all: the one
+    reader of a fact sheet's file."""
+    from briefgen.files import read_regular_file
+    from briefgen.sheet.loader import MAX_BYTES
+
+    return read_regular_file(path, MAX_BYTES)
+
+
+def read_text(path: Path) -> str | None:
+    """A fact sheet's text exactly as `load` would read it, or None when it cannot be read as text."""
+    from briefgen.sheet.loader import MAX_BYTES, decode
+
+    try:
+        raw = read_source(path)
+    except OSError:
+        return None
+    if len(raw) > MAX_BYTES:
+        return None
+    text, problem = decode(str(path), raw)
+    return None if problem else text

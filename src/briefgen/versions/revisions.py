@@ -15,9 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from briefgen.errors import UsageProblem
 from briefgen.report.diagnostics import Diagnostic, Report
-from briefgen.sheet.loader import read_source
 from briefgen.sheet.model import FactSheet
-from briefgen.sheet.sources import SUFFIXES, check_source, discover, load_candidate, unreadable_file
+from briefgen.sheet.sources import SUFFIXES, check_source, discover, load_candidate, read_source, unreadable_file
 from briefgen.versions.compare import SheetDiff, SheetStatus, compare
 
 
