@@ -1,3 +1,5 @@
+"""`python -m briefgen`: the same command line as the `briefgen` script."""
+
 from briefgen.commands.main import main
 
 main()
