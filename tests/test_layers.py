@@ -58,3 +58,10 @@ def test_no_relative_imports() -> None:
                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                 if isinstance(node, ast.ImportFrom) and node.level > 0]
     assert relative == []
+
+
+def test_every_module_opens_with_a_docstring() -> None:
+    """Each module says its job before anything else (a newcomer reads the tree by them)."""
+    silent = [str(path.relative_to(PACKAGE)) for path in sorted(PACKAGE.rglob("*.py"))
+              if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))]
+    assert silent == []
