@@ -60,3 +60,10 @@ class TemplateFailure(BriefgenError):
     """A template or style sheet of the theme cannot be used (exit 1, like an error in a sheet)."""
 
     exit_code = EXIT_SHEET
+
+
+class PlanError(UsageProblem):
+    """The request itself cannot be planned: a missing path, no fact sheets, an unknown level, a bad theme."""
+
+    def __init__(self, message: str, param: str = "PATH") -> None:
+        super().__init__(message, param)

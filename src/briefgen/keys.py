@@ -12,20 +12,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.errors import UsageProblem
+from briefgen.errors import PlanError
 from briefgen.records import Options
 from briefgen.report.diagnostics import Report
 from briefgen.sheet.sources import Candidate
 
 if TYPE_CHECKING:
     from briefgen.publish.manifest import BriefEntry
-
-
-class PlanError(UsageProblem):
-    """The request itself cannot be planned: a missing path, no fact sheets, an unknown level, a bad theme."""
-
-    def __init__(self, message: str, param: str = "PATH") -> None:
-        super().__init__(message, param)
 
 
 def in_shard(name: str, shard: tuple[int, int] | None) -> bool:

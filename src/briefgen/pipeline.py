@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from briefgen.keys import PlanError, environment_key, in_shard, job_key, plan_digest, recorded_report, reusable
+from briefgen.errors import PlanError
+from briefgen.keys import environment_key, in_shard, job_key, plan_digest, recorded_report, reusable
 from briefgen.publish.folder import Published, publish
 from briefgen.records import Job, Options, Outcome, Plan, PlannedSheet
 from briefgen.render.brief import run

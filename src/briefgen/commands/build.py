@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,11 +124,10 @@ def _build_rows(planned: Plan, reports: Sequence[Report], built: Built, strict: 
     from briefgen.report.ci import BriefRow
 
     assert built.published is not None
-    cached: Collection[str] = built.unchanged
     by_path = {r.path: r for r in reports}
     written = {brief_id: pages for brief_id, pages, _ in built.published.written}
-    built_now = {brief_id: pages for brief_id, pages in written.items() if brief_id not in cached}
-    unchanged = {brief_id: pages for brief_id, pages in written.items() if brief_id in cached}
+    built_now = {brief_id: pages for brief_id, pages in written.items() if brief_id not in built.unchanged}
+    unchanged = {brief_id: pages for brief_id, pages in written.items() if brief_id in built.unchanged}
     rows = []
     for sheet in planned.sheets:
         report = by_path.get(sheet.path, sheet.report)

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from briefgen.pipeline import PlanError, plan
+from briefgen.errors import PlanError
+from briefgen.pipeline import plan
 from briefgen.preview.state import Entry, Preview, Remembered, Snapshot, html_of
 from briefgen.preview.templating import render
 from briefgen.release.audience import Audience

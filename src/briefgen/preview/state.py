@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.pipeline import PlanError, plan, run
+from briefgen.errors import PlanError
+from briefgen.pipeline import plan, run
 from briefgen.preview.prints import Printer, still_fresh
 from briefgen.preview.watch import Folders, Watcher
 from briefgen.project import Project, ProjectError, read_project
