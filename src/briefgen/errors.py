@@ -7,7 +7,7 @@ did not write, a template it cannot load). Every command maps them the same way
 error names an option or argument, and the class's exit code:
 
     BriefgenError
-      UsageProblem (2)     PlanError, ProjectError, ThemeError, NotOurs → DamagedManifest,
+      UsageProblem (2)     PlanError → ThemeError, ProjectError, NotOurs → DamagedManifest,
                            ShardError, DiffUsageError, AlreadyExists
       TemplateFailure (1)  TemplateProblem (a template's file and line; a brief's render and
                            the site index report it as a diagnostic)

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.errors import PlanError
 from briefgen.records import Options
 from briefgen.report.diagnostics import Report
 from briefgen.sheet.sources import Candidate
@@ -82,16 +81,11 @@ def recorded_report(path: str, entry: BriefEntry) -> Report:
 
 
 def environment_key(options: Options) -> str:
-    """The toolchain's fingerprint and the theme's digest. Raises PlanError for a theme that cannot be one."""
+    """The toolchain's fingerprint and the theme's digest. Raises ThemeError (a PlanError) for a bad theme."""
     from briefgen.render.toolchain import fingerprint
-    from briefgen.theme import ThemeError
 
     assert options.theme is not None
-    try:
-        digest = options.theme.digest()
-    except ThemeError as exc:
-        raise PlanError(str(exc), param="--templates/--styles") from None
-    return f"{fingerprint()}\ntheme={digest}"
+    return f"{fingerprint()}\ntheme={options.theme.digest()}"
 
 
 def job_key(text: str, path: str, options: Options, environment: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from briefgen.errors import UsageProblem
+from briefgen.errors import PlanError
 
 PACKAGE = "briefgen"
 TEMPLATES = "templates"
@@ -36,8 +36,9 @@ MAX_TOTAL_BYTES = 256 << 20
 MAX_TEMPLATE_BYTES = 1 << 20
 
 
-class ThemeError(UsageProblem):
-    """A template or style folder cannot be used as one; the message names it (exit 2)."""
+class ThemeError(PlanError):
+    """A template or style folder cannot be used as one; the message names it (exit 2): the build
+    cannot be planned with it."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, param="--templates/--styles")
