@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from briefgen.commands.options import GuardedPath
-from briefgen.commands.shared import io_error, usage_error, user_errors
-from briefgen.errors import EXIT_IO
+from briefgen.commands.shared import io_error, user_errors
+from briefgen.errors import EXIT_IO, UsageProblem
 from briefgen.sheet.kinds import KINDS
 
 
@@ -46,8 +46,8 @@ def new_command(sheet_id: str, kind: str, out: Path | None) -> None:
     target = folder / f"{sheet_id}.yaml"
     twin = _same_but_for_case(target)
     if twin is not None:
-        usage_error(f"{twin} already exists, and {target.name} differs from it only in case: on Windows and "
-                     "macOS they would be one file; choose another id")
+        raise UsageProblem(f"{twin} already exists, and {target.name} differs from it only in case: on Windows "
+                           "and macOS they would be one file; choose another id")
     schema_ref = None
     if project.schema is not None:
         schema_ref = os.path.relpath(project.schema.resolve(), folder.resolve()).replace(os.sep, "/")
@@ -61,7 +61,7 @@ def new_command(sheet_id: str, kind: str, out: Path | None) -> None:
         with open(target, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        usage_error(f"{target} already exists; briefgen new never overwrites a fact sheet")
+        raise UsageProblem(f"{target} already exists; briefgen new never overwrites a fact sheet") from None
     except OSError as exc:
         io_error(exc)
     click.echo(f"wrote {target}: fill in the TODOs, then run `briefgen check {target}`")

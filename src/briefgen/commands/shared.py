@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefgenError
+from briefgen.errors import EXIT_IO, BriefgenError
 from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, render_reports, use_colour
 
 if TYPE_CHECKING:
@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def usage_error(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 def io_error(exc: OSError, doing: str = "write", path: Path | None = None) -> NoReturn:
