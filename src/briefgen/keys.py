@@ -48,7 +48,7 @@ def reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
     from briefgen.inputs import input_roots, unchanged
     from briefgen.sheet.sources import read_text
 
-    expected = {kind for kind, wanted in (("html", options.html), ("pdf", options.pdf)) if wanted}
+    expected = set(options.output_kinds())
     hashed: dict[tuple[Path, str], str | None] = {}  # a template read by every brief is hashed once
     roots_of: dict[Path, dict[str, Path]] = {}
     reusable: dict[str, tuple[BriefEntry, str]] = {}
@@ -96,7 +96,11 @@ def job_key(text: str, path: str, options: Options, environment: str) -> str:
     """
     key = hashlib.sha256()
     audience = options.audience.digest() if options.audience is not None else "None"
-    for part in (text, path, audience, str(options.html), str(options.pdf), str(options.locale), environment):
+    # One locale keys as it always has (str(None) when each scheme decides), so no brief rebuilds for it.
+    locales = str(options.locale) if len(options.locales) <= 1 else ",".join(options.locales)
+    if options.parallel and len(options.locales) > 1:
+        locales += " parallel"
+    for part in (text, path, audience, str(options.html), str(options.pdf), locales, environment):
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
     return key.hexdigest()

@@ -39,7 +39,8 @@ KEYS = {
     "jobs": "default number of parallel jobs",
     "timeout": "time limit per brief, in seconds",
     "editor": "URL template that opens a file at a line",
-    "locale": "house style of dates, times and numbers",
+    "locale": "the locale, or list of locales, notes are written in (labels, dates, numbers)",
+    "parallel": "with two locales, also write the side-by-side note",
 }
 _PATH_KEYS = ("briefs", "output", "schema", "templates", "styles")
 
@@ -64,8 +65,10 @@ class Project:
     jobs: int | None = None
     timeout: float | None = None
     editor: str = DEFAULT_EDITOR
-    #: The locale every note is written in; None: each sheet's scheme decides (uk en-GB, us en-US).
-    locale: str | None = None
+    #: The locales every note is written in, one note each; (): each sheet's scheme decides (uk en-GB, us en-US).
+    locales: tuple[str, ...] = ()
+    #: With two locales, also the side-by-side note.
+    parallel: bool = False
 
     @property
     def config(self) -> Path | None:
@@ -144,7 +147,10 @@ def read_project(config: Path) -> Project:
         if key == "audiences":
             values[key] = _audiences(config, text, value)
             continue
-        values[key] = _value(where, root, key, value)
+        values["locales" if key == "locale" else key] = _value(where, root, key, value)
+    if values.get("parallel") and len(values.get("locales", ())) != 2:
+        raise ProjectError(f"{_where(config, text, ('parallel',))}: `parallel` needs `locale` to name two locales, "
+                           "e.g. locale = [\"en-GB\", \"ja\"]")
     if "output" in data:
         problem = output_problem(Path(values["output"]), root=root, sources=[values[k] for k in _SOURCE_KEYS
                                                                              if k in values])
@@ -221,12 +227,18 @@ def _value(where: str, root: Path, key: str, value: Any) -> Any:
             raise wrong("a number of seconds between 0 and 86400")
         return float(value)
     if key == "locale":
-        from briefgen.render.formatting import SUPPORTED_LOCALES, supported_locale
+        from briefgen.render.locale_tags import LocaleProblem, parse_locales, supported_list
 
-        found = supported_locale(value) if isinstance(value, str) else None
-        if found is None:
-            raise wrong("one of the supported locales: " + ", ".join(SUPPORTED_LOCALES))
-        return found
+        if not isinstance(value, (str, list)):
+            raise wrong("a locale such as \"ja\", or a list such as [\"en-GB\", \"ja\"]; " + supported_list())
+        try:
+            return parse_locales(value)
+        except LocaleProblem as exc:
+            raise wrong(f"supported locales ({exc})") from None
+    if key == "parallel":
+        if not isinstance(value, bool):
+            raise wrong("true or false")
+        return value
     if key == "editor":
         if not isinstance(value, str) or "{path}" not in value:
             raise wrong("a URL template containing {path}")

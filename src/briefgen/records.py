@@ -163,8 +163,32 @@ class Options:
     theme: Theme | None = None
     #: (K, N): plan only the briefs of shard K of N (see `in_shard`).
     shard: tuple[int, int] | None = None
-    #: The house style (briefgen.toml `locale`, e.g. en-US); None: each sheet's scheme decides (uk en-GB, us en-US).
-    locale: str | None = None
+    #: The locales the notes are written in (briefgen.toml `locale`, `--locale en-GB,ja`): one note per
+    #: locale; () lets each sheet's scheme decide (uk en-GB, us en-US).
+    locales: tuple[str, ...] = ()
+    #: With two locales, also one note with both side by side, paragraph by paragraph (`--parallel`).
+    parallel: bool = False
+
+    @property
+    def locale(self) -> str | None:
+        """The first locale: the one the site index is written in; None when each scheme decides."""
+        return self.locales[0] if self.locales else None
+
+    def output_kinds(self) -> tuple[str, ...]:
+        """What each brief becomes, as the manifest names its outputs: ("html", "pdf") for one locale;
+        ("en-GB.html", "en-GB.pdf", "ja.html", …) for several, and "en-GB+ja.pdf" for the parallel note."""
+        formats = [f for f, wanted in (("html", self.html), ("pdf", self.pdf)) if wanted]
+        return tuple(f"{stem}.{f}" if stem else f for stem, _ in note_stems(self.locales, self.parallel)
+                     for f in formats)
+
+
+def note_stems(locales: tuple[str, ...], parallel: bool) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each note a brief becomes: (its file-name suffix, its locales), e.g. ("", ("ja",)) for one locale;
+    ("en-GB", ("en-GB",)), ("ja", ("ja",)) and, in parallel, ("en-GB+ja", ("en-GB", "ja")) for two."""
+    if len(locales) <= 1:
+        return (("", locales),)
+    notes = tuple((locale, (locale,)) for locale in locales)
+    return (*notes, ("+".join(locales), locales)) if parallel else notes
 
 
 @dataclass(frozen=True)
@@ -184,8 +208,15 @@ class Job:
     theme: Theme
     #: sha256 of the sheet's text, its path as shown, the options, the theme and the toolchain.
     key: str
-    #: The note's locale (formatting.SUPPORTED_LOCALES): its dates, times and numbers.
-    locale: str = "en-GB"
+    #: The note's locales (formatting.SUPPORTED_LOCALES), resolved: one note per locale (`note_stems`).
+    locales: tuple[str, ...] = ("en-GB",)
+    #: With two locales, also the side-by-side note.
+    parallel: bool = False
+
+    @property
+    def locale(self) -> str:
+        """The first locale: the brief's record (title, dates in the index) is in it."""
+        return self.locales[0]
 
 
 @dataclass(frozen=True)

@@ -103,12 +103,12 @@ def _outcome(folder: Path, entry: BriefEntry) -> Outcome:
         raise ShardError(f"{folder}: {exc}: rebuild that shard") from None
 
 
-def assemble(folders: list[Path], out: Path, theme: Theme, locale: str | None = None) -> tuple[str | None, int]:
+def assemble(folders: list[Path], out: Path, theme: Theme, locales: tuple[str, ...] = ()) -> tuple[str | None, int]:
     """Merge `folders` into `out`: the audience's label and the number of briefs. Raises ShardError."""
     stamp, outcomes, entries = shard_outcomes(folders)
     sheets = tuple(PlannedSheet(o.path, recorded_report(o.path, entries[o.sheet_id]), o.sheet_id, None)
                    for o in outcomes)
-    plan = Plan(Options(audience=stamp.audience, theme=theme, locale=locale), sheets, digest=stamp.plan, exact=True)
+    plan = Plan(Options(audience=stamp.audience, theme=theme, locales=locales), sheets, digest=stamp.plan, exact=True)
     publish(plan, outcomes, out)
     return plan.release, len(outcomes)
 
@@ -138,7 +138,7 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     theme = project.theme(templates, styles)
     check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
-        release, count = assemble(list(shards), out, theme, project.locale)
+        release, count = assemble(list(shards), out, theme, project.locales)
     except OSError as exc:
         click.echo(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_IO)

@@ -14,9 +14,11 @@ from briefgen.commands.options import (
     ShardType,
     audience_options,
     jobs_options,
+    locale_option,
     output_format_option,
     paths_argument,
     resolve_audience,
+    resolve_locales,
     strict_option,
     theme_options,
     verbose_option,
@@ -47,6 +49,13 @@ if TYPE_CHECKING:
 @audience_options
 @click.option("--html/--no-html", default=True, show_default=True, help="Write DIR/ID.html.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
+@locale_option("Write each note in these locales, e.g. ja or en-GB,ja: labels, dates, numbers and the "
+               "sheet's text in that language. With several, each brief becomes ID.LOCALE.html and .pdf, "
+               "linked to each other (default: `locale` in briefgen.toml, else each sheet's scheme: "
+               "uk en-GB, us en-US).")
+@click.option("--parallel/--no-parallel", default=None,
+              help="With two locales, also write ID.A+B.html and .pdf: both languages side by side, "
+                   "paragraph by paragraph, with shared paragraph numbers (default: `parallel` in briefgen.toml).")
 @theme_options
 @jobs_options
 @click.option("--force", is_flag=True, help="Render every brief, even those whose outputs are up to date.")
@@ -57,7 +66,8 @@ if TYPE_CHECKING:
 @output_format_option
 @user_errors
 def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str | None, audience_name: str | None,
-                  public: bool, html: bool, pdf: bool, templates: Path | None, styles: Path | None,
+                  public: bool, html: bool, pdf: bool, locales: tuple[str, ...] | None, parallel: bool | None,
+                  templates: Path | None, styles: Path | None,
                   jobs: int | None, timeout: float | None, force: bool, shard: tuple[int, int] | None,
                   strict: bool, verbose: bool, output_format: str) -> None:
     """Build briefing notes (HTML and PDF) from fact sheets.
@@ -79,8 +89,9 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     if not html and not pdf:
         raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
     theme = project.theme(templates, styles)
+    chosen, side_by_side = resolve_locales(project, locales, parallel)
     options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard,
-                      locale=project.locale)
+                      locales=chosen, parallel=side_by_side)
     target = out if out is not None else project.output
     sources = sheet_paths(paths, project)
     check_output(target, project, [*sources, *theme.template_dirs, *theme.style_dirs])

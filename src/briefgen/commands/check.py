@@ -32,7 +32,7 @@ def check_command(paths: tuple[Path, ...], strict: bool, verbose: bool, output_f
     from briefgen.report.ci import BriefRow
 
     project = load_project()
-    planned = plan(sheet_paths(paths, project), Options(strict=strict, locale=project.locale))
+    planned = plan(sheet_paths(paths, project), Options(strict=strict, locales=project.locales))
     overflow = emit(planned.reports, output_format, verbose)
     step_summary("check", [BriefRow(s.sheet_id or s.path, "failed" if s.report.failed(strict) else "valid",
                                     None, len(s.report.warnings)) for s in planned.sheets], overflow)

@@ -165,3 +165,41 @@ def theme_options(function: F) -> F:
                         help="Folder of templates overriding the defaults file by file "
                              "(default: `templates` in briefgen.toml).")(function)
 
+
+
+class LocalesType(_ParamType):  # type: ignore[misc]
+    """`--locale en-GB,ja`: one or more supported locales, checked here so a typo is a usage error (exit 2)."""
+
+    name = "TAGS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
+        from briefgen.render.locale_tags import LocaleProblem, parse_locales
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_locales(str(value))
+        except LocaleProblem as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def locale_option(help_text: str) -> Callable[[F], F]:
+    """--locale TAGS, with the help the command gives it."""
+    def decorate(function: F) -> F:
+        return click.option("--locale", "locales", type=LocalesType(), help=help_text)(function)
+    return decorate
+
+
+def resolve_locales(project: Project, locales: tuple[str, ...] | None, parallel: bool | None
+                    ) -> tuple[tuple[str, ...], bool]:
+    """The locales and side-by-side choice a build uses: the flags, else briefgen.toml's `locale` and `parallel`."""
+    from briefgen.render.locale_tags import parallel_problem
+
+    chosen = locales if locales else project.locales
+    if parallel is None:  # briefgen.toml's `parallel` applies while the build has its two locales
+        return chosen, project.parallel and parallel_problem(chosen) is None
+    if parallel:
+        problem = parallel_problem(chosen)
+        if problem is not None:
+            raise click.BadParameter(problem, param_hint="--parallel")
+    return chosen, parallel

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from briefgen.commands.options import audience_options, paths_argument, resolve_audience, theme_options
+from briefgen.commands.options import (
+    audience_options,
+    locale_option,
+    paths_argument,
+    resolve_audience,
+    theme_options,
+)
 from briefgen.preview.http import DEFAULT_HOST, DEFAULT_PORT, PreviewServer
 from briefgen.preview.state import Preview, Settings
 from briefgen.project import ProjectError, load_project
@@ -22,14 +28,16 @@ from briefgen.project import ProjectError, load_project
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
               help="Port to listen on (0: any free port; the URL is printed).")
 @audience_options
+@locale_option("Preview the notes in this locale, e.g. ja (default: the first `locale` in briefgen.toml, "
+               "else each sheet's scheme).")
 @theme_options
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default web browser.")
 @click.option("--editor", metavar="URL",
               help="URL template that opens a file at a line, for Alt-click on a value "
                    "(default: `editor` in briefgen.toml, else vscode://file/{path}:{line}:{column}).")
 def serve_command(paths: tuple[Path, ...], host: str, port: int, release_level: str | None,
-                  audience_name: str | None, public: bool, templates: Path | None, styles: Path | None,
-                  open_browser: bool, editor: str | None) -> None:
+                  audience_name: str | None, public: bool, locales: tuple[str, ...] | None,
+                  templates: Path | None, styles: Path | None, open_browser: bool, editor: str | None) -> None:
     """Preview briefs in a browser, rebuilt and reloaded as you save.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). The home
@@ -46,10 +54,15 @@ def serve_command(paths: tuple[Path, ...], host: str, port: int, release_level: 
     if editor is not None and "{path}" not in editor:
         raise click.BadParameter("the URL template must contain {path}", param_hint="--editor")
     ceiling = resolve_audience(project, release_level, audience_name, public)
+    if locales is not None and len(locales) > 1:
+        raise click.BadParameter("the preview shows one locale at a time, e.g. --locale ja; "
+                                 "`briefgen build --locale " + ",".join(locales) + "` writes them all",
+                                 param_hint="--locale")
     for path in paths:
         if not path.exists():
             raise click.BadParameter(f"'{path}' does not exist", param_hint="PATH")
-    settings = Settings(paths=tuple(paths), ceiling=ceiling, templates=templates, styles=styles, editor=editor)
+    settings = Settings(paths=tuple(paths), ceiling=ceiling, templates=templates, styles=styles, editor=editor,
+                        locale=locales[0] if locales else None)
     preview = Preview(settings, project)
     try:
         server = PreviewServer((host, port), preview)

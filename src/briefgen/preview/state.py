@@ -39,6 +39,8 @@ class Settings:
     templates: Path | None = None
     styles: Path | None = None
     editor: str | None = None
+    #: --locale: the one locale the preview writes notes in (default: briefgen.toml's first).
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,9 @@ class Preview:
         return self.settings.editor or self.project.editor
 
     def options(self, level: Audience | None, pdf: bool = False) -> Options:
-        """What to plan: HTML, or the PDF alone, at `level`, with the project's theme and locale."""
-        return Options(audience=level, html=not pdf, pdf=pdf, theme=self.theme, locale=self.project.locale)
+        """What to plan: HTML, or the PDF alone, at `level`, with the project's theme and one locale."""
+        locales = (self.settings.locale,) if self.settings.locale else self.project.locales[:1]
+        return Options(audience=level, html=not pdf, pdf=pdf, theme=self.theme, locales=locales)
 
     def watched(self) -> Folders:
         """(folders watched recursively, folders watched for briefgen.toml only)."""

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from briefgen.records import BriefRecord, Job, Outcome
+from briefgen.records import BriefRecord, Job, Outcome, note_stems
 from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Span, format_path
 from briefgen.sheet.marks import DataPath, text_values
+
+if TYPE_CHECKING:
+    from briefgen.inputs import Reads
+    from briefgen.render.view_records import BriefView, LanguageLink
 
 
 def run(job: Job) -> Outcome:
@@ -37,39 +43,24 @@ def run(job: Job) -> Outcome:
 def _render(job: Job) -> Outcome:
     from briefgen.inputs import Reads, input_roots
     from briefgen.release.cut import release
-    from briefgen.render.stylesheets import weasyprint_styles
-    from briefgen.render.templates import render_html
     from briefgen.render.view import brief_view
 
     cut = release(job.sheet, job.audience)
-    view = brief_view(cut, job.locale)
+    notes = note_stems(job.locales, job.parallel)
+    views = _linked({locale: brief_view(cut, locale) for locale in job.locales}, job, notes)
     reads = Reads(input_roots(job.theme, job.source_dir))
-    html = render_html(view, job.theme, reads)
     found = list(_glyph_warnings(job, cut.shows))
     outputs: dict[str, bytes] = {}
     names: dict[str, str] = {}
     pages = None
-    if job.html:
-        names["html"] = f"{job.sheet_id}.html"
-        outputs[names["html"]] = html.encode("utf-8")
-    if job.pdf:
-        from briefgen.render.pdf import print_pdf
-
-        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
-                            stylesheets=weasyprint_styles(job.theme, reads), reads=reads)
-        names["pdf"] = f"{job.sheet_id}.pdf"
-        outputs[names["pdf"]] = printed.data
-        pages = printed.pages
-        for url in printed.refused:
-            found.append(_diagnostic(job, (), "warning", "refused-resource",
-                                     f"the brief refers to {url[:200]}, which briefgen does not fetch",
-                                     "only data: URLs and files beside the fact sheet, the templates "
-                                     "and the styles are used"))
-        limit = job.sheet.document.page_limit
-        if limit is not None and pages > limit:
-            found.append(_diagnostic(job, ("document", "page_limit"), "warning", "page-limit",
-                                     f"the PDF has {pages} pages, over the page limit of {limit}",
-                                     "shorten the text, or raise document.page_limit"))
+    for stem, locales in notes:
+        written = _note(job, [views[locale] for locale in locales], stem, reads, found)
+        for kind, (name, data, printed_pages) in written.items():
+            names[kind] = name
+            outputs[name] = data
+            if pages is None and printed_pages is not None:
+                pages = printed_pages  # the first note's pages: the one the build reports
+    view = views[job.locale]
     record = BriefRecord(
         id=job.sheet_id,
         title=job.sheet.title,
@@ -92,6 +83,60 @@ def _render(job: Job) -> Outcome:
         categories=view.banner.categories,
     )
     return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record, inputs=reads.files)
+
+
+def _note(job: Job, views: list[BriefView], stem: str, reads: Reads, found: list[Diagnostic]
+          ) -> dict[str, tuple[str, bytes, int | None]]:
+    """One note's files (kind → file name, bytes, pages): a locale's note, or two side by side."""
+    from briefgen.render.stylesheets import weasyprint_styles
+    from briefgen.render.templates import render_html
+
+    if len(views) == 1:
+        html = render_html(views[0], job.theme, reads)
+    else:
+        from briefgen.render.parallel import render_parallel_html
+
+        html = render_parallel_html(views, job.theme, reads)
+    name = f"{job.sheet_id}.{stem}" if stem else job.sheet_id
+    prefix = f"{stem}." if stem else ""
+    written: dict[str, tuple[str, bytes, int | None]] = {}
+    if job.html:
+        written[f"{prefix}html"] = (f"{name}.html", html.encode("utf-8"), None)
+    if job.pdf:
+        from briefgen.render.pdf import print_pdf
+
+        printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
+                            stylesheets=weasyprint_styles(job.theme, reads), reads=reads)
+        written[f"{prefix}pdf"] = (f"{name}.pdf", printed.data, printed.pages)
+        for url in printed.refused:
+            found.append(_diagnostic(job, (), "warning", "refused-resource",
+                                     f"the brief refers to {url[:200]}, which briefgen does not fetch",
+                                     "only data: URLs and files beside the fact sheet, the templates "
+                                     "and the styles are used"))
+        limit = job.sheet.document.page_limit
+        if limit is not None and printed.pages > limit and "+" not in stem:
+            found.append(_diagnostic(job, ("document", "page_limit"), "warning", "page-limit",
+                                     f"the PDF{f' in {stem}' if stem else ''} has {printed.pages} pages, "
+                                     f"over the page limit of {limit}",
+                                     "shorten the text, or raise document.page_limit"))
+    return written
+
+
+def _linked(views: dict[str, BriefView], job: Job, notes: tuple[tuple[str, tuple[str, ...]], ...]
+            ) -> dict[str, BriefView]:
+    """Each locale's view with links to the same note in the build's other locales (none for one locale)."""
+    if len(views) <= 1:
+        return views
+    from briefgen.render.formatting import language_name
+    from briefgen.render.view_records import LanguageLink
+
+    def link(stem: str, locales: tuple[str, ...], current: str) -> LanguageLink:
+        label = " | ".join(language_name(locale, locale) for locale in locales)
+        return LanguageLink(label, " ".join(locales), f"{job.sheet_id}.{stem}.html" if job.html else None,
+                            f"{job.sheet_id}.{stem}.pdf" if job.pdf else None, locales == (current,))
+
+    return {locale: dataclasses.replace(view, languages=tuple(link(stem, locales, locale) for stem, locales in notes))
+            for locale, view in views.items()}
 
 
 def _diagnostic(job: Job, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:

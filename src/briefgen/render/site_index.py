@@ -40,10 +40,13 @@ class IndexEntry:
     #: The controls its banner carries ("NOFORN", "REL TO USA, AUS"), and its CUI categories.
     caveats: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    #: With several locales: the note in each ("日本語", its HTML, its PDF), the side-by-side one last.
+    notes: tuple[IndexNote, ...] = ()
 
     @classmethod
     def of(cls, record: BriefRecord, style: HouseStyle) -> IndexEntry:
         """The index entry of one published brief, its date written in the index's house style."""
+        notes = _notes(record)
         return cls(
             id=record.id,
             title=record.title,
@@ -56,8 +59,10 @@ class IndexEntry:
             level=record.level,
             banner=record.banner or record.level,
             tone=record.tone,
-            html_href=_site_href(record.outputs.get("html")),
-            pdf_href=_site_href(record.outputs.get("pdf")),
+            html_href=_site_href(record.outputs.get("html") or next(
+                (n.html_href for n in notes if n.html_href), None)),
+            pdf_href=_site_href(record.outputs.get("pdf") or next((n.pdf_href for n in notes if n.pdf_href), None)),
+            notes=notes,
             scheme=record.scheme or None,
             status=record.status,
             reference=record.reference,
@@ -66,6 +71,32 @@ class IndexEntry:
             caveats=record.caveats,
             categories=record.categories,
         )
+
+
+@dataclass(frozen=True)
+class IndexNote:
+    """A brief's note in one locale (or two side by side), as the index links it."""
+
+    label: str
+    lang: str
+    html_href: str | None
+    pdf_href: str | None
+
+
+def _notes(record: BriefRecord) -> tuple[IndexNote, ...]:
+    """The notes of a brief built in several locales: outputs named "ja.html", "en-GB+ja.pdf"."""
+    by_stem: dict[str, dict[str, str]] = {}
+    for kind, name in record.outputs.items():
+        stem, dot, form = kind.rpartition(".")
+        if dot:
+            by_stem.setdefault(stem, {})[form] = name
+    if not by_stem:
+        return ()
+    from briefgen.render.formatting import language_name
+
+    return tuple(IndexNote(" | ".join(language_name(tag, tag) for tag in stem.split("+")), stem.replace("+", " "),
+                           _site_href(files.get("html")), _site_href(files.get("pdf")))
+                 for stem, files in by_stem.items())
 
 
 @dataclass(frozen=True)

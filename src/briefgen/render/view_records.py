@@ -158,6 +158,19 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class LanguageLink:
+    """The same note in another language: "日本語", its HTML and PDF, and whether it is this one."""
+
+    #: The language's name in itself ("日本語", "English"), or both for the side-by-side note.
+    label: str
+    #: BCP 47 tag of the note ("ja"); "en-GB ja" for the side-by-side note.
+    lang: str
+    html: str | None
+    pdf: str | None
+    current: bool = False
+
+
+@dataclass(frozen=True)
 class BriefView:
     """Everything the templates of every kind print, already formatted."""
 
@@ -220,3 +233,5 @@ class BriefView:
     drafter: Clearance | None = None
     index_href: str = INDEX_HREF
     index_link_text: str = INDEX_LINK_TEXT
+    #: The same note in the build's other locales (and side by side), when it has several: each links to the others.
+    languages: tuple[LanguageLink, ...] = ()
