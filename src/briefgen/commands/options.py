@@ -180,7 +180,7 @@ class LocalesType(_ParamType):  # type: ignore[misc]
         try:
             return parse_locales(str(value))
         except LocaleProblem as exc:
-            self.fail(str(exc), param, ctx)
+            raise click.BadParameter(str(exc), ctx, param) from None
 
 
 def locale_option(help_text: str) -> Callable[[F], F]:
