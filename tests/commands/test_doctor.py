@@ -32,9 +32,11 @@ from briefgen.commands.doctor import (
     make_doctor_command,
     reading_families,
 )
+from briefgen.render.fonts import TYPESET_LOCALES, missing_fonts
+from build_helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
-LINE = re.compile(r"^(?P<name>[a-z][a-z0-9 -]*):(?P<pad> +)(?P<value>\S.*)$")
+LINE = re.compile(r"^(?P<name>[a-z][a-zA-Z0-9 -]*):(?P<pad> +)(?P<value>\S.*)$")
 # A code point no font has: U+10FFFF, a noncharacter.
 NOWHERE = "\U0010ffff"
 
@@ -258,3 +260,39 @@ def test_as_a_subcommand(args: list[str]) -> None:
     group = click.Group("briefgen", commands=[doctor_command])
     exit_code, stdout, _ = _invoke(group, *args)
     assert exit_code == 0 and "weasyprint" in stdout
+
+
+# --- locales ---------------------------------------------------------------------------
+
+
+def test_doctor_says_each_shipped_locale_can_be_typeset_here() -> None:
+    ran = run_cli(["doctor"])
+    assert ran.exit_code == 0, ran.output
+    lines = _lines(ran.stdout)
+    assert {name for name in lines if name.startswith("locale ")} == {f"locale {tag}" for tag in TYPESET_LOCALES}
+    assert lines["locale en-GB"] == "can be typeset (Latin)"
+    assert lines["locale ja"] == "can be typeset (Latin, Japanese)"
+    assert lines["locale hi"] == "can be typeset (Latin, Devanagari)"
+    assert lines["locale fr"] == "can be typeset (Latin)"
+    assert lines["briefgen"].endswith(f"({Path(briefgen.__file__).resolve().parent})")
+
+
+def _fc_has(language: str) -> bool:
+    return bool(subprocess.run(["fc-list", f":lang={language}"], capture_output=True, text=True).stdout.strip())
+
+
+def test_a_locale_without_fonts_is_a_warning_naming_the_packages() -> None:
+    # Korean has no font here (scripts/install-test-requirements installs no Hangul font):
+    # the real fontconfig is asked, and the line names the package that covers Hangul.
+    assert not _fc_has("ko"), "a Korean font is installed: this test needs a locale with none"
+    assert missing_fonts("ko") == ("fonts-noto-cjk",)
+    command = make_doctor_command(lambda: diagnose(locales=("ja", "ko")))
+    exit_code, stdout, stderr = _invoke(command)
+    assert (exit_code, stderr) == (0, "")
+    lines = _lines(stdout)
+    assert lines["locale ja"] == "can be typeset (Latin, Japanese)"
+    assert lines["locale ko"] == ("warning — install fonts-noto-cjk "
+                                  "(cannot be typeset here: no font for Korean)")
+    items = {item["name"]: item for item in json.loads(diagnose(locales=("ko",)).to_json())["items"]}
+    assert items["locale ko"]["status"] == "warning"
+    assert items["locale ko"]["fix"] == "install fonts-noto-cjk"

@@ -2,8 +2,8 @@
 
 Versions of briefgen, Python, WeasyPrint and the C libraries it prints with (Pango,
 HarfBuzz and HarfBuzz-subset, fontconfig), the fonts that cover the scripts analysts
-meet, and the Python dependencies. Each item is a Finding; a missing part is either
-required (exit 4) or a warning.
+meet, whether each shipped locale can be typeset here, and the Python dependencies.
+Each item is a Finding; a missing part is either required (exit 4) or a warning.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any, Literal
 import click
 
 from briefgen import __version__
+from briefgen.render.fonts import TYPESET_LOCALES, font_needs, unmet_needs
 
 Status = Literal["ok", "warning", "missing"]
 
@@ -294,6 +295,32 @@ def _font_findings(scripts: Sequence[Script]) -> list[Finding]:
     return findings
 
 
+def _script_name(code: str) -> str:
+    from babel import Locale
+
+    return "currency sign" if code == "Zsym" else str(Locale("en").scripts.get(code, code))
+
+
+def _locale_findings(locales: Sequence[str]) -> list[Finding]:
+    """Whether notes in each locale can be typeset here, and which packages would make them so.
+
+    Warnings, never a failure: a machine that builds only English notes needs no
+    Japanese font (a missing font for Latin is already `font latin`, required).
+    """
+    findings = []
+    for locale in locales:
+        unmet = unmet_needs(locale)
+        if not unmet:
+            scripts = ", ".join(_script_name(n.script) for n in font_needs(locale) if n.script != "Zsym")
+            findings.append(Finding(f"locale {locale}", f"can be typeset ({scripts})"))
+            continue
+        packages = " + ".join(dict.fromkeys(p for need in unmet for p in need.packages))
+        lacking = ", ".join(_script_name(n.script) for n in unmet)
+        findings.append(Finding(f"locale {locale}", f"cannot be typeset here: no font for {lacking}",
+                                "warning", f"install {packages}"))
+    return findings
+
+
 # --- Python --------------------------------------------------------------------------
 
 
@@ -308,9 +335,9 @@ def _dependency_findings(names: Sequence[str]) -> list[Finding]:
 
 
 def diagnose(*, scripts: Sequence[Script] = SCRIPTS, load: Callable[[], Libraries] = load_libraries,
-             dependencies: Sequence[str] = DEPENDENCIES) -> Report:
-    """Look at this machine: versions, C libraries, fonts, dependencies."""
-    package = Path(__file__).resolve().parent
+             dependencies: Sequence[str] = DEPENDENCIES, locales: Sequence[str] = TYPESET_LOCALES) -> Report:
+    """Look at this machine: versions, C libraries, fonts, the locales it can typeset, dependencies."""
+    package = Path(__file__).resolve().parents[1]  # the briefgen package, not its commands/
     findings = [
         Finding("briefgen", f"{__version__} ({package})"),
         Finding("python", f"{platform.python_version()} ({platform.python_implementation()})"),
@@ -318,6 +345,7 @@ def diagnose(*, scripts: Sequence[Script] = SCRIPTS, load: Callable[[], Librarie
         Finding("platform", platform.platform()),
         *_library_findings(load),
         *_font_findings(scripts),
+        *_locale_findings(locales),
         *_dependency_findings(dependencies),
     ]
     return Report(findings)
@@ -332,8 +360,10 @@ def make_doctor_command(look: Callable[[], Report] = diagnose) -> click.Command:
     def doctor(output_format: str) -> None:
         """Print the versions and fonts to quote in a bug report, and what is missing.
 
-        Exits 0 when briefgen can print PDFs here (missing Japanese, Devanagari or Arabic
-        fonts are warnings), 4 when a required part is missing: WeasyPrint's libraries,
+        Says for each shipped locale whether its notes can be typeset here, and which
+        Debian packages it would need. Exits 0 when briefgen can print PDFs here (missing
+        Japanese, Devanagari or Arabic fonts, and locales that cannot be typeset, are
+        warnings), 4 when a required part is missing: WeasyPrint's libraries,
         HarfBuzz-subset (needed for byte-identical PDFs) or a font for Latin text.
         """
         report = look()
