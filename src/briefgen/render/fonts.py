@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from briefgen.render.formatting import SUPPORTED_LOCALES
+
 #: Whatever names a field for the caller (a path, a label).
 Field = TypeVar("Field")
 
@@ -179,9 +181,9 @@ class FontNeed:
     packages: tuple[str, ...]
 
 
-#: The locales briefgen ships notes in. What each needs is worked out from CLDR (its
-#: script and currency) by `font_needs`; tests/render/test_scripts.py pins the result.
-TYPESET_LOCALES = ("en-GB", "en-US", "en-IN", "ja", "hi", "fr")
+#: The locales briefgen ships notes in (formatting's list: one list). What each needs is worked
+#: out from CLDR (its script and currency) by `font_needs`; tests/render/test_scripts.py pins the result.
+TYPESET_LOCALES = SUPPORTED_LOCALES
 
 #: Latin-script languages whose fontconfig orthography is checked as such (French needs œ
 #: and accented capitals); any other language's Latin text is checked against English's,
