@@ -151,8 +151,8 @@ def _citing() -> tuple[str, ...]:
 
 #: The header block's keys (model.HEADER_FIELDS, repeated so that publish need not import the
 #: model; a test keeps them equal): shown whenever the brief is released.
-HEADER_KEYS = frozenset({"format", "kind", "id", "title", "classification", "document", "meeting", "participants",
-                         "distribution"})
+HEADER_KEYS = frozenset({"format", "kind", "id", "lang", "title", "classification", "document", "meeting",
+                         "participants", "distribution"})
 #: Cut keys that hold one portion (model.SINGLE_PORTIONS): kept as a whole, by their path alone.
 SINGLE_KEYS = frozenset({"summary", "comment", "timing"})
 
