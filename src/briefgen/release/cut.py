@@ -70,6 +70,8 @@ class ReleasedSheet:
     annexes: tuple[Annex, ...] = ()
     #: Who receives a copy: part of the header block, released whenever the brief is.
     distribution: tuple[str, ...] = ()
+    #: The language the sheet is written in (its `lang`): the one every translated text has.
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -364,6 +366,7 @@ def _released_sheet(sheet: FactSheet, kept: _Kept, sources: list[Any]) -> Releas
         meeting=sheet.meeting,
         participants=tuple(sheet.participants),
         distribution=tuple(sheet.distribution),
+        lang=sheet.lang,
         sources=tuple(sources),
         **singles,
         **lists,
