@@ -213,3 +213,95 @@ def test_unmutated_dump_is_valid() -> None:
         for flow in (False, True):
             checked = check_bytes(_dump(data, flow))
             assert checked.sheet is not None, checked.report.diagnostics
+
+
+# --- releases of a sheet in several languages ----------------------------------------
+
+UK_LEVELS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+LANGUAGES = ("en", "ja", "hi", "fr")
+#: Canaries in each script, so that a leak of any language is found by its own text.
+CANARY = {"en": "EN{n}CANARY", "ja": "JA{n}カナリア", "hi": "HI{n}कैनरी", "fr": "FR{n}CANARI"}
+
+
+@st.composite
+def translated_sheets(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[list[str], str, bool]]]:
+    """A sheet (lang en) whose portions give their text in several languages, each language a canary,
+    with each portion's canaries, effective level and public clearance."""
+    from build_helpers import compact_sheet
+
+    document_public = draw(st.booleans())
+    portions: list[tuple[str, dict[str, Any], str | None, bool | None]] = []
+    for n in range(draw(st.integers(1, 6))):
+        languages = ["en", *draw(st.lists(st.sampled_from(LANGUAGES[1:]), unique=True))]
+        texts = {language: CANARY[language].format(n=n) for language in languages}
+        level = draw(st.none() | st.sampled_from(UK_LEVELS))
+        public = draw(st.none() | st.booleans())
+        where = draw(st.sampled_from(["summary", "outcomes", "sections", "commitments", "follow_up"]))
+        portions.append((where, texts, level, public))
+    document_level = max([level for _, _, level, _ in portions if level] + [draw(st.sampled_from(UK_LEVELS))],
+                         key=UK_LEVELS.index)
+    sheet = compact_sheet("langs", lang="en",
+                          classification={"level": document_level, "scheme": "uk", "header": "OFFICIAL",
+                                          "cleared_for_public": document_public},
+                          summary=None, outcomes=[])
+    expected = []
+    for where, texts, level, public in portions:
+        marking: dict[str, Any] = {k: v for k, v in (("classification", level), ("cleared_for_public", public))
+                                   if v is not None}
+        if where == "summary" and "summary" not in sheet:
+            sheet["summary"] = {"text": texts, **marking}
+        elif where == "sections":
+            sheet.setdefault("sections", []).append({"heading": texts, "body": texts, **marking})
+        elif where == "commitments":
+            sheet.setdefault("commitments", []).append({"sector": texts, "summary": texts, **marking})
+        elif where == "follow_up":
+            sheet.setdefault("follow_up", []).append({"action": texts, **marking})
+        else:
+            sheet["outcomes"].append({"text": texts, **marking})
+        expected.append((list(texts.values()), level or document_level,
+                         public if public is not None else document_public))
+    sheet.setdefault("summary", "Plain summary.")
+    return sheet, expected
+
+
+def _released_texts(released: Any) -> list[str]:
+    """Every text of a released sheet as its dump has it: each language of a translated text."""
+    import dataclasses
+
+    from pydantic import BaseModel
+
+    from briefgen.sheet.marks import text_values
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, BaseModel):
+            return value.model_dump()
+        if isinstance(value, tuple):
+            return [plain(item) for item in value]
+        return value
+
+    dump = {field.name: plain(getattr(released, field.name)) for field in dataclasses.fields(released)}
+    return [text for _, text in text_values(dump)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(translated_sheets(), st.sampled_from(UK_LEVELS), st.booleans())
+def test_a_release_keeps_no_language_of_a_withheld_portion(drawn: Any, ceiling: str, public: bool) -> None:
+    """Issue 19: a release cuts every language of a portion together, and keeps every language of a kept one."""
+    from briefgen.release.audience import Audience
+    from briefgen.release.cut import NotReleasable, release
+    from briefgen.sheet.model import FactSheet
+
+    data, expected = drawn
+    sheet = FactSheet.model_validate(data)
+    audience = Audience("readers", (("uk", "OFFICIAL" if public else ceiling),), None, public)
+    try:
+        cut = release(sheet, audience)
+    except NotReleasable:
+        return  # nothing of it is released
+    texts = "\n".join(_released_texts(cut.sheet))
+    for canaries, level, cleared in expected:
+        # The oracle: a reader above the level, or the public reading an uncleared or higher portion.
+        readable = UK_LEVELS.index(level) <= UK_LEVELS.index(ceiling) if not public else (
+            cleared and level == UK_LEVELS[0])
+        present = [canary for canary in canaries if canary in texts]
+        assert present == (canaries if readable else []), (level, cleared, canaries, present)

@@ -162,3 +162,20 @@ def test_an_unknown_caveat_is_read_fail_closed_by_the_release_stage() -> None:
     assert kept.banner is not None and kept.banner.text == "SECRET"
     with pytest.raises(MarkingError):
         release(sheet, shorthand("SECRET"))  # UK readers may read it, but no banner can say what it is
+
+
+def test_a_cut_keeps_every_language_of_a_kept_portion_and_none_of_a_withheld_one() -> None:
+    from briefgen.sheet.translations import Translated
+
+    data = mixed_data(lang="en-GB")
+    data["talking_points"][0] = {"text": {"en": "Point official.", "ja": "公式の要点。"}, "classification": "OFFICIAL"}
+    data["talking_points"][2] = {"text": {"en": "Point sensitive.", "ja": "機微な要点。"},
+                                 "classification": "OFFICIAL-SENSITIVE"}
+    cut = release(sheet_model(data), shorthand("OFFICIAL"))
+    kept = cut.sheet.talking_points
+    assert [p.text for p in kept] == ["Point official."]
+    assert isinstance(kept[0].text, Translated) and dict(kept[0].text.texts) == {"en": "Point official.",
+                                                                                 "ja": "公式の要点。"}
+    assert kept[0].model_dump()["text"] == {"en": "Point official.", "ja": "公式の要点。"}
+    assert cut.sheet.lang == "en-GB" and cut.shows(("lang",))
+    assert "機微な要点。" not in repr(cut.sheet) and not cut.shows(("talking_points", 2, "text", "ja"))

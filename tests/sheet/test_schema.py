@@ -803,6 +803,50 @@ def test_a_currency_is_found_by_name(server: LanguageServer, tmp_path: Path) -> 
     assert found == ["JPY"]
 
 
+#: Texts per language (issue 19): where the editor offers language tags, and what is there to write.
+LANGUAGE_POSITIONS = {
+    "lang": _replace("title:", "lang: |\ntitle: Talks"),
+    "a key of the summary": _replace("summary:", "summary:\n  en: The bottom line.\n  |"),
+    "a key of a portion's text": _replace("  - text:", "  - text:\n      en: An outcome.\n      |", after="outcomes:"),
+    "a key of the venue's city": _replace("    city:", "    city:\n      en: Tokyo\n      |"),
+}
+
+
+@pytest.mark.parametrize("name", list(LANGUAGE_POSITIONS))
+def test_language_tags_are_offered_for_lang_and_as_keys_of_a_translated_text(
+        server: LanguageServer, tmp_path: Path, name: str) -> None:
+    from briefgen.sheet.completions import OFFERED_LANGUAGES
+
+    items = _complete(server, LANGUAGE_POSITIONS[name], tmp_path / "languages.yaml")
+    offered = [_value(item).removesuffix(":").strip() for item in items]
+    wanted = set(OFFERED_LANGUAGES) - ({"en"} if name != "lang" else set())  # en is written already
+    assert wanted <= set(offered), offered
+    japanese = next(item for item in items if _value(item).removesuffix(":").strip() == "ja")
+    assert "Japanese" in json.dumps(japanese, ensure_ascii=False)
+
+
+def test_a_sheet_with_texts_per_language_is_valid_in_the_editor(server: LanguageServer, tmp_path: Path) -> None:
+    text = _replace("summary:", "summary:\n  en: The bottom line.\n  ja: 要点。",
+                    text=_replace("title:", "lang: en-GB\ntitle: {en: Talks, ja: 会談}"))
+    text = text.replace('  - text: "TODO: first outcome"', "  - text: {en: An outcome., hi: एक परिणाम}")
+    checked = _checked(ROOT / "briefs" / "languages.yaml", text)
+    assert [d.code for d in checked.report.errors] == [] and _schema_errors(checked) == []
+    uri = (tmp_path / "languages.yaml").as_uri()
+    try:
+        assert server.open(uri, text) == []
+    finally:
+        server.close(uri)
+    # A key that is no language tag is underlined where check reports it.
+    wrong = text.replace("  ja: 要点。", "  Japanese: 要点。")
+    assert "invalid-language" in {d.code for d in _checked(ROOT / "briefs" / "languages.yaml", wrong).report.errors}
+    uri = (tmp_path / "wrong.yaml").as_uri()
+    try:
+        found = server.open(uri, wrong)
+    finally:
+        server.close(uri)
+    assert [d["range"]["start"]["line"] for d in found] == [wrong.splitlines().index("  Japanese: 要点。")], found
+
+
 def _hover(server: LanguageServer, text: str, where: Path) -> str:
     before, after = text.split("|", 1)
     line, column = before.count("\n"), len(before.rsplit("\n", 1)[-1])

@@ -70,6 +70,8 @@ class ReleasedSheet:
     annexes: tuple[Annex, ...] = ()
     #: Who receives a copy: part of the header block, released whenever the brief is.
     distribution: tuple[str, ...] = ()
+    #: The language the sheet is written in (its `lang`): the one every translated text has.
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,8 @@ def _citing() -> tuple[str, ...]:
 
 #: The header block's keys (model.HEADER_FIELDS, repeated so that publish need not import the
 #: model; a test keeps them equal): shown whenever the brief is released.
-HEADER_KEYS = frozenset({"format", "kind", "id", "title", "classification", "document", "meeting", "participants",
-                         "distribution"})
+HEADER_KEYS = frozenset({"format", "kind", "id", "lang", "title", "classification", "document", "meeting",
+                         "participants", "distribution"})
 #: Cut keys that hold one portion (model.SINGLE_PORTIONS): kept as a whole, by their path alone.
 SINGLE_KEYS = frozenset({"summary", "comment", "timing"})
 
@@ -364,6 +366,7 @@ def _released_sheet(sheet: FactSheet, kept: _Kept, sources: list[Any]) -> Releas
         meeting=sheet.meeting,
         participants=tuple(sheet.participants),
         distribution=tuple(sheet.distribution),
+        lang=sheet.lang,
         sources=tuple(sources),
         **singles,
         **lists,

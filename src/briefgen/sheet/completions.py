@@ -103,3 +103,61 @@ def iana_zones() -> list[tuple[str, str]]:
         where = country.name if country is not None else code
         zones[zone] = f"{where} ({comment[0]})" if comment else where
     return sorted(zones.items())
+
+
+#: The languages an editor offers for `lang` and as the keys of a translated text: those of the
+#: locales briefgen ships (issue 19). Any other BCP 47 tag is accepted; these are suggested.
+OFFERED_LANGUAGES = ("en", "en-GB", "en-US", "en-IN", "ja", "hi", "fr")
+
+
+def language_name(tag: str) -> str:
+    """A language tag as an English reader and its own readers name it: "Japanese (日本語)" (CLDR, through Babel)."""
+    from babel import Locale
+
+    locale = Locale.parse(tag, sep="-")
+    english, own = locale.get_display_name("en") or tag, locale.get_display_name(locale)
+    return english if own is None or own == english else f"{english} ({own})"
+
+
+@dataclass(frozen=True)
+class LanguageChoices:
+    """The JSON Schema of a language tag that the editor completes with OFFERED_LANGUAGES."""
+
+    pattern: str
+    description: str
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "pattern": self.pattern, "description": self.description,
+                "patternErrorMessage": "a BCP 47 language tag, e.g. en, en-GB, ja, hi, fr",
+                "defaultSnippets": [editor_choice(tag, tag, language_name(tag)) for tag in OFFERED_LANGUAGES]}
+
+
+@dataclass(frozen=True)
+class TranslationsSchema:
+    """The JSON Schema of a translatable text: the text itself, or a mapping of language tag to text.
+
+    The mapping's keys are offered as OFFERED_LANGUAGES (properties an editor completes) and
+    any other tag is allowed (`propertyNames`); the mapping is written once, in `definitions`.
+    """
+
+    #: The schema of the text in one language (fields.py's Line, Text or Markdown).
+    text: tuple[tuple[str, object], ...]
+    #: Its name in the schema's definitions.
+    name: str
+    #: The pattern of a language tag.
+    pattern: str
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        text = dict(self.text)
+        plain = {key: value for key, value in text.items() if key != "description"}
+        # No description of its own: hover shows the key's, and each language's below.
+        languages = {
+            "type": "object", "minProperties": 1,
+            "propertyNames": {"pattern": self.pattern, "patternErrorMessage": "a BCP 47 language tag, e.g. en, ja"},
+            "properties": {tag: {**plain, "description": f"The text in {language_name(tag)}; the sheet's own "
+                                                         "language (`lang`, default en) is required"}
+                           for tag in OFFERED_LANGUAGES},
+            "additionalProperties": plain,
+            DEFINITION: self.name,
+        }
+        return {"type": ["string", "object"], "anyOf": [text, languages]}

@@ -8,7 +8,7 @@ a scheme (classification levels) live there too.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 from pydantic.config import JsonDict
@@ -29,19 +29,23 @@ from briefgen.sheet.fields import (
     LanguageTag,
     Level,
     Line,
-    Markdown,
     OfficeSymbol,
     PortionCaveats,
     PortionPublic,
     SchemeName,
     SheetId,
+    SheetLanguage,
     SourceRefs,
-    Text,
     TimeZone,
+    TranslatedLine,
+    TranslatedMarkdown,
+    TranslatedText,
     YearOrDate,
+    language_context,
 )
 from briefgen.sheet.kinds import KINDS
 from briefgen.sheet.scheme import Scheme
+from briefgen.sheet.translations import DEFAULT_LANGUAGE, is_translation_mapping
 
 FORMAT_VERSION = 1
 
@@ -55,7 +59,7 @@ class Strict(BaseModel):
 class PortionText(Strict):
     """A portion with a level of its own, or with the sources it rests on."""
 
-    text: Markdown = Field(description="The portion itself (Markdown)")
+    text: TranslatedMarkdown = Field(description="The portion itself (Markdown)")
     classification: Level | None = Field(
         None, description="Level of this portion; unmarked portions have the document's level")
     sources: SourceRefs = Field(default_factory=list)
@@ -64,7 +68,10 @@ class PortionText(Strict):
 
 
 def _portion_tag(value: Any) -> str:
-    return "mapping" if isinstance(value, dict) else "text"
+    # A mapping is the portion's keys, or its text per language ({en: …, ja: …}).
+    if isinstance(value, dict) and not is_translation_mapping(value, PortionText.model_fields):
+        return "mapping"
+    return "text"
 
 
 def _as_portion(value: Any) -> Any:
@@ -72,11 +79,12 @@ def _as_portion(value: Any) -> Any:
 
 
 Portion = Annotated[
-    Annotated[Markdown, Tag("text")] | Annotated[PortionText, Tag("mapping")],
+    Annotated[TranslatedMarkdown, Tag("text")] | Annotated[PortionText, Tag("mapping")],
     Discriminator(_portion_tag),
     AfterValidator(_as_portion),
     # The type lets editors complete a portion as text (or a mapping), not as a bare key.
-    Field(description="Markdown text, or {text, classification, sources} to mark its own level or cite sources",
+    Field(description="Markdown text, or {text, classification, sources} to mark its own level or cite sources; "
+                      "the text may be given per language, e.g. {en: …, ja: …}",
           json_schema_extra={"type": ["string", "object"]}),
 ]
 
@@ -84,7 +92,7 @@ Portion = Annotated[
 class Recommendation(Strict):
     """A recommendation: what the principal is asked to decide (a decision line in an action memo)."""
 
-    text: Markdown = Field(description="The recommendation, e.g. That you agree … (Markdown)")
+    text: TranslatedMarkdown = Field(description="The recommendation, e.g. That you agree … (Markdown)")
     decide_by: IsoDate | None = Field(
         None, description="Date the decision is needed by (YYYY-MM-DD); an action memo's is at least five "
                           "business days after document.date")
@@ -95,13 +103,19 @@ class Recommendation(Strict):
     cleared_for_public: PortionPublic = None
 
 
+def _recommendation_tag(value: Any) -> str:
+    if isinstance(value, dict) and not is_translation_mapping(value, Recommendation.model_fields):
+        return "mapping"
+    return "text"
+
+
 def _as_recommendation(value: Any) -> Any:
     return Recommendation(text=value) if isinstance(value, str) else value
 
 
 RecommendationPortion = Annotated[
-    Annotated[Markdown, Tag("text")] | Annotated[Recommendation, Tag("mapping")],
-    Discriminator(_portion_tag),
+    Annotated[TranslatedMarkdown, Tag("text")] | Annotated[Recommendation, Tag("mapping")],
+    Discriminator(_recommendation_tag),
     AfterValidator(_as_recommendation),
     Field(description="Markdown text, or {text, decide_by, classification} to add a date or a level of its own",
           json_schema_extra={"type": ["string", "object"]}),
@@ -111,8 +125,9 @@ RecommendationPortion = Annotated[
 class Annex(Strict):
     """An annex (UK) or attachment (US, "Tab 1"): a document that goes with the note."""
 
-    title: Line = Field(description="Title of the annex, e.g. Draft joint statement")
-    body: Markdown | None = Field(None, description="Its text (Markdown); leave out for an annex sent separately")
+    title: TranslatedLine = Field(description="Title of the annex, e.g. Draft joint statement")
+    body: TranslatedMarkdown | None = Field(
+        None, description="Its text (Markdown); leave out for an annex sent separately")
     classification: Level | None = Field(
         None, description="Level of this annex; unmarked annexes have the document's level")
     caveats: PortionCaveats = None
@@ -177,7 +192,7 @@ class Person(Strict):
     """The analyst who drafted the note."""
 
     name: Line = Field(description="Full name")
-    unit: Line | None = Field(None, description="Team or department")
+    unit: TranslatedLine | None = Field(None, description="Team or department")
     office: OfficeSymbol | None = Field(
         None, description="Office symbol, as State Department memos print it before the name, e.g. EAP/J")
 
@@ -186,7 +201,7 @@ class Clearance(Strict):
     """Someone who cleared the note: a line of a US clearance list, or a UK "cleared by"."""
 
     name: Line = Field(description="Full name")
-    unit: Line | None = Field(None, description="Team or department")
+    unit: TranslatedLine | None = Field(None, description="Team or department")
     office: OfficeSymbol | None = Field(None, description="Office symbol of the clearing office, e.g. EAP/J or L/EAP")
     date: IsoDate | None = Field(None, description="Date of clearance (YYYY-MM-DD)")
 
@@ -201,10 +216,10 @@ class Document(Strict):
     drafted_by: Person | None = Field(None, description="Who drafted the note: {name, unit, office}")
     cleared_by: list[Clearance] = Field(
         default_factory=list, description="Who cleared the note: {name, unit, office, date}")
-    addressee: Line | None = Field(
+    addressee: TranslatedLine | None = Field(
         None, description="Whom the note is for: the To line of a submission (e.g. Foreign Secretary), "
                           "the ACTION MEMO FOR / INFO MEMO FOR line of a memo (e.g. THE SECRETARY)")
-    sender: Line | None = Field(
+    sender: TranslatedLine | None = Field(
         None, description="Who sends it: the FROM line of a memo (e.g. EAP – Jane Example), the From line of a "
                           "submission (default: drafted_by)")
     contact: Line | None = Field(
@@ -216,8 +231,8 @@ class Document(Strict):
 class Venue(Strict):
     """Where the meeting took place; city and country are required unless it was a call."""
 
-    name: Line | None = Field(None, description="Building or place, e.g. Nasrec Expo Centre")
-    city: Line | None = Field(None, description="City (required unless the meeting is a call)")
+    name: TranslatedLine | None = Field(None, description="Building or place, e.g. Nasrec Expo Centre")
+    city: TranslatedLine | None = Field(None, description="City (required unless the meeting is a call)")
     country: CountryCode | None = Field(None, description="ISO 3166-1 alpha-2 code of the host country "
                                                           "(required unless the meeting is a call)")
 
@@ -236,7 +251,8 @@ class Meeting(Strict):
     model_config = ConfigDict(json_schema_extra=_VENUE_UNLESS_CALL)
 
     date: IsoDate = Field(description="Date of the meeting (YYYY-MM-DD)")
-    occasion: Line | None = Field(None, description="The event the meeting took place at, e.g. G20 Leaders' Summit")
+    occasion: TranslatedLine | None = Field(
+        None, description="The event the meeting took place at, e.g. G20 Leaders' Summit")
     format: Literal["bilateral", "multilateral", "call", "pull-aside"] = Field(
         "bilateral", description="bilateral (participants from two countries), multilateral, call or pull-aside")
     start: ClockTime | None = Field(None, description="Local start time, HH:MM (24-hour)")
@@ -251,7 +267,7 @@ class Participant(Strict):
     """Someone who took part in the meeting."""
 
     name: Line = Field(description="Full name")
-    title: Line = Field(description="Office, e.g. Prime Minister of Japan")
+    title: TranslatedLine = Field(description="Office, e.g. Prime Minister of Japan")
     country: CountryCode = Field(description="ISO 3166-1 alpha-2 code of the country the participant represents")
     id: BriefId | None = Field(None, description="A short handle, unique among the participants")
     native_name: Line | None = Field(None, description="Name in the participant's own script")
@@ -259,17 +275,17 @@ class Participant(Strict):
         None, description="Language of native_name (BCP 47, e.g. ja, hi, ar); default: guessed from its script")
     role: Literal["principal", "delegation"] = Field(
         "delegation", description="principal (leads their side) or delegation")
-    bio: Markdown | None = Field(None, description="Short biography (Markdown)")
+    bio: TranslatedMarkdown | None = Field(None, description="Short biography (Markdown)")
 
 
 class Framework(Strict):
     """A framework the meeting reaffirmed, launched or referenced."""
 
-    name: Line = Field(description="Name of the framework, e.g. Free and Open Indo-Pacific")
+    name: TranslatedLine = Field(description="Name of the framework, e.g. Free and Open Indo-Pacific")
     status: Literal["reaffirmed", "launched", "referenced"] = Field(
         "reaffirmed", description="What the meeting did with it")
     since: YearOrDate | None = Field(None, description="When it started: YYYY, YYYY-MM or YYYY-MM-DD")
-    note: Markdown | None = Field(None, description="A short explanation (Markdown)")
+    note: TranslatedMarkdown | None = Field(None, description="A short explanation (Markdown)")
     sources: SourceRefs = Field(default_factory=list)
     classification: Level | None = Field(
         None, description="Level of this item; unmarked items have the document's level")
@@ -299,7 +315,7 @@ class Amount(Strict):
     value: AmountValue = Field(description="The amount, a number > 0 without quotes, e.g. 1e13 or 1.25e9; "
                                            "printed exactly as written")
     currency: CurrencyCode = Field(description="ISO 4217 currency code, e.g. JPY")
-    period: Line | None = Field(None, description="e.g. over the next decade")
+    period: TranslatedLine | None = Field(None, description="e.g. over the next decade")
     # A list here is how format 1 first wrote the equivalents: still read as `equivalents`.
     approx: Annotated[Annotated[bool, Tag("approx:flag")] | Annotated[list[Money], Tag("approx:list")],
                       Discriminator(_approx_tag)] = Field(
@@ -321,8 +337,8 @@ class Amount(Strict):
 class Commitment(Strict):
     """A commitment in one sector."""
 
-    sector: Line = Field(description="e.g. Semiconductors")
-    summary: Markdown = Field(description="What was committed (Markdown)")
+    sector: TranslatedLine = Field(description="e.g. Semiconductors")
+    summary: TranslatedMarkdown = Field(description="What was committed (Markdown)")
     status: Literal["agreed", "reaffirmed", "announced", "proposed", "under-discussion"] = Field(
         "agreed", description="How firm the commitment is")
     parties: list[CountryCode] = Field(
@@ -340,8 +356,8 @@ class Commitment(Strict):
 class FollowUp(Strict):
     """An action to take after the meeting."""
 
-    action: Text = Field(description="What is to be done (Markdown)")
-    owner: Line | None = Field(None, description="Who does it")
+    action: TranslatedText = Field(description="What is to be done (Markdown)")
+    owner: TranslatedLine | None = Field(None, description="Who does it")
     due: IsoDate | None = Field(None, description="By when (YYYY-MM-DD)")
     classification: Level | None = Field(
         None, description="Level of this item; unmarked items have the document's level")
@@ -352,8 +368,8 @@ class FollowUp(Strict):
 class Section(Strict):
     """A free-form section of the note."""
 
-    heading: Line = Field(description="Heading of the section")
-    body: Markdown = Field(description="The text (Markdown)")
+    heading: TranslatedLine = Field(description="Heading of the section")
+    body: TranslatedMarkdown = Field(description="The text (Markdown)")
     kind: Literal["background", "sensitivities", "press-lines", "other"] | None = Field(
         None, description="Where the section goes: background (near the end) or sensitivities, press-lines, other "
                           "(after the points); default: background when the heading starts with Background or Context")
@@ -441,7 +457,11 @@ class FactSheet(Strict):
         description="brief (before the meeting), readout (after it), submission (UK, to a minister), "
                     "action-memo (US, a decision with Approve/Disapprove lines) or info-memo (US, no decision)")
     id: SheetId | None = Field(None, description="Output file name; default: the file name's stem")
-    title: Line = Field(description="Title of the note, e.g. Japan–India bilateral meeting at the G20 Leaders' Summit")
+    lang: SheetLanguage = Field(
+        DEFAULT_LANGUAGE, description="The language the sheet is written in (BCP 47, e.g. en, en-GB, ja): a text "
+                                      "given per language ({en: …, ja: …}) must hold it; default en")
+    title: TranslatedLine = Field(
+        description="Title of the note, e.g. Japan–India bilateral meeting at the G20 Leaders' Summit")
     classification: Classification = Field(description="Scheme, overall level, caveats and header level")
     document: Document = Field(description="About this note: date, reference, version, status, authors")
     meeting: Meeting = Field(description="About the meeting: date, occasion, format, start, venue")
@@ -484,6 +504,14 @@ class FactSheet(Strict):
         default_factory=list, description="Who receives a copy, e.g. PS/Foreign Secretary (printed as Copy to "
                                           "in a submission, Distribution otherwise)")
 
+    @classmethod
+    def model_validate(cls, obj: Any, *, strict: bool | None = None, extra: Any = None,
+                       from_attributes: bool | None = None, context: Any | None = None,
+                       by_alias: bool | None = None, by_name: bool | None = None) -> Self:
+        """Validate a sheet, telling its translated texts the sheet's language (`lang`, see translations.py)."""
+        return super().model_validate(obj, strict=strict, extra=extra, from_attributes=from_attributes,
+                                      context=language_context(obj, context), by_alias=by_alias, by_name=by_name)
+
 
 #: The parts of a sheet that carry a classification of their own, besides `summary`:
 #: lists of portions, and lists of items with a `classification` key. The rules and
@@ -495,5 +523,5 @@ SINGLE_PORTIONS = ("summary", "comment", "timing")
 CLASSIFIED_ITEMS = ("frameworks", "commitments", "follow_up", "sections", "annexes")
 #: The parts of a sheet that have the header's level (title, document, meeting, participants…):
 #: released whenever the brief is. Every other top-level key is cut portion by portion.
-HEADER_FIELDS = ("format", "kind", "id", "title", "classification", "document", "meeting", "participants",
+HEADER_FIELDS = ("format", "kind", "id", "lang", "title", "classification", "document", "meeting", "participants",
                  "distribution")

@@ -96,14 +96,15 @@ def _required_apart(node: Any) -> Any:
 
 def _resolved(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
     """The object or array schema a property stands for: through `$ref`, `allOf: [{$ref}]`, `X | None`
-    and a portion's `oneOf` (text or a mapping)."""
+    and a portion's `oneOf` (text, its text per language, or a mapping)."""
     if "$ref" in node:
         return _resolved(definitions[node["$ref"].rsplit("/", 1)[1]], definitions)
     if "properties" in node or "items" in node:
         return node
     for part in (*node.get("allOf", ()), *node.get("anyOf", ()), *node.get("oneOf", ())):
         found = _resolved(part, definitions)
-        if "properties" in found or "items" in found:
+        # A text per language ({en: …}) is a mapping of free keys, not the model a condition narrows.
+        if ("properties" in found or "items" in found) and "propertyNames" not in found:
             return found
     return node
 

@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 
 from briefgen.report.diagnostics import Diagnostic, Report, Span, format_path
 from briefgen.sheet import rules
-from briefgen.sheet.fields import COUNTRY_HINT, FormatError, country_hint, describe
+from briefgen.sheet.fields import COUNTRY_HINT, LANGUAGE_HINT, FormatError, country_hint, describe
 from briefgen.sheet.ids import is_reserved_id, is_valid_id, is_windows_device_name
 from briefgen.sheet.loader import Loaded
 from briefgen.sheet.marks import DataPath, SourceMap, text_values
@@ -29,8 +29,12 @@ from briefgen.sheet.partial import valid_parts
 from briefgen.sheet.parts import SheetParts
 from briefgen.sheet.text_rules import ambiguous_currency, placeholders
 
-# Tags of the portion union, which pydantic puts into error locations.
-_UNION_TAGS = {"text", "mapping", "approx:flag", "approx:list"}
+# Tags of the portion union and of a translatable text, which pydantic puts into error locations.
+_UNION_TAGS = {"text", "mapping", "approx:flag", "approx:list", "text:kept", "text:one", "text:languages"}
+#: Where pydantic says an error is in a mapping's key, not its value (a translated text's language tag).
+_KEY = "[key]"
+#: Codes of a translated text's mistakes that are the mapping's as a whole: shown at the key that opens it.
+_MAPPING_CODES = {"missing-sheet-language"}
 #: Fuzzy did-you-mean searches per sheet: they cost milliseconds each, and only the
 #: first diagnostics of a file are shown (Report caps them), so the rest keep a plain hint.
 MAX_FUZZY_HINTS = 10
@@ -143,7 +147,7 @@ def _model_diagnostics(path: str, exc: ValidationError, marks: SourceMap, lost: 
         rest = rest[:MAX_REWRITTEN]
     countries: dict[Diagnostic, str] = {}
     for error, loc in rest:
-        diagnostic = _rewrite(path, error, loc, marks)
+        diagnostic = _rewrite(path, error, loc, marks, translatable="text:one" in error["loc"])
         value = error.get("input")
         if diagnostic.code == "unknown-country" and diagnostic.hint == COUNTRY_HINT and isinstance(value, str):
             countries[diagnostic] = value
@@ -214,9 +218,11 @@ def _is_tag(loc: tuple[Any, ...], part: Any) -> bool:
     return not (part == "text" and index > 0 and loc[index - 1] == "mapping")
 
 
-def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) -> Diagnostic:
+def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap, translatable: bool = False) -> Diagnostic:
     kind = error["type"]
     value = error.get("input")
+    if loc and loc[-1] == _KEY:
+        return _bad_key(path, error, loc[:-1], marks)
     name = format_path(loc)
     here = marks.value(loc)
 
@@ -231,10 +237,11 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
     if kind == "value_error":
         cause = error.get("ctx", {}).get("error")
         if isinstance(cause, FormatError):
-            return at(here, cause.code, f"`{name}`: {cause.message}", cause.hint)
+            span = _mapping_span(marks, loc) if cause.code in _MAPPING_CODES else here
+            return at(span, cause.code, f"`{name}`: {cause.message}", cause.hint)
         return at(here, "invalid-value", f"`{name}`: {error['msg']}")
     if kind == "string_type":
-        return _not_text(path, loc, value, marks)
+        return _not_text(path, loc, value, marks, translatable)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         keys = ", ".join(_allowed_keys(loc)[:6])
         subject = f"`{name}`" if name else "the file"
@@ -273,7 +280,19 @@ def _rewrite(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) ->
     return at(here, "invalid-value", f"`{name}`: {error['msg']}")
 
 
-def _not_text(path: str, loc: DataPath, value: Any, marks: SourceMap) -> Diagnostic:
+def _bad_key(path: str, error: ErrorDetails, loc: DataPath, marks: SourceMap) -> Diagnostic:
+    """A key of a translated text that is no language tag, at the key (`loc` is the key's own path)."""
+    where, key = format_path(loc[:-1]), loc[-1]
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, FormatError):
+        return Diagnostic.at(path, marks.key(loc), "error", cause.code,
+                             f"`{where}` gives a text under `{key}`: {cause.message}", cause.hint)
+    return Diagnostic.at(path, marks.key(loc), "error", "invalid-language",
+                         f"`{where}` gives a text under {describe(key)}, which is not a language tag",
+                         LANGUAGE_HINT)
+
+
+def _not_text(path: str, loc: DataPath, value: Any, marks: SourceMap, translatable: bool = False) -> Diagnostic:
     """A value that must be text: empty, a number YAML read from unquoted text, or another type."""
     name, here = format_path(loc), marks.value(loc)
     raw = marks.typed_plain.get(loc)
@@ -285,7 +304,10 @@ def _not_text(path: str, loc: DataPath, value: Any, marks: SourceMap) -> Diagnos
         return Diagnostic.at(path, here, "error", "number-as-text",
                              f"`{name}` must be text, but YAML reads `{raw}` as {_reads_as(value)}",
                              f"quote it so it stays as written: {written}")
-    return Diagnostic.at(path, here, "error", "wrong-type", f"`{name}` must be text, {_not(value)}", _shape_hint(value))
+    hint = _shape_hint(value)
+    if translatable and isinstance(value, dict):
+        hint = "write the text, or give it per language with language tags as keys, e.g. {en: …, ja: …}"
+    return Diagnostic.at(path, here, "error", "wrong-type", f"`{name}` must be text, {_not(value)}", hint)
 
 
 def _not_a_choice(path: str, loc: DataPath, value: Any, expected: str, here: Span) -> Diagnostic:
