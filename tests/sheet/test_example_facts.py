@@ -231,10 +231,27 @@ _ABOUT_THE_NOTE = frozenset({"format", "id", "classification", "document", "sour
 _QUOTE = re.compile(r'"([^"]+)"|\u201c([^\u201d]+)\u201d')
 
 
-def _data(text: str) -> dict[str, Any]:
+def _data(text: str, language: str = "en") -> dict[str, Any]:
+    """The sheet's data with each text given per language replaced by its text in `language`:
+    the sources are English, so the claims are checked in the English; the Japanese is checked
+    against the English figure by figure (`test_the_japanese_text_gives_the_english_figures`)."""
     data = load_text(text).data
     assert isinstance(data, dict)
-    return data
+    return _in_language(data, language)
+
+
+#: The languages the example gives its texts in (a mapping with other keys is not a text per language).
+_EXAMPLE_LANGUAGES = frozenset({"en", "ja"})
+
+
+def _in_language(value: Any, language: str) -> Any:
+    if isinstance(value, dict):
+        if value and set(value) <= _EXAMPLE_LANGUAGES and all(isinstance(v, str) for v in value.values()):
+            return value.get(language)
+        return {key: _in_language(item, language) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_in_language(item, language) for item in value]
+    return value
 
 
 def _statuses(data: dict[str, Any]) -> Iterator[tuple[tuple[str, str], str]]:
@@ -372,10 +389,11 @@ def _edited(old: str, new: str) -> str:
 
 
 @pytest.mark.parametrize(("old", "new", "found"), [
-    pytest.param("  - sector: Investment\n    summary:", "  - sector: Investment\n    status: announced\n    summary:",
+    pytest.param("  - sector: {en: Investment, ja: 投資}\n    summary:",
+                 "  - sector: {en: Investment, ja: 投資}\n    status: announced\n    summary:",
                  "is announced, but its sources support agreed", id="unsupported-status"),
-    pytest.param("  - name: Free and Open Indo-Pacific\n    status: reaffirmed",
-                 "  - name: Free and Open Indo-Pacific\n    status: launched",
+    pytest.param("  - name: {en: Free and Open Indo-Pacific, ja: 自由で開かれたインド太平洋}\n    status: reaffirmed",
+                 "  - name: {en: Free and Open Indo-Pacific, ja: 自由で開かれたインド太平洋}\n    status: launched",
                  "is launched, but its sources support reaffirmed", id="framework-status"),
     pytest.param("frameworks:\n", "frameworks:\n  - name: Economic Security Initiative\n    status: referenced\n"
                  "    sources: [ani-2025-11-24]\n", "`Economic Security Initiative` is in no row", id="new-framework"),
@@ -384,7 +402,7 @@ def _edited(old: str, new: str) -> str:
     pytest.param("  timezone: Africa/Johannesburg\n", "  timezone: Africa/Johannesburg\n  duration_minutes: 35\n",
                  "about 35 minutes", id="exact-duration"),
     pytest.param("gave it as about 35 minutes", "gave it as 40 minutes", "the figure '40'", id="figure"),
-    pytest.param('theme "Solidarity, Equality\n      and Sustainability"', 'theme "Unity and Growth"',
+    pytest.param('theme "Solidarity, Equality\n        and Sustainability"', 'theme "Unity and Growth"',
                  "the quotation 'Unity and Growth'", id="quotation"),
     pytest.param("      value: 10000000000000\n", "      value: 10500000000000\n", "its source says", id="amount"),
     pytest.param("    publisher: ANI\n", "    publisher: ANI\n    url: https://example.org/ani\n",
@@ -392,3 +410,39 @@ def _edited(old: str, new: str) -> str:
 ])
 def test_an_unsupported_edit_is_found(old: str, new: str, found: str) -> None:
     assert any(found in problem for problem in problems(_edited(old, new))), problems(_edited(old, new))
+
+
+#: Figures the English writes in words, and the Japanese in digits: "eight directions" (8つの方向性),
+#: "the next decade" (今後10年間), a month by its name (2025年8月).
+_WORDS_AS_FIGURES = {"eight": "8", "decade": "10", **{month: str(number) for number, month in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"), start=1)}}
+
+
+def _figures(text: str) -> list[str]:
+    words = [figure for word, figure in _WORDS_AS_FIGURES.items() if re.search(rf"\b{word}\b", text, re.IGNORECASE)]
+    return sorted([*re.findall(r"\d+", text), *words])
+
+
+def test_the_japanese_text_gives_the_english_figures() -> None:
+    """Each Japanese text says no figure its English does not: the translation adds no fact.
+
+    Compared field by field: every number in the Japanese is one the English gives (in digits, or
+    as a month's or a number's name), so "¥10 trillion" may become 10兆円 but never 1兆円.
+    """
+    english, japanese = dict(text_values(_data(example_text(), "en"))), text_values(_data(example_text(), "ja"))
+    translated = [(loc, text) for loc, text in japanese if text is not None]
+    assert len(translated) >= 20, "the example gives its title, summary, outcomes and sections in Japanese"
+    for loc, text in translated:
+        given = _figures(english[loc])
+        for figure in re.findall(r"\d+", text):
+            assert figure in given, f"{loc}: the Japanese gives {figure}, which its English ({english[loc]!r}) does not"
+
+
+def test_the_japanese_figure_check_finds_a_changed_figure() -> None:
+    changed = example_text().replace("民間投資10兆円", "民間投資1兆円")
+    assert changed != example_text()
+    english = dict(text_values(_data(changed, "en")))
+    found = [loc for loc, text in text_values(_data(changed, "ja"))
+             if any(f not in _figures(english[loc]) for f in re.findall(r"\d+", text))]
+    assert found == [("sections", 2, "body")]
