@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from briefgen.commands.options import GuardedPath
+from briefgen.commands.options import GuardedPath, locale_option
 from briefgen.commands.shared import io_error, user_errors
 from briefgen.errors import EXIT_IO, UsageProblem
 from briefgen.sheet.kinds import KINDS
@@ -22,8 +22,10 @@ from briefgen.sheet.kinds import KINDS
                    "action-memo: a US memo asking for a decision; info-memo: a US memo asking for none.")
 @click.option("-o", "--out", "out", type=GuardedPath(file_okay=False, path_type=Path),
               help="Folder to write ID.yaml into (default: the project's briefs folder, else ./briefs).")
+@locale_option("The language the sheet is written in, e.g. ja: its `lang:` (default: the first `locale` "
+               "in briefgen.toml, else English).")
 @user_errors
-def new_command(sheet_id: str, kind: str, out: Path | None) -> None:
+def new_command(sheet_id: str, kind: str, out: Path | None, locales: tuple[str, ...] | None) -> None:
     """Write a commented skeleton fact sheet OUT/ID.yaml to fill in.
 
     It passes `briefgen check` with `placeholder` warnings for every TODO left. In a
@@ -51,7 +53,11 @@ def new_command(sheet_id: str, kind: str, out: Path | None) -> None:
     schema_ref = None
     if project.schema is not None:
         schema_ref = os.path.relpath(project.schema.resolve(), folder.resolve()).replace(os.sep, "/")
-    text = skeleton(sheet_id, kind, schema_ref, _dt.date.today())
+    if locales is not None and len(locales) > 1:
+        raise click.BadParameter("a fact sheet has one language of its own, e.g. --locale ja; give its text in "
+                                 "others as {ja: …, en: …}", param_hint="--locale")
+    chosen = locales or project.locales
+    text = skeleton(sheet_id, kind, schema_ref, _dt.date.today(), chosen[0] if chosen else None)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file where a folder should be, no permission…

@@ -16,7 +16,7 @@ _HEAD = """\
 format: 1
 kind: {kind}{kind_pad}# {what}
 id: "{id}"
-title: "TODO: {title}"
+{lang_line}title: "TODO: {title}"
 classification:
   level: {level}{level_pad}# {levels}
   scheme: {scheme}                      # {other_levels}
@@ -163,11 +163,12 @@ _TITLES = {"submission": "one-line subject, e.g. Whether to co-host the North Se
            "info-memo": "one-line subject, e.g. What to expect at the ministerial"}
 
 
-def skeleton(sheet_id: str, kind: str, schema: str | None, today: _dt.date) -> str:
+def skeleton(sheet_id: str, kind: str, schema: str | None, today: _dt.date, lang: str | None = None) -> str:
     """The text of a new fact sheet of `kind` that passes `check` with placeholder warnings only.
 
     `schema` is the path of the project's JSON Schema relative to the new file's folder
     (editors validate through the first-line modeline); None outside a brief repository.
+    `lang` is the language the sheet is written in (`lang:`); None leaves it to the default, en.
     """
     spec = KINDS[kind]
     modeline = (f"# yaml-language-server: $schema={schema}\n" if schema else
@@ -181,6 +182,8 @@ def skeleton(sheet_id: str, kind: str, schema: str | None, today: _dt.date) -> s
     level = "UNCLASSIFIED" if us else "OFFICIAL"
     head = _HEAD.format(
         modeline=modeline, what=spec.format_of, kind=kind, kind_pad=" " * max(1, 28 - len(kind)), id=sheet_id,
+        lang_line=f"lang: {lang}{' ' * max(1, 28 - len(lang))}# the language of its text; a text may also be "
+                  f"given per language, {{{lang}: …, en: …}}\n" if lang else "",
         title=_TITLES.get(kind, "one-line title, e.g. Japan–India bilateral meeting at the G20 Summit"),
         level=level, level_pad=" " * (25 - len(level)),
         levels=_LEVELS["us" if us else "uk"], other_levels="or " + _LEVELS["uk" if us else "us"],
