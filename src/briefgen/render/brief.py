@@ -42,7 +42,7 @@ def _render(job: Job) -> Outcome:
     from briefgen.render.view import brief_view
 
     cut = release(job.sheet, job.audience)
-    view = brief_view(cut, job.locale)
+    view = brief_view(cut, job.locale, job.theme)
     reads = Reads(input_roots(job.theme, job.source_dir))
     html = render_html(view, job.theme, reads)
     found = list(_glyph_warnings(job, cut.shows))

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from briefgen.sheet.model import Amount
 
 #: The locales a note may be written in (briefgen.toml `locale`); a later issue adds more.
-SUPPORTED_LOCALES = ("en-GB", "en-US")
+SUPPORTED_LOCALES = ("en-GB", "en-US", "ja", "hi", "fr")
 #: Each scheme's house style when briefgen.toml names no locale.
 SCHEME_LOCALES = {"uk": "en-GB", "us": "en-US"}
 DEFAULT_LOCALE = "en-GB"
@@ -44,6 +44,11 @@ APPROX_DIGITS = 2
 _DATE_PATTERNS = {
     "en-GB": ("EEEE d MMMM y", "d MMMM y", "MMMM y"),
     "en-US": (None, None, "MMMM y"),
+    # Placeholders so that the label catalogs can be rendered (CLDR's own patterns); the house
+    # style of these locales is the formatting slice's.
+    "ja": (None, None, "y年M月"),
+    "hi": (None, None, "MMMM y"),
+    "fr": (None, None, "MMMM y"),
 }
 
 
