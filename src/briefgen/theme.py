@@ -50,8 +50,8 @@ class ThemeError(PlanError):
     """A template or style folder cannot be used as one; the message names it (exit 2): the build
     cannot be planned with it."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, param="--templates/--styles")
+    def __init__(self, message: str, param: str | None = "--templates/--styles") -> None:
+        super().__init__(message, param=param)
 
 
 @functools.cache
@@ -202,6 +202,9 @@ def _within(real: str, folders: tuple[str, ...]) -> bool:
     return any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders)
 
 
+#: A line of a .po file: blank, a comment (obsolete entries included), a keyword with its quoted
+#: string, or a quoted continuation line.
+_PO_LINE = re.compile(r'\s*(#.*|((msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?')
 #: Placeholders a label's translation may use: `{name}` (Python's str.format, the view's labels).
 _BRACE_FIELD = re.compile(r"(?<!{){([A-Za-z_][A-Za-z0-9_]*)}(?!})")
 
@@ -209,27 +212,41 @@ _BRACE_FIELD = re.compile(r"(?<!{){([A-Za-z_][A-Za-z0-9_]*)}(?!})")
 def check_catalog(path: Path, data: bytes) -> None:
     """Raise ThemeError naming `path` and the line of the first broken entry of a .po catalog.
 
-    Broken: what Babel cannot read (`read_po(abort_invalid=True)`), a `%(name)s` placeholder
-    the translation lacks or invents (Babel's checkers), or a `{name}` one it invents (the
-    label would fail to format when a note is rendered).
+    Broken: a line that is not a comment, a keyword and a quoted string, or a quoted string
+    (Babel reads `msgstr 要旨"` as "旨" without a word), what Babel cannot read
+    (`read_po(abort_invalid=True)`: a msgid without its msgstr), a `%(name)s` placeholder the
+    translation lacks or invents (Babel's checkers), or a `{name}` one it invents (the label
+    would fail to format when a note is rendered). No option is to blame: the message is
+    `error: PATH:LINE: …`, exit 2.
     """
     from babel.messages.pofile import PoFileError, read_po
 
     try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _broken(path, None, f"the label catalog is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not _PO_LINE.fullmatch(line):
+            raise _broken(path, number, f"the label catalog has a broken entry: {line.strip()[:80]!r} is not a "
+                                        'comment, `msgid "…"`, `msgstr "…"` or a quoted continuation line')
+    try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
-    except PoFileError as exc:
-        raise ThemeError(f"{path}:{exc.lineno}: the label catalog has a broken entry: {exc}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ThemeError(f"{path}: the label catalog cannot be read: {exc}") from None
+    except PoFileError as exc:  # Babel counts lines from 0
+        raise _broken(path, exc.lineno + 1, f"the label catalog has a broken entry: {exc}") from None
+    except ValueError as exc:
+        raise _broken(path, None, f"the label catalog cannot be read: {exc}") from None
     for message, errors in catalog.check():
         if errors:
-            raise ThemeError(f"{path}:{message.lineno}: the translation of {message.id!r} does not fit it: "
-                             f"{errors[0]}")
+            raise _broken(path, message.lineno, f"the translation of {message.id!r} does not fit it: {errors[0]}")
     for message in catalog:
         if not message.id or not isinstance(message.id, str) or not isinstance(message.string, str):
             continue
         invented = set(_BRACE_FIELD.findall(message.string)) - set(_BRACE_FIELD.findall(message.id))
         if message.string and invented:
-            raise ThemeError(f"{path}:{message.lineno}: the translation of {message.id!r} uses "
-                             f"{', '.join('{' + name + '}' for name in sorted(invented))}, which the label "
-                             "does not give")
+            names = ", ".join("{" + name + "}" for name in sorted(invented))
+            raise _broken(path, message.lineno, f"the translation of {message.id!r} uses {names}, which the "
+                                                "label does not give")
+
+
+def _broken(path: Path, line: int | None, message: str) -> ThemeError:
+    return ThemeError(f"{path}:{line}: {message}" if line is not None else f"{path}: {message}", param=None)

@@ -94,7 +94,6 @@ def labels(locale: str, theme: Theme | None = None) -> Labels:
 @functools.lru_cache(maxsize=64)
 def _merged(locale: str, sources: tuple[tuple[str, bytes], ...]) -> Labels:
     """The catalogs merged, later entries winning, compiled to one translation (kept by content: pure)."""
-    from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
     merged: Catalog | None = None
@@ -107,6 +106,8 @@ def _merged(locale: str, sources: tuple[tuple[str, bytes], ...]) -> Labels:
             continue
         for message in catalog:
             if message.id and message.string and not message.fuzzy:
+                if message.id in merged:
+                    del merged[message.id]  # setting it over the old one would keep the old translation
                 merged[message.id] = message
     assert merged is not None
     compiled = io.BytesIO()

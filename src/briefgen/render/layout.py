@@ -20,7 +20,7 @@ from briefgen.render.formatting import HouseStyle
 from briefgen.render.linebreaks import keep_together, keep_together_html
 from briefgen.render.markup import render_markdown, split_paragraphs
 from briefgen.render.typography import smart_quotes
-from briefgen.sheet.kinds import KINDS, SECTION_GROUPS, Kind, N_
+from briefgen.sheet.kinds import KINDS, N_, SECTION_GROUPS, Kind
 
 if TYPE_CHECKING:
     from briefgen.release.cut import Release, ReleasedSheet

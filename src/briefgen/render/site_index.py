@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
-
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
 from briefgen.records import BriefRecord
 from briefgen.release.marking import Marked, MarkingError, banner, statement_label
@@ -53,7 +52,7 @@ class IndexEntry:
 
     @classmethod
     def of(cls, record: BriefRecord, style: HouseStyle, the_labels: Labels = ENGLISH) -> IndexEntry:
-        """The index entry of one published brief, its date written in the index's house style, its kind in its labels."""
+        """The index entry of one published brief: its date in the index's house style, its kind in its labels."""
         return cls(
             id=record.id,
             title=record.title,

@@ -77,14 +77,15 @@ def template_gettext(the_labels: Labels) -> dict[str, Callable[..., str]]:
     """
 
     @jinja2.pass_context
-    def gettext(context: jinja2.runtime.Context, message: str, **values: object) -> str:
+    def gettext(context: jinja2.runtime.Context, message: str, /, **values: object) -> str:
         text = the_labels.gettext(message)
         return (Markup(text) if context.eval_ctx.autoescape else text) % values
 
     @jinja2.pass_context
-    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int, **values: object) -> str:
-        values.setdefault("num", count)
-        text = the_labels.ngettext(singular, plural, count)
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, number: int, /,
+                 **values: object) -> str:
+        values.setdefault("num", number)
+        text = the_labels.ngettext(singular, plural, number)
         return (Markup(text) if context.eval_ctx.autoescape else text) % values
 
     return {"gettext": gettext, "ngettext": ngettext}

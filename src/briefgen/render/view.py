@@ -18,6 +18,7 @@ from briefgen.render.linebreaks import keep_together
 from briefgen.render.page_marks import authority_block, banner, cui_block, released_for
 from briefgen.render.typography import script_language, smart_quotes
 from briefgen.render.view_records import (
+    INDEX_LINK_TEXT,
     Banner,
     BriefView,
     Clearance,
@@ -26,7 +27,6 @@ from briefgen.render.view_records import (
     FollowUpView,
     FrameworkView,
     Metadata,
-    INDEX_LINK_TEXT,
     ParticipantView,
     PointList,
     Portion,
@@ -34,7 +34,7 @@ from briefgen.render.view_records import (
     SourceView,
 )
 from briefgen.sheet.currencies import country_currencies, currency_symbols
-from briefgen.sheet.kinds import KINDS, Kind, N_
+from briefgen.sheet.kinds import KINDS, N_, Kind
 
 if TYPE_CHECKING:  # annotations only: the site index imports the labels without the model
     from briefgen.release.cut import Release, ReleasedSheet
