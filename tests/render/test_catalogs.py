@@ -306,3 +306,38 @@ def test_a_translation_that_drops_a_placeholder_is_reported(tmp_path: Path) -> N
     assert ran.exit_code == 2
     assert ran.stderr.startswith("error: ") and "Usage:" not in ran.stderr, ran.stderr
     assert "briefgen.po:13:" in ran.stderr and "Decision needed by" in ran.stderr, ran.stderr
+
+
+def test_a_project_may_relabel_english_too(example_release, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """English has no packaged catalog; a project's `locales/en/…` gives the labels its house uses,
+    in the view (Python-side labels) and the templates alike."""
+    folder = tmp_path / "locales" / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "briefgen.po").write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
+                                        'msgid "Summary"\nmsgstr "Key points"\n\n'
+                                        'msgid "Drafted by"\nmsgstr "Author"\n\n'
+                                        'msgid "Meeting readout"\nmsgstr "Record of meeting"\n', encoding="utf-8")
+    theme = Theme.of(boundary=tmp_path)
+    assert theme.locale_dirs == ((tmp_path / "locales").resolve(),)
+    root = parse_html(_html(example_release, "en-GB", theme))
+    assert text_of(find_all(root, "h2")[0]) == "Key points"
+    assert text_of(find_all(root, "p", class_="kind-label")[0]) == "Record of meeting"
+    assert text_of(find_all(find_all(root, "footer", class_="closing")[0], "dt")[0]) == "Author"
+    assert Theme.of(boundary=tmp_path).digest() != Theme.of(boundary=tmp_path / "elsewhere").digest()
+
+
+def test_the_site_index_is_labelled_in_its_locale() -> None:
+    import datetime as dt
+
+    from briefgen.records import BriefRecord
+    from briefgen.render.site_index import site_index_view
+    from briefgen.render.templates import render_index
+
+    record = BriefRecord(id="a", title="Talks", kind="readout", meeting_date=dt.date(2025, 11, 23), occasion=None,
+                         venue=None, level="OFFICIAL", scheme="uk", banner="OFFICIAL", tone="official", audience=None,
+                         pages=None, outputs={"html": "a.html"})
+    root = parse_html(render_index(site_index_view([record], locale="ja"), Theme.default()))
+    assert text_of(find_all(root, "h1")[0]) == "説明資料"
+    assert [text_of(th) for th in find_all(root, "th")][:2] == ["会談", "資料"]
+    assert text_of(find_all(root, "span", class_="kind-label")[0]) == "会談記録"
+    assert find_all(root, "p", id="index-count")[0].get("data-some") == "{count}件中{shown}件"

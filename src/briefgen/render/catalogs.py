@@ -127,7 +127,7 @@ def _read(name: str, data: bytes, locale: str) -> Catalog:
     check_catalog(Path(path), data)  # raises ThemeError at the broken entry's line
     from babel.messages.pofile import read_po
 
-    catalog = read_po(io.BytesIO(data), locale=catalog_languages(locale)[-1].split("_")[0])
+    catalog = read_po(io.BytesIO(data), locale=catalog_languages(locale)[0])
     for message in list(catalog):
         if message.fuzzy and message.id:
             del catalog[message.id]  # a fuzzy entry is a guess, never printed

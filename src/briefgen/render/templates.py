@@ -18,6 +18,7 @@ part of the page (`{% with gettext=other_gettext, ngettext=other_ngettext %}…{
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from types import CodeType
 from typing import TYPE_CHECKING, TypeVar
@@ -98,8 +99,6 @@ def css_counters(label: str) -> Markup:
     `_("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")|css_counters` →
     `"Page\a0" counter(page) "\a0of\a0" counter(pages)`.
     """
-    import re
-
     pieces = []
     for piece in re.split(r"(\{pages?\})", str(label)):
         if piece in ("{page}", "{pages}"):
