@@ -13,7 +13,9 @@ immutable sandbox, are given only the view and the styles, and a mistake in one 
 Labels go through gettext (Jinja's i18n extension, newstyle): `{{ _("Summary") }}` or
 `{% trans %}`. The translations are never installed in the environment: each render passes
 its note's `gettext` and `ngettext` in the context, so a template may switch language for a
-part of the page (`{% with gettext=other_gettext, ngettext=other_ngettext %}…{% endwith %}`).
+part of the page (`{% with gettext=other_gettext, ngettext=other_ngettext %}{% include … %}{% endwith %}`:
+the include, and `gettext(…)` in the block, speak the other language; `_` in the block itself
+still looks up the page's, as Jinja's alias reads the render's context).
 """
 
 from __future__ import annotations
