@@ -38,7 +38,7 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
 def test_the_wheel_ships_every_data_file(wheel_names: set[str]) -> None:
     package = ROOT / "src" / "briefgen"
     wanted = set()
-    for folder in ("schemes", "templates", "styles", "schema", "examples", "preview/templates"):
+    for folder in ("schemes", "templates", "styles", "schema", "examples", "preview/templates", "locales"):
         for path in (package / folder).rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 wanted.add("briefgen/" + path.relative_to(package).as_posix())
@@ -48,6 +48,8 @@ def test_the_wheel_ships_every_data_file(wheel_names: set[str]) -> None:
     assert "briefgen/preview/templates/index.html" in wanted
     # The scheme files are what every banner and portion mark is written from.
     assert {"briefgen/schemes/uk.toml", "briefgen/schemes/us.toml"} <= wanted
+    # The compiled label catalogs are what a note in Japanese, Hindi or French is labelled from.
+    assert {f"briefgen/locales/{lang}/LC_MESSAGES/briefgen.mo" for lang in ("fr", "hi", "ja")} <= wanted
     assert wanted - wheel_names == set()
 
 

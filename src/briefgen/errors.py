@@ -65,5 +65,5 @@ class TemplateFailure(BriefgenError):
 class PlanError(UsageProblem):
     """The request itself cannot be planned: a missing path, no fact sheets, an unknown level, a bad theme."""
 
-    def __init__(self, message: str, param: str = "PATH") -> None:
+    def __init__(self, message: str, param: str | None = "PATH") -> None:
         super().__init__(message, param)

@@ -44,8 +44,10 @@
       if (row.tr.hidden === ok) { row.tr.hidden = !ok; }
       if (ok) { shown += 1; }
     });
-    var noun = rows.length === 1 ? " brief" : " briefs";
-    count.textContent = shown === rows.length ? rows.length + noun : shown + " of " + rows.length + noun;
+    // The words are the page's labels, in its language (index.html): "{count} briefs", "{shown} of {count} briefs".
+    var words = shown !== rows.length ? count.getAttribute("data-some") :
+      count.getAttribute(rows.length === 1 ? "data-one" : "data-many");
+    count.textContent = words.replace("{shown}", String(shown)).replace("{count}", String(rows.length));
   }
 
   // Sorting: each sortable column header becomes a button; aria-sort says the order.

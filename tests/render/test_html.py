@@ -271,8 +271,9 @@ def test_styles_option_overrides_print_css_only(tmp_path: Path, plain_dir: Path,
     assert [s.get("media") for s in custom_styles] == [media for _, media in STYLESHEETS]
     assert [s.text for s in custom_styles[:-1]] == [s.text for s in default_styles[:-1]]
     custom_print = custom_styles[-1].text or ""
-    assert "CUSTOM-PRINT" in custom_print and "@bottom-right" not in custom_print  # none of print.css
+    assert "CUSTOM-PRINT" in custom_print and "white-space: pre-line" not in custom_print  # none of print.css
     assert '@top-center { content: "OFFICIAL"; }' in custom_print  # the page's own markings stay
+    assert "counter(pages)" in custom_print  # and its page number, a label of the templates (_page_marks.html)
     # Apart from the print style sheet, the page is the same.
     print_start = example_html.index('<style media="print">')
     print_end = example_html.index("</style>", print_start)

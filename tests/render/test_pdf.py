@@ -476,7 +476,9 @@ def test_a_split_table_says_it_is_continued(tmp_path: Path) -> None:
 
     def table(title: str, rows: int) -> str:
         body = "".join(f"<tr><td>{title} row {r}</td><td>text</td></tr>" for r in range(rows))
-        return (f'<section><h2>{title}</h2><div class="table-wrap" role="region" aria-label="{title}" tabindex="0">'
+        # data-continued as partials/_macros.html writes it: the label in the note's language.
+        return (f'<section><h2>{title}</h2><div class="table-wrap" role="region" aria-label="{title}" '
+                f'data-continued="{title} (continued)" tabindex="0">'
                 f"<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody>{body}</tbody></table></div></section>")
 
     points = "".join(f"<li>Point {i} with words enough to fill a line of text.</li>" for i in range(30))

@@ -249,8 +249,8 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     changes = brief_changes(plan, ready, manifest, journal, folder)
     final, writes, removals = changes.final, changes.writes, changes.removals
 
-    index = render_index(site_index_view([entry.record for entry in final.values()], locale=plan.options.locale),
-                         plan.theme).encode("utf-8")
+    index = render_index(site_index_view([entry.record for entry in final.values()], locale=plan.options.locale,
+                                         theme=plan.theme), plan.theme).encode("utf-8")
     recorded_index = index_hash(folder, index, writes)
     # After the index: a hand-edited index is left alone too.
     manifest_bytes = Manifest(final, recorded_index, left_alone(folder), build_stamp(plan)).to_bytes()

@@ -15,22 +15,25 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from briefgen.render.catalogs import ENGLISH, Labels
 from briefgen.render.formatting import HouseStyle
 from briefgen.render.linebreaks import keep_together, keep_together_html
 from briefgen.render.markup import render_markdown, split_paragraphs
 from briefgen.render.typography import smart_quotes
-from briefgen.sheet.kinds import KINDS, SECTION_GROUPS, Kind
+from briefgen.sheet.kinds import KINDS, N_, SECTION_GROUPS, Kind
 
 if TYPE_CHECKING:
     from briefgen.release.cut import Release, ReleasedSheet
     from briefgen.sheet.model import PortionText, Recommendation, Section
 
+
 @dataclass(frozen=True)
 class Typeset:
-    """How one note sets its text: its house style, and the names no line may break inside."""
+    """How one note sets its text: its house style, the names no line may break inside, and its labels."""
 
     style: HouseStyle
     names: tuple[str, ...] = ()
+    labels: Labels = ENGLISH
 
     def markdown(self, text: str, inline: bool = False) -> Markup:
         """Markdown rendered, with dates, amounts, durations, references and names kept on one line."""
@@ -43,7 +46,7 @@ class Typeset:
 
 #: What the principal writes an initial against, under each recommendation of an action memo
 #: (the S/ES action memo template: "Approve/Disapprove by MM/DD/YY").
-DECISION_OPTIONS = ("Approve", "Disapprove")
+DECISION_OPTIONS = (N_("Approve"), N_("Disapprove"))
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ def layout(release: Release, meeting_line: str, typeset: Typeset) -> Layout:
     sheet = release.sheet
     kind = KINDS[sheet.kind]
     document = sheet.document
-    labels = dict(kind.document_keys)
+    _ = typeset.labels.gettext
+    labels = {key: _(label) for key, label in kind.document_keys}
     sender = document.sender
     if sender is None and "addressee" in labels and "sender" not in labels and document.drafted_by is not None:
         # A submission's From line is the official who submits it: the drafter, unless told otherwise.
@@ -162,12 +166,12 @@ def layout(release: Release, meeting_line: str, typeset: Typeset) -> Layout:
     return Layout(
         addressee_label=labels.get("addressee"),
         addressee=_plain(document.addressee),
-        sender_label=labels.get("sender", "From" if "addressee" in labels else None),
+        sender_label=labels.get("sender", _(N_("From")) if "addressee" in labels else None),
         sender=_plain(sender),
         meeting_line=meeting_line,
-        annexes_heading=kind.annexes_heading,
+        annexes_heading=_(kind.annexes_heading),
         annexes=annexes(kind, sheet, release, typeset),
-        distribution_heading=kind.distribution_heading,
+        distribution_heading=_(kind.distribution_heading),
         distribution=tuple(smart_quotes(line) for line in sheet.distribution),
         decision_lines=kind.decision_lines,
     )
@@ -177,9 +181,10 @@ def annexes(kind: Kind, sheet: ReleasedSheet, release: Release, typeset: Typeset
     """The released annexes, labelled in release order (a release labels its own, so gaps reveal nothing)."""
     found = []
     for index, annex in enumerate(sheet.annexes):
-        label = kind.annex_name(index)
-        found.append(AnnexView(label, smart_quotes(annex.title), _slug(label), release.mark_of(annex),
-                               typeset.markdown(annex.body) if annex.body else None))
+        label = kind.annex_name(index, typeset.labels.gettext)
+        # The anchor is the English label's ("annex-a", "tab-1") in every language: links stay put.
+        found.append(AnnexView(label, smart_quotes(annex.title), _slug(kind.annex_name(index)),
+                               release.mark_of(annex), typeset.markdown(annex.body) if annex.body else None))
     return tuple(found)
 
 
@@ -228,6 +233,7 @@ def parts(release: Release, tables: Mapping[str, bool], typeset: Typeset,
     sheet = release.sheet
     kind = KINDS[sheet.kind]
     anchors: set[str] = set()
+    _ = typeset.labels.gettext
 
     def text(key: str, heading: str, portions: Iterable[PortionText | Recommendation]) -> _Text | None:
         inline = key not in SINGLE_PARTS
@@ -239,7 +245,7 @@ def parts(release: Release, tables: Mapping[str, bool], typeset: Typeset,
     def recommendations(heading: str, items: tuple[Recommendation, ...]) -> _Text | None:
         made = text("recommendations", heading, items)
         if made is not None:
-            options = DECISION_OPTIONS if kind.decision_lines else ()
+            options = tuple(_(option) for option in DECISION_OPTIONS) if kind.decision_lines else ()
             made.decisions = [(typeset.style.written_date(item.decide_by) if item.decide_by else None, options)
                               for item in items]
         return made
@@ -259,13 +265,13 @@ def parts(release: Release, tables: Mapping[str, bool], typeset: Typeset,
         if spec.key in SECTION_GROUPS:
             order += sections(SECTION_GROUPS[spec.key])
         elif spec.key in TABLE_PARTS:
-            order.append(_Table(spec.key.replace("_", "-"), spec.heading) if tables.get(spec.key) else None)
+            order.append(_Table(spec.key.replace("_", "-"), _(spec.heading)) if tables.get(spec.key) else None)
         elif spec.key == "recommendations":
-            order.append(recommendations(spec.heading_for(len(sheet.recommendations)), sheet.recommendations))
+            order.append(recommendations(_(spec.heading_for(len(sheet.recommendations))), sheet.recommendations))
         else:
             value = getattr(sheet, spec.key)
             items = ([value] if value is not None else []) if spec.key in SINGLE_PARTS else list(value)
-            order.append(text(spec.key, spec.heading_for(len(items)), items))
+            order.append(text(spec.key, _(spec.heading_for(len(items))), items))
     return _numbered(order)
 
 

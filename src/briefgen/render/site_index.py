@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from briefgen.records import BriefRecord
 from briefgen.release.marking import Marked, MarkingError, banner, statement_label
+from briefgen.render.catalogs import ENGLISH, Labels, labels
 from briefgen.render.formatting import DEFAULT_LOCALE, HouseStyle
 from briefgen.render.view import KIND_LABELS
 from briefgen.render.view_records import Banner
 from briefgen.sheet.classification import SCHEMES
+from briefgen.sheet.kinds import N_
 from briefgen.sheet.scheme import Scheme
+
+if TYPE_CHECKING:
+    from briefgen.theme import Theme
+
+#: The index's title when the project names none.
+INDEX_TITLE = N_("Briefing notes")
 
 
 @dataclass(frozen=True)
@@ -44,14 +53,15 @@ class IndexEntry:
     notes: tuple[IndexNote, ...] = ()
 
     @classmethod
-    def of(cls, record: BriefRecord, style: HouseStyle) -> IndexEntry:
-        """The index entry of one published brief, its date written in the index's house style."""
+    def of(cls, record: BriefRecord, style: HouseStyle, the_labels: Labels = ENGLISH) -> IndexEntry:
+        """The index entry of one published brief: its date in the index's house style, its kind in its labels."""
         notes = _notes(record)
         return cls(
             id=record.id,
             title=record.title,
             kind=record.kind,
-            kind_label=KIND_LABELS.get(record.kind, record.kind.capitalize()),
+            kind_label=the_labels.gettext(KIND_LABELS[record.kind]) if record.kind in KIND_LABELS
+            else record.kind.capitalize(),
             meeting_date=style.written_date(record.meeting_date),
             meeting_date_iso=record.meeting_date.isoformat(),
             occasion=record.occasion,
@@ -115,14 +125,17 @@ class SiteIndexView:
         return {name: any(getattr(e, name) for e in self.entries) for name in ("reference", "status", "owner")}
 
 
-def site_index_view(records: Iterable[BriefRecord], title: str = "Briefing notes",
-                    locale: str | None = None) -> SiteIndexView:
-    """The site index view: newest meeting first, ties by title; dates in `locale` (default en-GB)."""
+def site_index_view(records: Iterable[BriefRecord], title: str | None = None,
+                    locale: str | None = None, theme: Theme | None = None) -> SiteIndexView:
+    """The site index view: newest meeting first, ties by title; dates and labels in `locale` (default en-GB),
+    with the `theme`'s catalogs over the packaged ones."""
     style = HouseStyle(locale or DEFAULT_LOCALE)
-    entries = [IndexEntry.of(record, style) for record in records]
+    the_labels = labels(style.locale, theme)
+    entries = [IndexEntry.of(record, style, the_labels) for record in records]
     by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.id))
     ordered = sorted(by_title, key=lambda e: e.meeting_date_iso, reverse=True)  # stable
-    return SiteIndexView(title=title, entries=tuple(ordered), banner=index_banner(ordered), language=style.locale)
+    return SiteIndexView(title=title if title is not None else the_labels.gettext(INDEX_TITLE), entries=tuple(ordered),
+                         banner=index_banner(ordered), language=style.locale)
 
 
 #: The scheme whose lowest level marks an index that lists nothing.

@@ -9,11 +9,19 @@ source, and every value is escaped unless the view made it Markup (sanitised HTM
 Templates are code from the project (and from pull requests): they run in Jinja's
 immutable sandbox, are given only the view and the styles, and a mistake in one is a
 `TemplateProblem` at its file and line, worded in the template's terms.
+
+Labels go through gettext (Jinja's i18n extension, newstyle): `{{ _("Summary") }}` or
+`{% trans %}`. The translations are never installed in the environment: each render passes
+its note's `gettext` and `ngettext` in the context, so a template may switch language for a
+part of the page (`{% with gettext=other_gettext, ngettext=other_ngettext %}{% include … %}{% endwith %}`:
+the include, and `gettext(…)` in the block, speak the other language; `_` in the block itself
+still looks up the page's, as Jinja's alias reads the render's context).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from types import CodeType
 from typing import TYPE_CHECKING, TypeVar
 
@@ -23,7 +31,9 @@ import jinja2.runtime
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
+from briefgen.render.catalogs import Labels, labels
 from briefgen.render.site_index import SiteIndexView
 from briefgen.render.stylesheets import css_marking, css_string, inline_styles
 from briefgen.render.template_problems import ExplainedUndefined, TemplateProblem, plain_error, template_frame
@@ -40,19 +50,64 @@ INDEX_TEMPLATE = "index.html"
 T = TypeVar("T")
 
 
-def render_html(view: BriefView, theme: Theme, reads: Reads | None = None) -> str:
-    """The brief or readout as one self-contained HTML document. Raises TemplateProblem.
+def render_html(view: BriefView, theme: Theme, reads: Reads | None = None,
+                context: Mapping[str, object] | None = None) -> str:
+    """The brief or readout as one self-contained HTML document, its labels in `view.labels`. Raises TemplateProblem.
 
-    `reads` records every template and style sheet the render read (see inputs.py).
+    `reads` records every template and style sheet the render read (see inputs.py);
+    `context` gives the templates more names (another note's view and `template_gettext`,
+    say, for a note in two languages side by side).
     """
+    given = {**(context or {}), "view": view, **template_gettext(view.labels)}
     return _guarded(theme, reads, lambda env: env.get_template(TEMPLATE_FOR_KIND[view.kind])
-                    .render(view=view, styles=inline_styles(theme, reads)))
+                    .render(given, styles=inline_styles(theme, reads)))
 
 
 def render_index(index: SiteIndexView, theme: Theme) -> str:
-    """The site index page, `index.html`. Raises TemplateProblem."""
+    """The site index page, `index.html`, its labels in the index's language (and the theme's catalogs).
+    Raises TemplateProblem."""
+    translated = template_gettext(labels(index.language, theme))
     return _guarded(theme, None, lambda env: env.get_template(INDEX_TEMPLATE)
-                    .render(index=index, styles=inline_styles(theme, None)))
+                    .render(translated, index=index, styles=inline_styles(theme, None)))
+
+
+def template_gettext(the_labels: Labels) -> dict[str, Callable[..., str]]:
+    """`gettext` and `ngettext` for the templates, newstyle: `_("Page %(page)s", page=2)` formats and escapes.
+
+    As Jinja's newstyle gettext does, the translation is a format string even with no values
+    (a literal `%` is written `%%`), and Markup when the template autoescapes, so that the
+    values are escaped and the label is not.
+    """
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str, /, **values: object) -> str:
+        text = the_labels.gettext(message)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % values
+
+    @jinja2.pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, number: int, /,
+                 **values: object) -> str:
+        values.setdefault("num", number)
+        text = the_labels.ngettext(singular, plural, number)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % values
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
+def css_counters(label: str) -> Markup:
+    r"""A translated "Page {page} of {pages}" as CSS `content`: its words as strings, joined by no-break spaces
+    (the line never splits), `{page}` and `{pages}` as the page counters.
+
+    `_("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")|css_counters` →
+    `"Page\a0" counter(page) "\a0of\a0" counter(pages)`.
+    """
+    pieces = []
+    for piece in re.split(r"(\{pages?\})", str(label)):
+        if piece in ("{page}", "{pages}"):
+            pieces.append(f"counter({piece[1:-1]})")
+        elif piece:
+            pieces.append(css_string(piece.replace(" ", "\u00a0")))
+    return Markup(" ".join(pieces) or '""')
 
 
 def _guarded(theme: Theme, reads: Reads | None, render: Callable[[jinja2.Environment], T]) -> T:
@@ -92,8 +147,9 @@ def _shown(theme: Theme, filename: str | None) -> str:
 
 # --- the sandbox ------------------------------------------------------------------------------
 
-#: Jinja's globals templates may use (`lipsum`, `cycler` and `joiner` are left out: no template needs them).
-GLOBALS = ("range", "dict", "namespace")
+#: Jinja's globals templates may use (`lipsum`, `cycler` and `joiner` are left out: no template needs them);
+#: `_` is the i18n extension's, which calls the `gettext` the render passes.
+GLOBALS = ("range", "dict", "namespace", "_")
 #: The longest text or list a template may make with `*`, and the largest exponent of `**`.
 MAX_REPEAT = 1_000_000
 MAX_EXPONENT = 1_000
@@ -201,10 +257,15 @@ def _environment(theme: Theme, reads: Reads | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         bytecode_cache=_COMPILED,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Newstyle gettext (`_("…", name=value)`, autoescaped), without installing any translations:
+    # the render's context gives `gettext` and `ngettext` (template_gettext).
+    environment.newstyle_gettext = True  # type: ignore[attr-defined]
     for name in list(environment.globals):
         if name not in GLOBALS:
             del environment.globals[name]
     environment.filters["css_string"] = css_string
     environment.filters["css_marking"] = css_marking
+    environment.filters["css_counters"] = css_counters
     return environment

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from briefgen.render.catalogs import Labels, labels
 from briefgen.render.formatting import HouseStyle, country_name, note_locale
 from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS, Citation, Typeset, layout, parts
 from briefgen.render.linebreaks import keep_together
 from briefgen.render.page_marks import authority_block, banner, cui_block, released_for
 from briefgen.render.typography import script_language, smart_quotes
 from briefgen.render.view_records import (
+    INDEX_LINK_TEXT,
     Banner,
     BriefView,
     Clearance,
@@ -32,43 +34,79 @@ from briefgen.render.view_records import (
     SourceView,
 )
 from briefgen.sheet.currencies import country_currencies, currency_symbols
-from briefgen.sheet.kinds import KINDS, Kind
+from briefgen.sheet.kinds import KINDS, N_, Kind
 
 if TYPE_CHECKING:  # annotations only: the site index imports the labels without the model
     from briefgen.release.cut import Release, ReleasedSheet
     from briefgen.sheet.model import Commitment, Framework, Participant, PortionText, Recommendation
+    from briefgen.theme import Theme
+
+# The labels below are English, the source language; a note prints each through its Labels
+# (catalogs.py), so `N_` only marks them for `pybabel extract`.
 
 KIND_LABELS = {kind.name: kind.label for kind in KINDS.values()}
 FORMAT_LABELS = {
-    "bilateral": "Bilateral meeting",
-    "multilateral": "Multilateral meeting",
-    "call": "Call",
-    "pull-aside": "Pull-aside",
+    "bilateral": N_("Bilateral meeting"),
+    "multilateral": N_("Multilateral meeting"),
+    "call": N_("Call"),
+    "pull-aside": N_("Pull-aside"),
 }
-STATUS_LABELS = {"draft": "Draft", "final": "Final"}
-ROLE_LABELS = {"principal": "Principal", "delegation": "Delegation"}
-FRAMEWORK_STATUS_LABELS = {"reaffirmed": "Reaffirmed", "launched": "Launched", "referenced": "Referenced"}
+STATUS_LABELS = {"draft": N_("Draft"), "final": N_("Final")}
+ROLE_LABELS = {"principal": N_("Principal"), "delegation": N_("Delegation")}
+FRAMEWORK_STATUS_LABELS = {"reaffirmed": N_("Reaffirmed"), "launched": N_("Launched"),
+                           "referenced": N_("Referenced")}
 COMMITMENT_STATUS_LABELS = {
-    "agreed": "Agreed",
-    "reaffirmed": "Reaffirmed",
-    "announced": "Announced",
-    "proposed": "Proposed",
-    "under-discussion": "Under discussion",
+    "agreed": N_("Agreed"),
+    "reaffirmed": N_("Reaffirmed"),
+    "announced": N_("Announced"),
+    "proposed": N_("Proposed"),
+    "under-discussion": N_("Under discussion"),
 }
+#: The columns of each table, by the English label the templates test for and print through gettext.
+TABLE_COLUMNS = {
+    "participants": ((N_("Name"), ("name",)), (N_("Position"), ("title",)), (N_("Country"), ("country",)),
+                     (N_("Role"), ("role",))),
+    "frameworks": ((N_("Framework"), ("name",)), (N_("Status"), ("status",)), (N_("Since"), ("since",)),
+                   (N_("Note"), ("note", "citations"))),
+    "commitments": ((N_("Sector"), ("sector",)), (N_("Commitment"), ("summary",)), (N_("Parties"), ("parties",)),
+                    (N_("Status"), ("status",))),
+    "follow_up": ((N_("Action"), ("action",)), (N_("Owner"), ("owner",)), (N_("Due"), ("due",))),
+}
+TALKING_POINTS = N_("Talking points")
+OUTCOMES = N_("Outcomes")
+#: A citation's accessible label, and the footer's version.
+SOURCE_LABEL = N_("Source {number}: {title}")
+VERSION_LABEL = N_("version {version}")
+#: An annex in the contents list: "Annex A: Draft statement".
+ANNEX_ENTRY = N_("{label}: {title}")
 
 
-def brief_view(release: Release, locale: str | None = None) -> BriefView:
-    """Turn a released fact sheet into the view its template prints, in `locale` (default: its scheme's;
-    a kind written as the US State Department writes it, in US style)."""
+def view_locale(release: Release, locale: str | None = None) -> str:
+    """The locale a note is written in: `locale`, else its scheme's (a kind the US State Department
+    writes, in US style)."""
+    kind = KINDS[release.sheet.kind]
+    return locale or ("en-US" if kind.dates == "us" else note_locale(release.sheet.classification.scheme))
+
+
+def brief_view(release: Release, locale: str | None = None, theme: Theme | None = None) -> BriefView:
+    """Turn a released fact sheet into the view its template prints, in `locale` (default: `view_locale`'s).
+
+    Labels come from the packaged catalogs of the locale and, with a `theme`, from its
+    project's catalogs over them; the view carries them on to the templates (`BriefView.labels`).
+    """
     sheet = release.sheet
     document = sheet.document
     meeting = sheet.meeting
     kind = KINDS[sheet.kind]
-    style = house_style(sheet, locale or ("en-US" if kind.dates == "us" else note_locale(sheet.classification.scheme)))
-    typeset = Typeset(style, _names(sheet))
+    written_in = view_locale(release, locale)
+    style = house_style(sheet, written_in)
+    the_labels = labels(written_in, theme)
+    _ = the_labels.gettext
+    typeset = Typeset(style, _names(sheet), the_labels)
     written = style.written_date
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
-    cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)})
+    cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)},
+                             the_labels)
     participants = tuple(_participant(p, typeset) for p in _principals_first(sheet.participants))
     frameworks, commitments, portion_cites = _cited_parts(release, kind, numbers, cites, typeset)
     talking_points = tuple(_point(p, release, typeset) for p in sheet.talking_points)
@@ -81,21 +119,21 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
     the_banner = banner(release)
     the_time = style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone)
     venue = _venue(sheet)
-    the_layout = layout(release, _meeting_line(sheet, style, the_time, venue), typeset)
+    the_layout = layout(release, _meeting_line(sheet, style, the_time, venue, the_labels), typeset)
     return BriefView(
         kind=sheet.kind,
-        kind_label=KIND_LABELS[sheet.kind],
+        kind_label=_(KIND_LABELS[sheet.kind]),
         title=typeset.plain(sheet.title),
         title_mark=release.header_mark,
         occasion=_occasion(sheet),
         meeting_date=style.meeting_date(meeting.date),
         meeting_date_iso=meeting.date.isoformat(),
         time=the_time,
-        meeting_format=FORMAT_LABELS[meeting.format],
+        meeting_format=_(FORMAT_LABELS[meeting.format]),
         venue=venue,
         reference=keep_together(reference) if reference else None,
         version=document.version,
-        status=STATUS_LABELS[document.status],
+        status=_(STATUS_LABELS[document.status]),
         is_draft=document.status == "draft",
         date=written(document.date),
         drafted_by=smart_quotes(_person(document.drafted_by.name, document.drafted_by.unit))
@@ -110,18 +148,19 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         commitments=commitments,
         talking_points=talking_points,
         outcomes=outcomes,
-        point_lists=_point_lists(sheet.kind, talking_points, outcomes),
+        point_lists=_point_lists(sheet.kind, talking_points, outcomes, the_labels),
         follow_up=follow_up,
         sections=tuple(SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark_of(s))
                        for s in sheet.sections),
         sources=_source_views(sheet, style, cites),
-        metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale),
-        footer=" · ".join(_footer_parts(reference, document.version)),
+        metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale, the_labels),
+        footer=" · ".join(_footer_parts(reference, document.version, the_labels)),
         footer_release=shortened(note, FOOTER_STATEMENT_MAX, keep_end=False) if (note := released_for(release))
         else None,
         parts=the_parts,
         contents=(*(ContentsEntry(part.heading, part.anchor) for part in the_parts),
-                  *(ContentsEntry(f"{annex.label}: {annex.title}", annex.anchor) for annex in the_layout.annexes)),
+                  *(ContentsEntry(the_labels.format(ANNEX_ENTRY, label=annex.label, title=annex.title), annex.anchor)
+                    for annex in the_layout.annexes)),
         contact=_plain(document.contact),
         cui=cui_block(release),
         authority=authority_block(release),
@@ -129,6 +168,8 @@ def brief_view(release: Release, locale: str | None = None) -> BriefView:
         columns=_columns(participants, frameworks, commitments, follow_up),
         layout=the_layout,
         drafter=_drafter(sheet),
+        index_link_text=_(INDEX_LINK_TEXT),
+        labels=the_labels,
     )
 
 
@@ -171,11 +212,12 @@ def _follow_up(release: Release, typeset: Typeset) -> tuple[FollowUpView, ...]:
     )
 
 
-def _meeting_line(sheet: ReleasedSheet, style: HouseStyle, the_time: str | None, venue: str | None) -> str:
+def _meeting_line(sheet: ReleasedSheet, style: HouseStyle, the_time: str | None, venue: str | None,
+                  the_labels: Labels) -> str:
     """The meeting in one line, as memos head it: date and time · format · venue."""
     meeting = sheet.meeting
     line = ", ".join(part for part in (style.meeting_date(meeting.date), the_time) if part)
-    return " · ".join(part for part in (line, FORMAT_LABELS[meeting.format], venue) if part)
+    return " · ".join(part for part in (line, the_labels.gettext(FORMAT_LABELS[meeting.format]), venue) if part)
 
 
 def _occasion(sheet: ReleasedSheet) -> str | None:
@@ -253,7 +295,7 @@ def _participant(participant: Participant, typeset: Typeset) -> ParticipantView:
         native_name=participant.native_name,
         title=typeset.plain(participant.title),
         country=country_name(participant.country),
-        role=ROLE_LABELS[participant.role],
+        role=typeset.labels.gettext(ROLE_LABELS[participant.role]),
         is_principal=participant.role == "principal",
         bio=typeset.markdown(participant.bio, inline=True) if participant.bio else None,
         native_lang=lang,
@@ -264,8 +306,9 @@ def _participant(participant: Participant, typeset: Typeset) -> ParticipantView:
 class _CitationCounter:
     """Gives each citation of a source its own id ("cite-2-1", "cite-2-2"), and remembers the first."""
 
-    def __init__(self, titles: Mapping[int, str]) -> None:
+    def __init__(self, titles: Mapping[int, str], the_labels: Labels) -> None:
         self.titles = titles
+        self.labels = the_labels
         self.counts: dict[int, int] = {}
         self.first: dict[int, str] = {}
 
@@ -273,7 +316,8 @@ class _CitationCounter:
         count = self.counts[number] = self.counts.get(number, 0) + 1
         anchor = f"cite-{number}-{count}"
         self.first.setdefault(number, anchor)
-        return Citation(number, anchor, f"Source {number}: {smart_quotes(self.titles[number])}")
+        return Citation(number, anchor, self.labels.format(SOURCE_LABEL, number=number,
+                                                           title=smart_quotes(self.titles[number])))
 
 
 def _citations(refs: Iterable[str], numbers: Mapping[str, int], cites: _CitationCounter) -> tuple[Citation, ...]:
@@ -287,7 +331,7 @@ def _framework(framework: Framework, release: Release, numbers: Mapping[str, int
                cites: _CitationCounter, typeset: Typeset) -> FrameworkView:
     return FrameworkView(
         name=typeset.plain(framework.name),
-        status=FRAMEWORK_STATUS_LABELS[framework.status],
+        status=typeset.labels.gettext(FRAMEWORK_STATUS_LABELS[framework.status]),
         since=typeset.style.partial_date(framework.since) if framework.since else None,
         note=typeset.markdown(framework.note, inline=True) if framework.note else None,
         citations=_citations(framework.sources, numbers, cites),
@@ -300,7 +344,7 @@ def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, 
     return CommitmentView(
         sector=typeset.plain(commitment.sector),
         summary=typeset.markdown(commitment.summary, inline=True),
-        status=COMMITMENT_STATUS_LABELS[commitment.status],
+        status=typeset.labels.gettext(COMMITMENT_STATUS_LABELS[commitment.status]),
         parties=", ".join(country_name(c) for c in commitment.parties) or None,
         organisations=typeset.plain(", ".join(commitment.organisations)) if commitment.organisations else None,
         amount=typeset.style.amount_text(commitment.amount) if commitment.amount else None,
@@ -319,11 +363,11 @@ def _point(point: PortionText, release: Release, typeset: Typeset) -> Portion:
     return Portion(typeset.markdown(point.text, inline=True), release.mark_of(point))
 
 
-def _point_lists(kind: str, talking_points: tuple[Portion, ...],
-                 outcomes: tuple[Portion, ...]) -> tuple[PointList, ...]:
+def _point_lists(kind: str, talking_points: tuple[Portion, ...], outcomes: tuple[Portion, ...],
+                 the_labels: Labels) -> tuple[PointList, ...]:
     lists = [
-        PointList("Talking points", "talking-points", talking_points),
-        PointList("Outcomes", "outcomes", outcomes),
+        PointList(the_labels.gettext(TALKING_POINTS), "talking-points", talking_points),
+        PointList(the_labels.gettext(OUTCOMES), "outcomes", outcomes),
     ]
     if kind == "readout":
         lists.reverse()
@@ -340,15 +384,10 @@ def _columns(participants: tuple[ParticipantView, ...], frameworks: tuple[Framew
         return tuple(label for label, attributes in columns
                      if any(any(getattr(row, a) for a in attributes) for row in listed))
 
-    return {
-        "participants": shown(participants, (("Name", ("name",)), ("Position", ("title",)),
-                                             ("Country", ("country",)), ("Role", ("role",)))),
-        "frameworks": shown(frameworks, (("Framework", ("name",)), ("Status", ("status",)),
-                                         ("Since", ("since",)), ("Note", ("note", "citations")))),
-        "commitments": shown(commitments, (("Sector", ("sector",)), ("Commitment", ("summary",)),
-                                           ("Parties", ("parties",)), ("Status", ("status",)))),
-        "follow_up": shown(follow_up, (("Action", ("action",)), ("Owner", ("owner",)), ("Due", ("due",)))),
-    }
+    rows: dict[str, Iterable[object]] = {"participants": participants, "frameworks": frameworks,
+                                         "commitments": commitments, "follow_up": follow_up}
+    # English names: the templates test for a column by its name and print it through gettext.
+    return {table: shown(rows[table], columns) for table, columns in TABLE_COLUMNS.items()}
 
 
 def _venue(sheet: ReleasedSheet) -> str | None:
@@ -379,17 +418,18 @@ def shortened(text: str, limit: int, keep_end: bool = True) -> str:
     return "…" + text[-(limit - 1):] if keep_end else text[:limit - 1] + "…"
 
 
-def _footer_parts(reference: str | None, version: str | None) -> list[str]:
+def _footer_parts(reference: str | None, version: str | None, the_labels: Labels) -> list[str]:
     # Whom a release is for goes in its own footer box beside the page number (_page_marks.html).
     parts = [shortened(reference, FOOTER_REFERENCE_MAX)] if reference else []
     if version:
-        parts.append(f"version {version}")
+        parts.append(the_labels.format(VERSION_LABEL, version=version))
     return parts
 
 
 def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
-              frameworks: tuple[FrameworkView, ...], the_banner: Banner | None, language: str) -> Metadata:
-    words = [KIND_LABELS[sheet.kind], sheet.meeting.occasion,
+              frameworks: tuple[FrameworkView, ...], the_banner: Banner | None, language: str,
+              the_labels: Labels) -> Metadata:
+    words = [the_labels.gettext(KIND_LABELS[sheet.kind]), sheet.meeting.occasion,
              *(p.country for p in participants), *(smart_quotes(f.name) for f in sheet.frameworks)]
     created = sheet.document.date.isoformat()
     return Metadata(
@@ -403,3 +443,4 @@ def _metadata(sheet: ReleasedSheet, participants: tuple[ParticipantView, ...],
         created=created,
         modified=created,
     )
+

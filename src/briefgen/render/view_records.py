@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from briefgen.render.catalogs import ENGLISH, Labels
 from briefgen.render.layout import Citation, Layout, Part
+from briefgen.sheet.kinds import N_
 
 #: Where the site index is, from a brief: publish writes both into the same folder.
 INDEX_HREF = "index.html"
-INDEX_LINK_TEXT = "All briefing notes"
+INDEX_LINK_TEXT = N_("All briefing notes")
 
 
 @dataclass(frozen=True)
@@ -233,5 +235,7 @@ class BriefView:
     drafter: Clearance | None = None
     index_href: str = INDEX_HREF
     index_link_text: str = INDEX_LINK_TEXT
+    #: The note's labels: the templates print theirs through these (render_html passes their gettext).
+    labels: Labels = ENGLISH
     #: The same note in the build's other locales (and side by side), when it has several: each links to the others.
     languages: tuple[LanguageLink, ...] = ()

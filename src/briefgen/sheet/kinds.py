@@ -18,7 +18,17 @@ The formats follow what each government writes (cited in tests/test_kinds.py):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+
+def N_(message: str) -> str:
+    """Marks a label for `pybabel extract` and returns it as it is: the view translates it for a note's locale."""
+    return message
+
+
+def _untranslated(message: str) -> str:
+    return message
 
 #: A group of free sections in the reading order, by their `kind` (see `section_groups`).
 OTHER_SECTIONS = "sections:other"
@@ -60,8 +70,8 @@ class Kind:
     decision_lines: bool = False
     #: "Annex A", "Annex B"… (lettered) or "Tab 1", "Tab 2"… (numbered).
     annex_label: str = "Annex"
-    annexes_heading: str = "Annexes"
-    distribution_heading: str = "Distribution"
+    annexes_heading: str = N_("Annexes")
+    distribution_heading: str = N_("Distribution")
     #: How dates are written: "uk" (5 February 2026) or "us" (February 5, 2026; 5 FAH-1 H-325.1).
     dates: str = "uk"
 
@@ -77,112 +87,112 @@ class Kind:
     def part(self, key: str) -> PartSpec | None:
         return next((part for part in self.parts if part.key == key), None)
 
-    def annex_name(self, index: int) -> str:
-        """The label of the annex at `index` (0-based): "Annex A", "Tab 1"."""
+    def annex_name(self, index: int, translate: Callable[[str], str] = _untranslated) -> str:
+        """The label of the annex at `index` (0-based): "Annex A", "Tab 1" (`translate` gives another language's)."""
         if self.annex_label == "Tab":
-            return f"Tab {index + 1}"
+            return translate(N_("Tab {number}")).format(number=index + 1)
         letters = ""
         number = index
         while True:  # A … Z, AA, AB…
             letters = chr(ord("A") + number % 26) + letters
             number = number // 26 - 1
             if number < 0:
-                return f"{self.annex_label} {letters}"
+                return translate(N_("Annex {letters}")).format(letters=letters)
 
 
 #: Printed by every kind after its parts: the closing block's distribution list, then the annexes.
 COMMON_KEYS = frozenset({"distribution", "annexes"})
 
-_TABLES = (PartSpec("frameworks", "Frameworks"), PartSpec("commitments", "Commitments"))
-_END = (PartSpec("participants", "Participants"), PartSpec("sources", "Sources"))
+_TABLES = (PartSpec("frameworks", N_("Frameworks")), PartSpec("commitments", N_("Commitments")))
+_END = (PartSpec("participants", N_("Participants")), PartSpec("sources", N_("Sources")))
 
 KINDS: dict[str, Kind] = {
     "brief": Kind(
-        "brief", "Meeting brief", "a meeting brief for a principal (written before the meeting)",
+        "brief", N_("Meeting brief"), "a meeting brief for a principal (written before the meeting)",
         (
-            PartSpec("summary", "Summary", required=True),
-            PartSpec("objectives", "Objectives"),
-            PartSpec("issues_for_discussion", "Issues for discussion"),
-            PartSpec("talking_points", "Talking points"),
-            PartSpec("lines_to_take", "Lines to take"),
-            PartSpec("if_pressed", "If pressed"),
-            PartSpec(OTHER_SECTIONS, "Sensitivities, press lines and other sections"),
-            PartSpec("outcomes", "Outcomes"),
-            PartSpec("follow_up", "Actions"),
-            PartSpec(BACKGROUND_SECTIONS, "Background sections"),
+            PartSpec("summary", N_("Summary"), required=True),
+            PartSpec("objectives", N_("Objectives")),
+            PartSpec("issues_for_discussion", N_("Issues for discussion")),
+            PartSpec("talking_points", N_("Talking points")),
+            PartSpec("lines_to_take", N_("Lines to take")),
+            PartSpec("if_pressed", N_("If pressed")),
+            PartSpec(OTHER_SECTIONS, N_("Sensitivities, press lines and other sections")),
+            PartSpec("outcomes", N_("Outcomes")),
+            PartSpec("follow_up", N_("Actions")),
+            PartSpec(BACKGROUND_SECTIONS, N_("Background sections")),
             *_TABLES,
             *_END,
         ),
         template="brief.html",
     ),
     "readout": Kind(
-        "readout", "Meeting readout", "a readout of the meeting (written after it)",
+        "readout", N_("Meeting readout"), "a readout of the meeting (written after it)",
         (
-            PartSpec("summary", "Summary", required=True),
-            PartSpec("outcomes", "Outcomes"),
-            PartSpec("follow_up", "Actions"),
-            PartSpec("commitments", "Commitments"),
-            PartSpec("frameworks", "Frameworks"),
-            PartSpec("comment", "Comment"),
-            PartSpec("talking_points", "Talking points"),
-            PartSpec(OTHER_SECTIONS, "Sensitivities, press lines and other sections"),
-            PartSpec(BACKGROUND_SECTIONS, "Background sections"),
+            PartSpec("summary", N_("Summary"), required=True),
+            PartSpec("outcomes", N_("Outcomes")),
+            PartSpec("follow_up", N_("Actions")),
+            PartSpec("commitments", N_("Commitments")),
+            PartSpec("frameworks", N_("Frameworks")),
+            PartSpec("comment", N_("Comment")),
+            PartSpec("talking_points", N_("Talking points")),
+            PartSpec(OTHER_SECTIONS, N_("Sensitivities, press lines and other sections")),
+            PartSpec(BACKGROUND_SECTIONS, N_("Background sections")),
             *_END,
         ),
         template="readout.html",
     ),
     "submission": Kind(
-        "submission", "Submission", "a UK submission to a minister (FCDO, Civil Service)",
+        "submission", N_("Submission"), "a UK submission to a minister (FCDO, Civil Service)",
         (
-            PartSpec("summary", "Issue", required=True),
-            PartSpec("recommendations", "Recommendation", required=True, plural="Recommendations"),
-            PartSpec("timing", "Timing", required=True),
-            PartSpec(BACKGROUND_SECTIONS, "Background"),
-            PartSpec("argument", "Argument", required=True),
-            PartSpec(OTHER_SECTIONS, "Other sections"),
-            PartSpec("presentation", "Presentation and handling"),
-            PartSpec("follow_up", "Next steps"),
+            PartSpec("summary", N_("Issue"), required=True),
+            PartSpec("recommendations", N_("Recommendation"), required=True, plural=N_("Recommendations")),
+            PartSpec("timing", N_("Timing"), required=True),
+            PartSpec(BACKGROUND_SECTIONS, N_("Background")),
+            PartSpec("argument", N_("Argument"), required=True),
+            PartSpec(OTHER_SECTIONS, N_("Other sections")),
+            PartSpec("presentation", N_("Presentation and handling")),
+            PartSpec("follow_up", N_("Next steps")),
             *_TABLES,
             *_END,
         ),
         template="submission.html",
-        document_keys=(("addressee", "To"),),
-        distribution_heading="Copy to",
+        document_keys=(("addressee", N_("To")),),
+        distribution_heading=N_("Copy to"),
     ),
     "action-memo": Kind(
-        "action-memo", "Action memo", "a US State Department action memo: a decision for a principal",
+        "action-memo", N_("Action memo"), "a US State Department action memo: a decision for a principal",
         (
-            PartSpec("summary", "BLUF", required=True),
-            PartSpec("recommendations", "Recommendation", required=True, plural="Recommendations"),
-            PartSpec(BACKGROUND_SECTIONS, "Background"),
-            PartSpec("discussion", "Discussion"),
-            PartSpec(OTHER_SECTIONS, "Other sections"),
-            PartSpec("follow_up", "Next steps"),
+            PartSpec("summary", N_("BLUF"), required=True),
+            PartSpec("recommendations", N_("Recommendation"), required=True, plural=N_("Recommendations")),
+            PartSpec(BACKGROUND_SECTIONS, N_("Background")),
+            PartSpec("discussion", N_("Discussion")),
+            PartSpec(OTHER_SECTIONS, N_("Other sections")),
+            PartSpec("follow_up", N_("Next steps")),
             *_TABLES,
             *_END,
         ),
         template="memo.html",
-        document_keys=(("addressee", "ACTION MEMO FOR"), ("sender", "FROM")),
+        document_keys=(("addressee", N_("ACTION MEMO FOR")), ("sender", N_("FROM"))),
         decision_lines=True,
         annex_label="Tab",
-        annexes_heading="Attachments",
+        annexes_heading=N_("Attachments"),
         dates="us",
     ),
     "info-memo": Kind(
-        "info-memo", "Information memo", "a US State Department information memo: no decision asked",
+        "info-memo", N_("Information memo"), "a US State Department information memo: no decision asked",
         (
-            PartSpec("summary", "BLUF", required=True),
-            PartSpec(BACKGROUND_SECTIONS, "Background"),
-            PartSpec("discussion", "Discussion", required=True),
-            PartSpec(OTHER_SECTIONS, "Other sections"),
-            PartSpec("follow_up", "Next steps"),
+            PartSpec("summary", N_("BLUF"), required=True),
+            PartSpec(BACKGROUND_SECTIONS, N_("Background")),
+            PartSpec("discussion", N_("Discussion"), required=True),
+            PartSpec(OTHER_SECTIONS, N_("Other sections")),
+            PartSpec("follow_up", N_("Next steps")),
             *_TABLES,
             *_END,
         ),
         template="memo.html",
-        document_keys=(("addressee", "INFO MEMO FOR"), ("sender", "FROM")),
+        document_keys=(("addressee", N_("INFO MEMO FOR")), ("sender", N_("FROM"))),
         annex_label="Tab",
-        annexes_heading="Attachments",
+        annexes_heading=N_("Attachments"),
         dates="us",
     ),
 }
