@@ -212,6 +212,11 @@ class HouseStyle:
 
         return format_list(list(items), locale=self._babel)
 
+    def series(self, items: Iterable[str]) -> str:
+        """Items one after another with CLDR's list separator and no conjunction: "Japan, India", "日本、インド"
+        (a venue's parts, the parties to a commitment)."""
+        return list_separator(self._babel).join(items)
+
     # --- money -------------------------------------------------------------------------
 
     def number(self, value: Decimal, currency: str | None = None) -> str:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from briefgen.render.catalogs import ENGLISH, Labels
 from briefgen.render.formatting import HouseStyle
+from briefgen.render.languages import lang_of, original_of
 from briefgen.render.linebreaks import keep_together, keep_together_html
 from briefgen.render.markup import render_markdown, split_paragraphs
 from briefgen.render.typography import smart_quotes
@@ -36,12 +37,23 @@ class Typeset:
     labels: Labels = ENGLISH
 
     def markdown(self, text: str, inline: bool = False) -> Markup:
-        """Markdown rendered, with dates, amounts, durations, references and names kept on one line."""
-        return keep_together_html(render_markdown(text, inline=inline), self.names)
+        """Markdown rendered, with dates, amounts, durations, references and names kept on one line;
+        a text in another language than the note's (untranslated) is wrapped in an element with its `lang`."""
+        html, lang = self.blocks(text, inline)
+        if lang is None:
+            return html
+        return Markup('<{0} lang="{1}">{2}</{0}>').format("span" if inline else "div", lang, html)
+
+    def blocks(self, text: str, inline: bool = False) -> tuple[Markup, str | None]:
+        """Markdown rendered as `markdown` does, and the language it is in when not the note's (for its paragraphs)."""
+        return keep_together_html(render_markdown(text, inline=inline), self.names), lang_of(text)
 
     def plain(self, text: str) -> Markup:
-        """A plain field with typographic quotes, its runs kept on one line."""
-        return keep_together(smart_quotes(text), self.names)
+        """A plain field with typographic quotes, its runs kept on one line (in a span with its `lang`
+        when it is not in the note's language)."""
+        shown = keep_together(smart_quotes(text), self.names)
+        lang = lang_of(text)
+        return Markup('<span lang="{0}">{1}</span>').format(lang, shown) if lang else shown
 
 
 #: What the principal writes an initial against, under each recommendation of an action memo
@@ -74,6 +86,8 @@ class Paragraph:
     rest: Markup
     #: The sources its portion cites, printed after the portion's last paragraph.
     citations: tuple[Citation, ...] = ()
+    #: Its language when not the note's (a text the sheet gives in no other language): set on its element.
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +161,8 @@ def section_kind(section: Section) -> str:
     """Where a section goes: its `kind`, or background when its heading starts with Background, Context or History."""
     if section.kind is not None:
         return section.kind
-    heading = section.heading.strip().casefold()
+    # The heading in the sheet's own language decides, so a section is in the same place in every language.
+    heading = original_of(section.heading).strip().casefold()
     return "background" if heading.startswith(BACKGROUND_HEADINGS) else "other"
 
 
@@ -165,7 +180,7 @@ def layout(release: Release, meeting_line: str, typeset: Typeset) -> Layout:
         sender = f"{drafter.name}, {drafter.unit}" if drafter.unit else drafter.name
     return Layout(
         addressee_label=labels.get("addressee"),
-        addressee=_plain(document.addressee),
+        addressee=typeset.plain(document.addressee) if document.addressee else None,
         sender_label=labels.get("sender", _(N_("From")) if "addressee" in labels else None),
         sender=_plain(sender),
         meeting_line=meeting_line,
@@ -199,7 +214,7 @@ class _Text:
     heading: str
     anchor: str
     role: str
-    portions: list[tuple[str, Markup, tuple[Citation, ...]]]
+    portions: list[tuple[str, Markup, str | None, tuple[Citation, ...]]]
     #: For recommendations: (decide_by, options) per portion.
     decisions: list[tuple[str | None, tuple[str, ...]]] | None = None
 
@@ -237,7 +252,7 @@ def parts(release: Release, tables: Mapping[str, bool], typeset: Typeset,
 
     def text(key: str, heading: str, portions: Iterable[PortionText | Recommendation]) -> _Text | None:
         inline = key not in SINGLE_PARTS
-        found = [(release.mark_of(p), typeset.markdown(p.text, inline=inline),
+        found = [(release.mark_of(p), *typeset.blocks(p.text, inline=inline),
                   citations.get((key, i), ())) for i, p in enumerate(portions)]
         anchor = key.replace("_", "-")
         return _Text(heading, anchor, anchor, found) if found else None
@@ -255,9 +270,10 @@ def parts(release: Release, tables: Mapping[str, bool], typeset: Typeset,
         for section in sheet.sections:
             group = section_kind(section)
             if group in wanted:
-                anchor = _unique(_slug(section.heading), anchors)
-                made.append(_Text(smart_quotes(section.heading), anchor, group,
-                                  [(release.mark_of(section), typeset.markdown(section.body), ())]))
+                # The anchor is made from the sheet's own language: the same in every language of the note.
+                anchor = _unique(_slug(original_of(section.heading)), anchors)
+                made.append(_Text(typeset.plain(section.heading), anchor, group,
+                                  [(release.mark_of(section), *typeset.blocks(section.body), ())]))
         return made
 
     order: list[_Text | _Table | None] = []
@@ -284,13 +300,13 @@ def _numbered(order: Iterable[_Text | _Table | None]) -> tuple[Part, ...]:
         elif isinstance(item, _Text):
             paragraphs: list[Paragraph] = []
             decisions: list[Decision] = []
-            for position, (mark, html, cited) in enumerate(item.portions):
+            for position, (mark, html, lang, cited) in enumerate(item.portions):
                 own = []
                 blocks = split_paragraphs(html)
                 for index, (lead, rest) in enumerate(blocks, start=1):
                     number += 1
                     own.append(Paragraph(number, f"para-{number}", mark, lead, rest,
-                                         cited if index == len(blocks) else ()))
+                                         cited if index == len(blocks) else (), lang))
                 paragraphs += own
                 if item.decisions is not None:
                     decide_by, options = item.decisions[position]

@@ -51,15 +51,15 @@ T = TypeVar("T")
 
 
 def render_html(view: BriefView, theme: Theme, reads: Reads | None = None,
-                context: Mapping[str, object] | None = None) -> str:
+                context: Mapping[str, object] | None = None, template: str | None = None) -> str:
     """The brief or readout as one self-contained HTML document, its labels in `view.labels`. Raises TemplateProblem.
 
     `reads` records every template and style sheet the render read (see inputs.py);
     `context` gives the templates more names (another note's view and `template_gettext`,
-    say, for a note in two languages side by side).
+    say, for a note in two languages side by side, whose `template` is not its kind's).
     """
     given = {**(context or {}), "view": view, **template_gettext(view.labels)}
-    return _guarded(theme, reads, lambda env: env.get_template(TEMPLATE_FOR_KIND[view.kind])
+    return _guarded(theme, reads, lambda env: env.get_template(template or TEMPLATE_FOR_KIND[view.kind])
                     .render(given, styles=inline_styles(theme, reads)))
 
 
@@ -92,6 +92,25 @@ def template_gettext(the_labels: Labels) -> dict[str, Callable[..., str]]:
         return (Markup(text) if context.eval_ctx.autoescape else text) % values
 
     return {"gettext": gettext, "ngettext": ngettext}
+
+
+#: An id, or a link to one, in HTML the templates wrote (attribute values are escaped: no quote inside).
+_ID_OR_FRAGMENT = re.compile(r'\b(id|href|aria-describedby|aria-labelledby)="(#?)([^"\s]+)"')
+#: What `second_copy` appends to each id of the copy.
+SECOND_COPY_SUFFIX = "-2"
+
+
+def second_copy(html: str) -> Markup:
+    """The second language's copy of a part of the page, its ids and in-page links made its own ("para-3-2"),
+    so that a note in two languages side by side has no id twice. Links out of the page are left alone."""
+
+    def renamed(match: re.Match[str]) -> str:
+        attribute, hash_mark, value = match.groups()
+        if attribute == "href" and not hash_mark:
+            return match[0]
+        return f'{attribute}="{hash_mark}{value}{SECOND_COPY_SUFFIX}"'
+
+    return Markup(_ID_OR_FRAGMENT.sub(renamed, str(html)))
 
 
 def css_counters(label: str) -> Markup:
@@ -268,4 +287,5 @@ def _environment(theme: Theme, reads: Reads | None) -> jinja2.Environment:
     environment.filters["css_string"] = css_string
     environment.filters["css_marking"] = css_marking
     environment.filters["css_counters"] = css_counters
+    environment.filters["second_copy"] = second_copy
     return environment

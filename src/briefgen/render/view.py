@@ -94,13 +94,16 @@ def brief_view(release: Release, locale: str | None = None, theme: Theme | None 
     Labels come from the packaged catalogs of the locale and, with a `theme`, from its
     project's catalogs over them; the view carries them on to the templates (`BriefView.labels`).
     """
+    from briefgen.render.languages import in_language
+
+    written_in = view_locale(release, locale)
+    release = in_language(release, written_in, release.sheet.lang)
     sheet = release.sheet
     document = sheet.document
     meeting = sheet.meeting
     kind = KINDS[sheet.kind]
-    written_in = view_locale(release, locale)
-    style = house_style(sheet, written_in)
     the_labels = labels(written_in, theme)
+    style = house_style(sheet, written_in, the_labels)
     _ = the_labels.gettext
     typeset = Typeset(style, _names(sheet), the_labels)
     written = style.written_date
@@ -118,7 +121,7 @@ def brief_view(release: Release, locale: str | None = None, theme: Theme | None 
     reference = release.reference
     the_banner = banner(release)
     the_time = style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone)
-    venue = _venue(sheet)
+    venue = _venue(sheet, style)
     the_layout = layout(release, _meeting_line(sheet, style, the_time, venue, the_labels), typeset)
     return BriefView(
         kind=sheet.kind,
@@ -150,7 +153,7 @@ def brief_view(release: Release, locale: str | None = None, theme: Theme | None 
         outcomes=outcomes,
         point_lists=_point_lists(sheet.kind, talking_points, outcomes, the_labels),
         follow_up=follow_up,
-        sections=tuple(SectionView(smart_quotes(s.heading), typeset.markdown(s.body), release.mark_of(s))
+        sections=tuple(SectionView(typeset.plain(s.heading), typeset.markdown(s.body), release.mark_of(s))
                        for s in sheet.sections),
         sources=_source_views(sheet, style, cites),
         metadata=_metadata(sheet, participants, frameworks, the_banner, style.locale, the_labels),
@@ -247,7 +250,7 @@ def _drafter(sheet: ReleasedSheet) -> Clearance | None:
     return Clearance(smart_quotes(drafter.name), _plain(drafter.unit), None, drafter.office) if drafter else None
 
 
-def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
+def house_style(sheet: ReleasedSheet, locale: str, the_labels: Labels | None = None) -> HouseStyle:
     """The note's house style: its locale, and for each currency it prints a symbol no other of its currencies shares.
 
     The currencies at stake are those of its amounts and those of its countries (participants,
@@ -257,14 +260,15 @@ def house_style(sheet: ReleasedSheet, locale: str) -> HouseStyle:
     for commitment in sheet.commitments:
         if commitment.amount is not None:
             shown += [commitment.amount.currency, *(m.currency for m in commitment.amount.in_other_currencies)]
+    gettext = (the_labels or labels(locale)).gettext
     if not shown:
-        return HouseStyle(locale)
+        return HouseStyle(locale, gettext=gettext)
     countries = {p.country for p in sheet.participants} | {c for item in sheet.commitments for c in item.parties}
     if sheet.meeting.venue is not None and sheet.meeting.venue.country is not None:
         countries.add(sheet.meeting.venue.country)
     at_stake = (code for country in sorted(countries) for code in country_currencies(country, sheet.meeting.date))
     in_play = [*shown, *at_stake]
-    return HouseStyle(locale, currency_symbols(shown, in_play))
+    return HouseStyle(locale, currency_symbols(shown, in_play), gettext)
 
 
 # --- pieces of the view --------------------------------------------------------------
@@ -294,7 +298,7 @@ def _participant(participant: Participant, typeset: Typeset) -> ParticipantView:
         name=typeset.plain(participant.name),
         native_name=participant.native_name,
         title=typeset.plain(participant.title),
-        country=country_name(participant.country),
+        country=country_name(participant.country, typeset.style.locale),
         role=typeset.labels.gettext(ROLE_LABELS[participant.role]),
         is_principal=participant.role == "principal",
         bio=typeset.markdown(participant.bio, inline=True) if participant.bio else None,
@@ -345,7 +349,7 @@ def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, 
         sector=typeset.plain(commitment.sector),
         summary=typeset.markdown(commitment.summary, inline=True),
         status=typeset.labels.gettext(COMMITMENT_STATUS_LABELS[commitment.status]),
-        parties=", ".join(country_name(c) for c in commitment.parties) or None,
+        parties=typeset.style.series(country_name(c, typeset.style.locale) for c in commitment.parties) or None,
         organisations=typeset.plain(", ".join(commitment.organisations)) if commitment.organisations else None,
         amount=typeset.style.amount_text(commitment.amount) if commitment.amount else None,
         citations=_citations(commitment.sources, numbers, cites),
@@ -390,12 +394,13 @@ def _columns(participants: tuple[ParticipantView, ...], frameworks: tuple[Framew
     return {table: shown(rows[table], columns) for table, columns in TABLE_COLUMNS.items()}
 
 
-def _venue(sheet: ReleasedSheet) -> str | None:
+def _venue(sheet: ReleasedSheet, style: HouseStyle) -> str | None:
     venue = sheet.meeting.venue
     if venue is None:
         return None
-    parts = [venue.name, venue.city, country_name(venue.country) if venue.country else None]
-    return ", ".join(p for p in parts if p) or None
+    parts = [venue.name, venue.city, country_name(venue.country, style.locale) if venue.country else None]
+    shown = [p for p in parts if p]
+    return style.series(shown) if shown else None
 
 
 def _person(name: str, unit: str | None) -> str:

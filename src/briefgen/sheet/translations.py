@@ -181,7 +181,7 @@ def translatable_texts(model: BaseModel, loc: DataPath = ()) -> Iterator[tuple[D
     while stack:
         where, value = stack.pop()
         if isinstance(value, BaseModel):
-            names = _translatable_fields(type(value))
+            names = translatable_fields(type(value))
             items = [(name, getattr(value, name, None)) for name in type(value).model_fields]
             for name, item in reversed(items):
                 if name in names and isinstance(item, str):
@@ -211,7 +211,7 @@ def untranslated(sheet: BaseModel, language: str, source: str) -> list[DataPath]
 
 
 @functools.cache
-def _translatable_fields(model: type[BaseModel]) -> frozenset[str]:
+def translatable_fields(model: type[BaseModel]) -> frozenset[str]:
     """The fields of `model` whose type is marked Translatable (under `X | None`, a union or a list too)."""
     return frozenset(name for name, info in model.model_fields.items()
                      if any(isinstance(m, Translatable) for m in info.metadata) or _marked(info.annotation))
