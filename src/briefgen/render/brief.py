@@ -50,6 +50,7 @@ def _render(job: Job) -> Outcome:
     views = _linked({locale: brief_view(cut, locale, job.theme) for locale in job.locales}, job, notes)
     reads = Reads(input_roots(job.theme, job.source_dir))
     from briefgen.render.untranslated import language_warnings
+    from briefgen.sheet.translations import text_in
 
     found = list(_glyph_warnings(job, cut.shows))
     for locale in job.locales:
@@ -67,7 +68,8 @@ def _render(job: Job) -> Outcome:
     view = views[job.locale]
     record = BriefRecord(
         id=job.sheet_id,
-        title=job.sheet.title,
+        # In the first locale's language, as the index that lists it is written.
+        title=text_in(job.sheet.title, job.locale, job.sheet.lang)[0],
         kind=job.sheet.kind,
         meeting_date=job.sheet.meeting.date,
         occasion=view.occasion,
