@@ -18,6 +18,7 @@ import pytest
 
 from build_helpers import (
     EXAMPLE,
+    compact_sheet,
     example_text,
     find_all,
     parse_html,
@@ -27,6 +28,7 @@ from build_helpers import (
     run_script,
     squash,
     text_of,
+    write_sheet,
 )
 
 #: Per locale: a heading, the meeting's date, the investment target and the venue's country,
@@ -227,3 +229,58 @@ def test_a_withheld_portion_leaves_no_language_behind(tmp_path: Path) -> None:
     for name in ("g20-2025.ja.pdf", "g20-2025.en-GB.pdf"):
         text = pdftotext(tmp_path / "out" / name)
         assert "CANARY" not in text and "カナリア" not in text, name
+
+
+def test_a_scheme_may_explain_its_banner_beneath_it_in_the_notes_language(tmp_path: Path) -> None:
+    """[banner.translations] in a scheme file: a line beneath the banner, on screen and in the page margins;
+    the banner itself stays as the originator writes it."""
+    import dataclasses
+    import tomllib
+    from importlib.resources import files
+
+    from briefgen.release.cut import release
+    from briefgen.render.pdf import print_pdf
+    from briefgen.render.stylesheets import weasyprint_styles
+    from briefgen.render.templates import render_html
+    from briefgen.render.view import brief_view
+    from briefgen.sheet.scheme_files import SchemeFileError, read_scheme
+    from briefgen.sheet.sources import load_fact_sheet
+    from briefgen.theme import Theme
+
+    data = tomllib.loads((files("briefgen") / "schemes" / "uk.toml").read_text(encoding="utf-8"))
+    data["banner"]["translations"] = {"ja": {"OFFICIAL": "公用（英国政府の区分）"}}
+    scheme = read_scheme(data, "uk.toml")
+    checked = load_fact_sheet(EXAMPLE)
+    assert checked.sheet is not None
+    cut = dataclasses.replace(release(checked.sheet), scheme=scheme)
+    theme = Theme.default()
+    html = render_html(brief_view(cut, "ja", theme), theme)
+    root = parse_html(html)
+    top = next(d for d in find_all(root, "div") if "banner-top" in (d.get("class") or ""))
+    assert text_of(top).startswith("OFFICIAL") and "公用（英国政府の区分）" in text_of(top)
+    printed = print_pdf(html, base=EXAMPLE.parent, roots=theme.roots(), stylesheets=weasyprint_styles(theme))
+    (tmp_path / "note.pdf").write_bytes(printed.data)
+    pages = pdftotext(tmp_path / "note.pdf").split("\f")
+    assert all("公用（英国政府の区分）" in page for page in pages if page.strip())
+    # In English nothing is added; a language or level the scheme does not have is refused.
+    english = parse_html(render_html(brief_view(cut, "en-GB", theme), theme))
+    assert not [s for s in find_all(english, "span") if "banner-translation" in (s.get("class") or "")]
+    data["banner"]["translations"] = {"ja": {"HUSH": "秘"}}
+    with pytest.raises(SchemeFileError, match="'HUSH' is not one of its levels"):
+        read_scheme(data, "uk.toml")
+
+
+def test_a_language_no_font_can_set_is_warned_about_at_its_line(tmp_path: Path) -> None:
+    from briefgen.render.fonts import missing_fonts
+
+    if not missing_fonts("ko"):
+        pytest.skip("this machine has a Korean font (fonts-noto-cjk): the warning has nothing to warn of")
+    sheet = write_sheet(tmp_path, compact_sheet("korean", lang="ko", title="G20 정상회의 계기 일·인도 정상회담"))
+    checked = run_cli(["check", sheet])
+    assert checked.exit_code != 2, checked.output
+    ran = run_cli(["build", sheet, "-o", tmp_path / "out", "--locale", "en-GB"])
+    found = [line for line in ran.output.splitlines() if "warning[no-font]" in line]
+    assert found and "no installed font can set ko" in found[0] and "fonts-noto-cjk" in ran.output
+    line = next(n for n, text in enumerate(sheet.read_text(encoding="utf-8").splitlines(), start=1)
+                if text.strip().startswith('"title":'))
+    assert found[0].startswith(f"{sheet}:{line}:")

@@ -49,12 +49,14 @@ def _render(job: Job) -> Outcome:
     notes = note_stems(job.locales, job.parallel)
     views = _linked({locale: brief_view(cut, locale, job.theme) for locale in job.locales}, job, notes)
     reads = Reads(input_roots(job.theme, job.source_dir))
-    from briefgen.render.untranslated import language_warnings
+    from briefgen.render.untranslated import font_warnings, language_warnings
     from briefgen.sheet.translations import text_in
 
     found = list(_glyph_warnings(job, cut.shows))
     for locale in job.locales:
         found += language_warnings(job, locale, cut.shows)
+    if job.pdf:
+        found += font_warnings(job, cut.shows)
     outputs: dict[str, bytes] = {}
     names: dict[str, str] = {}
     pages = None

@@ -1,10 +1,10 @@
-"""What a note in a language other than its sheet's prints in the sheet's language instead: its warnings.
+"""What a note prints in a language other than its own, or cannot set at all: its warnings.
 
 `untranslated`: a text the sheet gives in no language of the note, so the note prints it in
 the sheet's own (marked with that `lang`). A sheet with no text at all in the note's language
 gets one warning, not one per field. `translation-paragraphs`: a translation with more or
 fewer paragraphs than its source, which would number the note's paragraphs differently in
-each language.
+each language. `no-font`: a language the note prints that no installed font can set.
 """
 
 from __future__ import annotations
@@ -48,6 +48,29 @@ def language_warnings(job: Job, locale: str, shows: Callable[[DataPath], bool]) 
                     f"{_paragraphs(translated)} in {locale}: the notes' paragraph numbers would differ",
                     "give the translation the paragraphs of its source, so that paragraph 7 is the same "
                     "paragraph in every language")
+
+
+def font_warnings(job: Job, shows: Callable[[DataPath], bool]) -> Iterator[Diagnostic]:
+    """`no-font`: a language the build prints (a note's locale, or a text's) that no installed font can set,
+    once per language, at the first text printed in it, with the packages that would set it."""
+    from briefgen.render.fonts import missing_fonts
+
+    source = job.sheet.lang
+    first: dict[str, DataPath] = {}
+    for locale in job.locales:
+        for path, text in translatable_texts(job.sheet):
+            if shows(path):
+                first.setdefault(text_in(text, locale, source)[1], path)
+    for locale in job.locales:
+        first.setdefault(locale, ("lang",))
+    for language, path in first.items():
+        packages = missing_fonts(language)
+        if packages:
+            yield Diagnostic.at(job.path, job.marks.value(path), "warning", "no-font",
+                                f"no installed font can set {language}: the PDF would print boxes for "
+                                f"its text (`{format_path(path)}` and any other in {language})",
+                                f"install a font for it, e.g. `apt-get install {' '.join(packages)}`; "
+                                "`briefgen doctor` lists what each language needs")
 
 
 def _paragraphs(text: str) -> int:

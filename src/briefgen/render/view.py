@@ -8,6 +8,7 @@ same view.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -120,6 +121,9 @@ def brief_view(release: Release, locale: str | None = None, theme: Theme | None 
     the_parts = parts(release, tables, typeset, portion_cites)
     reference = release.reference
     the_banner = banner(release)
+    explained = release.scheme.banner_translation(release.level, written_in)
+    if explained is not None:
+        the_banner = dataclasses.replace(the_banner, translation=explained, translation_lang=written_in)
     the_time = style.meeting_time(meeting.start, meeting.duration_minutes, meeting.date, meeting.timezone)
     venue = _venue(sheet, style)
     the_layout = layout(release, _meeting_line(sheet, style, the_time, venue, the_labels), typeset)

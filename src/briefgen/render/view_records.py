@@ -33,6 +33,10 @@ class Banner:
     caveats: tuple[str, ...] = ()
     #: The CUI categories it writes ("SP-EXPT").
     categories: tuple[str, ...] = ()
+    #: A line beneath it in a note of another language, when its scheme configures one
+    #: (`[banner.translations]`), and that line's language. The banner itself stays as written.
+    translation: str | None = None
+    translation_lang: str | None = None
 
 
 @dataclass(frozen=True)

@@ -125,9 +125,17 @@ class Scheme:
     handling_line: bool = False
     #: How a release names readers of a tetragraph ("FVEY" → "Five Eyes nationals").
     tetragraph_names: Mapping[str, str] = _field(default_factory=dict)
+    #: An optional line beneath the banner in a note of another language, by language and level
+    #: (`[banner.translations]`): the marking itself is never translated, this line only explains it.
+    banner_translations: Mapping[str, Mapping[str, str]] = _field(default_factory=dict)
     #: The tetragraphs of every packaged scheme (scheme_files.load_schemes sets them): a REL TO
     #: list, or an audience's nationality, may name any of them.
     shared_tetragraphs: Mapping[str, frozenset[str]] = _field(default_factory=dict)
+
+    def banner_translation(self, level: str, language: str) -> str | None:
+        """The configured line beneath the banner of `level` in a note in `language` (its primary subtag), or None."""
+        primary = language.split("-")[0].lower()
+        return self.banner_translations.get(primary, {}).get(level)
 
     @property
     def lowest(self) -> str:

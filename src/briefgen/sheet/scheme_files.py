@@ -99,11 +99,31 @@ def read_scheme(table: Mapping[str, Any], where: str = "scheme") -> Scheme:
         release_statement=release.text("statement", "Releasable at {level} to {who}"),
         public_statement=release.text("public", "For public release"),
         handling_line=_Reader(reader.table("documents"), f"{where} [documents]").flag("handling_line", False),
-        tetragraph_names=dict(reader.table("tetragraph_names")))
+        tetragraph_names=dict(reader.table("tetragraph_names")),
+        banner_translations=_banner_translations(banner.table("translations"), f"{where} [banner.translations]",
+                                                 names))
     for level in (grammar.portions_required_from, scheme.cui_level):
         if level is not None and level not in names:
             raise SchemeFileError(f"{where}: '{level}' is not one of its levels")
     return scheme
+
+
+def _banner_translations(table: Mapping[str, Any], where: str, levels: tuple[str, ...]
+                         ) -> dict[str, dict[str, str]]:
+    """`ja = { SECRET = "秘" }`: per language (a lower-case primary subtag), a line for some of the levels."""
+    found: dict[str, dict[str, str]] = {}
+    for language, lines in table.items():
+        if not (isinstance(language, str) and language.isalpha() and language.islower() and 2 <= len(language) <= 3):
+            raise SchemeFileError(f"{where}: '{language}' is not a language (a lower-case tag such as ja)")
+        if not isinstance(lines, Mapping):
+            raise SchemeFileError(f"{where}: `{language}` must be a table of level = \"text\"")
+        for level, text in lines.items():
+            if level not in levels:
+                raise SchemeFileError(f"{where}: `{language}.{level}`: '{level}' is not one of its levels")
+            if not isinstance(text, str) or not text.strip() or "\n" in text:
+                raise SchemeFileError(f"{where}: `{language}.{level}` must be one line of text")
+        found[language] = dict(lines)
+    return found
 
 
 def _caveat(item: Mapping[str, Any], where: str, levels: tuple[str, ...], blocks: tuple[str, ...]) -> Caveat:
