@@ -52,8 +52,10 @@ def sensitive_example() -> str:
 def withheld_sheet() -> str:
     """A sheet whose header (title included) is OFFICIAL-SENSITIVE: nothing of it is released at OFFICIAL."""
     text = example_text().replace("id: g20-2025", "id: secret-talks", 1)
-    text = text.replace("title: Japan–India bilateral meeting at the G20 Leaders' Summit",
-                        "title: Very sensitive talks nobody may see", 1)
+    text = text.replace("  en: Japan–India bilateral meeting at the G20 Leaders' Summit\n"
+                        "  ja: G20首脳会議の機会における日印首脳会談\n",
+                        "  en: Very sensitive talks nobody may see\n  ja: 誰も見てはならない会談\n", 1)
+    assert "Very sensitive" in text
     text = text.replace("classification:\n  level: OFFICIAL\n", "classification:\n  level: OFFICIAL-SENSITIVE\n", 1)
     # Not for the public either: an OFFICIAL-SENSITIVE header cannot be cleared for public release.
     return re.sub(r"\n  cleared_for_public: true[^\n]*", "", text, count=1)

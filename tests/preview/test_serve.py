@@ -179,7 +179,8 @@ def test_edit_rebuilds_once_and_invalid_keeps_the_last_good_render(server: Serve
     text = example_text()
     # A burst of saves (as an editor's save-all, or a formatter after a save): one rebuild.
     for number in range(5):
-        write_atomically(sheet, text.replace("title: Japan–India", f"title: Burst {number} Japan–India", 1))
+        write_atomically(sheet, text.replace("  en: Japan–India bilateral",
+                                             f"  en: Burst {number} Japan–India bilateral", 1))
     server.wait_for_rebuild_after(before["generation"])
     time.sleep(0.5)
     after = server.status()
@@ -187,7 +188,7 @@ def test_edit_rebuilds_once_and_invalid_keeps_the_last_good_render(server: Serve
     page = server.text(f"/{SHEET_ID}.html")
     assert "Burst 4 Japan–India" in page and 'id="briefgen-overlay"' not in page
 
-    broken = text.replace("title: Japan–India", "title: Burst 4 Japan–India", 1).replace(
+    broken = text.replace("  en: Japan–India bilateral", "  en: Burst 4 Japan–India bilateral", 1).replace(
         "  timezone: Africa/Johannesburg\n", "  timezone: Africa/Johannesburg: SAST\n", 1)
     line = broken.splitlines().index("  timezone: Africa/Johannesburg: SAST") + 1
     write_atomically(sheet, broken)
@@ -213,7 +214,8 @@ def test_only_the_changed_page_is_told_to_reload(tmp_path: Path) -> None:
     try:
         streams = {name: _EventStream(server, name) for name in (SHEET_ID, "other-meeting")}
         time.sleep(0.3)
-        write_atomically(server.briefs / "other-meeting.yaml", other.replace("title: Japan", "title: Edited Japan"))
+        write_atomically(server.briefs / "other-meeting.yaml",
+                         other.replace("  en: Japan–India bilateral", "  en: Edited Japan–India bilateral"))
         streams["other-meeting"].changed.wait(10)
         time.sleep(0.5)
         assert streams["other-meeting"].changed.is_set()
@@ -251,7 +253,7 @@ class _EventStream:
 def test_new_and_deleted_sheets_come_and_go(server: Server) -> None:
     new = server.briefs / "new-meeting.yaml"
     new.write_text(example_text().replace("id: g20-2025", "id: new-meeting", 1)
-                   .replace("title: Japan–India", "title: Newly added Japan–India", 1), encoding="utf-8")
+                   .replace("  en: Japan–India bilateral", "  en: Newly added Japan–India bilateral", 1), encoding="utf-8")
     server.wait_for(lambda: "Newly added" in server.text("/"), what="the new sheet")
     assert "Newly added" in server.text("/new-meeting.html")
     new.unlink()

@@ -113,7 +113,7 @@ def test_editing_the_title_updates_the_open_page_and_keeps_the_scroll(server: Se
     latencies = []
     for number in range(3):
         new_title = f"Edited {number}: Japan–India talks"
-        text = example_text().replace(f"title: {TITLE}", f"title: \"{new_title}\"", 1)
+        text = example_text().replace(f"  en: {TITLE}\n", f"  en: \"{new_title}\"\n", 1)
         start = time.perf_counter()
         write_atomically(sheet, text)
         wait_until(lambda title=new_title: heading(page) == title, what="the new title")
@@ -166,7 +166,7 @@ def test_a_new_fact_sheet_appears_on_the_open_home_page(server: Server, page: An
     time.sleep(0.3)
     (server.briefs / "new-meeting.yaml").write_text(
         example_text().replace("id: g20-2025", "id: new-meeting", 1)
-        .replace(f"title: {TITLE}", "title: A newly added meeting", 1), encoding="utf-8")
+        .replace(f"  en: {TITLE}\n", "  en: A newly added meeting\n", 1), encoding="utf-8")
     page.wait_for_selector('tr[data-id="new-meeting"]')
     assert "A newly added meeting" in page.inner_text("body")
 

@@ -104,6 +104,9 @@ def _note(job: Job, views: list[BriefView], stem: str, reads: Reads, found: list
     else:
         from briefgen.render.parallel import render_parallel_html
 
+        this = " ".join(view.metadata.language for view in views)  # its own link is the current one
+        views = [dataclasses.replace(view, languages=tuple(dataclasses.replace(link, current=link.lang == this)
+                                                           for link in view.languages)) for view in views]
         html = render_parallel_html(views, job.theme, reads)
     name = f"{job.sheet_id}.{stem}" if stem else job.sheet_id
     prefix = f"{stem}." if stem else ""
