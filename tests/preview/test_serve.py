@@ -473,3 +473,16 @@ def test_editing_briefgen_toml_applies_its_new_settings(tmp_path: Path) -> None:
         assert "rgb(6, 5, 4)" in server.text(f"/{SHEET_ID}.html")  # the last good settings stay
     finally:
         server.stop()
+
+
+def test_the_preview_writes_the_notes_in_the_locale_it_is_given(tmp_path: Path) -> None:
+    """`serve --locale ja`: the page the editor reviews is the Japanese note, labels and text."""
+    make_project(tmp_path)
+    server = start_server(tmp_path, ["--locale", "ja"])
+    try:
+        page = server.text(f"/{SHEET_ID}.html")
+        assert '<html lang="ja">' in page
+        assert "G20首脳会議の機会における日印首脳会談" in page and ">成果<" in page
+        assert "2025年11月23日(日)" in page
+    finally:
+        server.stop()
