@@ -71,6 +71,7 @@ def test_the_hindi_note_is_written_in_hindi(built: tuple[Path, str]) -> None:
     html = (out / "g20-2025.hi.html").read_text(encoding="utf-8").replace("\u00a0", " ")
     for expected in EXPECTED["hi"]:
         assert expected in html
+    assert "प्रधानमंत्री ताकाइची और प्रधानमंत्री मोदी ने" in html  # the sheet's Hindi summary
     # What pdftotext gives back whole of the Hindi PDF (see the module docstring).
     text = squash(pdftotext(out / "g20-2025.hi.pdf")).replace("\u00a0", " ")
     for expected in ("संस्करण", "लाख करोड़", "पृष्ठ 1 / 3"):
@@ -101,14 +102,17 @@ def test_markings_stay_in_the_originators_words(built: tuple[Path, str]) -> None
 
 
 def test_a_sheet_with_nothing_in_the_language_warns_once(built: tuple[Path, str]) -> None:
+    """The example has no French: one warning, at `lang:`. It has Hindi for its title, summary and
+    outcomes only: a warning for each other text, none for those."""
     _, said = built
     warnings = re.findall(r"^\S+:(\d+):\d+: warning\[untranslated\]: (.*)$", said, re.MULTILINE)
-    assert sorted(message for _, message in warnings) == [
-        "nothing in this sheet is in fr: the fr note prints its 33 texts in en",
-        "nothing in this sheet is in hi: the hi note prints its 33 texts in en",
-    ], said
     line = next(n for n, text in enumerate(example_text().splitlines(), start=1) if text.startswith("lang:"))
-    assert {int(n) for n, _ in warnings} == {line}
+    assert [(int(n), m) for n, m in warnings if " fr" in m] == [
+        (line, "nothing in this sheet is in fr: the fr note prints its 33 texts in en")], said
+    hindi = [m for _, m in warnings if "no hi text" in m]
+    assert "`sections[0].body` has no hi text: the hi note prints it in en" in hindi
+    assert not [m for m in hindi if m.startswith(("`title`", "`summary", "`outcomes"))]
+    assert not [m for _, m in warnings if " ja" in m], "the example gives all its text in Japanese"
 
 
 def test_untranslated_text_is_marked_with_its_language(built: tuple[Path, str]) -> None:

@@ -241,7 +241,7 @@ def _data(text: str, language: str = "en") -> dict[str, Any]:
 
 
 #: The languages the example gives its texts in (a mapping with other keys is not a text per language).
-_EXAMPLE_LANGUAGES = frozenset({"en", "ja"})
+_EXAMPLE_LANGUAGES = frozenset({"en", "ja", "hi"})
 
 
 def _in_language(value: Any, language: str) -> Any:
@@ -424,19 +424,21 @@ def _figures(text: str) -> list[str]:
     return sorted([*re.findall(r"\d+", text), *words])
 
 
-def test_the_japanese_text_gives_the_english_figures() -> None:
-    """Each Japanese text says no figure its English does not: the translation adds no fact.
+@pytest.mark.parametrize(("language", "at_least"), [("ja", 20), ("hi", 7)])
+def test_the_translations_give_the_english_figures(language: str, at_least: int) -> None:
+    """Each Japanese or Hindi text says no figure its English does not: the translation adds no fact.
 
-    Compared field by field: every number in the Japanese is one the English gives (in digits, or
-    as a month's or a number's name), so "¥10 trillion" may become 10兆円 but never 1兆円.
+    Compared field by field: every number in the translation is one the English gives (in digits,
+    or as a month's or a number's name), so "¥10 trillion" may become 10兆円 but never 1兆円.
+    The example gives its title, summary and outcomes in both, and in Japanese all its text.
     """
-    english, japanese = dict(text_values(_data(example_text(), "en"))), text_values(_data(example_text(), "ja"))
-    translated = [(loc, text) for loc, text in japanese if text is not None]
-    assert len(translated) >= 20, "the example gives its title, summary, outcomes and sections in Japanese"
+    english = dict(text_values(_data(example_text(), "en")))
+    translated = [(loc, text) for loc, text in text_values(_data(example_text(), language)) if text is not None]
+    assert len(translated) >= at_least
     for loc, text in translated:
         given = _figures(english[loc])
         for figure in re.findall(r"\d+", text):
-            assert figure in given, f"{loc}: the Japanese gives {figure}, which its English ({english[loc]!r}) does not"
+            assert figure in given, f"{loc}: the {language} gives {figure}, which its English ({english[loc]!r}) does not"
 
 
 def test_the_japanese_figure_check_finds_a_changed_figure() -> None:
