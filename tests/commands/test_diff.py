@@ -234,3 +234,17 @@ def test_a_change_that_takes_a_brief_off_the_public_site_says_so() -> None:
                         "cleared it, add `cleared_for_public: true` under classification")]
     _, changes = compare(_sheet(_example()), _sheet(cleared))
     assert [(c.kind, c.subject) for c in changes] == [("public site", "withheld → published")]
+
+
+def test_a_translation_that_changes_is_a_change() -> None:
+    """The English of an outcome is the same, its Japanese is reworded: the Japanese note changed, so the diff says so."""
+    example = (ROOT / "briefs" / "g20-2025.yaml").read_text(encoding="utf-8")
+    reworded = example.replace("両首脳は、地域及び世界", "両首脳は、地域と世界", 1)
+    assert reworded != example
+    _, changes = compare(_sheet(example), _sheet(reworded))
+    assert [(c.kind, c.action, c.details) for c in changes] == [("outcome", "changed", ("ja reworded",))]
+    assert changes[0].subject.startswith("Both leaders emphasised")
+    dropped = example.replace("      ja: とりわけ半導体と人工知能の分野で協力を深化させる。\n", "", 1)
+    assert dropped != example
+    _, changes = compare(_sheet(example), _sheet(dropped))
+    assert [(c.kind, c.details) for c in changes] == [("commitment", ("summary ja removed",))]

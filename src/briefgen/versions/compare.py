@@ -240,6 +240,8 @@ def _commitment_changes(a: Commitment, b: Commitment) -> Iterable[str]:
         yield "parties " + ", ".join([*(f"+{p}" for p in added), *(f"-{p}" for p in removed)])
     if " ".join(a.summary.split()) != " ".join(b.summary.split()):
         yield "summary reworded"
+    else:
+        yield from (f"summary {change}" for change in translation_changes(a.summary, b.summary))
     if a.classification != b.classification:
         yield f"classification {_shown(a.classification)} → {_shown(b.classification)}"
 
@@ -249,16 +251,42 @@ def _portion_text(portion: Any) -> str:
     return " ".join(text.split())
 
 
+def _translations(text: str) -> dict[str, str]:
+    """A text's other languages (a text given per language), whitespace folded: {"ja": "…"}."""
+    from briefgen.sheet.translations import Translated
+
+    if not isinstance(text, Translated):
+        return {}
+    return {tag: " ".join(value.split()) for tag, value in text.texts.items() if tag != text.language}
+
+
+def translation_changes(old: str, new: str) -> tuple[str, ...]:
+    """How the other languages of a text changed while its own stayed: ("ja reworded", "hi added")."""
+    before, after = _translations(old), _translations(new)
+    return tuple([*(f"{tag} added" for tag in after if tag not in before),
+                  *(f"{tag} removed" for tag in before if tag not in after),
+                  *(f"{tag} reworded" for tag in after if tag in before and before[tag] != after[tag])])
+
+
+def _portion_value(portion: Any) -> str:
+    return portion.text if isinstance(portion, (PortionText, Recommendation)) else str(portion)
+
+
 def _portions(kind: str, old: Sequence[Any], new: Sequence[Any]) -> list[Change]:
     before = [_portion_text(p) for p in old]
     after = [_portion_text(p) for p in new]
-    remaining = list(before)
+    remaining = list(zip(before, old, strict=True))
     out = []
-    for text in after:
-        if text in remaining:
-            remaining.remove(text)
-        else:
+    for text, portion in zip(after, new, strict=True):
+        match = next((pair for pair in remaining if pair[0] == text), None)
+        if match is None:
             out.append(Change(kind, "added", text))
+            continue
+        remaining.remove(match)
+        # Its own text is the same: a translation of it may still have changed (what a reader of it reads).
+        translated = translation_changes(_portion_value(match[1]), _portion_value(portion))
+        if translated:
+            out.append(Change(kind, "changed", text, translated))
     leftover = list(after)
     for text in before:
         if text in leftover:
