@@ -288,3 +288,11 @@ def test_a_language_no_font_can_set_is_warned_about_at_its_line(tmp_path: Path) 
     line = next(n for n, text in enumerate(sheet.read_text(encoding="utf-8").splitlines(), start=1)
                 if text.strip().startswith('"title":'))
     assert found[0].startswith(f"{sheet}:{line}:")
+
+
+def test_build_help_lists_the_locales_briefgen_writes() -> None:
+    from briefgen.render.formatting import SUPPORTED_LOCALES
+
+    # click wraps lines at spaces and after hyphens ("en-" / "US"): undo both.
+    shown = re.sub(r"-\s+", "-", " ".join(run_cli(["build", "--help"]).output.split()))
+    assert f"({', '.join(SUPPORTED_LOCALES)})" in shown

@@ -49,10 +49,10 @@ if TYPE_CHECKING:
 @audience_options
 @click.option("--html/--no-html", default=True, show_default=True, help="Write DIR/ID.html.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
-@locale_option("Write each note in these locales, e.g. ja or en-GB,ja: labels, dates, numbers and the "
-               "sheet's text in that language. With several, each brief becomes ID.LOCALE.html and .pdf, "
-               "linked to each other (default: `locale` in briefgen.toml, else each sheet's scheme: "
-               "uk en-GB, us en-US).")
+@locale_option("Write each note in these locales (en-GB, en-US, en-IN, ja, hi, fr), e.g. ja or en-GB,ja: "
+               "labels, dates, numbers and the sheet's text in that language. With several, each brief "
+               "becomes ID.LOCALE.html and .pdf, linked to each other (default: `locale` in briefgen.toml, "
+               "else each sheet's scheme: uk en-GB, us en-US).")
 @click.option("--parallel/--no-parallel", default=None,
               help="With two locales, also write ID.A+B.html and .pdf: both languages side by side, "
                    "paragraph by paragraph, with shared paragraph numbers (default: `parallel` in briefgen.toml).")
