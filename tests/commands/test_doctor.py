@@ -270,10 +270,11 @@ def test_doctor_says_each_shipped_locale_can_be_typeset_here() -> None:
     assert ran.exit_code == 0, ran.output
     lines = _lines(ran.stdout)
     assert {name for name in lines if name.startswith("locale ")} == {f"locale {tag}" for tag in TYPESET_LOCALES}
-    assert lines["locale en-GB"] == "can be typeset (Latin)"
-    assert lines["locale ja"] == "can be typeset (Latin, Japanese)"
-    assert lines["locale hi"] == "can be typeset (Latin, Devanagari)"
-    assert lines["locale fr"] == "can be typeset (Latin)"
+    assert lines["locale en-GB"] == "can be typeset (Latin: fonts-noto-core)"
+    assert lines["locale ja"] == ("can be typeset (Latin: fonts-noto-core, "
+                                  "Japanese: fonts-ipafont-mincho + fonts-ipafont-gothic)")
+    assert lines["locale hi"] == "can be typeset (Latin: fonts-noto-core, Devanagari: fonts-noto-core)"
+    assert lines["locale fr"] == "can be typeset (Latin: fonts-noto-core)"
     assert lines["briefgen"].endswith(f"({Path(briefgen.__file__).resolve().parent})")
 
 
@@ -290,7 +291,8 @@ def test_a_locale_without_fonts_is_a_warning_naming_the_packages() -> None:
     exit_code, stdout, stderr = _invoke(command)
     assert (exit_code, stderr) == (0, "")
     lines = _lines(stdout)
-    assert lines["locale ja"] == "can be typeset (Latin, Japanese)"
+    assert lines["locale ja"] == ("can be typeset (Latin: fonts-noto-core, "
+                                  "Japanese: fonts-ipafont-mincho + fonts-ipafont-gothic)")
     assert lines["locale ko"] == ("warning — install fonts-noto-cjk "
                                   "(cannot be typeset here: no font for Korean)")
     items = {item["name"]: item for item in json.loads(diagnose(locales=("ko",)).to_json())["items"]}

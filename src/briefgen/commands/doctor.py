@@ -311,7 +311,8 @@ def _locale_findings(locales: Sequence[str]) -> list[Finding]:
     for locale in locales:
         unmet = unmet_needs(locale)
         if not unmet:
-            scripts = ", ".join(_script_name(n.script) for n in font_needs(locale) if n.script != "Zsym")
+            needs = [n for n in font_needs(locale) if n.script != "Zsym"]
+            scripts = ", ".join(f"{_script_name(n.script)}: {' + '.join(n.packages)}" for n in needs)
             findings.append(Finding(f"locale {locale}", f"can be typeset ({scripts})"))
             continue
         packages = " + ".join(dict.fromkeys(p for need in unmet for p in need.packages))
