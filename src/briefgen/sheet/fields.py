@@ -14,17 +14,12 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BeforeValidator,
-    Discriminator,
     Field,
-    InstanceOf,
-    PlainSerializer,
-    Tag,
-    ValidationInfo,
     WithJsonSchema,
 )
 
 from briefgen.sheet.classification import SCHEMES
-from briefgen.sheet.completions import TODAY, IanaZones, IsoCodes, LanguageChoices, TranslationsSchema, editor_choice
+from briefgen.sheet.completions import TODAY, IanaZones, IsoCodes, editor_choice
 from briefgen.sheet.ids import (
     ID_MAX_LENGTH,
     ID_PATTERN,
@@ -34,19 +29,11 @@ from briefgen.sheet.ids import (
     is_reserved_id,
     is_windows_device_name,
 )
-from briefgen.sheet.translations import (
-    DEFAULT_LANGUAGE,
-    SOURCE_LANGUAGE,
-    Translatable,
-    Translated,
-    names_languages,
-    tag_for,
-)
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Written without flags so that the JSON Schema (ECMA-262 regex) can use it as it is.
 _HTTP_URL_RE = re.compile(r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/]+")
 # What the schema can say about dates: the shape and plausible months and days. Whether
@@ -226,58 +213,10 @@ def _timezone(value: str) -> str:
 
 
 def _language_tag(value: str) -> str:
-    if not _LANG_RE.match(value):
+    if not LANG_RE.match(value):
         raise FormatError("invalid-value", f"'{value}' is not a language tag",
                           "use a BCP 47 tag such as ja, hi, ar, zh-Hant")
     return value
-
-
-LANGUAGE_HINT = "use a BCP 47 language tag, e.g. en, en-GB, ja, hi, fr"
-
-
-def _known_language(value: Any) -> Any:
-    """A BCP 47 tag whose language (its primary subtag) is an ISO 639 language, written as BCP 47 writes it."""
-    if not isinstance(value, str):
-        return value  # the str type reports the wrong type
-    import pycountry  # lazily: the ISO 639 table is large
-
-    first, _, rest = value.partition("-")
-    language = pycountry.languages.get(alpha_2=first) if len(first) == 2 else (
-        pycountry.languages.get(alpha_3=first) if len(first) == 3 else None)
-    if _LANG_RE.match(value) and language is not None:
-        short = getattr(language, "alpha_2", None)
-        if short is not None and short != first:  # BCP 47 takes the two-letter code where there is one
-            raise FormatError("invalid-language", f"'{value}' is written with the three-letter code of "
-                              f"{language.name}", f"write {short}{'-' + rest if rest else ''}")
-        return value
-    raise FormatError("invalid-language", f"'{value[:MAX_LINE]}' is not a language tag", _language_hint(value))
-
-
-def _language_hint(value: str) -> str:
-    """What the analyst probably meant: the language of a country code (jp → ja), a tag in lower case, a name."""
-    import pycountry
-
-    first, _, rest = value.strip().partition("-")
-    if first.casefold() != first and _LANG_RE.match(first.casefold() + (f"-{rest}" if rest else "")):
-        return f"write {first.casefold()}{'-' + rest if rest else ''}: a tag's language is in lower case"
-    country = pycountry.countries.get(alpha_2=first.upper()) if len(first) == 2 else None
-    if country is not None:
-        from babel.languages import get_official_languages
-
-        spoken = get_official_languages(country.alpha_2)
-        if spoken:
-            return (f"{first} is the country code of {country.name}: its language is written "
-                    + " or ".join(spoken))
-    try:
-        named = pycountry.languages.lookup(value.strip())
-    except LookupError:
-        return LANGUAGE_HINT
-    code = getattr(named, "alpha_2", None) or named.alpha_3
-    return f"write {code} for {named.name}"
-
-
-def _language_key(value: Any) -> Any:
-    return _known_language(value)
 
 
 def _one_line(value: str) -> str:
@@ -424,7 +363,7 @@ def describe(value: Any) -> str:
     return f"'{value}'"
 
 
-def _text_schema(description: str | None = None, **more: Any) -> WithJsonSchema:
+def text_schema(description: str | None = None, **more: Any) -> WithJsonSchema:
     # minLength is as much of "not blank" as a schema can say (whitespace passes it).
     schema: dict[str, Any] = {"type": "string", "minLength": 1, **more}
     if description is not None:
@@ -432,89 +371,18 @@ def _text_schema(description: str | None = None, **more: Any) -> WithJsonSchema:
     return WithJsonSchema(schema)
 
 
-def _text_schema_of(description: str | None = None, **more: Any) -> dict[str, Any]:
-    return _text_schema(description, **more).json_schema  # type: ignore[return-value]
-
 
 LEVELS_HELP = "; ".join(f"{name}: {' < '.join(scheme.levels)}" for name, scheme in SCHEMES.items())
 
 # The cheap checks first: a megabyte of text is refused before it is scanned.
 Text = Annotated[str, AfterValidator(_at_most(MAX_MARKDOWN)), AfterValidator(_markdown_controls),
-                 AfterValidator(_markdown_cost), AfterValidator(_not_blank), _text_schema(maxLength=MAX_MARKDOWN)]
+                 AfterValidator(_markdown_cost), AfterValidator(_not_blank), text_schema(maxLength=MAX_MARKDOWN)]
 Line = Annotated[str, AfterValidator(_at_most(MAX_LINE)), AfterValidator(_one_line),
                  AfterValidator(_no_controls(frozenset())), AfterValidator(_not_blank),
-                 _text_schema(maxLength=MAX_LINE)]
+                 text_schema(maxLength=MAX_LINE)]
 Markdown = Annotated[str, AfterValidator(_at_most(MAX_MARKDOWN)), AfterValidator(_markdown_controls),
                      AfterValidator(_markdown_cost), AfterValidator(_not_blank),
-                     _text_schema("Markdown text (raw HTML is never passed through)", maxLength=MAX_MARKDOWN)]
-#: A language tag whose language is known (ISO 639): the sheet's `lang`, and the keys of a translated text.
-LanguageKey = Annotated[str, AfterValidator(_language_key)]
-SheetLanguage = Annotated[str, BeforeValidator(_known_language), LanguageChoices(
-    _LANG_RE.pattern, "The language the sheet is written in (BCP 47, e.g. en, en-GB, ja): the text of a "
-                      "translated field in this language is required; default en")]
-
-
-def language_context(data: Any, context: Any = None) -> Any:
-    """The validation context of a sheet's data: `context` with the sheet's language, when `lang` is one.
-
-    An invalid `lang` is reported by itself: the texts are then not checked against it.
-    """
-    if context is not None and not isinstance(context, dict):
-        return context
-    written = data.get("lang", DEFAULT_LANGUAGE) if isinstance(data, dict) else DEFAULT_LANGUAGE
-    try:
-        language = _known_language(written) if isinstance(written, str) else None
-    except FormatError:
-        language = None
-    return {**({SOURCE_LANGUAGE: language} if language is not None else {}), **(context or {})}
-
-
-def _text_form(value: Any) -> str:
-    if isinstance(value, Translated):
-        return "text:kept"  # already validated (a portion made from its text)
-    return "text:languages" if names_languages(value) else "text:one"
-
-
-def _translated(value: Any, info: ValidationInfo) -> Any:
-    """A mapping of language tag to text as a Translated, in the sheet's language (see translations.py)."""
-    if not isinstance(value, dict):
-        return value
-    if not value:
-        raise FormatError("empty-value", "is an empty mapping: it holds the text in no language",
-                          "write the text, or give it per language, e.g. {en: …, ja: …}")
-    source = (info.context or {}).get(SOURCE_LANGUAGE)
-    if isinstance(source, str) and tag_for(value, source) is None:
-        raise FormatError("missing-sheet-language",
-                          f"gives the text in {', '.join(value)} but not in {source}, the sheet's language "
-                          f"(`lang: {source}`)",
-                          f"add `{source}: …` with the text as the sheet is written, or set `lang:` at the top "
-                          "of the sheet to the language it is written in")
-    return Translated(value, source if isinstance(source, str) else None)
-
-
-def _dumped(value: str) -> Any:
-    return dict(value.texts) if isinstance(value, Translated) else value
-
-
-def translatable(text: Any, schema: dict[str, Any], name: str) -> Any:
-    """A field type that takes the text `text` describes, or a mapping of language tag to such text.
-
-    Each language's text obeys the text's own checks; the mapping is validated into a
-    Translated (its keys first, then whether it has the sheet's language) and dumped as
-    the mapping again. `name` is the mapping's name in the JSON Schema's definitions.
-    """
-    return Annotated[
-        Annotated[InstanceOf[Translated], Tag("text:kept")] | Annotated[text, Tag("text:one")]
-        | Annotated[dict[LanguageKey, text], Tag("text:languages")],
-        Discriminator(_text_form), AfterValidator(_translated), PlainSerializer(_dumped), Translatable(),
-        TranslationsSchema(tuple(schema.items()), name, _LANG_RE.pattern)]
-
-
-#: Translatable text (translations.py): the text in the sheet's language, or a mapping of language tag to text.
-TranslatedLine = translatable(Line, _text_schema_of(maxLength=MAX_LINE), "TranslatedLine")
-TranslatedText = translatable(Text, _text_schema_of(maxLength=MAX_MARKDOWN), "TranslatedText")
-TranslatedMarkdown = translatable(Markdown, _text_schema_of("Markdown text (raw HTML is never passed through)",
-                                                            maxLength=MAX_MARKDOWN), "TranslatedMarkdown")
+                     text_schema("Markdown text (raw HTML is never passed through)", maxLength=MAX_MARKDOWN)]
 IsoDate = Annotated[_dt.date, BeforeValidator(_iso_date), WithJsonSchema({
     "type": "string", "pattern": f"^{_SCHEMA_DATE}$", "patternErrorMessage": "a date as YYYY-MM-DD, e.g. 2025-11-23",
     "defaultSnippets": [TODAY]})]
@@ -526,7 +394,7 @@ CurrencyCode = Annotated[str, BeforeValidator(_currency), IsoCodes(
     "not an ISO 4217 currency code: use three capitals, e.g. JPY, INR, USD, EUR", "CurrencyCode")]
 # The levels a sheet may use depend on its scheme: FactSheet's schema narrows every
 # Level to an enum of its scheme (see _levels_by_scheme).
-Level = Annotated[Line, _text_schema(f"A classification level of the sheet's scheme ({LEVELS_HELP})")]
+Level = Annotated[Line, text_schema(f"A classification level of the sheet's scheme ({LEVELS_HELP})")]
 SourceRefs = Annotated[list[Line], Field(description="Ids of entries in `sources` that back this item")]
 ClockTime = Annotated[str, BeforeValidator(_clock_time), WithJsonSchema({
     "type": "string", "pattern": _TIME_RE.pattern, "patternErrorMessage": "a 24-hour time HH:MM, e.g. \"13:40\"",
@@ -552,7 +420,7 @@ def _not_reserved(value: str) -> str:
 TimeZone = Annotated[str, AfterValidator(_timezone), IanaZones(
     "IANA time zone of the venue, e.g. Africa/Johannesburg; times are printed with it")]
 LanguageTag = Annotated[str, AfterValidator(_language_tag), WithJsonSchema({
-    "type": "string", "pattern": _LANG_RE.pattern, "patternErrorMessage": "a language tag, e.g. ja, hi, ar"})]
+    "type": "string", "pattern": LANG_RE.pattern, "patternErrorMessage": "a language tag, e.g. ja, hi, ar"})]
 #: A State Department office symbol: bureau and office joined by slashes or hyphens (EAP/J, S/ES-CR).
 _OFFICE_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:[/-][A-Z0-9]+)*$")
 

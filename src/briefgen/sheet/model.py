@@ -34,16 +34,18 @@ from briefgen.sheet.fields import (
     PortionPublic,
     SchemeName,
     SheetId,
-    SheetLanguage,
     SourceRefs,
     TimeZone,
+    YearOrDate,
+)
+from briefgen.sheet.kinds import KINDS
+from briefgen.sheet.language_fields import (
+    SheetLanguage,
     TranslatedLine,
     TranslatedMarkdown,
     TranslatedText,
-    YearOrDate,
     language_context,
 )
-from briefgen.sheet.kinds import KINDS
 from briefgen.sheet.scheme import Scheme
 from briefgen.sheet.translations import DEFAULT_LANGUAGE, is_translation_mapping
 

@@ -20,8 +20,9 @@ from pydantic_core import ErrorDetails
 
 from briefgen.report.diagnostics import Diagnostic, Report, Span, format_path
 from briefgen.sheet import rules
-from briefgen.sheet.fields import COUNTRY_HINT, LANGUAGE_HINT, FormatError, country_hint, describe
+from briefgen.sheet.fields import COUNTRY_HINT, FormatError, country_hint, describe
 from briefgen.sheet.ids import is_reserved_id, is_valid_id, is_windows_device_name
+from briefgen.sheet.language_fields import LANGUAGE_HINT
 from briefgen.sheet.loader import Loaded
 from briefgen.sheet.marks import DataPath, SourceMap, text_values
 from briefgen.sheet.model import FactSheet
