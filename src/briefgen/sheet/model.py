@@ -507,12 +507,14 @@ class FactSheet(Strict):
                                           "in a submission, Distribution otherwise)")
 
     @classmethod
-    def model_validate(cls, obj: Any, *, strict: bool | None = None, extra: Any = None,
-                       from_attributes: bool | None = None, context: Any | None = None,
-                       by_alias: bool | None = None, by_name: bool | None = None) -> Self:
-        """Validate a sheet, telling its translated texts the sheet's language (`lang`, see translations.py)."""
-        return super().model_validate(obj, strict=strict, extra=extra, from_attributes=from_attributes,
-                                      context=language_context(obj, context), by_alias=by_alias, by_name=by_name)
+    def model_validate(cls, obj: Any, **options: Any) -> Self:
+        """Validate a sheet, telling its translated texts the sheet's language (`lang`, see translations.py).
+
+        The other options go on to pydantic as given: which ones it takes depends on its version
+        (`extra` came in 2.12, `by_name` in 2.11), and naming them here would pin it to one.
+        """
+        options["context"] = language_context(obj, options.get("context"))
+        return super().model_validate(obj, **options)
 
 
 #: The parts of a sheet that carry a classification of their own, besides `summary`:
