@@ -100,7 +100,10 @@ def job_key(text: str, path: str, options: Options, environment: str) -> str:
     locales = str(options.locale) if len(options.locales) <= 1 else ",".join(options.locales)
     if options.parallel and len(options.locales) > 1:
         locales += " parallel"
-    for part in (text, path, audience, str(options.html), str(options.pdf), locales, environment):
+    parts = [text, path, audience, str(options.html), str(options.pdf), locales, environment]
+    if options.pdf_variant is not None:  # a PDF without a variant keys as it always has
+        parts.append(f"pdf variant {options.pdf_variant}")
+    for part in parts:
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
     return key.hexdigest()

@@ -183,7 +183,8 @@ def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, enviro
     return Job(sheet_id=item.sheet_id, path=item.path, source_dir=source_dir, sheet=sheet,
                marks=item.loaded.marks, audience=options.audience, html=options.html, pdf=options.pdf,
                theme=theme, key=job_key(item.loaded.text, item.path, options, environment),
-               locales=options.locales or (note_locale(sheet.classification.scheme),), parallel=options.parallel)
+               locales=options.locales or (note_locale(sheet.classification.scheme),), parallel=options.parallel,
+               pdf_variant=options.pdf_variant)
 
 
 

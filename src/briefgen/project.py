@@ -41,6 +41,7 @@ KEYS = {
     "editor": "URL template that opens a file at a line",
     "locale": "the locale, or list of locales, notes are written in (labels, dates, numbers)",
     "parallel": "with two locales, also write the side-by-side note",
+    "pdf": "the PDF variant every note is printed as: pdf/a-2b (archival) or pdf/ua-1 (accessible)",
 }
 _PATH_KEYS = ("briefs", "output", "schema", "templates", "styles")
 
@@ -69,6 +70,8 @@ class Project:
     locales: tuple[str, ...] = ()
     #: With two locales, also the side-by-side note.
     parallel: bool = False
+    #: The PDF variant (render/pdf_variants.py), or None for a tagged PDF that declares no conformance.
+    pdf_variant: str | None = None
 
     @property
     def config(self) -> Path | None:
@@ -147,7 +150,7 @@ def read_project(config: Path) -> Project:
         if key == "audiences":
             values[key] = _audiences(config, text, value)
             continue
-        values["locales" if key == "locale" else key] = _value(where, root, key, value)
+        values[{"locale": "locales", "pdf": "pdf_variant"}.get(key, key)] = _value(where, root, key, value)
     if values.get("parallel") and len(values.get("locales", ())) != 2:
         raise ProjectError(f"{_where(config, text, ('parallel',))}: `parallel` needs `locale` to name two locales, "
                            "e.g. locale = [\"en-GB\", \"ja\"]")
@@ -235,6 +238,13 @@ def _value(where: str, root: Path, key: str, value: Any) -> Any:
             return parse_locales(value)
         except LocaleProblem as exc:
             raise wrong(f"supported locales ({exc})") from None
+    if key == "pdf":
+        from briefgen.render.pdf_variants import pdf_variant_problem
+
+        problem = pdf_variant_problem(value)
+        if problem is not None:
+            raise wrong(f"a PDF variant ({problem})")
+        return value
     if key == "parallel":
         if not isinstance(value, bool):
             raise wrong("true or false")

@@ -168,6 +168,8 @@ class Options:
     locales: tuple[str, ...] = ()
     #: With two locales, also one note with both side by side, paragraph by paragraph (`--parallel`).
     parallel: bool = False
+    #: The PDF variant to print (render/pdf_variants.py: "pdf/a-2b", "pdf/ua-1"), or None for a plain tagged PDF.
+    pdf_variant: str | None = None
 
     @property
     def locale(self) -> str | None:
@@ -212,6 +214,8 @@ class Job:
     locales: tuple[str, ...] = ("en-GB",)
     #: With two locales, also the side-by-side note.
     parallel: bool = False
+    #: The PDF variant (Options.pdf_variant), or None.
+    pdf_variant: str | None = None
 
     @property
     def locale(self) -> str:

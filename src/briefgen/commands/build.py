@@ -11,6 +11,7 @@ import click
 
 from briefgen.commands.options import (
     GuardedPath,
+    PdfVariantType,
     ShardType,
     audience_options,
     jobs_options,
@@ -56,6 +57,10 @@ if TYPE_CHECKING:
 @click.option("--parallel/--no-parallel", default=None,
               help="With two locales, also write ID.A+B.html and .pdf: both languages side by side, "
                    "paragraph by paragraph, with shared paragraph numbers (default: `parallel` in briefgen.toml).")
+@click.option("--pdf-variant", type=PdfVariantType(),
+              help="Print each PDF as pdf/a-2b (archival: XMP identifiers, an sRGB output intent) or pdf/ua-1 "
+                   "(accessible), as WeasyPrint makes them (default: `pdf` in briefgen.toml, else a tagged PDF "
+                   "that declares no conformance). Not checked by veraPDF: see the README, PDF variants.")
 @theme_options
 @jobs_options
 @click.option("--force", is_flag=True, help="Render every brief, even those whose outputs are up to date.")
@@ -67,6 +72,7 @@ if TYPE_CHECKING:
 @user_errors
 def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str | None, audience_name: str | None,
                   public: bool, html: bool, pdf: bool, locales: tuple[str, ...] | None, parallel: bool | None,
+                  pdf_variant: str | None,
                   templates: Path | None, styles: Path | None,
                   jobs: int | None, timeout: float | None, force: bool, shard: tuple[int, int] | None,
                   strict: bool, verbose: bool, output_format: str) -> None:
@@ -91,7 +97,7 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     theme = project.theme(templates, styles)
     chosen, side_by_side = resolve_locales(project, locales, parallel)
     options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard,
-                      locales=chosen, parallel=side_by_side)
+                      locales=chosen, parallel=side_by_side, pdf_variant=pdf_variant or project.pdf_variant)
     target = out if out is not None else project.output
     sources = sheet_paths(paths, project)
     check_output(target, project, [*sources, *theme.template_dirs, *theme.style_dirs])

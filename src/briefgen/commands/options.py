@@ -203,3 +203,17 @@ def resolve_locales(project: Project, locales: tuple[str, ...] | None, parallel:
         if problem is not None:
             raise click.BadParameter(problem, param_hint="--parallel")
     return chosen, parallel
+
+
+class PdfVariantType(_ParamType):  # type: ignore[misc]
+    """`--pdf-variant pdf/a-2b`: a PDF variant briefgen prints, or a usage error (exit 2) saying why not."""
+
+    name = "VARIANT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from briefgen.render.pdf_variants import pdf_variant_problem
+
+        problem = pdf_variant_problem(value)
+        if problem is not None:
+            raise click.BadParameter(problem, ctx, param)
+        return str(value)

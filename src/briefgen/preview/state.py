@@ -116,7 +116,8 @@ class Preview:
     def options(self, level: Audience | None, pdf: bool = False) -> Options:
         """What to plan: HTML, or the PDF alone, at `level`, with the project's theme and one locale."""
         locales = (self.settings.locale,) if self.settings.locale else self.project.locales[:1]
-        return Options(audience=level, html=not pdf, pdf=pdf, theme=self.theme, locales=locales)
+        return Options(audience=level, html=not pdf, pdf=pdf, theme=self.theme, locales=locales,
+                       pdf_variant=self.project.pdf_variant)
 
     def watched(self) -> Folders:
         """(folders watched recursively, folders watched for briefgen.toml only)."""

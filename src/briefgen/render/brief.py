@@ -117,7 +117,7 @@ def _note(job: Job, views: list[BriefView], stem: str, reads: Reads, found: list
         from briefgen.render.pdf import print_pdf
 
         printed = print_pdf(html, base=job.source_dir, roots=job.theme.roots(),
-                            stylesheets=weasyprint_styles(job.theme, reads), reads=reads)
+                            stylesheets=weasyprint_styles(job.theme, reads), reads=reads, variant=job.pdf_variant)
         written[f"{prefix}pdf"] = (f"{name}.pdf", printed.data, printed.pages)
         for url in printed.refused:
             found.append(_diagnostic(job, (), "warning", "refused-resource",

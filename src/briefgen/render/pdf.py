@@ -89,12 +89,13 @@ def _font_config() -> FontConfiguration:
 
 
 def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...], stylesheets: tuple[str, ...] = (),
-              reads: Reads | None = None) -> Printed:
+              reads: Reads | None = None, variant: str | None = None) -> Printed:
     """Render `html` to PDF; `base` resolves relative URLs, `roots` confine file access.
 
     `stylesheets` are CSS only WeasyPrint reads (bookmarks and the like, which browsers
     and validators reject), applied after the styles inside the HTML. `reads` records
-    every file fetched (see inputs.py).
+    every file fetched (see inputs.py). `variant` is a PDF variant WeasyPrint makes
+    (pdf_variants.PDF_VARIANTS), or None for a tagged PDF that declares no conformance.
 
     The bytes depend only on the HTML, the fonts and the versions of WeasyPrint and
     HarfBuzz: dates come from the document's metadata, and HarfBuzz-subset (which
@@ -108,5 +109,5 @@ def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...], stylesheets: tu
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=extra, font_config=fonts)
     # No attachments, even where a template override adds <link rel="attachment">.
     document.metadata.attachments = []
-    data = document.write_pdf(**write_options())
+    data = document.write_pdf(**write_options(), **({"pdf_variant": variant} if variant else {}))
     return Printed(data, len(document.pages), fetcher.refused)

@@ -1,0 +1,105 @@
+"""PDF variants (`--pdf-variant`, briefgen.toml `pdf`): what each declares, read back from the PDF itself.
+
+No validator runs here (veraPDF is in no registry this project reaches), so these tests check
+what can be read: the XMP conformance identifiers (pdfaid:part 2 and conformance B for
+PDF/A-2b, as ISO 19005-2 names them; pdfuaid:part 1 for PDF/UA-1, ISO 14289-1), the output
+intent with its ICC profile that PDF/A requires, DisplayDocTitle and /Lang, the structure tree,
+embedded fonts, no encryption, and the same bytes from two builds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from build_helpers import EXAMPLE, run_cli, run_script
+
+
+def _build(out: Path, *args: str) -> pypdf.PdfReader:
+    ran = run_script(["build", EXAMPLE, "-o", out, *args], timeout=300)
+    assert ran.exit_code == 0, ran.stdout + ran.stderr
+    return pypdf.PdfReader(next(out.glob("*.pdf")))
+
+
+def _xmp(reader: pypdf.PdfReader) -> str:
+    return str(reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8"))
+
+
+def _fonts(reader: pypdf.PdfReader) -> list[pypdf.generic.DictionaryObject]:
+    found = []
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                found.append(descendant.get_object())
+    return found
+
+
+@pytest.fixture(scope="module")
+def archival(tmp_path_factory: pytest.TempPathFactory) -> pypdf.PdfReader:
+    return _build(tmp_path_factory.mktemp("pdfa"), "--pdf-variant", "pdf/a-2b")
+
+
+@pytest.fixture(scope="module")
+def accessible(tmp_path_factory: pytest.TempPathFactory) -> pypdf.PdfReader:
+    return _build(tmp_path_factory.mktemp("pdfua"), "--pdf-variant", "pdf/ua-1", "--locale", "ja")
+
+
+def test_pdf_a_2b_declares_itself_and_carries_an_output_intent(archival: pypdf.PdfReader) -> None:
+    xmp = _xmp(archival)
+    assert re.search(r'pdfaid:part(="2"|>2<)', xmp) and re.search(r'pdfaid:conformance(="B"|>B<)', xmp)
+    root = archival.trailer["/Root"]
+    (intent,) = [i.get_object() for i in root["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object().get_data()
+    assert profile[36:40] == b"acsp", "the output intent's profile is an ICC profile"
+    assert "/Encrypt" not in archival.trailer
+
+
+def test_pdf_ua_1_declares_itself_and_the_notes_language(accessible: pypdf.PdfReader) -> None:
+    assert re.search(r'pdfuaid:part(="1"|>1<)', _xmp(accessible))
+    root = accessible.trailer["/Root"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert root["/Lang"] == "ja"
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+
+
+@pytest.mark.parametrize("variant", ["archival", "accessible"])
+def test_every_font_is_embedded(variant: str, request: pytest.FixtureRequest) -> None:
+    reader: pypdf.PdfReader = request.getfixturevalue(variant)
+    fonts = _fonts(reader)
+    assert fonts
+    for font in fonts:
+        descriptor = font["/FontDescriptor"].get_object()
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font.get("/BaseFont")
+
+
+def test_a_plain_build_declares_no_conformance(tmp_path: Path) -> None:
+    ran = run_cli(["build", EXAMPLE, "-o", tmp_path])
+    assert ran.exit_code == 0, ran.output
+    reader = pypdf.PdfReader(tmp_path / "g20-2025.pdf")
+    metadata = reader.trailer["/Root"].get("/Metadata")
+    assert metadata is None or "pdfaid" not in metadata.get_object().get_data().decode("utf-8")
+    # A variant is part of the job's key: asking for one renders again.
+    again = run_cli(["build", EXAMPLE, "-o", tmp_path, "--pdf-variant", "pdf/a-2b"])
+    assert "unchanged g20-2025" not in again.output and "built g20-2025" in again.output
+
+
+def test_a_variant_prints_the_same_bytes_twice(tmp_path: Path) -> None:
+    _build(tmp_path / "one", "--pdf-variant", "pdf/a-2b")
+    _build(tmp_path / "two", "--pdf-variant", "pdf/a-2b")
+    assert (tmp_path / "one" / "g20-2025.pdf").read_bytes() == (tmp_path / "two" / "g20-2025.pdf").read_bytes()
+
+
+def test_a_variant_weasyprint_cannot_make_is_a_usage_error(tmp_path: Path) -> None:
+    ran = run_cli(["build", EXAMPLE, "-o", tmp_path, "--pdf-variant", "pdf/a-2b+ua-1"])
+    assert ran.exit_code == 2
+    assert "pdf/a-2b+ua-1 is not made: WeasyPrint 70 writes one variant per PDF" in ran.output
+    assert not list(tmp_path.glob("*.pdf"))
+    (tmp_path / "briefgen.toml").write_text('pdf = "pdf/x-4"\n', encoding="utf-8")
+    ran = run_cli(["build", EXAMPLE, "-o", tmp_path / "out"], cwd=tmp_path)
+    assert ran.exit_code == 2 and "briefgen.toml:1" in ran.output and "'pdf/x-4' is not a PDF variant" in ran.output
