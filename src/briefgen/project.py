@@ -41,7 +41,7 @@ KEYS = {
     "editor": "URL template that opens a file at a line",
     "locale": "the locale, or list of locales, notes are written in (labels, dates, numbers)",
     "parallel": "with two locales, also write the side-by-side note",
-    "pdf": "the PDF variant every note is printed as: pdf/a-2b (archival) or pdf/ua-1 (accessible)",
+    "pdf": "the PDF variant every note is printed as: pdf/a-2b (archival), pdf/ua-1 (accessible) or none",
 }
 _PATH_KEYS = ("briefs", "output", "schema", "templates", "styles")
 

@@ -103,3 +103,19 @@ def test_a_variant_weasyprint_cannot_make_is_a_usage_error(tmp_path: Path) -> No
     (tmp_path / "briefgen.toml").write_text('pdf = "pdf/x-4"\n', encoding="utf-8")
     ran = run_cli(["build", EXAMPLE, "-o", tmp_path / "out"], cwd=tmp_path)
     assert ran.exit_code == 2 and "briefgen.toml:1" in ran.output and "'pdf/x-4' is not a PDF variant" in ran.output
+
+
+def test_a_release_is_printed_as_pdf_a_2b_unless_told_otherwise(tmp_path: Path) -> None:
+    """What a ministry sends, it archives: a build for an audience prints PDF/A-2b by default;
+    `--pdf-variant none` (or `pdf = "none"`) keeps the plain tagged PDF."""
+    released = _build(tmp_path / "public", "--public")
+    assert re.search(r'pdfaid:part(="2"|>2<)', _xmp(released))
+    assert "/OutputIntents" in released.trailer["/Root"]
+    plain = _build(tmp_path / "plain", "--public", "--pdf-variant", "none")
+    metadata = plain.trailer["/Root"].get("/Metadata")
+    assert metadata is None or "pdfaid" not in metadata.get_object().get_data().decode("utf-8")
+    (tmp_path / "briefgen.toml").write_text('pdf = "none"\n', encoding="utf-8")
+    ran = run_cli(["build", EXAMPLE, "-o", tmp_path / "toml", "--public"], cwd=tmp_path)
+    assert ran.exit_code == 0, ran.output
+    metadata = pypdf.PdfReader(tmp_path / "toml" / "g20-2025.pdf").trailer["/Root"].get("/Metadata")
+    assert metadata is None or "pdfaid" not in metadata.get_object().get_data().decode("utf-8")

@@ -58,9 +58,10 @@ if TYPE_CHECKING:
               help="With two locales, also write ID.A+B.html and .pdf: both languages side by side, "
                    "paragraph by paragraph, with shared paragraph numbers (default: `parallel` in briefgen.toml).")
 @click.option("--pdf-variant", type=PdfVariantType(),
-              help="Print each PDF as pdf/a-2b (archival: XMP identifiers, an sRGB output intent) or pdf/ua-1 "
-                   "(accessible), as WeasyPrint makes them (default: `pdf` in briefgen.toml, else a tagged PDF "
-                   "that declares no conformance). Not checked by veraPDF: see the README, PDF variants.")
+              help="Print each PDF as pdf/a-2b (archival: XMP identifiers, an sRGB output intent), pdf/ua-1 "
+                   "(accessible), or none (a tagged PDF that declares no conformance), as WeasyPrint makes them "
+                   "(default: `pdf` in briefgen.toml, else pdf/a-2b for a release cut with --public, --audience "
+                   "or --release, none otherwise). Not checked by veraPDF: see the README, PDF variants.")
 @theme_options
 @jobs_options
 @click.option("--force", is_flag=True, help="Render every brief, even those whose outputs are up to date.")
@@ -88,6 +89,7 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     from briefgen.pipeline import build
     from briefgen.project import load_project
     from briefgen.records import Options
+    from briefgen.render.pdf_variants import chosen_variant
     from briefgen.workers import DEFAULT_TIMEOUT, default_workers
 
     project = load_project()
@@ -97,7 +99,8 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     theme = project.theme(templates, styles)
     chosen, side_by_side = resolve_locales(project, locales, parallel)
     options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard,
-                      locales=chosen, parallel=side_by_side, pdf_variant=pdf_variant or project.pdf_variant)
+                      locales=chosen, parallel=side_by_side,
+                      pdf_variant=chosen_variant(pdf_variant, project.pdf_variant, audience is not None))
     target = out if out is not None else project.output
     sources = sheet_paths(paths, project)
     check_output(target, project, [*sources, *theme.template_dirs, *theme.style_dirs])

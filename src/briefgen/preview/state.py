@@ -116,8 +116,11 @@ class Preview:
     def options(self, level: Audience | None, pdf: bool = False) -> Options:
         """What to plan: HTML, or the PDF alone, at `level`, with the project's theme and one locale."""
         locales = (self.settings.locale,) if self.settings.locale else self.project.locales[:1]
+        from briefgen.render.pdf_variants import chosen_variant
+
+        # The preview shows what `build` would make of the project at `level`, variant included.
         return Options(audience=level, html=not pdf, pdf=pdf, theme=self.theme, locales=locales,
-                       pdf_variant=self.project.pdf_variant)
+                       pdf_variant=chosen_variant(None, self.project.pdf_variant, level is not None))
 
     def watched(self) -> Folders:
         """(folders watched recursively, folders watched for briefgen.toml only)."""
