@@ -138,12 +138,12 @@ def _linked(views: dict[str, BriefView], job: Job, notes: tuple[tuple[str, tuple
     """Each locale's view with links to the same note in the build's other locales (none for one locale)."""
     if len(views) <= 1:
         return views
-    from briefgen.render.formatting import language_name
+    from briefgen.render.names import languages_label
     from briefgen.render.view_records import LanguageLink
 
     def link(stem: str, locales: tuple[str, ...], current: str) -> LanguageLink:
-        label = " | ".join(language_name(locale, locale) for locale in locales)
-        return LanguageLink(label, " ".join(locales), f"{job.sheet_id}.{stem}.html" if job.html else None,
+        return LanguageLink(languages_label(locales), " ".join(locales),
+                            f"{job.sheet_id}.{stem}.html" if job.html else None,
                             f"{job.sheet_id}.{stem}.pdf" if job.pdf else None, locales == (current,))
 
     return {locale: dataclasses.replace(view, languages=tuple(link(stem, locales, locale) for stem, locales in notes))

@@ -19,15 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.sheet.kinds import N_
 from briefgen.theme import CATALOG_DOMAIN, LOCALES, Theme, packaged
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
-
-#: Labels another stage prints through a note's Labels (formatting.py's HouseStyle), listed here
-#: so that `pybabel extract` finds them in this package whatever that module says.
-SHARED_MESSAGES = (N_("about {amount}"),)
 
 #: The languages whose catalogs ship with briefgen (tests/render/test_catalogs.py keeps them complete).
 SHIPPED_LANGUAGES = ("fr", "hi", "ja")

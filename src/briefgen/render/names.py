@@ -7,6 +7,7 @@ names); the other locales take CLDR's names in their language through Babel ("�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -82,3 +83,8 @@ def language_name(tag: str, in_locale: str | None = None) -> str:
 
     language = Locale.parse(_babel(tag))
     return str(language.get_language_name(_babel(in_locale) if in_locale else None))
+
+
+def languages_label(tags: Iterable[str]) -> str:
+    """How a link names a note in these languages, each in itself: "日本語", "English | 日本語" (side by side)."""
+    return " | ".join(language_name(tag, tag) for tag in tags)

@@ -102,9 +102,9 @@ def _notes(record: BriefRecord) -> tuple[IndexNote, ...]:
             by_stem.setdefault(stem, {})[form] = name
     if not by_stem:
         return ()
-    from briefgen.render.formatting import language_name
+    from briefgen.render.names import languages_label
 
-    return tuple(IndexNote(" | ".join(language_name(tag, tag) for tag in stem.split("+")), stem.replace("+", " "),
+    return tuple(IndexNote(languages_label(stem.split("+")), stem.replace("+", " "),
                            _site_href(files.get("html")), _site_href(files.get("pdf")))
                  for stem, files in by_stem.items())
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from briefgen.records import Job
 from briefgen.report.diagnostics import Diagnostic, format_path
 from briefgen.sheet.marks import DataPath
-from briefgen.sheet.translations import Translated, tag_for, text_in, translatable_texts, untranslated
+from briefgen.sheet.translations import Translated, primary, tag_for, text_in, translatable_texts, untranslated
 
 #: A Markdown paragraph break: a blank line.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -30,13 +30,13 @@ def language_warnings(job: Job, locale: str, shows: Callable[[DataPath], bool]) 
         yield Diagnostic.at(job.path, job.marks.value(("lang",)), "warning", "untranslated",
                             f"nothing in this sheet is in {locale}: the {locale} note prints its "
                             f"{len(missing)} texts in {source}",
-                            f"give a text in both languages as {{{source}: …, {locale.split('-')[0]}: …}}, "
+                            f"give a text in both languages as {{{source}: …, {primary(locale)}: …}}, "
                             f"or build in {source}")
         return
     for path in missing:
         yield Diagnostic.at(job.path, job.marks.value(path), "warning", "untranslated",
                             f"`{format_path(path)}` has no {locale} text: the {locale} note prints it in {source}",
-                            f"add {locale.split('-')[0]}: … beside {source}: …")
+                            f"add {primary(locale)}: … beside {source}: …")
     for path, text in shown:
         if isinstance(text, Translated) and tag_for(text.texts, locale) is not None:
             translated, _ = text_in(text, locale, source)
