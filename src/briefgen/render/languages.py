@@ -16,10 +16,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the site index imports this module's marks without the model (layout → here)
     from briefgen.release.cut import Release
 
-#: The released sheet's own fields that are translatable text (the rest are records or lists of them).
-_SHEET_TEXTS = frozenset({"title"})
-
-
 class InLanguage(str):
     """A text in a language other than its note's: the str is the text, `lang` its BCP 47 tag.
 
@@ -78,8 +74,11 @@ def _walk(value: Any, language: str, source: str, translatable: bool) -> Any:
                    for name in type(value).model_fields}
         return value.model_copy(update=changes)
     if isinstance(value, ReleasedSheet):
-        return dataclasses.replace(value, **{f.name: _walk(getattr(value, f.name), language, source,
-                                                           f.name in _SHEET_TEXTS)
+        from briefgen.sheet.model import FactSheet
+
+        # The released sheet keeps the fact sheet's top-level fields: its texts are the model's.
+        texts = translatable_fields(FactSheet)
+        return dataclasses.replace(value, **{f.name: _walk(getattr(value, f.name), language, source, f.name in texts)
                                              for f in dataclasses.fields(value) if f.init})
     if isinstance(value, (list, tuple)):
         return type(value)(_walk(item, language, source, translatable) for item in value)
