@@ -110,4 +110,6 @@ def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...], stylesheets: tu
     # No attachments, even where a template override adds <link rel="attachment">.
     document.metadata.attachments = []
     data = document.write_pdf(**write_options(), **({"pdf_variant": variant} if variant else {}))
-    return Printed(data, len(document.pages), fetcher.refused)
+    from briefgen.render.pdf_finish import finish_pdf
+
+    return Printed(finish_pdf(data, html), len(document.pages), fetcher.refused)

@@ -75,6 +75,8 @@ def fingerprint() -> str:
         f"markdown={package_version('markdown')}",
         f"nh3={package_version('nh3')}",
         f"babel={package_version('babel')}",
+        # pikepdf (and the qpdf inside it) finishes every PDF (render/pdf_finish.py).
+        f"pikepdf={package_version('pikepdf')}",
         f"fonts={fonts_digest()}",
         # Banners and portion marks are written by the scheme files' grammars.
         f"schemes={schemes_digest()}",
