@@ -105,9 +105,19 @@ def _everything_readable(folder: Path) -> dict[str, str]:
             for number, text in enumerate(page_texts(reader), start=1):
                 seen[f"{path.name} page {number}"] = text
             seen[f"{path.name} metadata and bookmarks"] = pdf_strings(reader)
+            seen[f"{path.name} streams decompressed"] = _decompressed_streams(path)
         else:
             seen[path.name] = path.read_text(encoding="utf-8")
     return seen
+
+
+def _decompressed_streams(path: Path) -> str:
+    """Every stream of the PDF decoded (the XMP, the content streams with their ActualText, the fonts' maps)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return "\n".join(obj.read_bytes().decode("latin-1") for obj in pdf.objects
+                         if isinstance(obj, pikepdf.Stream))
 
 
 # --- the full build proves the canaries would show ------------------------------------------
@@ -124,6 +134,7 @@ def test_the_full_build_contains_every_canary(sites) -> None:
         assert canary in pdf_text, canary
     assert "Heading CANARY-S12" in seen["mixed.pdf metadata and bookmarks"]
     assert "Framework CANARY-S10" in seen["mixed.pdf metadata and bookmarks"]  # in the keywords
+    assert "Occasion CANARY-W2" in seen["withheld.pdf streams decompressed"]  # its XMP: dc:description
     assert "CANARY-W1" in seen["index.html"] and "CANARY-W1" in seen["manifest.json"]
     assert (sites["full"] / "withheld.pdf").exists()
 
