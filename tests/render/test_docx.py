@@ -129,6 +129,25 @@ def test_a_brief_reads_in_the_order_of_its_template(site: Path) -> None:
     assert body[body.index("Summary") + 1].startswith("1. Prime Ministers Takaichi and Modi")
 
 
+def test_the_site_index_links_each_word_document(site: Path) -> None:
+    index = parse_html((site / "index.html").read_text(encoding="utf-8"))
+    links = {a.get("href"): text_of(a) for a in index.iter("a")}
+    for brief_id in IDS:
+        assert links[f"{brief_id}.docx"].startswith("DOCX"), brief_id
+
+
+def test_each_locale_has_its_word_document_and_the_side_by_side_note_none(tmp_path: Path) -> None:
+    ran = run_cli(["build", EXAMPLES[0], "-o", tmp_path / "site", "--locale", "en-GB,ja", "--parallel",
+                   "--format", "html,docx"])
+    assert ran.exit_code == 0, ran.output
+    assert sorted(p.name for p in (tmp_path / "site").glob("*.docx")) == ["g20-2025.en-GB.docx", "g20-2025.ja.docx"]
+    japanese = docx.Document(tmp_path / "site" / "g20-2025.ja.docx")
+    assert japanese.core_properties.language == "ja"
+    assert [p.text for p in japanese.paragraphs if p.style.name == "Heading 2"][0] == "概要"
+    index = parse_html((tmp_path / "site" / "index.html").read_text(encoding="utf-8"))
+    assert {"g20-2025.en-GB.docx", "g20-2025.ja.docx"} <= {a.get("href") for a in index.iter("a")}
+
+
 def test_two_builds_give_the_same_bytes(tmp_path: Path) -> None:
     """Built in two folders, at two times: the package's parts, dates and zip entries are the same."""
     for name in ("one", "two"):
@@ -261,6 +280,10 @@ def _house_template(path: Path) -> None:
     document.styles["Heading 1"].font.name = "House Serif"
     document.add_paragraph("Template boilerplate TEMPLATE-TEXT")
     document.core_properties.author = "Template Author"
+    section = document.sections[0]
+    section.different_first_page_header_footer = True  # a house first page: its header is Word's first-page one
+    section.first_page_header.paragraphs[0].text = "House first-page header TEMPLATE-TEXT"
+    section.footer.paragraphs[0].text = "House footer TEMPLATE-TEXT"
     out = io.BytesIO()
     document.save(out)
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as package:
@@ -285,6 +308,10 @@ def test_a_dotx_reference_gives_its_styles_and_none_of_its_text(tmp_path: Path) 
     assert document.styles["Heading 1"].font.name == "House Serif"
     assert "TEMPLATE-TEXT" not in _package_text(path) and "Template Author" not in _package_text(path)
     assert document.core_properties.author == "Test Drafter"
+    section = document.sections[0]
+    assert section.different_first_page_header_footer  # the house page setup stays; its text does not
+    for part in (section.first_page_header, section.header, section.first_page_footer, section.footer):
+        assert _text(part.paragraphs[0].text) == "OFFICIAL"
     with zipfile.ZipFile(path) as package:
         assert b"wordprocessingml.document.main+xml" in package.read("[Content_Types].xml")
     # The reference is an input of the key: another reference rebuilds the brief.

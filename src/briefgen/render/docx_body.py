@@ -36,7 +36,9 @@ class Body:
         self.view = view
         #: The style to use for a built-in style's name, or None when the document has none like it.
         self.styles = styles
-        self._ = view.labels.gettext
+        #: The note's labels. The ones used here are the templates' own, which the catalogs hold from templates/;
+        #: named `label`, not `_`, so that the extraction keeps finding each where the HTML prints it.
+        self.label = view.labels.gettext
 
     def write(self) -> None:
         """Everything the kind's template prints, in its order."""
@@ -100,7 +102,7 @@ class Body:
 
     def header(self) -> None:
         """_header.html: kind, title, occasion, release and handling lines, the meeting and document details."""
-        view, _ = self.view, self._
+        view, label = self.view, self.label
         self.paragraph([Run(view.kind_label, bold=True)])
         self.heading(view.title, 1, view.title_mark)
         if view.occasion:
@@ -108,12 +110,13 @@ class Body:
         self.release_lines()
         if view.title_mark:
             self.paragraph([Run(view.title_mark)])
-        details = [(_("Date"), view.meeting_date), (_("Time"), view.time), (_("Format"), view.meeting_format),
-                   (_("Venue"), view.venue), (_("Reference"), view.reference), (_("Version"), view.version),
-                   (_("Status"), view.status), (_("Date of origin"), view.date)]
-        for label, value in details:
+        details = [(label("Date"), view.meeting_date), (label("Time"), view.time),
+                   (label("Format"), view.meeting_format), (label("Venue"), view.venue),
+                   (label("Reference"), view.reference), (label("Version"), view.version),
+                   (label("Status"), view.status), (label("Date of origin"), view.date)]
+        for name, value in details:
             if value:
-                self.line(label, value)
+                self.line(name, value)
         self.designation()
 
     def release_lines(self) -> None:
@@ -121,7 +124,7 @@ class Body:
         if view.release_note:
             self.paragraph([Run(plain(view.release_note), italic=True)])
         if view.handling:
-            self.paragraph([Run(self._("Handling instructions:") + " ", bold=True), *inline(view.handling)])
+            self.paragraph([Run(self.label("Handling instructions:") + " ", bold=True), *inline(view.handling)])
 
     def designation(self) -> None:
         """_designation.html: the classification authority block and the CUI designation indicator."""
@@ -132,37 +135,37 @@ class Body:
 
     def submission_header(self) -> None:
         """_submission_header.html: From, To, Date, Subject (the title), then the meeting."""
-        view, layout, _ = self.view, self.view.layout, self._
+        view, layout, label = self.view, self.view.layout, self.label
         assert layout is not None
         self.paragraph([Run(view.kind_label, bold=True)])
         if layout.sender:
-            self.line(layout.sender_label or _("From"), layout.sender)
+            self.line(layout.sender_label or label("From"), layout.sender)
         self.line(layout.addressee_label or "", inline(layout.addressee))
-        self.line(_("Date"), view.date)
-        self.paragraph([Run(_("Subject") + ":", bold=True)])
+        self.line(label("Date"), view.date)
+        self.paragraph([Run(label("Subject") + ":", bold=True)])
         self.heading(view.title, 1, view.title_mark)
         self.meeting_lines()
 
     def memo_header(self) -> None:
         """_memo_header.html: the date, ACTION (INFO) MEMO FOR, FROM, SUBJECT (the title), then the meeting."""
-        view, layout, _ = self.view, self.view.layout, self._
+        view, layout, label = self.view, self.view.layout, self.label
         assert layout is not None
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         self.paragraph(inline(view.date)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
         self.paragraph([Run(f"{layout.addressee_label} ", bold=True), *inline(layout.addressee)])
-        self.line(_("FROM:"), inline(layout.sender))
-        self.paragraph([Run(_("SUBJECT:"), bold=True)])
+        self.line(label("FROM:"), inline(layout.sender))
+        self.paragraph([Run(label("SUBJECT:"), bold=True)])
         self.heading(view.title, 1, view.title_mark)
         self.meeting_lines()
 
     def meeting_lines(self) -> None:
         """_memo_meeting.html: the meeting in one line, the document's reference, version and status."""
-        view, _ = self.view, self._
+        view, label = self.view, self.label
         assert view.layout is not None
-        self.line(_("Meeting"), f"{plain(view.occasion)} · {plain(view.layout.meeting_line)}" if view.occasion
+        self.line(label("Meeting"), f"{plain(view.occasion)} · {plain(view.layout.meeting_line)}" if view.occasion
                   else plain(view.layout.meeting_line))
-        version = _("Version %(version)s") % {"version": plain(view.version)} if view.version else ""
+        version = label("Version %(version)s") % {"version": plain(view.version)} if view.version else ""
         details = [plain(view.reference), version, plain(view.status)]
         self.paragraph([Run(" · ".join(d for d in details if d))])
         if view.release_note:
@@ -191,7 +194,7 @@ class Body:
                 self.numbered(p)
             found = [Run(f"{option} ________   ") for option in decision.options]
             if decision.decide_by:
-                needed = self._("Decision needed by %(date)s") % {"date": plain(decision.decide_by)}
+                needed = self.label("Decision needed by %(date)s") % {"date": plain(decision.decide_by)}
                 found.append(Run(needed, italic=True))
             if found:
                 self.paragraph(found)
@@ -199,7 +202,7 @@ class Body:
     def table(self, name: str, cells: Callable[[str, object], Cell], rows: Sequence[object]) -> None:
         """A table of the view's rows, its columns those the view shows (`view.columns`), header row repeated."""
         columns = self.view.columns.get(name, ())
-        write_table(self.document, [self._(column) for column in columns],
+        write_table(self.document, [self.label(column) for column in columns],
                     [[cells(column, row) for column in columns] for row in rows], self.styles("Table Grid"))
 
     def participants(self) -> None:
@@ -233,7 +236,7 @@ class Body:
         self.table("frameworks", cell, self.view.frameworks)
 
     def commitments(self) -> None:
-        _ = self._
+        label = self.label
 
         def cell(column: str, row: object) -> Cell:
             from briefgen.render.view_records import CommitmentView
@@ -243,9 +246,9 @@ class Body:
                 return [[*marked(row.mark), *inline(row.sector)]]
             if column == "Commitment":
                 lines = [[*runs(row.summary), *([Run(" " + citations(row.citations))] if row.citations else [])]]
-                for label, value in ((_("Amount"), row.amount), (_("Organisations"), row.organisations)):
+                for name, value in ((label("Amount"), row.amount), (label("Organisations"), row.organisations)):
                     if value:
-                        lines.append([Run(f"{label} ", bold=True), *inline(value)])
+                        lines.append([Run(f"{name} ", bold=True), *inline(value)])
                 return lines
             return [[*inline((row.parties if column == "Parties" else row.status) or DASH)]]
 
@@ -274,7 +277,7 @@ class Body:
 
     def closing(self) -> None:
         """_closing.html: drafted by, cleared by, contact; with the header's mark at its start."""
-        view, _ = self.view, self._
+        view, label = self.view, self.label
         if not (view.drafted_by or view.cleared_by or view.contact):
             return
         if view.title_mark:
@@ -282,18 +285,18 @@ class Body:
         if view.drafted_by:
             office = view.drafter.office if view.drafter is not None else None
             drafted = plain(view.drafted_by)
-            self.line(_("Drafted by"), f"{plain(office)}: {drafted}" if office else drafted)
+            self.line(label("Drafted by"), f"{plain(office)}: {drafted}" if office else drafted)
         for index, clearance in enumerate(view.cleared_by):
             if index == 0:
-                self.line(_("Cleared by"), cleared(clearance, dated=True))
+                self.line(label("Cleared by"), cleared(clearance, dated=True))
             else:
                 self.paragraph([Run(cleared(clearance, dated=True))])
         if view.contact:
-            self.line(_("Contact"), inline(view.contact))
+            self.line(label("Contact"), inline(view.contact))
 
     def memo_closing(self) -> None:
         """_memo_closing.html: attachments, drafted by, and the clearance table."""
-        view, layout, _ = self.view, self.view.layout, self._
+        view, layout, label = self.view, self.view.layout, self.label
         assert layout is not None
         if layout.annexes:
             self.paragraph([Run(f"{layout.annexes_heading}:", bold=True)])
@@ -303,12 +306,12 @@ class Body:
         if drafter is not None:
             text = f"{plain(drafter.office)}: " if drafter.office else ""
             text += plain(drafter.name) + (f", {plain(drafter.unit)}" if drafter.unit else "")
-            self.line(_("Drafted by:"), text + (f", {plain(view.contact)}" if view.contact else ""))
+            self.line(label("Drafted by:"), text + (f", {plain(view.contact)}" if view.contact else ""))
         elif view.contact:
-            self.line(_("Contact:"), inline(view.contact))
+            self.line(label("Contact:"), inline(view.contact))
         if view.cleared_by:
-            self.paragraph([Run(_("Cleared"), bold=True)])
-            write_table(self.document, [_("Office"), _("Name"), _("Date")],
+            self.paragraph([Run(label("Cleared"), bold=True)])
+            write_table(self.document, [label("Office"), label("Name"), label("Date")],
                         [[[[Run(plain(c.office) or DASH)]], [[Run(cleared(c, dated=False))]],
                           [[Run(plain(c.date) or DASH)]]] for c in view.cleared_by], self.styles("Table Grid"))
 
@@ -332,7 +335,7 @@ class Body:
             if annex.body:
                 self.blocks(annex.body)
             else:
-                self.paragraph([Run(self._("Sent separately."))])
+                self.paragraph([Run(self.label("Sent separately."))])
 
 
 #: The hanging indent of a numbered paragraph: the number, then its text.
