@@ -5,6 +5,7 @@ reproducible bytes, and a project's reference document (.docx, .dotx) or a bad o
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import shutil
@@ -268,6 +269,8 @@ def test_formats_in_briefgen_toml(tmp_path: Path) -> None:
     ran = run_cli(["build"], cwd=root)
     assert ran.exit_code == 0, ran.output
     assert sorted(p.name for p in (root / "site").glob("alpha.*")) == ["alpha.docx", "alpha.html"]
+    ran = run_cli(["build", "--format", "html", "-o", "html-only"], cwd=root)  # --format replaces `formats`
+    assert ran.exit_code == 0 and [p.name for p in (root / "html-only").glob("alpha.*")] == ["alpha.html"]
     (root / "briefgen.toml").write_text('formats = ["html", "word"]\n', encoding="utf-8")
     ran = run_cli(["build"], cwd=root)
     assert ran.exit_code == 2
@@ -280,6 +283,7 @@ def _house_template(path: Path) -> None:
     document.styles["Heading 1"].font.name = "House Serif"
     document.add_paragraph("Template boilerplate TEMPLATE-TEXT")
     document.core_properties.author = "Template Author"
+    document.core_properties.last_printed = datetime.datetime(2020, 1, 1)
     section = document.sections[0]
     section.different_first_page_header_footer = True  # a house first page: its header is Word's first-page one
     section.first_page_header.paragraphs[0].text = "House first-page header TEMPLATE-TEXT"
@@ -308,6 +312,7 @@ def test_a_dotx_reference_gives_its_styles_and_none_of_its_text(tmp_path: Path) 
     assert document.styles["Heading 1"].font.name == "House Serif"
     assert "TEMPLATE-TEXT" not in _package_text(path) and "Template Author" not in _package_text(path)
     assert document.core_properties.author == "Test Drafter"
+    assert document.core_properties.last_printed is None
     section = document.sections[0]
     assert section.different_first_page_header_footer  # the house page setup stays; its text does not
     for part in (section.first_page_header, section.header, section.first_page_footer, section.footer):

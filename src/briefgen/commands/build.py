@@ -48,17 +48,17 @@ if TYPE_CHECKING:
 @click.command("build")
 @paths_argument
 @click.option("-o", "--out", type=GuardedPath(file_okay=False, path_type=Path),
-              help="Output folder for the HTML, PDF, index.html and manifest.json "
+              help="Output folder for the HTML, PDF, DOCX, index.html and manifest.json "
                    "(default: `output` in briefgen.toml, else ./site).")
 @audience_options
 @click.option("--format", "formats", type=FormatsType(), multiple=True,
               help="What each note is written as: html, pdf, docx (Word), repeated or as a list, e.g. "
                    "--format html,pdf,docx. Given, it replaces the defaults (`formats` in briefgen.toml, "
                    "else html and pdf).")
-@click.option("--html/--no-html", default=None, help="Also write (or do not write) DIR/ID.html, whatever "
-              "--format or briefgen.toml say (default: written).")
-@click.option("--pdf/--no-pdf", default=None, help="Also write (or do not write) DIR/ID.pdf, whatever "
-              "--format or briefgen.toml say (default: written).")
+@click.option("--html/--no-html", default=None, help="Write DIR/ID.html as well as what --format or "
+              "briefgen.toml ask for, or (--no-html) leave it out of them.")
+@click.option("--pdf/--no-pdf", default=None, help="Write DIR/ID.pdf as well as what --format or "
+              "briefgen.toml ask for, or (--no-pdf) leave it out of them.")
 @locale_option("Write each note in these locales (en-GB, en-US, en-IN, ja, hi, fr), e.g. ja or en-GB,ja: "
                "labels, dates, numbers and the sheet's text in that language. With several, each brief "
                "becomes ID.LOCALE.html and .pdf, linked to each other (default: `locale` in briefgen.toml, "

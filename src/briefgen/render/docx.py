@@ -192,7 +192,10 @@ def _properties(document: Document, view: BriefView) -> None:
     properties.revision = 1
     properties.created = created
     properties.modified = modified
-    properties.last_printed = created
+    from docx.oxml.ns import qn
+
+    for printed in properties._element.findall(qn("cp:lastPrinted")):  # a reference document's, not this note's
+        properties._element.remove(printed)
     _default_language(document, metadata.language)
 
 

@@ -119,7 +119,7 @@ class _Reader(HTMLParser):
         return QUOTE if "blockquote" in self.context else BODY
 
     def flush(self) -> None:
-        runs = _trimmed(self.runs) if self.role != CODE else _merged(self.runs)
+        runs = _trimmed(self.runs) if self.role != CODE else _code(self.runs)
         if runs:
             depth = max(0, sum(tag in ("ul", "ol") for tag in self.context) - 1)
             self.blocks.append(Block(self.role, runs, depth if self.role in (BULLET, NUMBER) else 0))
@@ -134,6 +134,14 @@ def _merged(runs: list[Run]) -> tuple[Run, ...]:
             found[-1] = replace(run, text=found[-1].text + run.text)
         else:
             found.append(run)
+    return tuple(run for run in found if run.text)
+
+
+def _code(runs: list[Run]) -> tuple[Run, ...]:
+    """A code block's runs as written, without the line break Markdown ends it with."""
+    found = list(_merged(runs))
+    if found:
+        found[-1] = replace(found[-1], text=found[-1].text.rstrip("\n"))
     return tuple(run for run in found if run.text)
 
 
