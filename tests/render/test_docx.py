@@ -385,3 +385,19 @@ def test_a_noop_rebuild_of_word_documents_does_not_import_python_docx(tmp_path: 
                           env=script_env())
     assert done.stderr.splitlines()[-1] == "docx not imported", done.stderr
     assert "unchanged g20-2025" in done.stdout
+
+
+def test_a_reference_without_the_built_in_styles_still_gets_headings(tmp_path: Path) -> None:
+    """A house document may lack Heading 2 or the list styles: headings are added, lists fall back to Normal."""
+    root = _project(tmp_path, 'formats = ["docx"]\ndocx_reference = "bare.docx"\n')
+    document = docx.Document()
+    for name in ("Heading 1", "Heading 2", "List Bullet", "Table Grid"):
+        document.styles[name].delete()
+    document.save(root / "bare.docx")
+    ran = run_cli(["build"], cwd=root)
+    assert ran.exit_code == 0, ran.output
+    built = docx.Document(root / "site" / "alpha.docx")
+    headings = [p for p in built.paragraphs if p.style.name == "Heading 2"]
+    assert [p.text for p in headings][:2] == ["Summary", "Outcomes"]
+    level = built.styles["Heading 2"].element.pPr.find(qn("w:outlineLvl"))
+    assert level is not None and level.get(qn("w:val")) == "1"  # Word's navigation pane sees level 2

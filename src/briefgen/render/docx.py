@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 
     from briefgen.render.view_records import BriefView
 
-#: The built-in styles the body uses, and what each is like when a reference document lacks it.
-STYLES = ("Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2", "List Bullet 3", "List Number",
-          "List Number 2", "List Number 3", "Quote", "No Spacing", "Table Grid")
 #: The page number label's placeholders, as _page_marks.html fills them.
 _PAGE_PLACEHOLDERS = re.compile(r"(\{page\}|\{pages\})")
 
@@ -100,7 +97,9 @@ def _add_heading_style(document: Document, name: str) -> None:
     style.paragraph_format.keep_with_next = True
     outline = OxmlElement("w:outlineLvl")
     outline.set(qn("w:val"), str(level - 1))
-    style.element.get_or_add_pPr().append(outline)
+    # In its place in w:pPr's sequence (ISO/IEC 29500-1 §17.3.1.26): before these, after the rest.
+    style.element.get_or_add_pPr().insert_element_before(outline, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                                                         "w:pPrChange")
 
 
 def _page_marks(document: Document, view: BriefView) -> None:
