@@ -401,3 +401,18 @@ def test_a_reference_without_the_built_in_styles_still_gets_headings(tmp_path: P
     assert [p.text for p in headings][:2] == ["Summary", "Outcomes"]
     level = built.styles["Heading 2"].element.pPr.find(qn("w:outlineLvl"))
     assert level is not None and level.get(qn("w:val")) == "1"  # Word's navigation pane sees level 2
+
+
+def test_a_public_release_holds_no_portion_the_sheet_does_not_clear(tmp_path: Path) -> None:
+    sheet = compact_sheet("open", classification={"level": "OFFICIAL", "scheme": "uk", "cleared_for_public": True},
+                          outcomes=["Public outcome.",
+                                    {"text": "Internal outcome CANARY-P1.", "classification": "OFFICIAL",
+                                     "cleared_for_public": False}])
+    write_sheet(tmp_path / "briefs", sheet)
+    full = run_cli(["build", "briefs", "-o", "full", "--format", "docx"], cwd=tmp_path)
+    assert full.exit_code == 0, full.output
+    assert "CANARY-P1" in _package_text(tmp_path / "full" / "open.docx")
+    ran = run_cli(["build", "briefs", "-o", "public", "--public", "--format", "docx"], cwd=tmp_path)
+    assert ran.exit_code == 0, ran.output
+    text = _package_text(tmp_path / "public" / "open.docx")
+    assert "Public outcome." in text and "CANARY-P1" not in text
