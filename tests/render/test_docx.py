@@ -416,3 +416,19 @@ def test_a_public_release_holds_no_portion_the_sheet_does_not_clear(tmp_path: Pa
     assert ran.exit_code == 0, ran.output
     text = _package_text(tmp_path / "public" / "open.docx")
     assert "Public outcome." in text and "CANARY-P1" not in text
+
+
+def test_the_job_key_holds_the_docx_choice_and_the_references_bytes() -> None:
+    from briefgen.keys import job_key
+    from briefgen.records import Options, ReferenceDocument
+
+    def key(**options: object) -> str:
+        return job_key("id: alpha\n", "briefs/alpha.yaml", Options(**options), "environment")  # type: ignore[arg-type]
+
+    plain = key()
+    word = key(docx=True)
+    house = key(docx=True, docx_reference=ReferenceDocument("house.dotx", b"one"))
+    assert len({plain, word, house, key(docx=True, docx_reference=ReferenceDocument("house.dotx", b"two"))}) == 4
+    # The name is not an input, only the bytes; and without docx the reference is not read into the key.
+    assert house == key(docx=True, docx_reference=ReferenceDocument("elsewhere/house.dotx", b"one"))
+    assert plain == key(docx_reference=ReferenceDocument("house.dotx", b"one"))
