@@ -367,13 +367,23 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
+import briefgen
+print("briefgen from", briefgen.__file__, file=sys.stderr)
 print("docx imported" if "docx" in sys.modules else "docx not imported", file=sys.stderr)
 """
 
 
+def _probe(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """briefgen ARGS in a fresh interpreter, this checkout's package first on the path (wherever `cwd` is)."""
+    done = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True,
+                          env=script_env(PYTHONPATH=str(ROOT / "src")), timeout=300)
+    assert f"briefgen from {ROOT / 'src' / 'briefgen' / '__init__.py'}" in done.stderr, done.stderr
+    return done
+
+
 @pytest.mark.parametrize("args", [["--version"], ["check", str(EXAMPLES[0])]])
 def test_check_and_version_do_not_import_python_docx(args: list[str]) -> None:
-    done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, env=script_env())
+    done = _probe(args)
     assert done.stderr.splitlines()[-1] == "docx not imported", done.stderr
 
 
@@ -381,8 +391,7 @@ def test_a_noop_rebuild_of_word_documents_does_not_import_python_docx(tmp_path: 
     root = _project(tmp_path, 'formats = ["docx"]\n')
     shutil.copy(EXAMPLES[0], root / "briefs")
     assert run_cli(["build"], cwd=root).exit_code == 0
-    done = subprocess.run([sys.executable, "-c", _PROBE, "build"], cwd=root, capture_output=True, text=True,
-                          env=script_env())
+    done = _probe(["build"], cwd=root)
     assert done.stderr.splitlines()[-1] == "docx not imported", done.stderr
     assert "unchanged g20-2025" in done.stdout
 
