@@ -103,6 +103,9 @@ def job_key(text: str, path: str, options: Options, environment: str) -> str:
     parts = [text, path, audience, str(options.html), str(options.pdf), locales, environment]
     if options.pdf_variant is not None:  # a PDF without a variant keys as it always has
         parts.append(f"pdf variant {options.pdf_variant}")
+    if options.docx:  # likewise a build without Word documents; the reference document's bytes key a DOCX
+        reference = options.docx_reference.digest if options.docx_reference is not None else "none"
+        parts.append(f"docx reference {reference}")
     for part in parts:
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")

@@ -184,7 +184,7 @@ def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, enviro
                marks=item.loaded.marks, audience=options.audience, html=options.html, pdf=options.pdf,
                theme=theme, key=job_key(item.loaded.text, item.path, options, environment),
                locales=options.locales or (note_locale(sheet.classification.scheme),), parallel=options.parallel,
-               pdf_variant=options.pdf_variant)
+               pdf_variant=options.pdf_variant, docx=options.docx, docx_reference=options.docx_reference)
 
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from briefgen.errors import UsageProblem
 
 if TYPE_CHECKING:
+    from briefgen.records import ReferenceDocument
     from briefgen.release.audience import Audience
     from briefgen.theme import Theme
 
@@ -42,8 +43,12 @@ KEYS = {
     "locale": "the locale, or list of locales, notes are written in (labels, dates, numbers)",
     "parallel": "with two locales, also write the side-by-side note",
     "pdf": "the PDF variant every note is printed as: pdf/a-2b (archival), pdf/ua-1 (accessible) or none",
+    "formats": "what each note is written as: a list of html, pdf and docx",
+    "docx_reference": "a Word document or template (.docx, .dotx) whose styles the Word output uses",
 }
-_PATH_KEYS = ("briefs", "output", "schema", "templates", "styles")
+_PATH_KEYS = ("briefs", "output", "schema", "templates", "styles", "docx_reference")
+#: What a note can be written as (briefgen.toml `formats`, `briefgen build --format`).
+FORMATS = ("html", "pdf", "docx")
 
 
 class ProjectError(UsageProblem):
@@ -72,6 +77,10 @@ class Project:
     parallel: bool = False
     #: The PDF variant (render/pdf_variants.py), or None for a tagged PDF that declares no conformance.
     pdf_variant: str | None = None
+    #: What each note is written as (`formats`), or None for the default (HTML and PDF).
+    formats: tuple[str, ...] | None = None
+    #: The reference document for the Word output's styles (`docx_reference`), or None.
+    docx_reference: Path | None = None
 
     @property
     def config(self) -> Path | None:
@@ -245,6 +254,11 @@ def _value(where: str, root: Path, key: str, value: Any) -> Any:
         if problem is not None:
             raise wrong(f"a PDF variant ({problem})")
         return value
+    if key == "formats":
+        problem = formats_problem(value)
+        if problem is not None:
+            raise wrong(f"a list of formats ({problem})")
+        return tuple(dict.fromkeys(value))
     if key == "parallel":
         if not isinstance(value, bool):
             raise wrong("true or false")
@@ -254,6 +268,36 @@ def _value(where: str, root: Path, key: str, value: Any) -> Any:
             raise wrong("a URL template containing {path}")
         return value
     raise AssertionError(key)  # pragma: no cover - KEYS and _value disagree
+
+
+def read_reference(project: Project) -> ReferenceDocument | None:
+    """The project's `docx_reference`, read and checked to be a Word document or template, or None when it names
+    none. Raises ProjectError (exit 2) for a file that is not one, OSError for one that cannot be read."""
+    from briefgen.files import read_regular_file
+    from briefgen.records import ReferenceDocument
+    from briefgen.render.docx_package import MAX_REFERENCE_BYTES, ReferenceProblem, main_part_type
+
+    path = project.docx_reference
+    if path is None:
+        return None
+    data = read_regular_file(path, MAX_REFERENCE_BYTES, whole=True)
+    try:
+        main_part_type(data)
+    except ReferenceProblem as exc:
+        raise ProjectError(f"{project.config}: `docx_reference` ({path}) cannot be used: {exc}; give a .docx or "
+                           ".dotx saved by Word, or remove the key to use python-docx's own styles") from None
+    return ReferenceDocument(str(path), data)
+
+
+def formats_problem(value: Any) -> str | None:
+    """Why `value` is not a list of formats a note can be written as (FORMATS), or None."""
+    choices = ", ".join(FORMATS)
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) for item in value):
+        return f"at least one of {choices}, e.g. [\"html\", \"docx\"]"
+    unknown = [item for item in value if item not in FORMATS]
+    if unknown:
+        return f"'{unknown[0][:40]}' is not one; choose from {choices}"
+    return None
 
 
 def _real(path: Path) -> Path:

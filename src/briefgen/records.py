@@ -8,6 +8,7 @@ frozen: a later stage makes new ones, never changes what an earlier stage passed
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,6 +171,10 @@ class Options:
     parallel: bool = False
     #: The PDF variant to print (render/pdf_variants.py: "pdf/a-2b", "pdf/ua-1"), or None for a plain tagged PDF.
     pdf_variant: str | None = None
+    #: Also write each note as a Word document (render/docx.py), ID.docx.
+    docx: bool = False
+    #: The project's reference document for the Word documents' styles (briefgen.toml `docx_reference`), or None.
+    docx_reference: ReferenceDocument | None = None
 
     @property
     def locale(self) -> str | None:
@@ -178,10 +183,24 @@ class Options:
 
     def output_kinds(self) -> tuple[str, ...]:
         """What each brief becomes, as the manifest names its outputs: ("html", "pdf") for one locale;
-        ("en-GB.html", "en-GB.pdf", "ja.html", …) for several, and "en-GB+ja.pdf" for the parallel note."""
-        formats = [f for f, wanted in (("html", self.html), ("pdf", self.pdf)) if wanted]
+        ("en-GB.html", "en-GB.pdf", "ja.html", …) for several, and "en-GB+ja.pdf" for the parallel note
+        (which has no Word document: a DOCX is one language's note)."""
+        formats = [f for f, wanted in (("html", self.html), ("pdf", self.pdf), ("docx", self.docx)) if wanted]
         return tuple(f"{stem}.{f}" if stem else f for stem, _ in note_stems(self.locales, self.parallel)
-                     for f in formats)
+                     for f in formats if f != "docx" or "+" not in stem)
+
+
+@dataclass(frozen=True)
+class ReferenceDocument:
+    """A Word document or template whose styles the Word output starts from: its name as given, and its bytes."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+    @property
+    def digest(self) -> str:
+        """sha256 of its bytes: an input of every job key that writes a DOCX."""
+        return hashlib.sha256(self.data).hexdigest()
 
 
 def note_stems(locales: tuple[str, ...], parallel: bool) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -216,6 +235,9 @@ class Job:
     parallel: bool = False
     #: The PDF variant (Options.pdf_variant), or None.
     pdf_variant: str | None = None
+    #: Whether to write the Word document, and the reference document it starts from (Options.docx_reference).
+    docx: bool = False
+    docx_reference: ReferenceDocument | None = None
 
     @property
     def locale(self) -> str:

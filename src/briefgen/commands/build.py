@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from briefgen.commands.options import (
+    FormatsType,
     GuardedPath,
     PdfVariantType,
     ShardType,
@@ -19,6 +20,7 @@ from briefgen.commands.options import (
     output_format_option,
     paths_argument,
     resolve_audience,
+    resolve_formats,
     resolve_locales,
     strict_option,
     theme_options,
@@ -37,7 +39,8 @@ from briefgen.errors import EXIT_OK, EXIT_SHEET
 
 if TYPE_CHECKING:
     from briefgen.pipeline import Built
-    from briefgen.records import Plan
+    from briefgen.project import Project
+    from briefgen.records import Plan, ReferenceDocument
     from briefgen.report.ci import BriefRow
     from briefgen.report.diagnostics import Report
 
@@ -45,11 +48,17 @@ if TYPE_CHECKING:
 @click.command("build")
 @paths_argument
 @click.option("-o", "--out", type=GuardedPath(file_okay=False, path_type=Path),
-              help="Output folder for the HTML, PDF, index.html and manifest.json "
+              help="Output folder for the HTML, PDF, DOCX, index.html and manifest.json "
                    "(default: `output` in briefgen.toml, else ./site).")
 @audience_options
-@click.option("--html/--no-html", default=True, show_default=True, help="Write DIR/ID.html.")
-@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write DIR/ID.pdf.")
+@click.option("--format", "formats", type=FormatsType(), multiple=True,
+              help="What each note is written as: html, pdf, docx (Word), repeated or as a list, e.g. "
+                   "--format html,pdf,docx. Given, it replaces the defaults (`formats` in briefgen.toml, "
+                   "else html and pdf).")
+@click.option("--html/--no-html", default=None, help="Write DIR/ID.html as well as what --format or "
+              "briefgen.toml ask for, or (--no-html) leave it out of them.")
+@click.option("--pdf/--no-pdf", default=None, help="Write DIR/ID.pdf as well as what --format or "
+              "briefgen.toml ask for, or (--no-pdf) leave it out of them.")
 @locale_option("Write each note in these locales (en-GB, en-US, en-IN, ja, hi, fr), e.g. ja or en-GB,ja: "
                "labels, dates, numbers and the sheet's text in that language. With several, each brief "
                "becomes ID.LOCALE.html and .pdf, linked to each other (default: `locale` in briefgen.toml, "
@@ -72,15 +81,16 @@ if TYPE_CHECKING:
 @output_format_option
 @user_errors
 def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str | None, audience_name: str | None,
-                  public: bool, html: bool, pdf: bool, locales: tuple[str, ...] | None, parallel: bool | None,
+                  public: bool, formats: tuple[tuple[str, ...], ...], html: bool | None, pdf: bool | None,
+                  locales: tuple[str, ...] | None, parallel: bool | None,
                   pdf_variant: str | None,
                   templates: Path | None, styles: Path | None,
                   jobs: int | None, timeout: float | None, force: bool, shard: tuple[int, int] | None,
                   strict: bool, verbose: bool, output_format: str) -> None:
-    """Build briefing notes (HTML and PDF) from fact sheets.
+    """Build briefing notes (HTML, PDF, and Word with --format docx) from fact sheets.
 
     PATHS are fact sheets or folders (default: the project's briefs folder). Each valid
-    sheet becomes OUT/ID.html and OUT/ID.pdf; OUT/index.html lists every brief and
+    sheet becomes OUT/ID.html and OUT/ID.pdf (and OUT/ID.docx); OUT/index.html lists every brief and
     OUT/manifest.json records what was written. Invalid sheets get their diagnostics and
     no output; the others still build. A file briefgen wrote but someone changed since is
     left alone and reported (exit 1); a build waits while another builds into OUT.
@@ -94,13 +104,13 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
 
     project = load_project()
     audience = resolve_audience(project, release_level, audience_name, public)
-    if not html and not pdf:
-        raise click.UsageError("--no-html and --no-pdf together leave nothing to build")
+    written = resolve_formats(project, formats, html, pdf)
     theme = project.theme(templates, styles)
     chosen, side_by_side = resolve_locales(project, locales, parallel)
-    options = Options(audience=audience, html=html, pdf=pdf, strict=strict, theme=theme, shard=shard,
-                      locales=chosen, parallel=side_by_side,
-                      pdf_variant=chosen_variant(pdf_variant, project.pdf_variant, audience is not None))
+    options = Options(audience=audience, html="html" in written, pdf="pdf" in written, strict=strict, theme=theme,
+                      shard=shard, locales=chosen, parallel=side_by_side,
+                      pdf_variant=chosen_variant(pdf_variant, project.pdf_variant, audience is not None),
+                      docx="docx" in written, docx_reference=_reference(project) if "docx" in written else None)
     target = out if out is not None else project.output
     sources = sheet_paths(paths, project)
     check_output(target, project, [*sources, *theme.template_dirs, *theme.style_dirs])
@@ -112,6 +122,17 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     except OSError as exc:  # the output folder: no space, no permission, a file in the way
         io_error(exc)
     sys.exit(_report(built, strict, output_format, verbose))
+
+
+def _reference(project: Project) -> ReferenceDocument | None:
+    """briefgen.toml's `docx_reference`, read and checked to be a Word document or template (exit 2 if not, 4 if
+    it cannot be read)."""
+    from briefgen.project import read_reference
+
+    try:
+        return read_reference(project)
+    except OSError as exc:
+        io_error(exc, "read", project.docx_reference)
 
 
 def _report(built: Built, strict: bool, output_format: str, verbose: bool) -> int:
@@ -127,7 +148,9 @@ def _report(built: Built, strict: bool, output_format: str, verbose: bool) -> in
         if brief_id in built.unchanged:
             click.echo(f"unchanged {brief_id}", err=to_stderr)
             continue
-        counted = f"{pages} page{'s' if pages != 1 else ''}" if pages is not None else "HTML"
+        kinds = dict.fromkeys("Word" if Path(name).suffix == ".docx" else Path(name).suffix[1:].upper()
+                              for name in map(str, written))
+        counted = f"{pages} page{'s' if pages != 1 else ''}" if pages is not None else " and ".join(kinds)
         click.echo(f"built {brief_id}: {counted} → {', '.join(map(str, written))}", err=to_stderr)
     for sheet in planned.sheets:
         if sheet.withheld is not None:

@@ -217,3 +217,39 @@ class PdfVariantType(_ParamType):  # type: ignore[misc]
         if problem is not None:
             raise click.BadParameter(problem, ctx, param)
         return str(value)
+
+
+class FormatsType(_ParamType):  # type: ignore[misc]
+    """`--format html,docx` (repeatable): what each note is written as, checked so a typo is a usage error (exit 2)."""
+
+    name = "FORMATS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
+        from briefgen.project import formats_problem
+
+        if isinstance(value, tuple):
+            return value
+        given = [item.strip().casefold() for item in str(value).split(",") if item.strip()]
+        problem = formats_problem(given)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return tuple(given)
+
+
+def resolve_formats(project: Project, formats: tuple[tuple[str, ...], ...], html: bool | None, pdf: bool | None
+                    ) -> tuple[str, ...]:
+    """What a build writes: `--format` (which replaces the defaults), else briefgen.toml's `formats`, else HTML
+    and PDF; then `--html`/`--pdf` add a format and `--no-html`/`--no-pdf` take one away."""
+    from briefgen.project import FORMATS
+
+    given = [name for group in formats for name in group]
+    chosen = set(given) if given else set(project.formats or ("html", "pdf"))
+    for name, wanted in (("html", html), ("pdf", pdf)):
+        if wanted is True:
+            chosen.add(name)
+        elif wanted is False:
+            chosen.discard(name)
+    if not chosen:
+        raise click.UsageError("these options leave nothing to build: choose at least one of "
+                               f"{', '.join(FORMATS)} (--format)")
+    return tuple(name for name in FORMATS if name in chosen)

@@ -113,6 +113,11 @@ def _note(job: Job, views: list[BriefView], stem: str, reads: Reads, found: list
     written: dict[str, tuple[str, bytes, int | None]] = {}
     if job.html:
         written[f"{prefix}html"] = (f"{name}.html", html.encode("utf-8"), None)
+    if job.docx and len(views) == 1:  # a Word document is one language's note (Options.output_kinds)
+        from briefgen.render.docx import write_docx
+
+        reference = job.docx_reference.data if job.docx_reference is not None else None
+        written[f"{prefix}docx"] = (f"{name}.docx", write_docx(views[0], reference), None)
     if job.pdf:
         from briefgen.render.pdf import print_pdf
 

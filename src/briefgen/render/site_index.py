@@ -51,6 +51,8 @@ class IndexEntry:
     categories: tuple[str, ...] = ()
     #: With several locales: the note in each ("日本語", its HTML, its PDF), the side-by-side one last.
     notes: tuple[IndexNote, ...] = ()
+    #: The Word document (`--format docx`), when one was written.
+    docx_href: str | None = None
 
     @classmethod
     def of(cls, record: BriefRecord, style: HouseStyle, the_labels: Labels = ENGLISH) -> IndexEntry:
@@ -73,6 +75,7 @@ class IndexEntry:
                 (n.html_href for n in notes if n.html_href), None)),
             pdf_href=_site_href(record.outputs.get("pdf") or next((n.pdf_href for n in notes if n.pdf_href), None)),
             notes=notes,
+            docx_href=_site_href(record.outputs.get("docx")),
             scheme=record.scheme or None,
             status=record.status,
             reference=record.reference,
@@ -91,6 +94,7 @@ class IndexNote:
     lang: str
     html_href: str | None
     pdf_href: str | None
+    docx_href: str | None = None
 
 
 def _notes(record: BriefRecord) -> tuple[IndexNote, ...]:
@@ -105,7 +109,8 @@ def _notes(record: BriefRecord) -> tuple[IndexNote, ...]:
     from briefgen.render.names import languages_label
 
     return tuple(IndexNote(languages_label(stem.split("+")), stem.replace("+", " "),
-                           _site_href(files.get("html")), _site_href(files.get("pdf")))
+                           _site_href(files.get("html")), _site_href(files.get("pdf")),
+                           _site_href(files.get("docx")))
                  for stem, files in by_stem.items())
 
 
