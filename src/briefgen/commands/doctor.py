@@ -40,7 +40,8 @@ EXIT_ENVIRONMENT = 4
 #: the two of WeasyPrint's that decide the bytes of a PDF: pydyf writes it, fontTools
 #: subsets fonts when HarfBuzz-subset cannot.
 DEPENDENCIES = ("click", "PyYAML", "pydantic", "pycountry", "tzdata", "Jinja2", "Markdown", "nh3", "Babel", "wcwidth",
-                "watchfiles", "filelock", "pydyf", "fonttools")
+                "watchfiles", "filelock", "pikepdf", "pyhanko", "pyhanko-certvalidator", "python-docx",
+                "pydyf", "fonttools")
 
 # Debian packages of the C libraries WeasyPrint loads.
 _PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
