@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +107,8 @@ def job_key(text: str, path: str, options: Options, environment: str) -> str:
     if options.docx:  # likewise a build without Word documents; the reference document's bytes key a DOCX
         reference = options.docx_reference.digest if options.docx_reference is not None else "none"
         parts.append(f"docx reference {reference}")
+        # python-docx writes the package parts, so its version decides the bytes (read without importing it).
+        parts.append(f"python-docx {version('python-docx')}")
     for part in parts:
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
