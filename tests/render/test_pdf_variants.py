@@ -95,14 +95,33 @@ def test_a_variant_prints_the_same_bytes_twice(tmp_path: Path) -> None:
     assert (tmp_path / "one" / "g20-2025.pdf").read_bytes() == (tmp_path / "two" / "g20-2025.pdf").read_bytes()
 
 
-def test_a_variant_weasyprint_cannot_make_is_a_usage_error(tmp_path: Path) -> None:
-    ran = run_cli(["build", EXAMPLE, "-o", tmp_path, "--pdf-variant", "pdf/a-2b+ua-1"])
+def test_a_variant_briefgen_does_not_print_is_a_usage_error(tmp_path: Path) -> None:
+    ran = run_cli(["build", EXAMPLE, "-o", tmp_path, "--pdf-variant", "PDF/A-2b"])
     assert ran.exit_code == 2
-    assert "pdf/a-2b+ua-1 is not made: WeasyPrint 70 writes one variant per PDF" in ran.output
+    assert "write 'pdf/a-2b': variants are written in lower case" in ran.output
+    ran = run_cli(["build", EXAMPLE, "-o", tmp_path, "--pdf-variant", "pdf/a-3u"])
+    assert ran.exit_code == 2 and "'pdf/a-3u' is not a PDF variant briefgen prints" in ran.output
+    assert "pdf/a-2b+ua-1" in ran.output, "the choices are listed"
     assert not list(tmp_path.glob("*.pdf"))
     (tmp_path / "briefgen.toml").write_text('pdf = "pdf/x-4"\n', encoding="utf-8")
     ran = run_cli(["build", EXAMPLE, "-o", tmp_path / "out"], cwd=tmp_path)
     assert ran.exit_code == 2 and "briefgen.toml:1" in ran.output and "'pdf/x-4' is not a PDF variant" in ran.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_archival_and_accessible_at_once(tmp_path: Path) -> None:
+    """WeasyPrint 70 writes one identification per file; briefgen prints PDF/A-2b and adds PDF/UA-1's,
+    with the extension schema PDF/A-2 requires for a property outside its predefined schemas
+    (ISO 19005-2 §6.6.2.3; pdfuaid as itext-java's PdfAXMPUtil.PDF_UA_EXTENSION describes it)."""
+    (tmp_path / "briefgen.toml").write_text('pdf = "pdf/a-2b+ua-1"\n', encoding="utf-8")
+    ran = run_cli(["build", EXAMPLE, "-o", tmp_path / "out"], cwd=tmp_path)
+    assert ran.exit_code == 0, ran.output
+    reader = pypdf.PdfReader(tmp_path / "out" / "g20-2025.pdf")
+    xmp = _xmp(reader)
+    assert re.search(r'pdfaid:part(="2"|>2<)', xmp) and re.search(r'pdfuaid:part(="1"|>1<)', xmp)
+    assert "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>" in xmp
+    assert "<pdfaProperty:name>part</pdfaProperty:name>" in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]
 
 
 def test_a_release_is_printed_as_pdf_a_2b_unless_told_otherwise(tmp_path: Path) -> None:

@@ -68,9 +68,9 @@ if TYPE_CHECKING:
                    "paragraph by paragraph, with shared paragraph numbers (default: `parallel` in briefgen.toml).")
 @click.option("--pdf-variant", type=PdfVariantType(),
               help="Print each PDF as pdf/a-2b (archival: XMP identifiers, an sRGB output intent), pdf/ua-1 "
-                   "(accessible), or none (a tagged PDF that declares no conformance), as WeasyPrint makes them "
+                   "(accessible), pdf/a-2b+ua-1 (both), or none (a tagged PDF that declares no conformance) "
                    "(default: `pdf` in briefgen.toml, else pdf/a-2b for a release cut with --public, --audience "
-                   "or --release, none otherwise). Not checked by veraPDF: see the README, PDF variants.")
+                   "or --release, none otherwise). Not checked by veraPDF: see docs/outputs.md.")
 @theme_options
 @jobs_options
 @click.option("--force", is_flag=True, help="Render every brief, even those whose outputs are up to date.")

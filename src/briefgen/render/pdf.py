@@ -109,7 +109,8 @@ def print_pdf(html: str, *, base: Path, roots: tuple[Path, ...], stylesheets: tu
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=extra, font_config=fonts)
     # No attachments, even where a template override adds <link rel="attachment">.
     document.metadata.attachments = []
-    data = document.write_pdf(**write_options(), **({"pdf_variant": variant} if variant else {}))
     from briefgen.render.pdf_finish import finish_pdf
+    from briefgen.render.pdf_variants import declares_ua, weasyprint_variant
 
-    return Printed(finish_pdf(data, html), len(document.pages), fetcher.refused)
+    data = document.write_pdf(**write_options(), **({"pdf_variant": weasyprint_variant(variant)} if variant else {}))
+    return Printed(finish_pdf(data, html, also_ua=declares_ua(variant)), len(document.pages), fetcher.refused)

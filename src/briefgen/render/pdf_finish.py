@@ -44,8 +44,11 @@ Instruction: TypeAlias = pikepdf.ContentStreamInstruction | pikepdf.ContentStrea
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def finish_pdf(data: bytes, html: str) -> bytes:
-    """The PDF `data` printed from `html`, finished as the module docstring says; same input, same bytes."""
+def finish_pdf(data: bytes, html: str, *, also_ua: bool = False) -> bytes:
+    """The PDF `data` printed from `html`, finished as the module docstring says; same input, same bytes.
+
+    `also_ua`: a PDF/A-2b file that is to declare PDF/UA-1 as well (pdf_variants.COMBINED).
+    """
     languages = LanguageRuns.of(html)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _mend_marked_content(pdf, languages)
@@ -54,6 +57,8 @@ def finish_pdf(data: bytes, html: str) -> bytes:
         if "/Metadata" in pdf.Root and languages.root:
             with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
                 xmp["dc:language"] = [languages.root]
+        if also_ua:
+            _declare_ua(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
@@ -288,6 +293,36 @@ def _to_unicode(font: object) -> dict[int, str]:
             for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
                 found[code] = chr(base + offset)
     return found
+
+
+#: PDF/A-2 admits XMP properties outside its predefined schemas only with an extension schema
+#: describing them (ISO 19005-2 §6.6.2.3); pdfuaid is one of those. As iText writes it
+#: (itext-java, pdfa/src/main/java/com/itextpdf/pdfa/PdfAXMPUtil.java, PDF_UA_EXTENSION).
+_UA_IDENTIFICATION = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+  xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+  xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfuaid:part>1</pdfuaid:part>
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>PDF/UA version identifier</pdfaProperty:description>
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+
+
+def _declare_ua(pdf: pikepdf.Pdf) -> None:
+    """Add the PDF/UA-1 identification, with its extension schema, to a PDF/A file's XMP."""
+    stream = pdf.Root.Metadata
+    xmp = stream.read_bytes()
+    end = xmp.rindex(b"</rdf:RDF>")
+    stream.write(xmp[:end] + _UA_IDENTIFICATION + xmp[end:])
 
 
 def _scope_headers(pdf: pikepdf.Pdf) -> None:
