@@ -204,11 +204,14 @@ def test_a_build_waits_for_the_lock_and_then_publishes(tmp_path: Path) -> None:
     watchdog.start()
     try:
         assert process.stderr is not None
+        # Rendering comes first (its log lines: stderr is not a terminal), then the wait for the lock.
+        before = [process.stderr.readline() for _ in range(2)]
         first = process.stderr.readline()  # blocks until the build reaches the lock
         os.close(held)
         stdout, rest = process.communicate(timeout=60)
     finally:
         watchdog.cancel()
+    assert before[0] == "rendering 1 brief\n" and before[1].startswith("[1/1] rendered alpha ("), before
     assert first == f"waiting for another briefgen build in {out}…\n", first + rest
     assert process.returncode == 0, stdout + rest
     assert "waiting" not in rest  # said once

@@ -38,7 +38,7 @@ from briefgen.commands.shared import (
 from briefgen.errors import EXIT_OK, EXIT_SHEET
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import Built
+    from briefgen.pipeline import BuildProgress, Built
     from briefgen.project import Project
     from briefgen.records import Plan, ReferenceDocument
     from briefgen.report.ci import BriefRow
@@ -94,8 +94,9 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     OUT/manifest.json records what was written. Invalid sheets get their diagnostics and
     no output; the others still build. A file briefgen wrote but someone changed since is
     left alone and reported (exit 1); a build waits while another builds into OUT.
+    On a terminal a progress line is redrawn; elsewhere (a CI log) a line comes on stderr as
+    each brief finishes rendering, and a count every ten seconds while a long build runs.
     """
-    from briefgen.commands.progress import Progress
     from briefgen.pipeline import build
     from briefgen.project import load_project
     from briefgen.records import Options
@@ -117,11 +118,20 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     try:
         built = build(sources, options, target, workers=jobs or project.jobs or default_workers(),
                       timeout=timeout or project.timeout or DEFAULT_TIMEOUT, force=force,
-                      progress=Progress(sys.stderr, enabled=output_format == "text" and sys.stderr.isatty()),
+                      progress=_progress(output_format),
                       notify=lambda line: click.echo(line, err=True))
     except OSError as exc:  # the output folder: no space, no permission, a file in the way
         io_error(exc)
     sys.exit(_report(built, strict, output_format, verbose))
+
+
+def _progress(output_format: str) -> BuildProgress:
+    """A redrawn line on a terminal (text output), log lines off one (a CI log shows each brief as it finishes)."""
+    from briefgen.commands.progress import LogProgress, Progress
+
+    if sys.stderr.isatty():
+        return Progress(sys.stderr, enabled=output_format == "text")
+    return LogProgress(sys.stderr)
 
 
 def _reference(project: Project) -> ReferenceDocument | None:
