@@ -77,7 +77,7 @@ def sign_command(note: str, key_path: Path, passphrase_file: Path | None, passph
     approval = Approval(_approver(name, key), role.strip() if role and role.strip() else None, now.date())
     try:
         done = sign_note(target, note, lambda pdf: sign_pdf(pdf, key, approval, visible=not invisible,
-                                                            timestamper=timestamper),
+                                                            timestamper=timestamper).pair(),
                          notify=lambda line: click.echo(line, err=True))
     except OSError as exc:
         io_error(exc)

@@ -20,7 +20,7 @@ from briefgen.publish.manifest import JOURNAL, MANIFEST, BriefEntry, Journal, Ma
 from briefgen.publish.policy import sha256
 
 if TYPE_CHECKING:
-    from briefgen.signing.sign import Signed
+    from briefgen.publish.signer import Signer
 
 
 class NothingToSign(NotOurs):
@@ -36,10 +36,12 @@ class SignedNote:
     output: OutputFile
 
 
-def sign_note(out: Path, note: str, sign: Callable[[bytes], Signed],
+def sign_note(out: Path, note: str, sign: Callable[[bytes], tuple[bytes, Signer]],
               notify: Callable[[str], None] | None = None) -> SignedNote:
-    """Sign OUT/NOTE.pdf with `sign` (bytes → Signed) and record it; raises NothingToSign, NotOurs, OSError,
-    or whatever `sign` raises (before anything is written)."""
+    """Sign OUT/NOTE.pdf with `sign` (the PDF's bytes → the signed bytes and their signer) and record it.
+
+    Raises NothingToSign, NotOurs, OSError, or whatever `sign` raises (before anything is written).
+    """
     if not out.is_dir():
         raise NothingToSign(f"{out} is not a folder briefgen built into: build the brief first (briefgen build -o "
                             f"{out})")
@@ -57,9 +59,9 @@ def sign_note(out: Path, note: str, sign: Callable[[bytes], Signed],
         if sha256(data) != recorded.sha256:
             raise NothingToSign(f"{out / recorded.path} was changed since briefgen wrote it: briefgen signs only "
                                 "the PDF it built; build it again, then sign")
-        signed = sign(data)
-        output = OutputFile(recorded.path, sha256(signed.pdf), signed.signer)
-        _replace(out, manifest, entry.with_outputs({**entry.outputs, kind: output}), recorded, signed.pdf)
+        pdf, signer = sign(data)
+        output = OutputFile(recorded.path, sha256(pdf), signer)
+        _replace(out, manifest, entry.with_outputs({**entry.outputs, kind: output}), recorded, pdf)
     return SignedNote(entry.id, out / recorded.path, output)
 
 

@@ -41,6 +41,10 @@ class Signed:
     pdf: bytes
     signer: Signer
 
+    def pair(self) -> tuple[bytes, Signer]:
+        """(bytes, signer): what publish.signing.sign_note takes from a signing step."""
+        return self.pdf, self.signer
+
 
 def sign_pdf(pdf: bytes, key: SigningKey, approval: Approval, *, visible: bool = True,
              timestamper: TimeStamper | None = None) -> Signed:
