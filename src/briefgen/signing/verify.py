@@ -94,6 +94,7 @@ def verify_pdf(data: bytes, roots: list[object] | None) -> list[SignatureReport]
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
 
     try:
@@ -101,12 +102,15 @@ def verify_pdf(data: bytes, roots: list[object] | None) -> list[SignatureReport]
         signatures = list(reader.embedded_signatures)
     except (PdfError, ValueError, KeyError, TypeError) as exc:
         raise UnreadablePdf(f"not a PDF briefgen can read ({str(exc)[:200] or type(exc).__name__})") from None
+    # A signing certificate asserts digitalSignature or nonRepudiation (RFC 5280, 4.2.1.3); pyHanko's
+    # default asks for nonRepudiation alone, which many signing certificates do not carry.
+    signing_usages = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
     reports = []
     for signature in signatures:
         # Trust only the roots given, fetch nothing: the verdict depends on the file and the flags alone.
         context = ValidationContext(trust_roots=roots or [], allow_fetching=False, revocation_mode="soft-fail")
         try:
-            status = validate_pdf_signature(signature, context)
+            status = validate_pdf_signature(signature, context, key_usage_settings=signing_usages)
         except (PdfError, ValueError, KeyError, TypeError) as exc:
             raise UnreadablePdf(f"its signature {signature.field_name!r} cannot be read "
                                 f"({str(exc)[:200] or type(exc).__name__})") from None
