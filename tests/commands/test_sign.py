@@ -352,3 +352,34 @@ def test_help_and_no_pyhanko_at_startup() -> None:
     probe = "import sys, briefgen.commands.main; print(sorted(m for m in sys.modules if m.startswith('pyhanko')))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_last_page_full_to_the_footer_is_refused_not_overprinted(keys: KeyFiles) -> None:
+    """A page whose text reaches the bottom margin (WeasyPrint, briefgen's page margins): no room for the block."""
+    import weasyprint
+
+    from briefgen.signing.block import Approval
+    from briefgen.signing.keys import open_pkcs12
+    from briefgen.signing.sign import SigningRefused, sign_pdf
+    from briefgen.signing.verify import verify_pdf
+
+    html = ("<style>@page { size: A4; margin: 22mm 20mm } body { margin: 0; font: 11pt 'Noto Sans' }"
+            "p { position: absolute; bottom: 0 }</style><p>The last line of the closing block.</p>")
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    now = datetime.now(UTC)
+    key = open_pkcs12(keys.key.read_bytes(), PASSPHRASE, "approver.p12", now)
+    approval = Approval(APPROVER, ROLE, now.date())
+    with pytest.raises(SigningRefused, match="cannot place the signature block: the text of the last page reaches"):
+        sign_pdf(pdf, key, approval)
+    (report,) = verify_pdf(sign_pdf(pdf, key, approval, visible=False).pdf, None)
+    assert report.ok
+
+
+def test_a_manifest_whose_signer_was_tampered_with_is_damaged(uk: Path, keys: KeyFiles) -> None:
+    assert _sign(uk, "uk-minister-brief", keys).exit_code == 0
+    manifest = json.loads((uk / "manifest.json").read_text(encoding="utf-8"))
+    manifest["briefs"][0]["outputs"]["pdf"]["signer"]["level"] = "B-LTA"
+    (uk / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    ran = run_cli(["build", UK, "-o", uk], cwd=uk.parent)
+    assert ran.exit_code == 2, ran.output
+    assert "is damaged" in ran.stderr and "signer.level" in ran.stderr
