@@ -383,3 +383,19 @@ def test_a_manifest_whose_signer_was_tampered_with_is_damaged(uk: Path, keys: Ke
     ran = run_cli(["build", UK, "-o", uk], cwd=uk.parent)
     assert ran.exit_code == 2, ran.output
     assert "is damaged" in ran.stderr and "signer.level" in ran.stderr
+
+
+def test_a_time_stamp_authority_that_does_not_answer_changes_nothing(uk: Path, keys: KeyFiles) -> None:
+    """--timestamp URL goes to pyHanko's RFC 3161 HTTP client; a loopback port nothing listens on (no network)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    before = _snapshot(uk)
+    ran = _sign(uk, "uk-minister-brief", keys, "--timestamp", f"http://127.0.0.1:{port}/tsa")
+    assert ran.exit_code == 4, ran.output
+    assert f"cannot get a time-stamp from http://127.0.0.1:{port}/tsa" in ran.stderr and "Traceback" not in ran.output
+    assert _snapshot(uk) == before
+    not_http = _sign(uk, "uk-minister-brief", keys, "--timestamp", "ftp://tsa.example")
+    assert not_http.exit_code == 2 and "is not an http:// or https:// URL" in not_http.stderr

@@ -79,13 +79,15 @@ def sign_command(note: str, key_path: Path, passphrase_file: Path | None, passph
         done = sign_note(target, note, lambda pdf: sign_pdf(pdf, key, approval, visible=not invisible,
                                                             timestamper=timestamper).pair(),
                          notify=lambda line: click.echo(line, err=True))
-    except OSError as exc:
-        io_error(exc)
-    except Exception as exc:  # the time-stamp authority's answer (or its absence), which pyHanko wraps variously
-        if timestamper is None or not _is_timestamp_failure(exc):
-            raise
-        click.echo(f"error: cannot get a time-stamp from {tsa_url}: {exc}; nothing was changed", err=True)
-        sys.exit(EXIT_IO)
+    except Exception as exc:
+        # The time-stamp authority unreachable or refusing (pyHanko's error is an OSError too), before
+        # anything was written; else the output folder could not be read or written.
+        if timestamper is not None and _is_timestamp_failure(exc):
+            click.echo(f"error: cannot get a time-stamp from {tsa_url}: {exc}; nothing was changed", err=True)
+            sys.exit(EXIT_IO)
+        if isinstance(exc, OSError):
+            io_error(exc)
+        raise
     signer = done.output.signer
     assert signer is not None
     role_text = f" ({signer.role})" if signer.role else ""
