@@ -113,7 +113,8 @@ def _passphrase(path: Path | None, variable: str | None, key_path: Path) -> byte
             raise click.BadParameter(f"the environment variable {variable} is not set", param_hint="--passphrase-env")
         return value.encode("utf-8") or None
     if sys.stdin.isatty():
-        given = click.prompt(f"Passphrase for {key_path}", hide_input=True, default="", show_default=False)
+        given = click.prompt(f"Passphrase for {key_path}", hide_input=True, default="", show_default=False,
+                             err=True)
         return str(given).encode("utf-8") or None
     return None
 
