@@ -45,8 +45,8 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _usage(*, sign: bool = False, ca: bool = False) -> x509.KeyUsage:
-    return x509.KeyUsage(digital_signature=sign, content_commitment=sign, key_encipherment=False,
+def _usage(*, sign: bool = False, ca: bool = False, encipher: bool = False) -> x509.KeyUsage:
+    return x509.KeyUsage(digital_signature=sign, content_commitment=sign, key_encipherment=encipher,
                          data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
                          encipher_only=False, decipher_only=False)
 
@@ -64,8 +64,9 @@ def root_ca(common_name: str = "Test Ministry Root CA") -> Issued:
 
 
 def issue(ca: Issued, common_name: str = APPROVER, *, days: tuple[int, int] = (-1, 365), curve: bool = False,
-          time_stamping: bool = False) -> Issued:
-    """A certificate `ca` issues, valid from `days[0]` to `days[1]` days from now (RSA, or ECDSA P-256)."""
+          time_stamping: bool = False, signing: bool = True) -> Issued:
+    """A certificate `ca` issues, valid from `days[0]` to `days[1]` days from now (RSA, or ECDSA P-256);
+    with `signing` False, one whose key usage is key encipherment only."""
     key: PrivateKey = ec.generate_private_key(ec.SECP256R1()) if curve else \
         rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = dt.datetime.now(dt.UTC)
@@ -73,7 +74,7 @@ def issue(ca: Issued, common_name: str = APPROVER, *, days: tuple[int, int] = (-
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
                .not_valid_before(now + dt.timedelta(days=days[0])).not_valid_after(now + dt.timedelta(days=days[1]))
                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(_usage(sign=True), critical=True))
+               .add_extension(_usage(sign=signing, encipher=not signing), critical=True))
     if time_stamping:  # RFC 3161, 2.3: a TSA's certificate has this one extended key usage, critical
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
     return Issued(builder.sign(ca.key, hashes.SHA256()), key)
@@ -86,6 +87,7 @@ class KeyFiles:
     key: Path
     expired: Path
     ecdsa: Path
+    enciphering: Path
     passphrase: Path
     root: Path
     other_root: Path
@@ -96,13 +98,15 @@ def write_key_files(folder: Path) -> KeyFiles:
     ca, other = root_ca(), root_ca("Another Root CA")
     approver = issue(ca)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {name: folder / name for name in ("approver.p12", "expired.p12", "ecdsa.p12", "passphrase.txt",
+    paths = {name: folder / name for name in ("approver.p12", "expired.p12", "ecdsa.p12", "enciphering.p12", "passphrase.txt",
                                               "root.pem", "other-root.pem")}
     paths["approver.p12"].write_bytes(approver.pkcs12([ca.certificate]))
     paths["expired.p12"].write_bytes(issue(ca, days=(-400, -2)).pkcs12([ca.certificate]))
     paths["ecdsa.p12"].write_bytes(issue(ca, curve=True).pkcs12([ca.certificate]))
+    paths["enciphering.p12"].write_bytes(issue(ca, signing=False).pkcs12([ca.certificate]))
     paths["passphrase.txt"].write_bytes(PASSPHRASE + b"\n")
     paths["root.pem"].write_bytes(ca.pem())
     paths["other-root.pem"].write_bytes(other.pem())
-    return KeyFiles(paths["approver.p12"], paths["expired.p12"], paths["ecdsa.p12"], paths["passphrase.txt"],
+    return KeyFiles(paths["approver.p12"], paths["expired.p12"], paths["ecdsa.p12"], paths["enciphering.p12"],
+                    paths["passphrase.txt"],
                     paths["root.pem"], paths["other-root.pem"], approver)

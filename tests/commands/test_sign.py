@@ -102,7 +102,11 @@ def test_sign_then_verify_names_the_signer_and_trusts_only_its_root(uk: Path, ke
     assert "trusted: yes" in trusted.stdout
 
     other = _verify(pdf, "--trust", keys.other_root)
-    assert other.exit_code == 1 and "trusted: NO" in other.stdout and "NOT verified" in other.stdout
+    assert other.exit_code == 1 and "trusted: NO: does not chain to any root given" in other.stdout
+    assert "NOT verified" in other.stdout
+    untrusted = json.loads(_verify(pdf, "--trust", keys.other_root, "--output-format", "json").stdout)
+    assert untrusted["ok"] is False
+    assert untrusted["signatures"][0]["trust_problem"] == "NO_CERTIFICATE_CHAIN_FOUND"
 
     unchecked = _verify(pdf, "--output-format", "json")
     assert unchecked.exit_code == 0, unchecked.output
@@ -290,6 +294,14 @@ def test_an_expired_certificate_is_refused_and_nothing_changes(uk: Path, keys: K
     ran = _sign(uk, "uk-minister-brief", keys, key=keys.expired)
     assert ran.exit_code == 2, ran.output
     assert "expired on" in ran.stderr and "does not sign with an expired certificate" in ran.stderr
+    assert _snapshot(uk) == before
+
+
+def test_a_certificate_that_may_not_sign_is_refused(uk: Path, keys: KeyFiles) -> None:
+    """Key usage (RFC 5280, 4.2.1.3): signing needs digitalSignature or nonRepudiation."""
+    before = _snapshot(uk)
+    ran = _sign(uk, "uk-minister-brief", keys, key=keys.enciphering)
+    assert ran.exit_code == 2 and "may not sign documents" in ran.stderr
     assert _snapshot(uk) == before
 
 

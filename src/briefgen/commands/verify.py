@@ -81,11 +81,16 @@ def _text(pdf: Path, reports: list[SignatureReport], ok: bool) -> str:
         lines.append(f"  {report.field}: signed by {report.signer}{named} at {report.signed_at or 'an unstated time'}")
         if report.timestamp is not None:
             lines.append(f"    time-stamped by an authority at {report.timestamp}")
-        lines.append(f"    intact: {'yes' if report.intact and report.valid else 'NO: the signature does not match'}")
+        lines.append(f"    intact: {'yes' if report.intact else 'NO: the bytes it signed were changed'}")
+        if report.intact and not report.valid:
+            lines.append("    valid: NO: the signature does not verify with the signer's certificate, or the "
+                         "certificate may not sign (key usage)")
         lines.append("    changed since signing: "
                      + ("no: the signature covers the whole file" if report.changed == "none" else report.changed))
         trust = {None: "not checked (give --trust ROOT.pem)", True: "yes: chains to a given root",
                  False: "NO: does not chain to any root given"}[report.trusted]
+        if report.trusted is False and report.trust_problem not in (None, "NO_CERTIFICATE_CHAIN_FOUND"):
+            trust = f"NO: its certificate path fails ({report.trust_problem}: key usage, validity or constraints)"
         lines.append(f"    trusted: {trust}")
         lines.append(f"    certificate sha256: {report.certificate_sha256}")
     lines.append("verified: every signature is intact" + (" and trusted" if reports[0].trusted else "")

@@ -67,6 +67,7 @@ def open_pkcs12(data: bytes, passphrase: bytes | None, name: str, now: datetime)
         missing = "private key" if key is None else "certificate"
         raise KeyProblem(f"{name} holds no {missing}: a signing key file needs the approver's key and certificate")
     _check_validity(certificate, name, now)
+    _check_usage(certificate, name)
     signer = SimpleSigner.load_pkcs12_data(data, (), passphrase)
     return SigningKey(signer, _common_name(certificate),
                       hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest(),
@@ -93,6 +94,19 @@ def _check_validity(certificate: x509.Certificate, name: str, now: datetime) -> 
     if now < certificate.not_valid_before_utc:
         raise KeyProblem(f"the certificate in {name} is not valid before "
                          f"{certificate.not_valid_before_utc:%Y-%m-%d %H:%M} UTC: check the machine's clock")
+
+
+def _check_usage(certificate: x509.Certificate, name: str) -> None:
+    """Refuse a certificate whose key usage does not allow signing (RFC 5280, 4.2.1.3): verify would reject it."""
+    from cryptography import x509 as pyca
+
+    try:
+        usage = certificate.extensions.get_extension_for_class(pyca.KeyUsage).value
+    except pyca.ExtensionNotFound:
+        return  # no restriction
+    if not (usage.digital_signature or usage.content_commitment):
+        raise KeyProblem(f"the certificate in {name} may not sign documents: its key usage has neither "
+                         "digitalSignature nor nonRepudiation; ask for a signing certificate")
 
 
 def _common_name(certificate: x509.Certificate) -> str | None:

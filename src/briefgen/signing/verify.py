@@ -56,6 +56,9 @@ class SignatureReport:
     changed: str
     #: Whether the certificate chains to a given trust root; None when no roots were given.
     trusted: bool | None
+    #: Why it is not trusted, in ETSI EN 319 102-1's terms (pyHanko's sub-indication), e.g.
+    #: NO_CERTIFICATE_CHAIN_FOUND; None when trusted or not checked.
+    trust_problem: str | None = None
 
     @property
     def unchanged(self) -> bool:
@@ -137,7 +140,9 @@ def _report(field: str, sig_object: object, status: PdfSignatureStatus, check_tr
         name=str(name) if name is not None else None, signed_at=_iso(status.signer_reported_dt),
         timestamp=_iso(timestamp), certificate_sha256=hashlib.sha256(certificate.dump()).hexdigest(),
         intact=bool(status.intact), valid=bool(status.valid), changed=_changes(status, appended),
-        trusted=bool(status.trusted) if check_trust else None)
+        trusted=bool(status.trusted) if check_trust else None,
+        trust_problem=str(status.trust_problem_indic.standard_name)
+        if check_trust and status.trust_problem_indic else None)
 
 
 def _changes(status: PdfSignatureStatus, appended: int) -> str:
