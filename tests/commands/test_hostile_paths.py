@@ -34,9 +34,11 @@ BASE: dict[str, list[str]] = {
     "new": ["fresh-id"],
     "schema": [],
     "serve": ["--port", "0"],
+    "sign": ["alpha", "--key", "key.p12"],
+    "verify": [],
 }
 #: Arguments that are not paths.
-NOT_PATHS = {("new", "sheet_id")}
+NOT_PATHS = {("new", "sheet_id"), ("sign", "note")}
 
 
 def _commands() -> list[tuple[str, click.Command]]:

@@ -165,6 +165,8 @@ def _report(built: Built, strict: bool, output_format: str, verbose: bool) -> in
     for sheet in planned.sheets:
         if sheet.withheld is not None:
             click.echo(f"withheld {sheet.sheet_id}: {sheet.withheld}", err=to_stderr)
+    for line in published.unsigned:  # a signed PDF rebuilt: the new one is unsigned, which is no failure
+        click.echo(f"warning: {line}", err=True)
     for line in published.left_alone:  # a hand-changed file: the folder is not what was asked for
         click.echo(f"warning: {line}", err=True)
     sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]

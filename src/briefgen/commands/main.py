@@ -59,6 +59,8 @@ class _Guarded(click.Group):
         "new": ("briefgen.commands.new", "new_command"),
         "schema": ("briefgen.commands.schema", "schema_command"),
         "serve": ("briefgen.commands.serve", "serve_command"),
+        "sign": ("briefgen.commands.sign", "sign_command"),
+        "verify": ("briefgen.commands.verify", "verify_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -29,6 +29,19 @@ def io_error(exc: OSError, doing: str = "write", path: Path | None = None) -> No
     sys.exit(EXIT_IO)
 
 
+def quiet_pyhanko() -> None:
+    """Keep pyHanko's log lines (tracebacks of expected failures among them) off the terminal: `sign` and
+    `verify` say what went wrong themselves. BRIEFGEN_DEBUG=1 lets them through."""
+    import logging
+
+    if os.environ.get("BRIEFGEN_DEBUG"):
+        return
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
 def sheet_paths(paths: Sequence[Path], project: Project) -> list[Path]:
     """The paths given, or the project's briefs folder."""
     return list(paths) if paths else [project.briefs]

@@ -186,11 +186,13 @@ def _try_acquire(lock: BaseFileLock) -> bool:
 
 @dataclass(frozen=True)
 class Published:
-    """What one publish step did: (brief id, pages, paths) for each brief written, and one line
-    for each file briefgen left alone because it was changed by hand."""
+    """What one publish step did: (brief id, pages, paths) for each brief written, one line for
+    each file briefgen left alone because it was changed by hand, and one for each signature lost."""
 
     written: tuple[tuple[str, int | None, tuple[Path, ...]], ...]
     left_alone: tuple[str, ...] = ()
+    #: One line for each signed PDF replaced by an unsigned one because its brief changed.
+    unsigned: tuple[str, ...] = ()
 
 
 class _FilesOnDisk:
@@ -259,7 +261,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         assert outcome.record is not None
         paths = tuple(out / o.path for o in final[outcome.sheet_id].outputs.values())
         written.append((outcome.sheet_id, outcome.record.pages, paths))
-    published = Published(tuple(written), tuple(dict.fromkeys(folder.left_alone)))
+    published = Published(tuple(written), tuple(dict.fromkeys(folder.left_alone)), tuple(folder.unsigned))
     if unchanged(changes, files, manifest_bytes):
         return published  # nothing to change: a read-only folder that is up to date is fine
 
@@ -269,16 +271,16 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
             staged[name] = _stage(out / name, data)
         # Before the first change: what this build may leave at each name, and what it will record.
         write_atomic(out / JOURNAL, pending_journal(folder, changes).to_bytes())
-        _sync(out)
+        sync_folder(out)
         for name in removals:
             (out / name).unlink(missing_ok=True)
         for name, temporary in list(staged.items()):
             os.replace(temporary, out / name)
             del staged[name]
-        _sync(out)
+        sync_folder(out)
         write_atomic(out / MANIFEST, manifest_bytes)
         (out / JOURNAL).unlink()
-        _sync(out)
+        sync_folder(out)
     finally:
         # A failure or Ctrl-C before the temporaries were renamed. Under the lock every
         # temporary in the folder is this build's or a dead one's.
@@ -291,7 +293,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     return published
 
 
-def _sync(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the renames and removals in `folder` durable before the next step relies on them."""
     if not hasattr(os, "O_DIRECTORY"):
         return  # Windows cannot open a folder to sync it; its file systems journal renames

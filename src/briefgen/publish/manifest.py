@@ -35,6 +35,7 @@ from briefgen.publish.json_checks import (
     read_text,
     read_whole,
 )
+from briefgen.publish.signer import Signer
 from briefgen.records import BriefRecord
 from briefgen.report.diagnostics import Diagnostic
 
@@ -52,7 +53,7 @@ FORMAT = 1
 RESERVED = frozenset({MANIFEST, INDEX, JOURNAL})
 #: Far above any real manifest (a brief's entry is a few KiB), far below what hurts.
 MAX_BYTES = 64 << 20
-#: briefgen writes at most 5 levels of nesting; the JSON parser recurses once per level.
+#: briefgen writes at most 6 levels of nesting (a signed output's signer); the parser recurses once per level.
 MAX_DEPTH = 16
 _SEVERITIES = ("error", "warning", "note")
 
@@ -77,13 +78,18 @@ def plain_file_name(name: object) -> TypeGuard[str]:
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One file briefgen wrote for a brief: its name in the folder and the sha256 of its bytes."""
+    """One file briefgen wrote for a brief: its name in the folder and the sha256 of its bytes
+    (and who signed those bytes, for a PDF `briefgen sign` signed)."""
 
     path: str
     sha256: str
+    signer: Signer | None = None
 
-    def to_json(self) -> dict[str, str]:
-        return {"path": self.path, "sha256": self.sha256}
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"path": self.path, "sha256": self.sha256}
+        if self.signer is not None:
+            data["signer"] = self.signer.to_json()
+        return data
 
 
 @dataclass(frozen=True)
@@ -341,7 +347,8 @@ def _known_name(name: str) -> str:
 def _output(value: object, where: str) -> OutputFile:
     output = read_object(value, where)
     return OutputFile(_file_name(output.get("path"), f"{where}.path"),
-                      read_digest(output.get("sha256"), f"{where}.sha256"))
+                      read_digest(output.get("sha256"), f"{where}.sha256"),
+                      read_optional(output.get("signer"), f"{where}.signer", Signer.from_json))
 
 
 def _input(value: object, where: str) -> InputFile:

@@ -29,6 +29,7 @@ from briefgen.publish.manifest import (
     OutputFile,
     plain_file_name,
 )
+from briefgen.publish.signer import Signer
 from briefgen.release.reports import recordable
 
 if TYPE_CHECKING:
@@ -88,6 +89,14 @@ class Ownership:
         self.disowned = set(manifest.left_alone) if manifest is not None else set()
         self.left_alone: list[str] = []
         self.left_alone_names: set[str] = set()
+        #: Each signed file the manifest lists (`briefgen sign`), by name: its signer belongs to its bytes.
+        #: (A killed `sign` may have left the signed bytes recorded in the journal alone.)
+        self.signed = {output.path: output
+                       for recorded in (manifest.briefs if manifest else {}, journal.briefs)
+                       for entry in recorded.values() for output in entry.outputs.values()
+                       if output.signer is not None}
+        #: A line for each signed file this publish replaces with unsigned bytes (see `lose_signature`).
+        self.unsigned: list[str] = []
 
     def hash(self, name: str) -> str | None:
         return self.files.hash(name)
@@ -103,6 +112,22 @@ class Ownership:
         if name == INDEX and self.legacy_index:
             return True
         return digest in self.known.get(name, set())
+
+    def signer(self, name: str, digest: str) -> Signer | None:
+        """Who signed the bytes `digest` at `name`, as the manifest recorded it; None for unsigned bytes."""
+        recorded = self.signed.get(name)
+        return recorded.signer if recorded is not None and recorded.sha256 == digest else None
+
+    def lose_signature(self, name: str, digest: str) -> None:
+        """Report that writing the bytes `digest` at `name` replaces a signed file with an unsigned one."""
+        recorded = self.signed.get(name)
+        if recorded is None or recorded.signer is None or recorded.sha256 == digest or not self.ours(name):
+            return
+        signer = recorded.signer
+        role = f" ({signer.role})" if signer.role else ""
+        self.unsigned.append(f"signature lost: {self.folder / name} was signed by {signer.name}{role} at "
+                             f"{signer.signed_at}, and its brief changed, so briefgen wrote the new PDF unsigned; "
+                             f"sign it again once it is approved (briefgen sign)")
 
     def listed(self, name: str) -> bool:
         return name in self.known or name in self.disowned or (name == INDEX and self.legacy_index)
@@ -178,6 +203,7 @@ def brief_changes(plan: Plan, ready: list[Outcome], manifest: Manifest | None, j
         for name, data in outcome.outputs.items():
             if folder.may_write(name) and folder.hash(name) != sha256(data):
                 writes[name] = data
+                folder.lose_signature(name, sha256(data))
     final: dict[str, BriefEntry] = {}
     removals: list[str] = []
     for outcome in ready:
@@ -256,8 +282,11 @@ def entry_for(outcome: Outcome, checked: Iterable[Diagnostic], folder: Ownership
               writes: Mapping[str, bytes]) -> BriefEntry:
     """The manifest entry of a brief this publish writes (or finds already written) for `outcome`."""
     assert outcome.record is not None
-    outputs = {kind: OutputFile(name, sha256(outcome.outputs[name])) for kind, name in outcome.record.outputs.items()
-               if name in writes or folder.hash(name) == sha256(outcome.outputs[name])}
+    digests = {name: sha256(data) for name, data in outcome.outputs.items()}
+    # A signed PDF rebuilt to the same bytes (nothing changed) keeps its signer.
+    outputs = {kind: OutputFile(name, digests[name], folder.signer(name, digests[name]))
+               for kind, name in outcome.record.outputs.items()
+               if name in writes or folder.hash(name) == digests[name]}
     # Warnings rendering found, and what checking the sheet found, are reported again when the
     # brief is reused (its sheet is then neither checked nor rendered: pipeline.plan); the files
     # the render read are hashed again before that.
