@@ -103,16 +103,16 @@ def format_markdown(diff: ReleaseDiff) -> str:
 
     out = ["### Release changes", ""]
     if diff.withheld:
-        out.append(f"**⚠ Withheld from the release** by this change: {named(diff.withheld)}.")
+        out += [f"**⚠ Withheld from the release** by this change: {named(diff.withheld)}.", ""]
     if diff.added:
-        out.append(f"**Added to the release** by this change: {named(diff.added)}.")
+        out += [f"**Added to the release** by this change: {named(diff.added)}.", ""]
     if diff.relabelled:
-        out.append("**Published under another banner**: " + ", ".join(
+        out += ["**Published under another banner**: " + ", ".join(
             f"{markdown_code(a.id)} ({markdown_text(a.banner)} → {markdown_text(b.banner)})"
-            for a, b in diff.relabelled) + ".")
+            for a, b in diff.relabelled) + ".", ""]
     if not (diff.withheld or diff.added or diff.relabelled):
-        out.append("No brief is added to or withheld from the release.")
-    out += ["", markdown_text(_count_line(diff)), ""]
+        out += ["No brief is added to or withheld from the release.", ""]
+    out += [markdown_text(_count_line(diff)), ""]
     return "\n".join(out)
 
 
