@@ -2,7 +2,7 @@
 
 The comparison is versions/compare.py; the versions (two files, or a git revision and the
 working tree) are read by versions/revisions.py. With --releases, OLD and NEW are two output
-folders and versions/releases.py compares the briefs their manifests publish.
+folders and publish/release_diff.py compares the briefs their manifests publish.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def diff_command(old: str, new: str, output_format: str, releases: bool) -> None
     manifest: `briefgen diff --releases base-public/ public/ --output-format markdown`.
     """
     if releases:
-        from briefgen.versions.releases import FORMATTERS as RELEASE_FORMATTERS
-        from briefgen.versions.releases import compare_releases
+        from briefgen.publish.release_diff import FORMATTERS as RELEASE_FORMATTERS
+        from briefgen.publish.release_diff import compare_releases
 
         click.echo(RELEASE_FORMATTERS[output_format](compare_releases(Path(old), Path(new))))
         return
