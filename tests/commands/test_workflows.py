@@ -309,13 +309,23 @@ def test_the_install_step_fails_closed_until_edited(tmp_path: Path) -> None:
     assert _install(repo, env).stdout.startswith(f"::error file={REQUIREMENTS},")
 
 
+#: The version of the wheel the edited install step installs: this checkout's, marked, so that
+#: `briefgen --version` proves it came from the repository and not from anywhere else.
+FROM_THE_REPOSITORY = f"{briefgen.__version__}+repository"
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel of this checkout, as a project would commit one to its repository."""
+    """A wheel of this checkout (versioned FROM_THE_REPOSITORY), as a project would commit one."""
     source = tmp_path_factory.mktemp("source")
     for name in ("setup.cfg", "pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    init = source / "src" / "briefgen" / "__init__.py"
+    versioned = f'__version__ = "{briefgen.__version__}"'
+    assert versioned in init.read_text(encoding="utf-8")
+    init.write_text(init.read_text(encoding="utf-8").replace(versioned, f'__version__ = "{FROM_THE_REPOSITORY}"'),
+                    encoding="utf-8")
     out = tmp_path_factory.mktemp("wheel")
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                            "-w", str(out), str(source)], capture_output=True, text=True, timeout=300)
@@ -332,10 +342,10 @@ def test_the_edited_install_step_installs_from_the_repository(tmp_path: Path, wh
     requirements = repo / REQUIREMENTS
     example = f"# ./tools/briefgen-{briefgen.__version__}-py3-none-any.whl"
     text = requirements.read_text(encoding="utf-8")
-    assert example in text and wheel.name == example[len("# ./tools/"):]
-    # The project's edit: uncomment the first way, and pin the wheel's bytes by their hash.
+    assert example in text
+    # The project's edit: uncomment the first way (for its wheel), pinning the bytes by their hash.
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    requirements.write_text(text.replace(example, f"{example[2:]} --hash=sha256:{digest}"), encoding="utf-8")
+    requirements.write_text(text.replace(example, f"./tools/{wheel.name} --hash=sha256:{digest}"), encoding="utf-8")
     # A virtual environment stands in for setup-python's; its dependencies are this one's,
     # and no index is reached (PIP_NO_INDEX): what it installs comes from the repository.
     venv = tmp_path / "venv"
@@ -346,7 +356,7 @@ def test_the_edited_install_step_installs_from_the_repository(tmp_path: Path, wh
     installed = _install(repo, env)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     done = subprocess.run([str(venv / "bin" / "briefgen"), "--version"], env=env, capture_output=True, text=True)
-    assert done.returncode == 0 and briefgen.__version__ in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0 and FROM_THE_REPOSITORY in done.stdout, done.stdout + done.stderr
     # A wheel whose bytes differ from the pinned hash is refused.
     (repo / "tools" / wheel.name).write_bytes(wheel.read_bytes() + b"\0")
     tampered = _install(repo, env)
