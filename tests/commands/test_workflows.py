@@ -257,6 +257,13 @@ def test_reviewers_get_the_pdfs_and_the_public_release(generated: list[Path]) ->
     uploads = {s["with"]["name"]: s["with"] for s in _uses_step(check, "check", "actions/upload-artifact")}
     assert {name: (w["path"], w["retention-days"]) for name, w in uploads.items()} == {
         "briefs-pdf": ("site/*.pdf", 7), "public-release": ("public", 7)}
+    # After a sheet with errors, the rest still builds and is kept and summarised; without
+    # briefgen (the install failed closed), nothing after it runs to bury that one error.
+    steps = _steps(check, "check")
+    names = [s.get("name") for s in steps]
+    for step in steps[names.index("Check the fact sheets") + 1:]:
+        assert step["if"] == "${{ !cancelled() && steps.install.outcome == 'success' }}", step
+    assert _step(check, "check", INSTALL)["id"] == "install"
 
 
 def test_the_sharded_assemble_job_has_the_project(generated: list[Path]) -> None:
