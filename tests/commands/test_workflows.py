@@ -547,3 +547,28 @@ def test_the_sharded_publish_workflow_runs_here(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (repo / "site" / "index.html").read_bytes() == (single / "index.html").read_bytes()
+
+
+def test_the_pull_request_workflow_runs_when_the_base_branch_has_no_briefs(tmp_path: Path) -> None:
+    # The pull request that brings the brief repository to a repository that had none.
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "README.md").write_text("Our ministry's briefs\n", encoding="utf-8")
+    _git(base, "init", "-q", "-b", "main")
+    _git(base, "add", ".")
+    _git(base, "commit", "-q", "-m", "An empty repository")
+    project = _brief_repository(tmp_path)
+    shutil.rmtree(project / ".git")
+    shutil.copytree(project, base, dirs_exist_ok=True)
+    _git(base, "checkout", "-q", "-b", "add-briefs")
+    _git(base, "add", ".")
+    _git(base, "commit", "-q", "-m", "briefgen init")
+    _git(base, "checkout", "-q", "--detach", "main")
+    _git(base, "merge", "-q", "--no-ff", "-m", "Merge add-briefs into main", "add-briefs")
+    summary = tmp_path / "summary.md"
+    output = _run_steps(base / ".github" / "workflows" / "check.yml", "check", base, _env(tmp_path, summary))
+    assert "::notice title=The base branch::" in output
+    text = summary.read_text(encoding="utf-8")
+    assert "3 fact sheets compared: 3 added" in text, text
+    assert "The base branch has no public release to compare with" in text
+    assert (base / "public" / "manifest.json").is_file()
