@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(briefgen.__file__).resolve().parent
 
 FILES = ["briefgen.toml", "briefs/example-meeting.yaml", "schema/factsheet.schema.json", ".vscode/settings.json",
-         ".vscode/extensions.json", "README.md", ".gitignore", ".github/workflows/check.yml",
-         ".github/workflows/publish.yml"]
+         ".vscode/extensions.json", "README.md", ".gitignore", ".github/briefgen-requirements.txt",
+         ".github/workflows/check.yml", ".github/workflows/publish.yml"]
 
 # The format the lead's project.py reads, exactly.
 TOML = """\
@@ -218,3 +218,20 @@ def test_the_project_files_ship_in_the_package() -> None:
     for name in shipped:
         assert any(fnmatch.fnmatch(name, g) and name.count("/") == g.count("/") for g in globs), name
     assert [f.path for f in project_files()] == FILES
+
+
+def test_shards_writes_a_publish_workflow_with_a_matrix_and_an_assemble_job(tmp_path: Path) -> None:
+    import yaml
+
+    folder = tmp_path / "repo"
+    exit_code, stdout, _ = _init(str(folder), "--shards", "4")
+    assert exit_code == 0
+    assert sorted(_tree(folder)) == sorted(FILES)
+    publish = (folder / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+    jobs = yaml.safe_load(publish)["jobs"]
+    assert list(jobs) == ["build", "assemble", "deploy"]
+    assert jobs["build"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert 'run: briefgen build --public --shard "$SHARD/4" -o "site-$SHARD"' in publish
+    # The check workflow does not change with the number of shards.
+    assert (folder / ".github" / "workflows" / "check.yml").read_bytes() == \
+        next(f.data for f in project_files() if f.path == ".github/workflows/check.yml")

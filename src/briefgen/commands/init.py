@@ -30,6 +30,12 @@ SHEET_GLOBS = ("briefs/**/*.yaml", "briefs/**/*.yml")
 YAML_EXTENSION = "redhat.vscode-yaml"
 #: GitHub Actions: checks on pull requests, the public release published from main.
 WORKFLOWS = (".github/workflows/check.yml", ".github/workflows/publish.yml")
+#: The packaged publish workflow `init --shards N` writes as publish.yml: a matrix of N shards.
+SHARDED_PUBLISH = ".github/workflows/publish-sharded.yml"
+#: Where every workflow installs briefgen from: the one file a project must edit (fails closed until then).
+REQUIREMENTS = ".github/briefgen-requirements.txt"
+#: GitHub runs at most 256 jobs of one matrix.
+MAX_SHARDS = 256
 
 
 @dataclass(frozen=True)
@@ -48,9 +54,16 @@ def _json(data: object) -> bytes:
     return (json.dumps(data, indent=2) + "\n").encode("utf-8")
 
 
-def project_files() -> list[ProjectFile]:
-    """Every file of a new brief repository, in the order they are written and listed."""
+def project_files(shards: int | None = None) -> list[ProjectFile]:
+    """Every file of a new brief repository, in the order they are written and listed.
+
+    With `shards`, publish.yml builds the public release on that many runners and assembles it.
+    """
     from briefgen.sheet.schema import schema_text
+
+    check, publish = WORKFLOWS
+    published = _versioned(_packaged(publish)) if shards is None else _sharded(_versioned(_packaged(SHARDED_PUBLISH)),
+                                                                               shards)
 
     return [
         ProjectFile("briefgen.toml", _packaged("briefgen.toml")),
@@ -63,8 +76,15 @@ def project_files() -> list[ProjectFile]:
         ProjectFile(".gitignore", b"# briefgen build output (briefgen.toml: output)\nsite/\n"
                                   b"# on Windows, the lock of an output folder lies beside it while a build runs\n"
                                   b".*.briefgen-lock\n"),
-        *(ProjectFile(path, _versioned(_packaged(path))) for path in WORKFLOWS),
+        ProjectFile(REQUIREMENTS, _versioned(_packaged(REQUIREMENTS))),
+        ProjectFile(check, _versioned(_packaged(check))),
+        ProjectFile(publish, published),
     ]
+
+
+def _sharded(data: bytes, shards: int) -> bytes:
+    numbers = ", ".join(str(k) for k in range(1, shards + 1))
+    return data.replace(b"@SHARD_LIST@", numbers.encode("ascii")).replace(b"@SHARDS@", str(shards).encode("ascii"))
 
 
 def _versioned(data: bytes) -> bytes:
@@ -118,13 +138,13 @@ def create_atomic(path: Path, data: bytes) -> None:
             pass
 
 
-def scaffold(folder: Path) -> list[Path]:
+def scaffold(folder: Path, shards: int | None = None) -> list[Path]:
     """Write a new brief repository into `folder` and return the files written.
 
-    Raises AlreadyExists (writing nothing) when any target exists, and OSError when a
+    `shards` as in project_files. Raises AlreadyExists (writing nothing) when any target exists, and OSError when a
     file or folder cannot be created; then the files written so far are removed again.
     """
-    files = project_files()
+    files = project_files(shards)
     existing = [folder / f.path for f in files if os.path.lexists(folder / f.path)]
     if existing:
         raise AlreadyExists(existing)
@@ -159,23 +179,31 @@ def _next_steps(folder: Path) -> str:
             f"  briefgen check               # check the example, {EXAMPLE_SHEET}\n"
             "  briefgen build               # its HTML and PDF note, in site/\n"
             "  briefgen new my-meeting      # a fact sheet of your own to fill in\n"
+            f"Before the first push to GitHub, say in {REQUIREMENTS} where the workflows install briefgen from.\n"
             "README.md says more; open the folder in VS Code for completion and hover help.")
 
 
 @click.command("init")
 @click.argument("folder", metavar="[DIR]", default=".", type=GuardedPath(file_okay=False, path_type=Path))
+@click.option("--shards", type=click.IntRange(min=2, max=MAX_SHARDS), metavar="N",
+              help="Write publish.yml to build the public release on N runners at once (`build --shard K/N` "
+                   "in a matrix), then merge the shards (`briefgen assemble`) and deploy them.")
 @user_errors
-def init_command(folder: Path) -> None:
+def init_command(folder: Path, shards: int | None) -> None:
     """Set up DIR (default: this folder) as a brief repository.
 
     Writes briefgen.toml, an example fact sheet in briefs/, the JSON Schema for editors
-    in schema/, VS Code settings, a README, a .gitignore and GitHub workflows (checks on
-    pull requests, publishing on pushes to main). DIR may hold other files,
-    but no file is ever overwritten: if any of these exists, nothing is written (exit 2).
-    Exit 4 when a file cannot be written.
+    in schema/, VS Code settings, a README, a .gitignore and GitHub workflows: check.yml
+    checks and builds each pull request, keeps the PDFs and the public release for
+    reviewers, and names every brief it would withhold from the public site or add to it;
+    publish.yml deploys the public release to GitHub Pages on each push to main (and when
+    run by hand). Both install briefgen from where .github/briefgen-requirements.txt says:
+    edit it before the first push, since briefgen is not on PyPI; until then they fail
+    and say how. DIR may hold other files, but no file is ever overwritten: if any of
+    these exists, nothing is written (exit 2). Exit 4 when a file cannot be written.
     """
     try:
-        written = scaffold(folder)
+        written = scaffold(folder, shards)
     except FileExistsError as exc:  # appeared while init was writing
         click.echo(f"error: {exc.filename} appeared while briefgen init was writing; nothing was written",
                    err=True)
