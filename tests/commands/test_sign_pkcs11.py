@@ -42,7 +42,8 @@ ROLE = "Minister of State"
 @dataclass(frozen=True)
 class Token:
     """A SoftHSM2 token holding the approver's key and certificate (label `approver`), an expired
-    certificate with its key (label `expired`) and the root CA's certificate (label `root`)."""
+    certificate with its key (label `expired`), another RSA key's certificate alone (label
+    `stranger`) and the root CA's certificate (label `root`)."""
 
     env: dict[str, str]
     pin_file: Path
@@ -114,9 +115,10 @@ def token(tmp_path_factory: pytest.TempPathFactory, keys: KeyFiles) -> Token:
     subprocess.run([tool, "--init-token", "--free", "--label", TOKEN, "--pin", PIN, "--so-pin", "5678"],
                    env=env, check=True, capture_output=True, text=True)
     root = x509.load_pem_x509_certificate(keys.root.read_bytes())
-    expired = _issued_from(keys.expired)
+    expired, stranger = _issued_from(keys.expired), _issued_from(keys.enciphering)
     _put_on_token(conf, [("approver", b"\x01", keys.approver, keys.approver.der),
                          ("expired", b"\x02", expired, expired.certificate.public_bytes(serialization.Encoding.DER)),
+                         ("stranger", b"\x04", None, stranger.der),
                          ("root", b"\x03", None, root.public_bytes(serialization.Encoding.DER))])
     pin_file = base / "pin.txt"
     pin_file.write_text(PIN + "\n", encoding="utf-8")
@@ -195,11 +197,14 @@ def test_unknown_labels_are_refused_naming_what_is_there(uk: Path, token: Token)
     assert "check --key-label" in ran.stderr
     cert = _sign(uk, token, "--cert-label", "nothing")
     assert cert.exit_code == 2 and "holds no certificate labelled 'nothing'" in cert.stderr
+    stranger = _sign(uk, token, "--cert-label", "stranger")  # it would sign, and verify would say: not valid
+    assert stranger.exit_code == 2, stranger.output
+    assert "the certificate 'stranger' on token 'briefgen-test' does not belong to the key 'approver'" in stranger.stderr
     other = run_script(["sign", "uk-minister-brief", "--pkcs11-lib", SOFTHSM, "--token-label", "elsewhere",
                         "--key-label", "approver", "--pin-file", token.pin_file, "-o", uk],
                        cwd=uk.parent, env=token.env)
     assert other.exit_code == 2 and "no token labelled 'elsewhere'" in other.stderr and repr(TOKEN) in other.stderr
-    for refused in (ran, cert, other):
+    for refused in (ran, cert, stranger, other):
         assert "Traceback" not in refused.output
     assert _snapshot(uk) == before
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from briefgen.signing.keys import KeyProblem, SigningKey, signing_key
 
 if TYPE_CHECKING:
+    from cryptography import x509
     from pkcs11 import Session, Token
 
 
@@ -146,11 +147,35 @@ def _signing_key(session: Session, where: TokenKey, now: datetime) -> SigningKey
     if len(chosen) != 1:
         raise KeyProblem(_not_one("certificate", cert_label, len(chosen), certificates, where, "--cert-label"))
     der = bytes(chosen[0][Attribute.VALUE])
+    certificate = x509.load_der_x509_certificate(der)
+    _check_pair(labelled[0], certificate, cert_label, where)
     others = [asn1_x509.Certificate.load(bytes(c[Attribute.VALUE])) for c in certificates
               if bytes(c[Attribute.VALUE]) != der]
     signer = PKCS11Signer(session, key_label=where.key_label, signing_cert=asn1_x509.Certificate.load(der),
                           ca_chain=others, other_certs_to_pull=())
-    return signing_key(signer, x509.load_der_x509_certificate(der), where.name, now)
+    return signing_key(signer, certificate, where.name, now)
+
+
+def _check_pair(key: Any, certificate: x509.Certificate, cert_label: str, where: TokenKey) -> None:
+    """Refuse a certificate that is not the key's: the signature would not verify with it.
+
+    Checked for RSA, whose private key object states its modulus (PKCS#11 v2.40, 2.1.4,
+    CKA_MODULUS); an EC private key object holds no public point to compare.
+    """
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from pkcs11 import Attribute, KeyType
+    from pkcs11.exceptions import PKCS11Error
+
+    public = certificate.public_key()
+    if key[Attribute.KEY_TYPE] != KeyType.RSA:
+        return
+    try:
+        modulus = int.from_bytes(bytes(key[Attribute.MODULUS]), "big")
+    except PKCS11Error:
+        return  # a token that does not say
+    if not isinstance(public, rsa.RSAPublicKey) or public.public_numbers().n != modulus:
+        raise KeyProblem(f"the certificate {cert_label!r} on {where.name} does not belong to the key "
+                         f"{where.key_label!r} (their public keys differ): check --cert-label")
 
 
 def _objects(session: Session, kind: Any) -> list[Any]:
