@@ -167,6 +167,14 @@ def test_a_key_on_a_token_signs_and_verify_trusts_it(uk: Path, token: Token) -> 
     assert signer["name"] == APPROVER and signer["role"] == ROLE and signer["level"] == "B-B"
     report = json.loads(run_cli(["verify", pdf, "--output-format", "json"], cwd=uk).stdout)
     assert report["signatures"][0]["signed_at"] == signer["signed_at"]
+    # The CMS carries the signer's certificate once, and the token's CA certificate as the chain;
+    # not the token's other end-entity certificate (`stranger`).
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with pdf.open("rb") as handle:
+        (signature,) = PdfFileReader(handle).embedded_signatures
+        embedded = sorted(c.chosen.subject.native["common_name"] for c in signature.signed_data["certificates"])
+    assert embedded == sorted([APPROVER, "Test Ministry Root CA"])
 
 
 def test_the_pin_from_the_environment_and_a_certificate_label(uk: Path, token: Token) -> None:

@@ -129,7 +129,7 @@ def _log_in(token: Token, where: TokenKey, pin: str | None) -> Session:
 
 def _signing_key(session: Session, where: TokenKey, now: datetime) -> SigningKey:
     """pyHanko's PKCS11Signer for the key and certificate labelled as `where` says, with the
-    token's other certificates as the chain to embed."""
+    token's CA certificates as the chain to embed (not other people's certificates on it)."""
     from asn1crypto import x509 as asn1_x509
     from cryptography import x509
     from pkcs11 import Attribute, ObjectClass
@@ -149,10 +149,10 @@ def _signing_key(session: Session, where: TokenKey, now: datetime) -> SigningKey
     der = bytes(chosen[0][Attribute.VALUE])
     certificate = x509.load_der_x509_certificate(der)
     _check_pair(labelled[0], certificate, cert_label, where)
-    others = [asn1_x509.Certificate.load(bytes(c[Attribute.VALUE])) for c in certificates
-              if bytes(c[Attribute.VALUE]) != der]
-    signer = PKCS11Signer(session, key_label=where.key_label, signing_cert=asn1_x509.Certificate.load(der),
-                          ca_chain=others, other_certs_to_pull=())
+    chain = [c for c in (asn1_x509.Certificate.load(bytes(o[Attribute.VALUE])) for o in certificates) if c.ca]
+    # pyHanko pulls the certificate by its label itself (given as signing_cert, it would embed it twice)
+    signer = PKCS11Signer(session, cert_label=cert_label, key_label=where.key_label, ca_chain=chain,
+                          other_certs_to_pull=())
     return signing_key(signer, certificate, where.name, now)
 
 
