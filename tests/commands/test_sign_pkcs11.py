@@ -1,12 +1,13 @@
 """`briefgen sign --pkcs11-lib`: a key on a PKCS#11 token, here a SoftHSM2 software token made for the test.
 
 The token is a real PKCS#11 module (SoftHSM2, Debian's `softhsm2`), initialised by its own
-`softhsm2-util` in a folder of the test's (SOFTHSM2_CONF names a configuration whose
-`directories.tokendir` is that folder: https://github.com/opendnssec/SoftHSMv2/blob/develop/README.md,
-"Configuration"), and the approver's key and certificate from tests/signing_helpers.py are
-put on it as PKCS#11 objects with python-pkcs11 (`Session.create_object`, and
-`pkcs11.util.rsa.decode_rsa_private_key` / `pkcs11.util.x509.decode_x509_certificate` for
-the attributes: https://python-pkcs11.readthedocs.io/en/latest/opensc.html). The CLI runs
+`softhsm2-util` in a folder of the test's (the environment variable SOFTHSM2_CONF names the
+configuration file, whose `directories.tokendir` is where tokens are stored: softhsm2.conf(5),
+https://manpages.ubuntu.com/manpages/mantic/en/man5/softhsm2.conf.5.html, SoftHSM 2.6.1 as in
+Debian 12), and the approver's key and certificate from tests/signing_helpers.py are put on it
+as PKCS#11 objects with python-pkcs11's `Session.create_object`, the attributes made by
+`pkcs11.util.rsa.decode_rsa_private_key` and `pkcs11.util.x509.decode_x509_certificate`
+(https://github.com/pyauth/python-pkcs11/blob/master/docs/applied.rst, "Certificates"). The CLI runs
 as the installed script in a process of its own, so that the library is loaded and
 initialised with the test's configuration there, not in the test process.
 

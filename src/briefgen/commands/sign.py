@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,7 +73,6 @@ def sign_command(note: str, key_path: Path | None, passphrase_file: Path | None,
     built. Exit 4: a file or PKCS#11 library that cannot be read or loaded.
     """
     from briefgen.project import load_project
-    from briefgen.signing.token import TokenKey
 
     quiet_pyhanko()
     token = _token_key(key_path, library, {"--token-label": token_label, "--key-label": key_label,
@@ -87,11 +86,11 @@ def sign_command(note: str, key_path: Path | None, passphrase_file: Path | None,
     check_output(target, project, [])
     timestamper = _timestamper(tsa_url)
     now = datetime.now(UTC)
-    if isinstance(token, TokenKey):
+    if token is not None:
         opened = _token(token, _pin(_secret(pin_file, pin_env, f"PIN for {token.name}", "--pin")), now)
     else:
-        opened = _key_file(key_path, _secret(passphrase_file, passphrase_env, f"Passphrase for {key_path}",
-                                             "--passphrase"), now)
+        opened = _key_file(key_path, lambda: _secret(passphrase_file, passphrase_env, f"Passphrase for {key_path}",
+                                                     "--passphrase"), now)
     with opened as key:
         _sign(target, note, key, name, role, invisible, timestamper, tsa_url, now)
 
@@ -124,8 +123,8 @@ def _token_key(key_path: Path | None, library: Path | None, given: dict[str, obj
 
 
 @contextlib.contextmanager
-def _key_file(key_path: Path | None, passphrase: bytes | None, now: datetime) -> Iterator[SigningKey]:
-    """The PKCS#12 file's key (nothing to close)."""
+def _key_file(key_path: Path | None, passphrase: Callable[[], bytes | None], now: datetime) -> Iterator[SigningKey]:
+    """The PKCS#12 file's key (nothing to close); the passphrase is asked for once the file is read."""
     from briefgen.signing.keys import open_pkcs12, read_key_file
 
     assert key_path is not None
@@ -133,7 +132,7 @@ def _key_file(key_path: Path | None, passphrase: bytes | None, now: datetime) ->
         data = read_key_file(key_path)
     except OSError as exc:
         io_error(exc, "read", key_path)
-    yield open_pkcs12(data, passphrase, str(key_path), now)
+    yield open_pkcs12(data, passphrase(), str(key_path), now)
 
 
 @contextlib.contextmanager
