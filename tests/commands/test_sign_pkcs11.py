@@ -34,6 +34,7 @@ from build_helpers import ROOT, Ran, assert_consistent, run_cli, run_script, scr
 from signing_helpers import APPROVER, PASSPHRASE, Issued, KeyFiles, write_key_files
 
 UK = ROOT / "briefs" / "examples" / "uk-minister-brief.yaml"
+G20 = ROOT / "briefs" / "g20-2025.yaml"
 SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
 TOKEN = "briefgen-test"
 PIN = "1234"
@@ -176,6 +177,26 @@ def test_a_key_on_a_token_signs_and_verify_trusts_it(uk: Path, token: Token) -> 
         (signature,) = PdfFileReader(handle).embedded_signatures
         embedded = sorted(c.chosen.subject.native["common_name"] for c in signature.signed_data["certificates"])
     assert embedded == sorted([APPROVER, "Test Ministry Root CA"])
+
+
+def test_a_release_signed_on_a_token_stays_pdf_a_2b(tmp_path_factory: pytest.TempPathFactory, token: Token) -> None:
+    """The same incremental save and PDF/A repairs as a .p12 signature (tests/commands/test_sign.py
+    says where each check comes from): PDF/A-2b in XMP, PDF 1.7, /Producer equal to pdf:Producer."""
+    import pikepdf
+
+    base = tmp_path_factory.mktemp("public")
+    built = run_cli(["build", G20, "--public", "-o", base / "public"], cwd=base)
+    assert built.exit_code == 0, built.output
+    out, pdf = base / "public", base / "public" / "g20-2025.pdf"
+    ran = run_script(["sign", "g20-2025", "--pkcs11-lib", SOFTHSM, "--token-label", TOKEN, "--key-label", "approver",
+                      "--pin-file", token.pin_file, "-o", out], cwd=base, env=token.env)
+    assert ran.exit_code == 0, ran.output
+    with pikepdf.open(pdf) as signed:
+        metadata = signed.open_metadata()
+        assert metadata.pdfa_status == "2B"
+        assert str(signed.docinfo["/Producer"]) == str(metadata["pdf:Producer"])
+        assert signed.pdf_version == "1.7" and "/Version" not in signed.Root
+    assert run_cli(["verify", pdf, "--trust", token.keys.root], cwd=base).exit_code == 0
 
 
 def test_the_pin_from_the_environment_and_a_certificate_label(uk: Path, token: Token) -> None:
