@@ -40,7 +40,7 @@ EXIT_ENVIRONMENT = 4
 #: the two of WeasyPrint's that decide the bytes of a PDF: pydyf writes it, fontTools
 #: subsets fonts when HarfBuzz-subset cannot.
 DEPENDENCIES = ("click", "PyYAML", "pydantic", "pycountry", "tzdata", "Jinja2", "Markdown", "nh3", "Babel", "wcwidth",
-                "watchfiles", "filelock", "pikepdf", "pyhanko", "pyhanko-certvalidator", "python-docx",
+                "watchfiles", "filelock", "pikepdf", "pyhanko", "pyhanko-certvalidator", "python-docx", "python-pkcs11",
                 "pydyf", "fonttools")
 
 # Debian packages of the C libraries WeasyPrint loads.

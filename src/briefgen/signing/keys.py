@@ -1,8 +1,10 @@
 """The approver's key: a PKCS#12 file opened with its passphrase, checked before anything is signed.
 
 A key briefgen refuses is a KeyProblem (exit 2) that says why: not a PKCS#12 file, a wrong
-or missing passphrase, no certificate in it, a certificate expired or not yet valid. A
-file that cannot be read at all stays an OSError (the command exits 4).
+or missing passphrase, no certificate in it, a certificate expired or not yet valid, or
+one that may not sign. A file that cannot be read at all stays an OSError (the command
+exits 4). A key on a PKCS#11 token (token.py) becomes the same SigningKey, its
+certificate checked by the same `signing_key`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from briefgen.files import read_regular_file
 
 if TYPE_CHECKING:
     from cryptography import x509
-    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko.sign.signers import Signer
 
 #: Far above any PKCS#12 file (a key and a chain are a few KiB).
 MAX_KEY_BYTES = 1 << 20
@@ -30,9 +32,13 @@ class KeyProblem(UsageProblem):
 
 @dataclass(frozen=True)
 class SigningKey:
-    """An opened key and what the manifest and the visible block say of its certificate."""
+    """An opened key and what the manifest and the visible block say of its certificate.
 
-    signer: SimpleSigner
+    `signer` is pyHanko's: a SimpleSigner for a PKCS#12 file, a PKCS11Signer for a token;
+    everything after opening the key (the block, the incremental save, the manifest) is the same.
+    """
+
+    signer: Signer
     #: The certificate's subject common name (CN), if it has one.
     common_name: str | None
     #: sha256 of the certificate (DER), hexadecimal: the fingerprint the manifest records.
@@ -51,7 +57,7 @@ def open_pkcs12(data: bytes, passphrase: bytes | None, name: str, now: datetime)
     `name` is how messages name the file. Raises KeyProblem when it is not PKCS#12, the
     passphrase is wrong or missing, or the certificate is not valid at `now`.
     """
-    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+    from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko.sign.signers import SimpleSigner
 
     if not _is_pkcs12(data):
@@ -66,9 +72,17 @@ def open_pkcs12(data: bytes, passphrase: bytes | None, name: str, now: datetime)
     if key is None or certificate is None:
         missing = "private key" if key is None else "certificate"
         raise KeyProblem(f"{name} holds no {missing}: a signing key file needs the approver's key and certificate")
+    signer = SimpleSigner.load_pkcs12_data(data, (), passphrase)
+    return signing_key(signer, certificate, name, now)
+
+
+def signing_key(signer: Signer, certificate: x509.Certificate, name: str, now: datetime) -> SigningKey:
+    """`signer` with what is recorded of its `certificate`, once the certificate is checked to be
+    valid at `now` and allowed to sign (KeyProblem otherwise); `name` says where it came from."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     _check_validity(certificate, name, now)
     _check_usage(certificate, name)
-    signer = SimpleSigner.load_pkcs12_data(data, (), passphrase)
     return SigningKey(signer, _common_name(certificate),
                       hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest(),
                       certificate.not_valid_after_utc)
