@@ -422,7 +422,9 @@ def test_ctrl_c_stops_quickly_with_one_line_and_no_process_left(server: Server) 
     stream.close()
     assert took < 2.5, took
     assert server.process.returncode == 0
-    assert server.stderr().strip() == "briefgen: preview stopped", server.stderr()
+    *rebuilt, last = server.stderr().strip().splitlines()
+    assert last == "briefgen: preview stopped", server.stderr()
+    assert all(line.startswith(f"briefgen: rebuilt {SHEET_ID} in ") for line in rebuilt), server.stderr()
     time.sleep(0.2)
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()
                 and "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()]
@@ -486,3 +488,23 @@ def test_the_preview_writes_the_notes_in_the_locale_it_is_given(tmp_path: Path) 
         assert "2025年11月23日(日)" in page
     finally:
         server.stop()
+
+
+def test_each_rebuild_says_in_the_terminal_which_brief_how_long_and_what_it_found(server: Server) -> None:
+    """As `mkdocs serve` and `quarto preview` do: a line per brief a rebuild renders (issue 21, finding 6)."""
+    server.wait_for(lambda: f"rebuilt {SHEET_ID} in " in server.stderr(), what="the first build's line")
+    assert re.search(rf"^briefgen: rebuilt {SHEET_ID} in \d+\.\d\d s: (no problems|\d+ warnings?)$",
+                     server.stderr(), re.MULTILINE), server.stderr()
+    sheet = server.briefs / f"{SHEET_ID}.yaml"
+    text = example_text()
+    before = server.status()["generation"]
+    write_atomically(sheet, text.replace("  timezone: Africa/Johannesburg\n",
+                                         "  timezone: Africa/Johannesburg: SAST\n", 1))
+    server.wait_for_rebuild_after(before)
+    server.wait_for(lambda: f"not rendered briefs/{SHEET_ID}.yaml: 1 error" in server.stderr(), what="the error line")
+    before = server.status()["generation"]
+    write_atomically(sheet, text)  # the edit undone: the render kept from before is shown again
+    server.wait_for_rebuild_after(before)
+    server.wait_for(lambda: f"{SHEET_ID} as last rendered: " in server.stderr(), what="the fixed line")
+    lines = [line for line in server.stderr().splitlines() if SHEET_ID in line]
+    assert len(lines) == 3, lines  # one line per change, none for a rebuild that changed nothing

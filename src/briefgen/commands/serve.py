@@ -63,7 +63,7 @@ def serve_command(paths: tuple[Path, ...], host: str, port: int, release_level: 
             raise click.BadParameter(f"'{path}' does not exist", param_hint="PATH")
     settings = Settings(paths=tuple(paths), ceiling=ceiling, templates=templates, styles=styles, editor=editor,
                         locale=locales[0] if locales else None)
-    preview = Preview(settings, project)
+    preview = Preview(settings, project, log=lambda line: click.echo(f"briefgen: {line}", err=True))
     try:
         server = PreviewServer((host, port), preview)
     except OSError as exc:

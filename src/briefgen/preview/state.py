@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -82,8 +83,10 @@ class Remembered:
 class Preview:
     """The preview's state: the latest snapshot, renders per release level, PDFs, the watcher."""
 
-    def __init__(self, settings: Settings, project: Project) -> None:
+    def __init__(self, settings: Settings, project: Project, log: Callable[[str], None] | None = None) -> None:
         self.settings = settings
+        #: Where a line goes for each brief a rebuild renders (the terminal `serve` runs in), or nowhere.
+        self.log = log
         self.project = project
         self.snapshot = Snapshot(project=project)
         self.changed = threading.Condition()
@@ -199,28 +202,49 @@ class Preview:
         except PlanError as exc:
             problem = "; ".join(filter(None, (problem, str(exc))))
         else:
+            before = {entry.planned.path: entry.report for entry in self.snapshot.entries.values()}
             for sheet in planned.sheets:
-                outcome = self._run(sheet.job) if sheet.job is not None else None
+                started = time.monotonic()
+                outcome, rendered = self._run(sheet.job) if sheet.job is not None else (None, False)
                 report = planned.final_reports([outcome] if outcome else [])[planned.sheets.index(sheet)]
                 page_id = _page_id(sheet, entries)
                 entries[page_id] = Entry(page_id, sheet, outcome, report)
+                if rendered or before.get(sheet.path) != report:
+                    self._log_line(sheet, report, time.monotonic() - started, rendered)
         with self.changed:
             self.rebuilds += 1
             self.snapshot = Snapshot(self.snapshot.generation + 1, entries, problem, self.project)
             self.changed.notify_all()
 
-    def _run(self, job: Job) -> Outcome:
+    def _run(self, job: Job) -> tuple[Outcome, bool]:
+        """The job's outcome, and whether it was rendered now (False: the one kept from before)."""
         with self._lock:
             found = self._outcomes.get(job.key)
             if found is not None and still_fresh(found, job):
                 self._outcomes.move_to_end(job.key)
-                return found
+                return found, False
         outcome = run(job)
         with self._lock:
             self._outcomes[job.key] = outcome
             while len(self._outcomes) > max(CACHE_SIZE, 2 * len(self.snapshot.entries) + 8):
                 self._outcomes.popitem(last=False)
-        return outcome
+        return outcome, True
+
+    def _log_line(self, sheet: PlannedSheet, report: Report, seconds: float, rendered: bool) -> None:
+        """`rebuilt g20-2025 in 0.42 s: 1 warning`; for a sheet that cannot render, its errors; for one whose
+        findings changed back to a render kept from before, that render's."""
+        if self.log is None:
+            return
+        errors, warnings = len(report.errors), len(report.warnings)
+        found = ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning"))
+                          if n) or "no problems"
+        name = sheet.sheet_id or sheet.path
+        done = (f"rebuilt {name} in {seconds:.2f} s" if rendered else f"not rendered {name}" if sheet.job is None
+                else f"{name} as last rendered")  # an edit undone: its earlier render is shown again
+        try:
+            self.log(f"{done}: {found}")
+        except (OSError, ValueError):  # a closed terminal must not stop the preview
+            pass
 
     def wait_for_change(self, generation: int, timeout: float) -> int:
         """The snapshot's generation once it differs from `generation` (or after `timeout`)."""
@@ -283,7 +307,7 @@ class Preview:
         except PlanError:
             return entry.planned, None
         sheet = planned.sheets[0]
-        outcome = self._run(sheet.job) if sheet.job is not None else None
+        outcome = self._run(sheet.job)[0] if sheet.job is not None else None
         report = planned.final_reports([outcome] if outcome else [])[0]
         return replace(sheet, report=report), outcome
 
