@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,10 +82,13 @@ def recorded_report(path: str, entry: BriefEntry) -> Report:
 
 def environment_key(options: Options) -> str:
     """The toolchain's fingerprint and the theme's digest. Raises ThemeError (a PlanError) for a bad theme."""
-    from briefgen.render.toolchain import fingerprint
+    from briefgen.render.toolchain import fingerprint, package_version
 
     assert options.theme is not None
-    return f"{fingerprint()}\ntheme={options.theme.digest()}"
+    environment = f"{fingerprint()}\ntheme={options.theme.digest()}"
+    if options.docx:  # python-docx writes a DOCX's package parts, so its version decides the bytes
+        environment += f"\npython-docx={package_version('python-docx')}"
+    return environment
 
 
 def job_key(text: str, path: str, options: Options, environment: str) -> str:
@@ -107,8 +109,6 @@ def job_key(text: str, path: str, options: Options, environment: str) -> str:
     if options.docx:  # likewise a build without Word documents; the reference document's bytes key a DOCX
         reference = options.docx_reference.digest if options.docx_reference is not None else "none"
         parts.append(f"docx reference {reference}")
-        # python-docx writes the package parts, so its version decides the bytes (read without importing it).
-        parts.append(f"python-docx {version('python-docx')}")
     for part in parts:
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")
