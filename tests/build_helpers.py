@@ -434,6 +434,12 @@ def assert_consistent(out: Path) -> dict[str, Any]:
     if "index" in manifest:
         assert manifest["index"]["sha256"] == sha256_of(out / "index.html")
         listed.add("index.html")
+    for page in manifest.get("index_pages", []):
+        assert page["sha256"] == sha256_of(out / page["path"]), page
+        listed.add(page["path"])
+    # Every page of the index in the folder is listed (or was left alone), and none is missing.
+    pages = {p.name for p in out.glob("index-*.html")}
+    assert pages <= listed | set(manifest.get("left_alone", [])), pages - listed
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".briefgen-") or p.name == JOURNAL]
     assert not leftovers, leftovers
     return manifest

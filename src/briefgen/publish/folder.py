@@ -33,6 +33,7 @@ from briefgen.publish.policy import (
     check_index_is_ours,
     check_output_names,
     index_hash,
+    index_page_hashes,
     left_alone,
     pending_journal,
     ready_outcomes,
@@ -237,7 +238,7 @@ def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout:
 
 
 def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published:
-    from briefgen.render.site_index import site_index_view
+    from briefgen.render.site_index import index_pages, page_file, site_index_view
     from briefgen.render.templates import render_index
 
     assert plan.theme is not None, "a check-only plan has nothing to publish"
@@ -251,11 +252,13 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     changes = brief_changes(plan, ready, manifest, journal, folder)
     final, writes, removals = changes.final, changes.writes, changes.removals
 
-    index = render_index(site_index_view([entry.record for entry in final.values()], locale=plan.options.locale,
-                                         theme=plan.theme), plan.theme).encode("utf-8")
-    recorded_index = index_hash(folder, index, writes)
+    view = site_index_view([entry.record for entry in final.values()], locale=plan.options.locale, theme=plan.theme)
+    pages = {page_file(page.page): render_index(page, plan.theme).encode("utf-8") for page in index_pages(view)}
+    recorded_index = index_hash(folder, pages.pop(INDEX), writes)
+    recorded_pages = index_page_hashes(folder, pages, writes, removals)
     # After the index: a hand-edited index is left alone too.
-    manifest_bytes = Manifest(final, recorded_index, left_alone(folder), build_stamp(plan)).to_bytes()
+    manifest_bytes = Manifest(final, recorded_index, left_alone(folder), build_stamp(plan),
+                              recorded_pages).to_bytes()
     written = []
     for outcome in ready:
         assert outcome.record is not None
