@@ -447,6 +447,11 @@ OfficeSymbol = Annotated[Line, AfterValidator(_office_symbol), WithJsonSchema({
 BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
+#: What names one person, framework or commitment in every sheet that mentions it (`ref`):
+#: the key of the pages across briefs and of the project's registry.
+CrossRef = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
+    "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
+    "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. narendra-modi"})]
 #: The id of a brief names its output files, so briefgen's own names are reserved.
 SheetId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), AfterValidator(_not_reserved),
                     WithJsonSchema({
