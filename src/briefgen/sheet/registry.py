@@ -128,7 +128,8 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
             if error["type"] == "missing":
                 span, message = loaded.marks.value(where[:-1]), f"{shown} is missing"
             elif error["type"] == "extra_forbidden":
-                span, message = loaded.marks.key(where), f"unknown key '{where[-1]}' in {shown.rpartition('.')[0] or 'the registry'}"
+                within = shown.rpartition(".")[0] or "the registry"
+                span, message = loaded.marks.key(where), f"unknown key '{where[-1]}' in {within}"
             else:
                 span, message = loaded.marks.value(where), f"{shown}: {error['msg']}"
             diagnostics.append(Diagnostic.at(path, span, "error", "registry-invalid", message,
