@@ -78,16 +78,19 @@
 
   function plural(count, word) { return count + " " + word + (count === 1 ? "" : "s"); }
 
+  // The page as a document when all is well; with findings, their count in white on a red disc
+  // (amber for warnings alone) that fills the icon, so that it reads at 16 px.
   function icon(state) {
-    var page = '<rect x="5" y="2" width="22" height="28" rx="3" fill="#0b5cad"/>' +
-      '<path d="M10 10h12M10 16h12M10 22h8" stroke="#fff" stroke-width="2.5"/>';
     var count = state.errors || state.warnings;
-    if (!count) { return page; }
+    if (!count) {
+      return '<rect x="5" y="2" width="22" height="28" rx="3" fill="#0b5cad"/>' +
+        '<path d="M10 10h12M10 16h12M10 22h8" stroke="#fff" stroke-width="2.5"/>';
+    }
     var shown = count > 99 ? "99+" : String(count);
     var colour = state.errors ? "#c62828" : "#b26a00";
-    var size = shown.length > 2 ? 11 : shown.length > 1 ? 14 : 17;
-    return page + '<circle cx="20" cy="20" r="12" fill="' + colour + '" stroke="#fff" stroke-width="1.5"/>' +
-      '<text x="20" y="20" dy=".36em" text-anchor="middle" font-family="Arial,Helvetica,sans-serif" ' +
+    var size = shown.length > 2 ? 13 : shown.length > 1 ? 19 : 24;
+    return '<circle cx="16" cy="16" r="16" fill="' + colour + '"/>' +
+      '<text x="16" y="16" dy=".35em" text-anchor="middle" font-family="Arial,Helvetica,sans-serif" ' +
       'font-weight="bold" font-size="' + size + '" fill="#fff">' + shown + "</text>";
   }
 
