@@ -33,6 +33,32 @@ class Listed:
         return self.entry.page_id
 
 
+@dataclass(frozen=True)
+class IndexRow:
+    """A fact sheet's row on the home page; a withheld sheet shows its id and count alone.
+
+    `kind`, `level` (the banner), `status` (the document's) and `countries` are the published
+    index's, and its filter script reads them from the row's data attributes; `check` is the preview's
+    own finding ("valid", "2 errors").
+    """
+
+    page_id: str
+    count: int
+    withheld: bool = False
+    css: str = ""
+    title: str = ""
+    path: str = ""
+    meeting: str = ""
+    level: str = ""
+    check: str = ""
+    html_url: str = ""
+    side_url: str = ""
+    pdf_url: str = ""
+    kind: str = ""
+    status: str = ""
+    countries: tuple[str, ...] = ()
+
+
 def listing(preview: Preview, snapshot: Snapshot) -> tuple[list[Listed], int]:
     """The fact sheets the home page lists, in its order, and how many it leaves unlisted (under a ceiling)."""
     records: dict[str, BriefRecord] = {}
@@ -124,3 +150,36 @@ def page_url(page_id: str, kind: str, level: Audience | None, embed: bool = Fals
     if embed:
         query.append("embed=1")
     return f"/{page_id}.{kind}" + ("?" + "&".join(query) if query else "")
+
+
+def index_row(preview: Preview, listed: Listed) -> IndexRow:
+    """The home page's row of a listed sheet."""
+    entry, page_id, shown = listed.entry, listed.page_id, listed.shown
+    report = entry.report
+    count = len(report.diagnostics) + report.dropped
+    if entry.planned.withheld is not None:
+        return IndexRow(page_id, count, withheld=True)
+    job = entry.planned.job
+    good = preview.remembered(page_id, preview.default_level)
+    if shown is not None:
+        level = shown.banner
+    elif job is not None:
+        level = job.sheet.classification.level
+    elif good is not None and preview.settings.ceiling is None:
+        level = good.level
+    else:
+        level = ""
+    title = listed.title or "(title not shown: the sheet has errors)"
+    errors = errors_of(entry)
+    check = "valid" if not entry.failed else f"{errors} error{'s' if errors != 1 else ''}"
+    return IndexRow(page_id, count, css="valid" if not entry.failed else "invalid", title=title,
+                    path=entry.planned.path, meeting=listed.meeting, level=level, check=check,
+                    html_url=page_url(page_id, "html", None), side_url=page_url(page_id, "side.html", None),
+                    pdf_url=page_url(page_id, "pdf", None), kind=shown.kind_label if shown else "",
+                    status=(shown.status or "") if shown else "", countries=shown.countries if shown else ())
+
+
+def errors_of(entry: Entry) -> int:
+    """The errors a sheet has (at least one when it failed to render without a diagnostic saying so)."""
+    errors = len(entry.report.errors)
+    return max(errors, 1) if entry.failed else errors

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from briefgen.errors import PlanError
 from briefgen.pipeline import plan
-from briefgen.preview.listing import Listed, listing, neighbours, page_url
+from briefgen.preview.listing import Listed, errors_of, index_row, listing, neighbours, page_url
 from briefgen.preview.state import Entry, Preview, Remembered, Snapshot, html_of
 from briefgen.preview.templating import render
 from briefgen.release.audience import Audience
@@ -55,33 +55,6 @@ class LevelChoice:
     value: str
     label: str
     selected: bool
-
-
-@dataclass(frozen=True)
-class IndexRow:
-    """A fact sheet's row on the home page; a withheld sheet shows its id and count alone.
-
-    `kind`, `level` (the banner), `status` (the document's) and `countries` are the published
-    index's, and its filter script reads them from the row's data attributes; `check` is the preview's
-    own finding ("valid", "2 errors").
-    """
-
-    page_id: str
-    count: int
-    withheld: bool = False
-    css: str = ""
-    title: str = ""
-    path: str = ""
-    meeting: str = ""
-    level: str = ""
-    check: str = ""
-    html_url: str = ""
-    side_url: str = ""
-    pdf_url: str = ""
-    kind: str = ""
-    status: str = ""
-    countries: tuple[str, ...] = ()
-    tone: str = ""
 
 
 class Pages:
@@ -231,8 +204,8 @@ class Pages:
     def _compose_index(self, snapshot: Snapshot) -> Page:
         ceiling = self.preview.settings.ceiling
         listed, unlisted = self.listed(snapshot)
-        rows = [self._index_row(each) for each in listed]
-        errors = sum(_errors(each.entry) for each in listed)
+        rows = [index_row(self.preview, each) for each in listed]
+        errors = sum(errors_of(each.entry) for each in listed)
         warnings = sum(len(each.entry.report.warnings) for each in listed)
         body = str(render("index.html", title="briefgen preview", ceiling=ceiling.name if ceiling else None,
                           problem=snapshot.problem, unlisted=unlisted, rows=rows,
@@ -242,32 +215,6 @@ class Pages:
         config = {"events": _events_url("index", "", None, etag), "editor": None, "switchTo": "/",
                   "state": {"errors": errors, "warnings": warnings}, "brand": False}
         return Page(200, inject(body, Markup(""), config).encode("utf-8"), etag, errors=errors, warnings=warnings)
-
-    def _index_row(self, listed: Listed) -> IndexRow:
-        entry, page_id, shown = listed.entry, listed.page_id, listed.shown
-        report = entry.report
-        count = len(report.diagnostics) + report.dropped
-        if entry.planned.withheld is not None:
-            return IndexRow(page_id, count, withheld=True)
-        job = entry.planned.job
-        good = self.preview.remembered(page_id, self.preview.default_level)
-        if shown is not None:
-            level, tone = shown.banner, shown.tone
-        elif job is not None:
-            level, tone = job.sheet.classification.level, ""
-        elif good is not None and self.preview.settings.ceiling is None:
-            level, tone = good.level, ""
-        else:
-            level, tone = "", ""
-        title = listed.title or "(title not shown: the sheet has errors)"
-        errors = _errors(entry)
-        check = "valid" if not entry.failed else f"{errors} error{'s' if errors != 1 else ''}"
-        return IndexRow(page_id, count, css="valid" if not entry.failed else "invalid", title=title,
-                        path=entry.planned.path, meeting=listed.meeting, level=level, check=check,
-                        html_url=page_url(page_id, "html", None), side_url=page_url(page_id, "side.html", None),
-                        pdf_url=page_url(page_id, "pdf", None), kind=shown.kind_label if shown else "",
-                        status=(shown.status or "") if shown else "", countries=shown.countries if shown else (),
-                        tone=tone)
 
     def pdf(self, page_id: str, requested: str | None) -> Page:
         """The PDF at the requested level, printed in a worker process and cached by its job key."""
@@ -298,12 +245,6 @@ class Pages:
         if data is None:
             return self.page(page_id, _asked(level))
         return Page(200, data, job.key[:32], "application/pdf")
-
-
-def _errors(entry: Entry) -> int:
-    """The errors a sheet has (at least one when it failed to render without a diagnostic saying so)."""
-    errors = len(entry.report.errors)
-    return max(errors, 1) if entry.failed else errors
 
 
 def _digest(text: str) -> str:
