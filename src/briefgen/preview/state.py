@@ -121,11 +121,14 @@ class Preview:
     def options(self, level: Audience | None, pdf: bool = False) -> Options:
         """What to plan: HTML, or the PDF alone, at `level`, with the project's theme and one locale."""
         locales = (self.settings.locale,) if self.settings.locale else self.project.locales[:1]
+        from briefgen.project import read_registry_file
         from briefgen.render.pdf_variants import chosen_variant
 
-        # The preview shows what `build` would make of the project at `level`, variant included.
+        # The preview shows what `build` would make of the project at `level`, variant included, and
+        # checks the sheets against the registry as it is now (read again for every rebuild: it is small).
         return Options(audience=level, html=not pdf, pdf=pdf, theme=self.theme, locales=locales,
-                       pdf_variant=chosen_variant(None, self.project.pdf_variant, level is not None))
+                       pdf_variant=chosen_variant(None, self.project.pdf_variant, level is not None),
+                       registry=read_registry_file(self.project)[0])
 
     def watched(self) -> Folders:
         """(folders watched recursively, folders watched for briefgen.toml only)."""

@@ -25,8 +25,11 @@ keys) and checked by its own model; every problem is a Diagnostic at its line.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from pydantic import Field, ValidationError
@@ -95,15 +98,23 @@ class Entry:
 
 @dataclass(frozen=True)
 class Registry:
-    """The project's registry: entries by ref, per list; `path` is where it was read from."""
+    """The project's registry: its entries per list, in the file's order; `path` is where it was read from.
+
+    Frozen and hashable, as every part of the Options it travels in."""
 
     path: str
-    people: dict[str, Entry] = field(default_factory=dict)
-    frameworks: dict[str, Entry] = field(default_factory=dict)
-    commitments: dict[str, Entry] = field(default_factory=dict)
+    people: tuple[Entry, ...] = ()
+    frameworks: tuple[Entry, ...] = ()
+    commitments: tuple[Entry, ...] = ()
 
-    def of(self, kind: str) -> dict[str, Entry]:
-        return {"people": self.people, "frameworks": self.frameworks, "commitments": self.commitments}[kind]
+    def of(self, kind: str) -> Mapping[str, Entry]:
+        """The entries of one list ("people", "frameworks", "commitments") by ref."""
+        return self._by_ref[kind]
+
+    @functools.cached_property
+    def _by_ref(self) -> dict[str, Mapping[str, Entry]]:
+        return {kind: MappingProxyType({entry.ref: entry for entry in getattr(self, kind)})
+                for kind in ("people", "frameworks", "commitments")}
 
 
 def name_key(name: str) -> str:
@@ -135,9 +146,9 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
             diagnostics.append(Diagnostic.at(path, span, "error", "registry-invalid", message,
                                              "see docs/factsheet.md#the-registry for the registry's format"))
         return None, Report.of(path, diagnostics, loaded.lines)
-    registry = Registry(path)
+    found: dict[str, dict[str, Entry]] = {}
     for kind in ("people", "frameworks", "commitments"):
-        entries = registry.of(kind)
+        entries = found.setdefault(kind, {})
         owner: dict[str, str] = {}
         for index, item in enumerate(getattr(model, kind)):
             span = loaded.marks.value((kind, index))
@@ -159,6 +170,7 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
                 native_name=str(getattr(item, "native_name", None) or "") or None,
                 country=getattr(item, "country", None), since=_text(getattr(item, "since", None)),
                 sector=_text(getattr(item, "sector", None)), line=span.line)
+    registry = Registry(path, *(tuple(found[kind].values()) for kind in ("people", "frameworks", "commitments")))
     failed = any(d.severity == "error" for d in diagnostics)
     return (None if failed else registry), Report.of(path, diagnostics, loaded.lines)
 
