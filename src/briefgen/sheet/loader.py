@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.report.diagnostics import Diagnostic, Span
+from briefgen.sheet import fast_yaml
 from briefgen.sheet.marks import LINE_BREAK, SourceMap, source_lines
 from briefgen.sheet.recovery import recover
 from briefgen.sheet.strict_yaml import Builder, Stop
@@ -50,6 +51,9 @@ def load(path: str, raw: bytes) -> Loaded:
     text, problem = decode(path, raw)
     if problem:
         return Loaded(path, text, None, marks, [problem])
+    fast = fast_yaml.read(text)
+    if fast is not None:
+        return Loaded(path, text, fast[0], fast[1], [])
     builder = Builder(path, marks)
     try:
         builder.run(text)
