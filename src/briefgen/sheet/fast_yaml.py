@@ -129,7 +129,7 @@ class _Tree:
 
     def mapping(self, node: Any, path: DataPath, span: Span) -> dict[str, Any]:
         self.values[path] = span
-        if node.tag is not _RESOLVED or len(node.value) > MAX_ITEMS or len(path) >= MAX_DEPTH:
+        if node.tag is not _RESOLVED or len(node.value) > MAX_ITEMS or len(path) >= MAX_DEPTH or self.full():
             raise _GiveUp
         result: dict[str, Any] = {}
         keys, values = self.keys, self.values
@@ -154,10 +154,16 @@ class _Tree:
 
     def sequence(self, node: Any, path: DataPath, span: Span) -> list[Any]:
         self.values[path] = span
-        if node.tag is not _RESOLVED or len(node.value) > MAX_ITEMS or len(path) >= MAX_DEPTH:
+        if node.tag is not _RESOLVED or len(node.value) > MAX_ITEMS or len(path) >= MAX_DEPTH or self.full():
             raise _GiveUp
         value = self.value
         return [value(item, node, path + (index,)) for index, item in enumerate(node.value)]
+
+    def full(self) -> bool:
+        """More nodes than the reference reads already (each node is a value or a key): checked
+        as the walk goes too, so that a tree whose nodes are shared (an alias the scan would
+        have missed) could not make it walk for ever."""
+        return len(self.values) + len(self.keys) > MAX_NODES
 
     def value(self, node: Any, parent: Any, path: DataPath) -> Any:
         kind = type(node)
