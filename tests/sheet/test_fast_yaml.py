@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from briefgen.sheet import fast_yaml
 from briefgen.sheet.loader import Loaded, load
+from briefgen.sheet.marks import LINE_BREAK, source_lines
 from briefgen.sheet.strict_yaml import MAX_DEPTH, MAX_ITEMS
 from conftest import DATA, ROOT
 
@@ -194,3 +195,14 @@ def test_mutated_files_read_the_same_both_ways(data: st.DataObject) -> None:
                 lines.insert(index, lines[index])
             text = "".join(lines)
     assert_same(text.encode("utf-8", "surrogatepass"))
+
+
+@FUZZ
+@given(text=st.text(alphabet=st.sampled_from(["a", "é", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029",
+                                              " "])))
+def test_source_lines_split_as_editors_do_on_either_path(text: str) -> None:
+    """source_lines takes str.splitlines when the text has none of the breaks editors do not count."""
+    lines = LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    assert source_lines(text) == lines
