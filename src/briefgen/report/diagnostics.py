@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from wcwidth import wcwidth
 
@@ -34,9 +34,12 @@ MAX_EXCERPT = 200
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A region of a source file; lines and columns count from 1, `end_*` is exclusive."""
+class Span(NamedTuple):
+    """A region of a source file; lines and columns count from 1, `end_*` is exclusive.
+
+    A named tuple, not a dataclass: a sheet's SourceMap holds one for every value and key,
+    and a tuple is made three times as fast, pickles smaller and is not tracked by the GC.
+    """
 
     line: int
     col: int

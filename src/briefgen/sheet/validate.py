@@ -82,10 +82,11 @@ def check(loaded: Loaded) -> Checked:
         parts = SheetParts.of(sheet) if sheet is not None and not loaded.lost else valid_parts(loaded.data, loaded.lost)
         if parts is not None:
             found.extend(rules.check(loaded.path, parts, loaded.marks))
-        found.extend(placeholders(loaded.path, loaded.data, loaded.marks, skip=unknown))
+        texts = list(text_values(loaded.data))  # once for the three rules on the text as written
+        found.extend(placeholders(loaded.path, texts, loaded.marks, skip=unknown))
         if parts is not None:
-            found.extend(ambiguous_currency(loaded.path, loaded.data, parts, loaded.marks, skip=unknown))
-        found.extend(_text_budget(loaded))
+            found.extend(ambiguous_currency(loaded.path, texts, parts, loaded.marks, skip=unknown))
+        found.extend(_text_budget(loaded, texts))
     name = PurePath(loaded.path).name
     stem = PurePath(loaded.path).stem
     if is_windows_device_name(name):
@@ -105,14 +106,16 @@ def check(loaded: Loaded) -> Checked:
     return Checked(loaded, sheet if not report.errors else None, report)
 
 
-def _text_budget(loaded: Loaded) -> list[Diagnostic]:
+def _text_budget(loaded: Loaded, texts: list[tuple[DataPath, str]]) -> list[Diagnostic]:
     """`too-much-text` at the value where the sheet's text passes MAX_SHEET_TEXT characters.
 
     Each field has its own limit; this one bounds the whole brief, so that a sheet
     that passes check builds in seconds (1 MB of prose is a 400-page PDF).
     """
+    if sum(len(text) for _, text in texts) <= MAX_SHEET_TEXT:
+        return []
     total = 0
-    for loc, text in text_values(loaded.data):
+    for loc, text in texts:
         total += len(text)
         if total > MAX_SHEET_TEXT:
             return [Diagnostic.at(
