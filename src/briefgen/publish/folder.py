@@ -1,5 +1,6 @@
 """Publish: the only writer. Under the folder's lock, the outputs policy.py decides on, atomically,
-then the site index, then the manifest of what briefgen wrote.
+then the site index, then the search index built from those pages (search.py), then the manifest
+of what briefgen wrote.
 
 Between the first write and the manifest, a pending journal (`.briefgen-pending.json`)
 records the hashes of the files about to be written and the manifest entries about to be
@@ -17,6 +18,7 @@ import errno
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +27,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.files import read_regular_file
-from briefgen.publish.manifest import INDEX, JOURNAL, MANIFEST, BriefEntry, DamagedManifest, Journal, Manifest, NotOurs
+from briefgen.publish.manifest import (
+    INDEX,
+    JOURNAL,
+    MANIFEST,
+    SEARCH,
+    BriefEntry,
+    DamagedManifest,
+    Journal,
+    Manifest,
+    NotOurs,
+    SearchBundle,
+)
 from briefgen.publish.policy import (
     Ownership,
     brief_changes,
@@ -38,6 +51,15 @@ from briefgen.publish.policy import (
     ready_outcomes,
     sha256,
     unchanged,
+)
+from briefgen.publish.search import (
+    SearchFailed,
+    SearchStep,
+    build_bundle,
+    bundles_known,
+    move_into_place,
+    plan_search,
+    remove_bundle,
 )
 
 if TYPE_CHECKING:
@@ -89,10 +111,15 @@ def _stage(path: Path, data: bytes) -> Path:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Remove the temporaries that a killed earlier build left (call only under the folder lock)."""
+    """Remove the temporaries that a killed earlier build left (call only under the folder lock):
+    files, and the folders a search index is built in."""
     for leftover in folder.iterdir():
-        if _TEMPORARY.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
+        if not _TEMPORARY.fullmatch(leftover.name) or leftover.is_symlink():
+            continue
+        if leftover.is_file():
             leftover.unlink(missing_ok=True)
+        elif leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 #: What opening a name in the output folder gives when no regular file of ours can be there.
@@ -193,6 +220,8 @@ class Published:
     left_alone: tuple[str, ...] = ()
     #: One line for each signed PDF replaced by an unsigned one because its brief changed.
     unsigned: tuple[str, ...] = ()
+    #: Why the site has no search index when it should (Pagefind missing or failed), with what to do.
+    search_failed: str | None = None
 
 
 class _FilesOnDisk:
@@ -254,15 +283,23 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     index = render_index(site_index_view([entry.record for entry in final.values()], locale=plan.options.locale,
                                          theme=plan.theme), plan.theme).encode("utf-8")
     recorded_index = index_hash(folder, index, writes)
-    # After the index: a hand-edited index is left alone too.
-    manifest_bytes = Manifest(final, recorded_index, left_alone(folder), build_stamp(plan)).to_bytes()
+    # The pages the manifest will list are what the search index is built from (raises NotOurs
+    # for a pagefind/ briefgen never wrote, before anything is written).
+    search = plan_search(out, manifest, journal, {o.path: o.sha256 for entry in final.values()
+                                                  for o in entry.outputs.values() if o.path.endswith(".html")})
+    # After the index and the search index: a hand-edited one is left alone too.
+    disowned = left_alone(folder) + ((SEARCH,) if search.action == "left-alone" else ())
+    stamp = build_stamp(plan)
+    kept = search.current if search.action == "keep" else None
+    manifest_bytes = Manifest(final, recorded_index, disowned, stamp, kept).to_bytes()
     written = []
     for outcome in ready:
         assert outcome.record is not None
         paths = tuple(out / o.path for o in final[outcome.sheet_id].outputs.values())
         written.append((outcome.sheet_id, outcome.record.pages, paths))
-    published = Published(tuple(written), tuple(dict.fromkeys(folder.left_alone)), tuple(folder.unsigned))
-    if unchanged(changes, files, manifest_bytes):
+    lines = tuple(dict.fromkeys([*folder.left_alone, *([search.line] if search.line else [])]))
+    published = Published(tuple(written), lines, tuple(folder.unsigned))
+    if search.action not in ("build", "remove") and unchanged(changes, files, manifest_bytes):
         return published  # nothing to change: a read-only folder that is up to date is fine
 
     staged: dict[str, Path] = {}
@@ -270,7 +307,9 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         for name, data in writes.items():
             staged[name] = _stage(out / name, data)
         # Before the first change: what this build may leave at each name, and what it will record.
-        write_atomic(out / JOURNAL, pending_journal(folder, changes).to_bytes())
+        pending = pending_journal(folder, changes)
+        pending.searches = bundles_known(manifest, journal)
+        write_atomic(out / JOURNAL, pending.to_bytes())
         sync_folder(out)
         for name in removals:
             (out / name).unlink(missing_ok=True)
@@ -278,6 +317,12 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
             os.replace(temporary, out / name)
             del staged[name]
         sync_folder(out)
+        # The pages are in place: the search index is built from them, then moved in beside them.
+        recorded_search, failed = _publish_search(out, search, pending)
+        if search.action in ("build", "remove"):
+            manifest_bytes = Manifest(final, recorded_index, disowned, stamp, recorded_search).to_bytes()
+        if failed is not None:
+            published = Published(published.written, published.left_alone, published.unsigned, failed)
         write_atomic(out / MANIFEST, manifest_bytes)
         (out / JOURNAL).unlink()
         sync_folder(out)
@@ -291,6 +336,29 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         except OSError:
             pass  # the error that brought us here is the one to report
     return published
+
+
+def _publish_search(out: Path, search: SearchStep, pending: Journal) -> tuple[SearchBundle | None, str | None]:
+    """Build, replace or remove `pagefind/` as `search` says: the bundle now there (None for none) and,
+    when Pagefind is missing or failed, why. A failed build leaves no index at all, old or half made:
+    the old one may list briefs this build withdrew."""
+    if search.action == "remove":
+        remove_bundle(out, temporary_name)
+        return None, None
+    if search.action != "build":
+        return search.current if search.action == "keep" else None, None
+    try:
+        bundle, record = build_bundle(out, search, temporary_name)
+    except SearchFailed as failed:
+        remove_bundle(out, temporary_name)
+        sync_folder(out)
+        return None, str(failed)
+    # Before it is moved in: the journal vouches for the new bundle too.
+    pending.searches = (*pending.searches, record)
+    write_atomic(out / JOURNAL, pending.to_bytes())
+    move_into_place(out, bundle, temporary_name)
+    sync_folder(out)
+    return record, None
 
 
 def sync_folder(folder: Path) -> None:
