@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gzip
 import hashlib
 import json
 import os
@@ -434,9 +435,51 @@ def assert_consistent(out: Path) -> dict[str, Any]:
     if "index" in manifest:
         assert manifest["index"]["sha256"] == sha256_of(out / "index.html")
         listed.add("index.html")
+    if "search" in manifest:  # the search index: exactly the files recorded, with their hashes
+        bundle = out / "pagefind"
+        on_disk = {p.relative_to(bundle).as_posix(): sha256_of(p) for p in bundle.rglob("*") if p.is_file()}
+        assert on_disk == manifest["search"]["files"]
+        listed.add("pagefind")
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".briefgen-") or p.name == JOURNAL]
     assert not leftovers, leftovers
     return manifest
+
+
+def decompressed(path: Path) -> bytes:
+    """A file's bytes, gunzipped when they are gzip (Pagefind's fragments, indexes, filters, meta and wasm are)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (path inside it → bytes, decompressed), the search index's included."""
+    return {p.relative_to(folder).as_posix(): decompressed(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+#: What Pagefind 1.5.2 writes in a hash map's order, which changes from run to run: its filter indexes, the
+#: meta file that names them, and the entry file that names the meta file by its hash. The pages' fragments
+#: and the word indexes are the same bytes every time (Pagefind/pagefind#638, fixed in 1.3.0 for fragments;
+#: the rest by Pagefind/pagefind#1124, in no release yet). See docs/outputs.md, "Search".
+UNSTABLE_SEARCH_FILES = re.compile(r"filter/.*\.pf_filter|pagefind\..*\.pf_meta|pagefind-entry\.json")
+
+
+def reproducible_files(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` that two builds of the same sheets must give byte for byte: all but the
+    search index's unstable files (UNSTABLE_SEARCH_FILES), whose hashes the manifest's `search` lists."""
+    files: dict[str, bytes] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name, data = path.relative_to(folder).as_posix(), path.read_bytes()
+        inside = name.removeprefix("pagefind/")
+        if inside != name and UNSTABLE_SEARCH_FILES.fullmatch(inside):
+            continue
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            if "search" in manifest:
+                manifest["search"]["files"] = {k: v for k, v in manifest["search"]["files"].items()
+                                               if not UNSTABLE_SEARCH_FILES.fullmatch(k)}
+            data = json.dumps(manifest, sort_keys=True).encode("utf-8")
+        files[name] = data
+    return files
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

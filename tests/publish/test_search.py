@@ -3,8 +3,11 @@ found in real Chromium on the index and on a brief; rebuilt only when a page cha
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
+import re
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -134,8 +137,46 @@ def served(release: Path) -> Iterator[str]:
 
 
 class _Quiet(SimpleHTTPRequestHandler):
+    #: A Content-Security-Policy to send with every response, or None.
+    policy: str | None = None
+
+    def end_headers(self) -> None:
+        if self.policy is not None:
+            self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         pass
+
+
+def _inline_script_hashes(*pages: Path) -> list[str]:
+    """The CSP source of each inline script of `pages` ('sha256-…' of its text, as browsers hash it)."""
+    found = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r"<script[^>]*>(.*?)</script>", text, re.S):
+            digest = base64.b64encode(hashlib.sha256(match.group(1).encode("utf-8")).digest()).decode()
+            found.append(f"'sha256-{digest}'")
+    return sorted(set(found))
+
+
+@pytest.fixture(scope="module")
+def served_strictly(release: Path) -> Iterator[str]:
+    """The release served with the tightest policy search works under (docs/outputs.md, "Search"):
+    no inline script but those of the pages by hash, no eval but WebAssembly's, nothing from elsewhere."""
+    site = release / "site"
+    scripts = " ".join(_inline_script_hashes(site / "index.html", site / "alpha.html"))
+    policy = (f"default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; connect-src 'self'; "
+              "style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
+    handler = type("_Strict", (_Quiet,), {"policy": policy})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _results(page: Any) -> list[str]:
@@ -183,6 +224,24 @@ def test_the_same_box_works_on_a_brief(browser: Any, served: str) -> None:
         page.fill("#site-search-q", CANARY)
         page.wait_for_function("document.getElementById('site-search-count').textContent == 'No briefs match'",
                                timeout=10_000)
+    finally:
+        page.close()
+
+
+def test_search_works_under_a_tight_content_security_policy(browser: Any, served_strictly: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    try:
+        page.goto(served_strictly + "index.html")
+        page.locator("#site-search").wait_for(state="visible", timeout=10_000)
+        page.fill("#site-search-q", RELEASED)
+        # A locator, not wait_for_function: the policy forbids the eval that a string predicate needs.
+        page.locator("#site-search-results .search-result").first.wait_for(timeout=10_000)
+        assert page.locator("#site-search-results .search-result").count() == 1
+        assert "OFFICIAL" in page.locator("#site-search-results .search-result").first.inner_text()
+        assert not refused, refused
     finally:
         page.close()
 

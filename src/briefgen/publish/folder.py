@@ -285,8 +285,9 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     recorded_index = index_hash(folder, index, writes)
     # The pages the manifest will list are what the search index is built from (raises NotOurs
     # for a pagefind/ briefgen never wrote, before anything is written).
-    search = plan_search(out, manifest, journal, {o.path: o.sha256 for entry in final.values()
-                                                  for o in entry.outputs.values() if o.path.endswith(".html")})
+    # A shard is not a site: its briefs are indexed once they are assembled.
+    search = plan_search(out, manifest, journal, {} if plan.options.shard else {
+        o.path: o.sha256 for entry in final.values() for o in entry.outputs.values() if o.path.endswith(".html")})
     # After the index and the search index: a hand-edited one is left alone too.
     disowned = left_alone(folder) + ((SEARCH,) if search.action == "left-alone" else ())
     stamp = build_stamp(plan)
