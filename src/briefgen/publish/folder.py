@@ -307,9 +307,13 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     try:
         for name, data in writes.items():
             staged[name] = _stage(out / name, data)
+        # The search index, from the pages as they will be: those written (staged beside their final
+        # names) and those kept. Built before the first change, so that a failure changes nothing.
+        bundle, recorded_search, failed = _build_search(out, search, staged)
         # Before the first change: what this build may leave at each name, and what it will record.
         pending = pending_journal(folder, changes)
-        pending.searches = bundles_known(manifest, journal)
+        pending.searches = bundles_known(manifest, journal, [recorded_search] if bundle is not None
+                                         and recorded_search is not None else [])
         write_atomic(out / JOURNAL, pending.to_bytes())
         sync_folder(out)
         for name in removals:
@@ -317,9 +321,13 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         for name, temporary in list(staged.items()):
             os.replace(temporary, out / name)
             del staged[name]
+        # The pages are in place, and the search index beside them (or none, when it failed: an old
+        # one may list briefs this build withdrew).
+        if bundle is not None:
+            move_into_place(out, bundle, temporary_name)
+        elif search.action in ("build", "remove"):
+            remove_bundle(out, temporary_name)
         sync_folder(out)
-        # The pages are in place: the search index is built from them, then moved in beside them.
-        recorded_search, failed = _publish_search(out, search, pending)
         if search.action in ("build", "remove"):
             manifest_bytes = Manifest(final, recorded_index, disowned, stamp, recorded_search).to_bytes()
         if failed is not None:
@@ -329,7 +337,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         sync_folder(out)
     finally:
         # A failure or Ctrl-C before the temporaries were renamed. Under the lock every
-        # temporary in the folder is this build's or a dead one's.
+        # temporary in the folder (a search index's folders too) is this build's or a dead one's.
         for temporary in staged.values():
             temporary.unlink(missing_ok=True)
         try:
@@ -339,27 +347,19 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     return published
 
 
-def _publish_search(out: Path, search: SearchStep, pending: Journal) -> tuple[SearchBundle | None, str | None]:
-    """Build, replace or remove `pagefind/` as `search` says: the bundle now there (None for none) and,
-    when Pagefind is missing or failed, why. A failed build leaves no index at all, old or half made:
-    the old one may list briefs this build withdrew."""
-    if search.action == "remove":
-        remove_bundle(out, temporary_name)
-        return None, None
+def _build_search(out: Path, search: SearchStep, staged: dict[str, Path]) -> tuple[
+        Path | None, SearchBundle | None, str | None]:
+    """The search index `search` asks for, built in a temporary folder beside `pagefind/`: that folder
+    and its record (None, None when none is to be built, and the kept record when it is kept), and,
+    when Pagefind is missing or failed, why."""
     if search.action != "build":
-        return search.current if search.action == "keep" else None, None
+        return None, search.current if search.action == "keep" else None, None
+    pages = {name: staged.get(name, out / name) for name in search.pages}
     try:
-        bundle, record = build_bundle(out, search, temporary_name)
+        bundle, record = build_bundle(out, pages, search.inputs, temporary_name)
     except SearchFailed as failed:
-        remove_bundle(out, temporary_name)
-        sync_folder(out)
-        return None, str(failed)
-    # Before it is moved in: the journal vouches for the new bundle too.
-    pending.searches = (*pending.searches, record)
-    write_atomic(out / JOURNAL, pending.to_bytes())
-    move_into_place(out, bundle, temporary_name)
-    sync_folder(out)
-    return record, None
+        return None, None, str(failed)
+    return bundle, record, None
 
 
 def sync_folder(folder: Path) -> None:

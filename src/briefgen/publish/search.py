@@ -14,11 +14,14 @@ names and hashes, Pagefind's version), so a no-op rebuild never runs Pagefind.
 
 from __future__ import annotations
 
+import errno
+import gzip
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,16 +141,19 @@ def plan_search(out: Path, manifest: Manifest | None, journal: Journal, pages: M
     return SearchStep("build", pages, inputs, current)
 
 
-def build_bundle(out: Path, step: SearchStep, temporary_name: Callable[[str], str]) -> tuple[Path, SearchBundle]:
-    """Run Pagefind over the folder's pages into a new temporary folder beside `pagefind/`; its path
-    and record. Raises SearchFailed (and leaves nothing) when Pagefind is missing or fails."""
+def build_bundle(out: Path, pages: Mapping[str, Path], inputs: str,
+                 temporary_name: Callable[[str], str]) -> tuple[Path, SearchBundle]:
+    """Run Pagefind over the folder's pages (name → the file in the folder holding its bytes: the page,
+    or the temporary about to become it) into a new temporary folder beside `pagefind/`; its path and
+    record. Raises SearchFailed (and leaves nothing) when Pagefind is missing or fails, OSError when
+    the folder cannot be written."""
     binary = executable()
     site = out / temporary_name("search-pages")
     bundle = out / temporary_name(SEARCH)
     try:
         site.mkdir()
-        for name in step.pages:
-            _link_or_copy(out / name, site / name)
+        for name, source in pages.items():
+            _link_or_copy(source, site / name)
         try:
             ran = subprocess.run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
                                  capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
@@ -162,9 +168,13 @@ def build_bundle(out: Path, step: SearchStep, temporary_name: Callable[[str], st
         for name in _UNUSED:
             (bundle / name).unlink(missing_ok=True)
         files = bundle_files(bundle)
-        if files is None or "pagefind.js" not in files:
-            raise SearchFailed("pagefind wrote no usable search index, so the site has no search; "
-                               "check `briefgen doctor`")
+        damaged = _damage(bundle, files)
+        if damaged:
+            if _full(out):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / SEARCH))
+            raise SearchFailed(f"pagefind wrote a damaged search index ({damaged}), so the site has no "
+                               "search; check `briefgen doctor`, and the free space of the output folder")
+        assert files is not None
         for path in (bundle, *(p for p in bundle.rglob("*"))):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)  # served to readers, whatever the umask
     except BaseException:
@@ -172,7 +182,46 @@ def build_bundle(out: Path, step: SearchStep, temporary_name: Callable[[str], st
         raise
     finally:
         remove_tree(site)
-    return bundle, SearchBundle(step.inputs, files)
+    return bundle, SearchBundle(inputs, files)
+
+
+#: What each of Pagefind's compressed files holds once decompressed.
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _damage(bundle: Path, files: Mapping[str, str] | None) -> str | None:
+    """What is wrong with a bundle Pagefind says it wrote, or None. Pagefind 1.5.2 exits 0 when it
+    cannot write (a full disk leaves empty files), so every file is read back: none empty, each
+    compressed one whole, the entry file naming meta files that are there."""
+    if files is None:
+        return "not plain files"
+    for name in files:
+        data = (bundle / name).read_bytes()
+        if not data:
+            return f"{name} is empty"
+        if name.endswith(".pagefind") or ".pf_" in name:
+            try:
+                whole = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error):
+                return f"{name} is not whole"
+            if not whole.startswith(_SIGNATURE):
+                return f"{name} is not Pagefind's"
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_bytes())
+        metas = [f"pagefind.{language['hash']}.pf_meta" for language in entry["languages"].values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "pagefind-entry.json is missing or not Pagefind's"
+    missing = [name for name in ("pagefind.js", *metas) if name not in files]
+    return f"{', '.join(missing)} missing" if missing else None
+
+
+def _full(folder: Path) -> bool:
+    """Whether the file system of `folder` has (next to) no space left for a search index."""
+    try:
+        found = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    return found.f_bavail * found.f_frsize < 1 << 20
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
