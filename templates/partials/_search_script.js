@@ -1,5 +1,6 @@
 // The site's search: Pagefind's JavaScript API over pagefind/ (built by briefgen from the published
-// pages). The box is shown only when the index is there; Pagefind itself loads on first use.
+// pages). The box is shown only when the index is there; Pagefind itself loads on first use, and
+// only on the site index: a note's box is a plain form that takes the words there (?q=).
 // Every page of the site is at the top of its folder, so the folder of this page is the site's.
 const box = document.getElementById("site-search");
 const site = new URL(".", document.baseURI);
@@ -17,6 +18,17 @@ function load() {
   engine ??= import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
     await pagefind.options({ basePath: bundle.pathname, baseUrl: site.pathname, excerptLength: 24 });
     await pagefind.init();
+    // Pagefind keeps an index per language (en-GB for UK notes, en-US for US ones, ja…) and searches
+    // the page's own: merge the others, so that every page searches every brief. Pagefind skips a
+    // merge of its own folder by that path, hence the full URL.
+    const entry = await (await fetch(new URL("pagefind-entry.json", bundle))).json();
+    const languages = Object.keys(entry.languages || {});
+    const lang = (document.documentElement.lang || "unknown").toLowerCase();
+    const own = languages.includes(lang) ? lang : languages.includes(lang.split("-")[0]) ? lang.split("-")[0]
+      : languages.sort((a, b) => entry.languages[b].page_count - entry.languages[a].page_count)[0];
+    for (const language of languages.filter((l) => l !== own)) {
+      await pagefind.mergeIndex(bundle.href, { language, baseUrl: site.pathname });
+    }
     const filters = await pagefind.filters();
     for (const select of selects) {
       const values = Object.keys(filters[select.dataset.filter] || {}).sort();
@@ -97,14 +109,21 @@ function soon() {
   timer = setTimeout(search, 150);
 }
 
-box.querySelector("form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  search();
-});
-input.addEventListener("input", soon);
-input.addEventListener("focus", load, { once: true });
-for (const select of selects) select.addEventListener("change", search);
-
 fetch(new URL("pagefind-entry.json", bundle), { method: "HEAD" })
   .then((response) => { if (response.ok) box.hidden = false; })
   .catch(() => {});
+
+if ("results" in box.dataset) {
+  box.querySelector("form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    search();
+  });
+  input.addEventListener("input", soon);
+  input.addEventListener("focus", load, { once: true });
+  for (const select of selects) select.addEventListener("change", search);
+  const given = new URLSearchParams(location.search).get("q");
+  if (given) {
+    input.value = given;
+    search();
+  }
+}
