@@ -42,7 +42,7 @@ EXIT_ENVIRONMENT = 4
 #: subsets fonts when HarfBuzz-subset cannot.
 DEPENDENCIES = ("click", "PyYAML", "pydantic", "pycountry", "tzdata", "Jinja2", "Markdown", "nh3", "Babel", "wcwidth",
                 "watchfiles", "filelock", "pikepdf", "pyhanko", "pyhanko-certvalidator", "python-docx", "python-pkcs11",
-                "pydyf", "fonttools")
+                "pagefind-bin", "pydyf", "fonttools")
 
 # Debian packages of the C libraries WeasyPrint loads.
 _PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
