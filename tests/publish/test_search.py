@@ -276,6 +276,25 @@ def test_a_noop_rebuild_leaves_the_index_and_a_removed_brief_leaves_it(tmp_path:
     assert not [p.name for p in (tmp_path / "site").iterdir() if p.name.startswith(".briefgen-")]
 
 
+def test_pagefinds_own_settings_around_the_build_do_not_apply(tmp_path: Path) -> None:
+    """Pagefind reads a pagefind.yml in its working folder and PAGEFIND_* variables: neither may change
+    what briefgen indexes (here, they would index nothing, as French)."""
+    import subprocess
+    import sys
+
+    from build_helpers import script_env
+
+    _project(tmp_path)
+    (tmp_path / "pagefind.yml").write_text('exclude_selectors: ["main"]\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "briefgen", "build", "briefs", "-o", "site", "--release",
+                           "OFFICIAL", "--format", "html"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, env=script_env(PAGEFIND_FORCE_LANGUAGE="fr", PAGEFIND_EXCLUDE_SELECTORS="main"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    bundle = tmp_path / "site" / "pagefind"
+    assert json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"].keys() == {"en-gb"}
+    assert any(RELEASED.encode() in data for name, data in _every_file(bundle).items() if name.startswith("fragment/"))
+
+
 def test_a_pagefind_folder_briefgen_did_not_write_is_refused(tmp_path: Path) -> None:
     _project(tmp_path)
     (tmp_path / "site" / "pagefind").mkdir(parents=True)

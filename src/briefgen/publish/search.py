@@ -155,9 +155,12 @@ def build_bundle(out: Path, pages: Mapping[str, Path], inputs: str,
         for name, source in pages.items():
             _link_or_copy(source, site / name)
         try:
-            ran = subprocess.run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
-                                 capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
-                                 check=False)
+            # Pagefind also reads a pagefind.yml/.toml/.json in its working folder and PAGEFIND_*
+            # variables: run it where there is none, with none, so that only these options apply.
+            ran = subprocess.run([str(binary), "--site", os.path.abspath(site), "--output-path",
+                                  os.path.abspath(bundle), "--silent"],
+                                 cwd=site, env=_environment(), capture_output=True, text=True, timeout=TIMEOUT,
+                                 stdin=subprocess.DEVNULL, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SearchFailed(f"pagefind could not be run ({exc}), so the site has no search; "
                                f"check `briefgen doctor`, or reinstall: {INSTALL_HINT}") from None
@@ -183,6 +186,11 @@ def build_bundle(out: Path, pages: Mapping[str, Path], inputs: str,
     finally:
         remove_tree(site)
     return bundle, SearchBundle(inputs, files)
+
+
+def _environment() -> dict[str, str]:
+    """This process's environment without Pagefind's own settings (PAGEFIND_SITE, PAGEFIND_GLOB, …)."""
+    return {name: value for name, value in os.environ.items() if not name.upper().startswith("PAGEFIND_")}
 
 
 #: What each of Pagefind's compressed files holds once decompressed.
