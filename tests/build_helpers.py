@@ -445,6 +445,20 @@ def assert_consistent(out: Path) -> dict[str, Any]:
     return manifest
 
 
+_SEARCH_BOX = re.compile(r'<div class="site-search" id="site-search".*?<script type="module">\n(.*?)</script>\n', re.S)
+
+
+def strip_search_box(html: str) -> str:
+    """`html` without the site search's box and script (partials/_search.html), which every published page
+    carries once: what the security tests then read is what the sheet could have put there. Fails unless
+    the page has exactly one, whose script is exactly the packaged one."""
+    found = list(_SEARCH_BOX.finditer(html))
+    assert len(found) == 1, f"{len(found)} search boxes"
+    script = (ROOT / "templates" / "partials" / "_search_script.js").read_text(encoding="utf-8")
+    assert found[0].group(1).strip() == script.strip()
+    return html[:found[0].start()] + html[found[0].end():]
+
+
 def decompressed(path: Path) -> bytes:
     """A file's bytes, gunzipped when they are gzip (Pagefind's fragments, indexes, filters, meta and wasm are)."""
     data = path.read_bytes()
