@@ -295,6 +295,41 @@ def test_pagefinds_own_settings_around_the_build_do_not_apply(tmp_path: Path) ->
     assert any(RELEASED.encode() in data for name, data in _every_file(bundle).items() if name.startswith("fragment/"))
 
 
+def test_a_build_killed_as_the_index_moves_in_is_put_right(tmp_path: Path) -> None:
+    """Killed right after the new index replaced the old one, before the manifest: the next build
+    knows the new index as its own (the journal's) and ends with a consistent folder."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from build_helpers import assert_consistent, script_env
+
+    sheets = _project(tmp_path)
+    _build(tmp_path, "--format", "html")
+    alpha = sheets / "alpha.yaml"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("report by June", "report by Friday"),
+                     encoding="utf-8")
+    folder = tmp_path / "site" / "pagefind"
+    before = file_identity(folder)
+    process = subprocess.Popen([sys.executable, "-m", "briefgen", "build", "briefs", "-o", "site", "--release",
+                                "OFFICIAL", "--format", "html"], cwd=tmp_path, env=script_env(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    # Not while the old one is moved away (none there): once the new one is in place.
+    while process.poll() is None and time.monotonic() < deadline and file_identity(folder) in (before, None):
+        time.sleep(0.0005)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    if process.returncode != -signal.SIGKILL or not (tmp_path / "site" / ".briefgen-pending.json").exists():
+        pytest.skip("the kill did not land between the index's move and the manifest on this run")
+    _build(tmp_path, "--format", "html")
+    manifest = assert_consistent(tmp_path / "site")
+    assert "search" in manifest
+    assert any(b"report by Friday" in data for name, data in _every_file(folder).items()
+               if name.startswith("fragment/"))
+
+
 def test_a_pagefind_folder_briefgen_did_not_write_is_refused(tmp_path: Path) -> None:
     _project(tmp_path)
     (tmp_path / "site" / "pagefind").mkdir(parents=True)
