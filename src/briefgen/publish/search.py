@@ -124,6 +124,8 @@ def plan_search(out: Path, manifest: Manifest | None, journal: Journal, pages: M
     if not os.path.lexists(folder):
         return SearchStep("build" if pages else "none", pages, inputs, None)
     disowned = manifest is not None and SEARCH in manifest.left_alone
+    if not recorded and not disowned and not pages:
+        return SearchStep("none", pages, inputs, None)  # not ours, and no index is to be written there
     if not recorded and not disowned:
         raise NotOurs(f"{folder} exists and was not written by briefgen; move it away or choose another "
                       "output folder (-o): briefgen writes the site's search index there")
