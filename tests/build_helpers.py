@@ -435,6 +435,12 @@ def assert_consistent(out: Path) -> dict[str, Any]:
     if "index" in manifest:
         assert manifest["index"]["sha256"] == sha256_of(out / "index.html")
         listed.add("index.html")
+    for page in manifest.get("index_pages", []):
+        assert page["sha256"] == sha256_of(out / page["path"]), page
+        listed.add(page["path"])
+    # Every page of the index in the folder is listed (or was left alone), and none is missing.
+    pages = {p.name for p in out.glob("index-*.html")}
+    assert pages <= listed | set(manifest.get("left_alone", [])), pages - listed
     if "search" in manifest:  # the search index: exactly the files recorded, with their hashes
         bundle = out / "pagefind"
         on_disk = {p.relative_to(bundle).as_posix(): sha256_of(p) for p in bundle.rglob("*") if p.is_file()}

@@ -33,6 +33,7 @@ from briefgen.theme import Theme
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
     from briefgen.publish.manifest import BriefEntry
+    from briefgen.sheet.crossrefs import CrossFindings
     from briefgen.sheet.model import FactSheet
     from briefgen.sheet.validate import Checked
 
@@ -62,10 +63,19 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
     checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in skipped]
     duplicates = _duplicate_ids(checked, {path: entry.id for path, (entry, _) in skipped.items()})
     twins = _case_twins(found)
+    cross = _cross_refs(checked, skipped, options)
     if any(path in duplicates or path in twins for path in skipped):  # a clash: check every sheet
         reused = skipped = {}
         checked = [load_candidate(candidate) for candidate in found]
         duplicates = _duplicate_ids(checked, {})
+        cross = _cross_refs(checked, skipped, options)
+    elif cross.unparsed:
+        # A warning across sheets for a sheet not parsed: parse every sheet, so that each warning is
+        # reported at its line; the briefs are still reused (the warning changes none of them).
+        skipped = {}
+        checked = [load_candidate(candidate) for candidate in found]
+        duplicates = _duplicate_ids(checked, {})
+        cross = _cross_refs(checked, skipped, options)
     keys = {path: key for path, (_, key) in reused.items()}
     sheets = []
     for candidate in found:
@@ -79,7 +89,8 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
         clashes = [*duplicates.get(item.path, ()), *twins.get(item.path, ())]
-        sheets.append(_planned(item, clashes, options, environment, reused.get(item.path)))
+        sheets.append(_planned(item, clashes, options, environment, reused.get(item.path),
+                               cross.diagnostics.get(item.path, ())))
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
     return Plan(options, tuple(sheets), tuple(paths), frozenset(order), plan_digest(keys),
@@ -87,14 +98,17 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
 
 
 def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,
-             reused: tuple[BriefEntry, str] | None) -> PlannedSheet:
-    """One checked sheet planned: for a release, what the release stage says of it; and its job."""
+             reused: tuple[BriefEntry, str] | None, cross: Sequence[Diagnostic] = ()) -> PlannedSheet:
+    """One checked sheet planned: for a release, what the release stage says of it; and its job.
+
+    `cross` are its warnings from the checks across sheets: reported (as a release reports
+    any), never a reason to withhold its job."""
     from briefgen.release.reports import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
 
     audience = options.audience
     extra = list(clashes)
     sheet = item.sheet if not extra else None
-    report = item.report.extended(extra) if extra else item.report
+    report = item.report.extended([*extra, *cross]) if extra or cross else item.report
     withheld = None
     if audience is not None:
         complete = False  # an invalid sheet cannot be cut: none of its messages is quoted
@@ -127,6 +141,19 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
             return PlannedSheet(item.path, report, item.sheet_id, None, reused=reused[1])
         job = _job(item, sheet, options, options.theme, environment)
     return PlannedSheet(item.path, report, item.sheet_id, job, withheld)
+
+
+def _cross_refs(checked: Sequence[Checked], skipped: Mapping[str, tuple[BriefEntry, str]],
+                options: Options) -> CrossFindings:
+    """The checks across sheets (sheet/crossrefs.py) over every sheet found: those checked now, and
+    those reused unparsed, by what their records say they mention."""
+    from briefgen.sheet.crossrefs import Site, cross_check
+    from briefgen.sheet.mentions import mentions_of
+
+    sites = [Site(item.path, item.sheet.meeting.date, mentions_of(item.sheet), item.loaded.marks)
+             for item in checked if item.sheet is not None]
+    sites += [Site(path, entry.record.meeting_date, entry.record.mentions) for path, (entry, _) in skipped.items()]
+    return cross_check(sites, options.registry)
 
 
 def _at(item: Checked, loc: DataPath, severity: str, code: str, message: str, hint: str | None = None) -> Diagnostic:

@@ -22,6 +22,8 @@ from briefgen.errors import UsageProblem
 if TYPE_CHECKING:
     from briefgen.records import ReferenceDocument
     from briefgen.release.audience import Audience
+    from briefgen.report.diagnostics import Report
+    from briefgen.sheet.registry import Registry
     from briefgen.theme import Theme
 
 CONFIG_NAME = "briefgen.toml"
@@ -45,8 +47,10 @@ KEYS = {
     "pdf": "the PDF variant every note is printed as: pdf/a-2b (archival), pdf/ua-1 (accessible) or none",
     "formats": "what each note is written as: a list of html, pdf and docx",
     "docx_reference": "a Word document or template (.docx, .dotx) whose styles the Word output uses",
+    "registry": "the registry of the people, frameworks and commitments sheets name by `ref` "
+                "(default: registry.yaml beside briefgen.toml, when there is one)",
 }
-_PATH_KEYS = ("briefs", "output", "schema", "templates", "styles", "docx_reference")
+_PATH_KEYS = ("briefs", "output", "schema", "templates", "styles", "docx_reference", "registry")
 #: What a note can be written as (briefgen.toml `formats`, `briefgen build --format`).
 FORMATS = ("html", "pdf", "docx")
 
@@ -81,6 +85,8 @@ class Project:
     formats: tuple[str, ...] | None = None
     #: The reference document for the Word output's styles (`docx_reference`), or None.
     docx_reference: Path | None = None
+    #: The registry file (`registry`, else registry.yaml beside briefgen.toml when it exists), or None.
+    registry: Path | None = None
 
     @property
     def config(self) -> Path | None:
@@ -168,6 +174,11 @@ def read_project(config: Path) -> Project:
                                                                              if k in values])
         if problem is not None:
             raise ProjectError(f"{_where(config, text, ('output',))}: `output` ({KEYS['output']}) {problem}")
+    if "registry" not in values:
+        from briefgen.sheet.registry import REGISTRY_FILE
+
+        if os.path.lexists(root / REGISTRY_FILE):
+            values["registry"] = _relative(root / REGISTRY_FILE)
     return Project(**values)
 
 
@@ -287,6 +298,31 @@ def read_reference(project: Project) -> ReferenceDocument | None:
         raise ProjectError(f"{project.config}: `docx_reference` ({path}) cannot be used: {exc}; give a .docx or "
                            ".dotx saved by Word, or remove the key to use python-docx's own styles") from None
     return ReferenceDocument(str(path), data)
+
+
+#: The largest registry read: thousands of entries, far below what makes a check slow.
+MAX_REGISTRY_BYTES = 4 << 20
+
+
+def read_registry_file(project: Project) -> tuple[Registry | None, Report | None]:
+    """The project's registry and the report of its problems (None, None when it has none).
+
+    A registry with errors is not used (None) and its report says why, at each line; a
+    file that cannot be read at all is an error of its report too, never a traceback."""
+    from briefgen.files import read_regular_file
+    from briefgen.report.diagnostics import Diagnostic, Report, Span
+    from briefgen.sheet.registry import read_registry
+
+    path = project.registry
+    if path is None:
+        return None, None
+    try:
+        raw = read_regular_file(path, MAX_REGISTRY_BYTES, whole=True)
+    except OSError as exc:
+        return None, Report.of(str(path), [Diagnostic.at(
+            str(path), Span(1, 1), "error", "registry-unreadable", f"cannot read the registry: {exc.strerror or exc}",
+            "check the `registry` path in briefgen.toml, or remove the key")])
+    return read_registry(str(path), raw)
 
 
 def formats_problem(value: Any) -> str | None:

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen.sheet.mentions import Mentions
+
 if TYPE_CHECKING:
     from briefgen.inputs import InputFile
     from briefgen.release.audience import Audience
     from briefgen.report.diagnostics import Diagnostic, Report
     from briefgen.sheet.marks import SourceMap
     from briefgen.sheet.model import FactSheet
+    from briefgen.sheet.registry import Registry
     from briefgen.theme import Theme
 
 
@@ -55,6 +58,9 @@ class BriefRecord:
     caveats: tuple[str, ...] = ()
     #: The CUI categories the banner writes ("SP-EXPT").
     categories: tuple[str, ...] = ()
+    #: The people, frameworks and commitments its released sheet names (refs, statuses, amounts):
+    #: what the checks and pages across briefs read, without parsing the sheet again.
+    mentions: Mentions = field(default_factory=Mentions)
 
     def to_json(self) -> dict[str, Any]:
         """The record as the manifest stores it (outputs are added by publish, with their hashes)."""
@@ -77,6 +83,7 @@ class BriefRecord:
             "countries": list(self.countries),
             "caveats": list(self.caveats),
             "categories": list(self.categories),
+            "mentions": self.mentions.to_json(),
         }
 
     @classmethod
@@ -122,7 +129,17 @@ class BriefRecord:
             caveats=_texts(entry, "caveats", at) if "caveats" in entry
             else _legacy_caveats(_optional_text(entry, "banner", at) or "", level),
             categories=_texts(entry, "categories", at),
+            mentions=_mentions(entry, at),
         )
+
+
+def _mentions(entry: Mapping[str, Any], at: str) -> Mentions:
+    found = entry.get("mentions")
+    if found is None:
+        return Mentions()  # manifests written before records kept them
+    if not isinstance(found, Mapping):
+        raise ValueError(f"`{at}mentions` must be an object")
+    return Mentions.from_json(found, f"{at}mentions")
 
 
 def _texts(entry: Mapping[str, Any], key: str, at: str) -> tuple[str, ...]:
@@ -175,6 +192,8 @@ class Options:
     docx: bool = False
     #: The project's reference document for the Word documents' styles (briefgen.toml `docx_reference`), or None.
     docx_reference: ReferenceDocument | None = None
+    #: The project's registry of people, frameworks and commitments (sheet/registry.py), or None.
+    registry: Registry | None = None
 
     @property
     def locale(self) -> str | None:

@@ -6,18 +6,17 @@
   var table = document.querySelector(".index-table");
   if (!form || !table || !table.tBodies.length) { return; }
   var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows).map(function (tr, order) {
-    return {
-      tr: tr,
-      order: order,
-      text: tr.textContent.replace(/\s+/g, " ").toLowerCase(),
-      kind: tr.getAttribute("data-kind") || "",
-      level: tr.getAttribute("data-level") || "",
-      status: tr.getAttribute("data-status") || "",
-      country: (tr.getAttribute("data-country") || "").split("|").filter(Boolean)
-    };
-  });
+  // Each filter reads its row attribute by its key: <select data-key="country"> filters on each
+  // row's data-country, whose values are joined with "|" (a brief with several countries).
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-key]"));
+  var keys = selects.map(function (select) { return select.getAttribute("data-key"); });
+  var rows = Array.prototype.slice.call(body.rows).map(function (tr, order) {
+    var row = { tr: tr, order: order, text: tr.textContent.replace(/\s+/g, " ").toLowerCase() };
+    keys.forEach(function (key) {
+      row[key] = (tr.getAttribute("data-" + key) || "").split("|").filter(Boolean);
+    });
+    return row;
+  });
   selects.forEach(function (select) {
     var key = select.getAttribute("data-key");
     var seen = new Set();

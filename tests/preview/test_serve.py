@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 import html
 import io
+import json
 import os
 import re
 import socket
@@ -215,12 +216,22 @@ def test_only_the_changed_page_is_told_to_reload(tmp_path: Path) -> None:
     try:
         streams = {name: _EventStream(server, name) for name in (SHEET_ID, "other-meeting")}
         time.sleep(0.3)
-        write_atomically(server.briefs / "other-meeting.yaml",
-                         other.replace("  en: Japan–India bilateral", "  en: Edited Japan–India bilateral"))
+        # An edit of the text: the other page's toolbar (previous, next and their titles) is as before.
+        edited = other.replace("    Prime Ministers Takaichi and Modi reaffirmed", "    Prime Ministers Takaichi and "
+                               "Modi (edited) reaffirmed", 1)
+        assert edited != other
+        write_atomically(server.briefs / "other-meeting.yaml", edited)
         streams["other-meeting"].changed.wait(10)
         time.sleep(0.5)
         assert streams["other-meeting"].changed.is_set()
         assert not streams[SHEET_ID].changed.is_set()
+        # A new title is shown in its neighbour's "Next" link (and moves it up the list): that page changed too.
+        streams = {name: _EventStream(server, name) for name in (SHEET_ID, "other-meeting")}
+        time.sleep(0.3)
+        write_atomically(server.briefs / "other-meeting.yaml",
+                         edited.replace("  en: Japan–India bilateral", "  en: Edited Japan–India bilateral"))
+        streams[SHEET_ID].changed.wait(10)
+        assert streams[SHEET_ID].changed.is_set() and streams["other-meeting"].changed.is_set()
     finally:
         server.stop()
 
@@ -249,6 +260,39 @@ class _EventStream:
                 return
             data += chunk
         self.changed.set()
+
+
+def test_a_change_event_carries_the_pages_errors_and_warnings(server: Server) -> None:
+    page = server.text(f"/{SHEET_ID}.html")
+    config = json.loads(re.search(r'<script id="briefgen-config" type="application/json">(.*?)</script>', page).group(1))
+    assert config["state"] == {"errors": 0, "warnings": 0} and config["brand"] is True
+    url = config["events"]
+    with socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
+        sock.sendall(f"GET {url} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        time.sleep(0.3)
+        write_atomically(server.briefs / f"{SHEET_ID}.yaml", example_text().replace(
+            "  timezone: Africa/Johannesburg\n", "  timezone: Africa/Johannesburg: SAST\n", 1))
+        data = b""
+        while b"event: changed\ndata: " not in data or not data.endswith(b"\n\n"):
+            chunk = sock.recv(4096)
+            assert chunk, data
+            data += chunk
+    event = json.loads(data.split(b"event: changed\ndata: ", 1)[1].split(b"\n", 1)[0])
+    assert event["errors"] == 1 and event["warnings"] == 0 and len(event["etag"]) == 32
+    home = server.text("/")
+    assert json.loads(re.search(r'<script id="briefgen-config" type="application/json">(.*?)</script>',
+                                home).group(1))["state"] == {"errors": 1, "warnings": 0}
+
+
+def test_the_home_page_runs_the_published_indexs_own_filter_script(server: Server) -> None:
+    from importlib.resources import files
+
+    script = (files("briefgen") / "templates" / "partials" / "_index_script.js").read_text(encoding="utf-8")
+    home = server.text("/")
+    # Included from the package (Jinja drops the file's last line break), not a copy.
+    assert "<script>" + script.removesuffix("\n") + "</script>" in home
+    assert '<form class="index-filters" role="search"' in home and 'class="index-table"' in home
+    assert 'data-kind="Meeting readout" data-level="OFFICIAL" data-status="Final" data-country="India|Japan"' in home
 
 
 def test_new_and_deleted_sheets_come_and_go(server: Server) -> None:
@@ -294,6 +338,10 @@ def test_release_switcher_and_ceiling(tmp_path: Path) -> None:
         cut = server.text(f"/{SHEET_ID}.html?release=official")
         assert "privately doubt" not in cut and "Openly released" in cut
         assert "Very sensitive talks" in server.text("/")
+        # Next, in the full document, is the sheet listed after it; at OFFICIAL, whose readers may not read
+        # that one, there is none.
+        assert '<a rel="next" class="briefgen-step" href="/secret-talks.html" title="Very sensitive talks' in full
+        assert 'rel="next"' not in cut and "secret-talks" not in cut
     finally:
         server.stop()
 
@@ -305,6 +353,7 @@ def test_release_switcher_and_ceiling(tmp_path: Path) -> None:
         for query in ("", "?release=OFFICIAL-SENSITIVE", "?release=TOP%20SECRET", "?release=secret", "?release=x"):
             page = server.text(f"/{SHEET_ID}.html{query}")
             assert "privately doubt" not in page and "Openly released" in page, query
+            assert "secret-talks" not in page and "Very sensitive" not in page and 'rel="next"' not in page, query
             assert "OFFICIAL-SENSITIVE</option>" not in page
         for path in ("/secret-talks.html?release=OFFICIAL-SENSITIVE", "/secret-talks.side.html?release=OFFICIAL-SENSITIVE"):
             status, body = server.get(path)

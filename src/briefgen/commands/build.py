@@ -30,6 +30,7 @@ from briefgen.commands.shared import (
     check_output,
     emit,
     io_error,
+    project_registry,
     sheet_paths,
     step_summary,
     summary_line,
@@ -104,6 +105,7 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     from briefgen.workers import DEFAULT_TIMEOUT, default_workers
 
     project = load_project()
+    registry, registry_reports = project_registry(project)
     audience = resolve_audience(project, release_level, audience_name, public)
     written = resolve_formats(project, formats, html, pdf)
     theme = project.theme(templates, styles)
@@ -111,7 +113,8 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
     options = Options(audience=audience, html="html" in written, pdf="pdf" in written, strict=strict, theme=theme,
                       shard=shard, locales=chosen, parallel=side_by_side,
                       pdf_variant=chosen_variant(pdf_variant, project.pdf_variant, audience is not None),
-                      docx="docx" in written, docx_reference=_reference(project) if "docx" in written else None)
+                      docx="docx" in written, docx_reference=_reference(project) if "docx" in written else None,
+                      registry=registry)
     target = out if out is not None else project.output
     sources = sheet_paths(paths, project)
     check_output(target, project, [*sources, *theme.template_dirs, *theme.style_dirs])
@@ -122,7 +125,7 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
                       notify=lambda line: click.echo(line, err=True))
     except OSError as exc:  # the output folder: no space, no permission, a file in the way
         io_error(exc)
-    sys.exit(_report(built, strict, output_format, verbose))
+    sys.exit(_report(built, strict, output_format, verbose, registry_reports))
 
 
 def _progress(output_format: str) -> BuildProgress:
@@ -145,9 +148,10 @@ def _reference(project: Project) -> ReferenceDocument | None:
         io_error(exc, "read", project.docx_reference)
 
 
-def _report(built: Built, strict: bool, output_format: str, verbose: bool) -> int:
-    """Print what the build did (diagnostics, one line per brief, the summary line); its exit code."""
-    planned, reports, published = built.plan, list(built.reports), built.published
+def _report(built: Built, strict: bool, output_format: str, verbose: bool, before: Sequence[Report] = ()) -> int:
+    """Print what the build did (diagnostics, one line per brief, the summary line); its exit code.
+    `before`: reports of project files (the registry), printed first."""
+    planned, reports, published = built.plan, [*before, *built.reports], built.published
     overflow = emit(reports, output_format, verbose)
     if published is None:  # the site index's template failed: its diagnostic is among the reports
         step_summary("build", [], overflow, planned.release)

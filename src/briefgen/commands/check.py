@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from briefgen.commands.options import output_format_option, paths_argument, strict_option, verbose_option
-from briefgen.commands.shared import emit, sheet_paths, step_summary, summary_line, user_errors
+from briefgen.commands.shared import (
+    emit,
+    project_registry,
+    sheet_paths,
+    step_summary,
+    summary_line,
+    user_errors,
+)
 from briefgen.errors import EXIT_OK, EXIT_SHEET
 
 
@@ -32,9 +39,11 @@ def check_command(paths: tuple[Path, ...], strict: bool, verbose: bool, output_f
     from briefgen.report.ci import BriefRow
 
     project = load_project()
-    planned = plan(sheet_paths(paths, project), Options(strict=strict, locales=project.locales))
-    overflow = emit(planned.reports, output_format, verbose)
+    registry, registry_reports = project_registry(project)
+    planned = plan(sheet_paths(paths, project), Options(strict=strict, locales=project.locales, registry=registry))
+    reports = [*registry_reports, *planned.reports]
+    overflow = emit(reports, output_format, verbose)
     step_summary("check", [BriefRow(s.sheet_id or s.path, "failed" if s.report.failed(strict) else "valid",
                                     None, len(s.report.warnings)) for s in planned.sheets], overflow)
     click.echo(summary_line(planned.reports, strict), err=output_format == "json")
-    sys.exit(EXIT_SHEET if any(r.failed(strict) for r in planned.reports) else EXIT_OK)
+    sys.exit(EXIT_SHEET if any(r.failed(strict) for r in reports) else EXIT_OK)

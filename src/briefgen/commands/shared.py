@@ -17,6 +17,7 @@ from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report,
 if TYPE_CHECKING:
     from briefgen.project import Project
     from briefgen.report.ci import BriefRow
+    from briefgen.sheet.registry import Registry
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,6 +57,15 @@ def check_output(out: Path, project: Project, sources: Sequence[Path]) -> None:
     problem = output_problem(out, root=project.root, sources=sources)
     if problem is not None:
         raise click.BadParameter(problem, param_hint="'-o' / '--out'")
+
+
+def project_registry(project: Project) -> tuple[Registry | None, list[Report]]:
+    """The project's registry for the checks across sheets, and its report (printed before the sheets'):
+    none when it has no registry, and a registry with errors is reported and not used."""
+    from briefgen.project import read_registry_file
+
+    registry, report = read_registry_file(project)
+    return registry, [report] if report is not None and report.diagnostics else []
 
 
 def emit(reports: Sequence[Report], output_format: str, verbose: bool = False) -> tuple[Diagnostic, ...]:

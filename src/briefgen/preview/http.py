@@ -171,7 +171,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.write(page.body)
 
     def _events(self, query: dict[str, list[str]]) -> None:
-        """A stream that says `changed` whenever the page the script sits in would look different."""
+        """A stream that says `changed` (with the page's etag and its errors and warnings, as JSON) whenever
+        the page the script sits in would look different."""
         preview = self.server.preview
         if not self.server.streams.acquire(blocking=False):
             self._send(plain(503, "too many live-reload streams"))
@@ -195,10 +196,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     self.wfile.write(b": ping\n\n")
                     continue
                 generation = now
-                current = self.server.pages.etag(kind, page_id, release)
-                if current != etag:
-                    etag = current
-                    self.wfile.write(f"event: changed\ndata: {etag}\n\n".encode())
+                page = self.server.pages.current(kind, page_id, release)
+                if page.etag != etag:
+                    etag = page.etag
+                    # The page's findings too: a page that updates in place (side by side) retitles itself.
+                    data = json.dumps({"etag": etag, **page.state})
+                    self.wfile.write(f"event: changed\ndata: {data}\n\n".encode())
         except OSError:
             pass
         finally:

@@ -1,4 +1,8 @@
-"""The preview's pages: a brief with the preview's chrome, side by side with its PDF, the home page."""
+"""The preview's pages: a brief with the preview's chrome, side by side with its PDF, the home page.
+
+Every page tells the script how many errors and warnings it shows (`state` in its
+configuration, and in each `changed` event), so that the tab's title and icon say so.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from markupsafe import Markup
 
 from briefgen.errors import PlanError
 from briefgen.pipeline import plan
+from briefgen.preview.listing import Listed, errors_of, index_row, listing, neighbours, page_url
 from briefgen.preview.state import Entry, Preview, Remembered, Snapshot, html_of
 from briefgen.preview.templating import render
 from briefgen.release.audience import Audience
@@ -34,6 +39,13 @@ class Page:
     body: bytes
     etag: str
     content_type: str = "text/html; charset=utf-8"
+    #: What the page shows of its sheets' findings (the tab's title and icon say it).
+    errors: int = 0
+    warnings: int = 0
+
+    @property
+    def state(self) -> dict[str, int]:
+        return {"errors": self.errors, "warnings": self.warnings}
 
 
 @dataclass(frozen=True)
@@ -45,24 +57,6 @@ class LevelChoice:
     selected: bool
 
 
-@dataclass(frozen=True)
-class IndexRow:
-    """A fact sheet's row on the home page; a withheld sheet shows its id and count alone."""
-
-    page_id: str
-    count: int
-    withheld: bool = False
-    css: str = ""
-    title: str = ""
-    path: str = ""
-    meeting: str = ""
-    level: str = ""
-    status: str = ""
-    html_url: str = ""
-    side_url: str = ""
-    pdf_url: str = ""
-
-
 class Pages:
     """What the preview shows of its state, composed once per snapshot and page."""
 
@@ -71,6 +65,7 @@ class Pages:
         self._lock = threading.RLock()
         self._pages: dict[tuple[Any, ...], Page] = {}
         self._pages_generation = -1
+        self._listing: tuple[int, list[Listed], int] = (-1, [], 0)
 
     def page(self, page_id: str, requested: str | None, embed: bool = False) -> Page:
         """The brief page `page_id` at the requested level (HTML), with the preview's script."""
@@ -94,11 +89,20 @@ class Pages:
         snapshot = self.preview.snapshot
         return self._cached(("index",), snapshot, lambda: self._compose_index(snapshot))
 
-    def etag(self, kind: str, page_id: str, requested: str | None) -> str:
-        """The etag of what a page would show now (for the event streams)."""
+    def current(self, kind: str, page_id: str, requested: str | None) -> Page:
+        """What a page would show now (for the event streams: its etag and its findings)."""
         if kind == "index":
-            return self.index().etag
-        return self.page(page_id, requested, embed=kind == "side").etag
+            return self.index()
+        return self.page(page_id, requested, embed=kind == "side")
+
+    def listed(self, snapshot: Snapshot) -> tuple[list[Listed], int]:
+        """The home page's list for `snapshot` (and how many it leaves out), worked out once per snapshot."""
+        with self._lock:
+            generation, found, unlisted = self._listing
+            if generation != snapshot.generation:
+                found, unlisted = listing(self.preview, snapshot)
+                self._listing = (snapshot.generation, found, unlisted)
+            return found, unlisted
 
     def _cached(self, key: tuple[Any, ...], snapshot: Snapshot, compose: Callable[[], Page]) -> Page:
         with self._lock:
@@ -129,6 +133,7 @@ class Pages:
                                          f"{level.name if level else ''}: {planned.withheld}.")
             return self._finish(body, 200, page_id, level, kind, toolbar_of)
         html = html_of(outcome)
+        warnings = len(planned.report.warnings)
         if html is not None and planned.job is not None and not planned.report.failed():
             from briefgen.preview.sourcemarks import annotate, locator_for
 
@@ -137,27 +142,27 @@ class Pages:
             annotated = annotate(html, locator_for(data, job.marks))
             record = outcome.record if outcome is not None else None
             self.preview.remember(page_id, level, Remembered(
-                annotated, job.sheet.title, job.sheet.meeting.date.isoformat(),
+                annotated, str(job.sheet.title), job.sheet.meeting.date.isoformat(),
                 record.level if record is not None else job.sheet.classification.level,
-                job.sheet.classification.scheme))
-            warnings = len(planned.report.warnings)
+                job.sheet.classification.scheme, record))
             return self._finish(annotated, 200, page_id, level, kind, toolbar_of, warnings=warnings)
         good = self.preview.remembered(page_id, level)
         base = good.html if good is not None else _message_document(page_id, "No good render of this brief yet.")
         # Under --release, a source line could quote a portion above the ceiling: locations only.
         overlay = _overlay(planned.report, with_source=self.preview.settings.ceiling is None)
-        return self._finish(base, 200, page_id, level, kind, toolbar_of, overlay=overlay)
+        return self._finish(base, 200, page_id, level, kind, toolbar_of, overlay=overlay,
+                            errors=max(1, len(planned.report.errors)), warnings=warnings)
 
     def _finish(self, document: str, status: int, page_id: str, level: Audience | None, kind: str,
-                toolbar_of: Entry | None, overlay: Markup | None = None, warnings: int = 0) -> Page:
+                toolbar_of: Entry | None, overlay: Markup | None = None, warnings: int = 0, errors: int = 0) -> Page:
         """The page with its chrome: the overlay, if any, and the toolbar of the brief `toolbar_of`, if any."""
         toolbar = self._toolbar(toolbar_of, level, warnings) if toolbar_of is not None else Markup("")
         chrome = (overlay or Markup("")) + toolbar
         etag = _digest(document + str(chrome))
         events = _events_url(kind, page_id, level, etag)
-        config = {"events": events, "editor": self._editor_url(page_id), "switchTo": _page_url(page_id, "html", None)
-                  + "?release={level}"}
-        return Page(status, inject(document, chrome, config).encode("utf-8"), etag)
+        config = {"events": events, "editor": self._editor_url(page_id), "switchTo": page_url(page_id, "html", None)
+                  + "?release={level}", "state": {"errors": errors, "warnings": warnings}, "brand": True}
+        return Page(status, inject(document, chrome, config).encode("utf-8"), etag, errors=errors, warnings=warnings)
 
     def _editor_url(self, page_id: str) -> str | None:
         entry = self.preview.snapshot.entries.get(page_id)
@@ -166,67 +171,50 @@ class Pages:
         return editor_url(self.preview.editor, Path(entry.planned.path).resolve())
 
     def _toolbar(self, entry: Entry, level: Audience | None, warnings: int = 0, side: bool = False) -> Markup:
-        """The toolbar over a brief (`side`: over the side-by-side page, with a link back to the HTML)."""
+        """The toolbar over a brief (`side`: over the side-by-side page, with a link back to the HTML):
+        home, previous and next (in the home page's order, at the same level), the release switcher, the views."""
         choices = []
         if self.preview.settings.ceiling is None:
             choices.append(LevelChoice("", "full document", level is None))
         for each in self.preview.levels(entry):
             choices.append(LevelChoice(each, each, level is not None and each == level.name))
         page_id = entry.page_id
-        return render("toolbar.html", options=choices, side=side, warnings=warnings,
-                      html_url=_page_url(page_id, "html", level), side_url=_page_url(page_id, "side.html", level),
-                      pdf_url=_page_url(page_id, "pdf", level))
+        view = "side.html" if side else "html"
+        before, after = neighbours(self.preview, self.listed(self.preview.snapshot)[0], page_id, level)
+        previous = (before.title or before.page_id, page_url(before.page_id, view, level)) if before else None
+        following = (after.title or after.page_id, page_url(after.page_id, view, level)) if after else None
+        return render("toolbar.html", options=choices, side=side, warnings=warnings, previous=previous,
+                      following=following, html_url=page_url(page_id, "html", level),
+                      side_url=page_url(page_id, "side.html", level), pdf_url=page_url(page_id, "pdf", level))
 
     def _compose_side(self, entry: Entry, level: Audience | None) -> Page:
         page_id = entry.page_id
-        html_url = _page_url(page_id, "html", level, embed=True)
-        pdf_url = _page_url(page_id, "pdf", level)
+        html_url = page_url(page_id, "html", level, embed=True)
+        pdf_url = page_url(page_id, "pdf", level)
         pdf_src = pdf_url + ("&" if "?" in pdf_url else "?") + "view=1"
         body = str(render("side.html", page_id=page_id, html_url=html_url, pdf_src=pdf_src))
         chrome = self._toolbar(entry, level, side=True)
-        etag = self.page(page_id, _asked(level), embed=True).etag
-        config = {"events": _events_url("side", page_id, level, etag), "editor": None, "side": True,
-                  "switchTo": _page_url(page_id, "side.html", None) + "?release={level}"}
-        return Page(200, inject(body, chrome, config).encode("utf-8"), etag)
+        embedded = self.page(page_id, _asked(level), embed=True)
+        config = {"events": _events_url("side", page_id, level, embedded.etag), "editor": None, "side": True,
+                  "switchTo": page_url(page_id, "side.html", None) + "?release={level}", "state": embedded.state,
+                  "brand": True}
+        return Page(200, inject(body, chrome, config).encode("utf-8"), embedded.etag, errors=embedded.errors,
+                    warnings=embedded.warnings)
 
     def _compose_index(self, snapshot: Snapshot) -> Page:
-        rows = []
         ceiling = self.preview.settings.ceiling
-        unlisted = 0
-        for page_id, entry in snapshot.entries.items():
-            if ceiling is not None and entry.planned.withheld is not None:
-                unlisted += 1  # not even its file name: that too may tell of what it holds
-                continue
-            rows.append(self._index_row(page_id, entry, ceiling))
+        listed, unlisted = self.listed(snapshot)
+        rows = [index_row(self.preview, each) for each in listed]
+        errors = sum(errors_of(each.entry) for each in listed)
+        warnings = sum(len(each.entry.report.warnings) for each in listed)
         body = str(render("index.html", title="briefgen preview", ceiling=ceiling.name if ceiling else None,
                           problem=snapshot.problem, unlisted=unlisted, rows=rows,
+                          columns={"status": any(row.status for row in rows)},
                           folders=", ".join(map(str, self.preview.paths))))
         etag = _digest(body)
-        config = {"events": _events_url("index", "", None, etag), "editor": None, "switchTo": "/"}
-        return Page(200, inject(body, Markup(""), config).encode("utf-8"), etag)
-
-    def _index_row(self, page_id: str, entry: Entry, ceiling: Audience | None) -> IndexRow:
-        report = entry.report
-        count = len(report.diagnostics) + report.dropped
-        errors = len(report.errors)
-        good = self.preview.remembered(page_id, self.preview.default_level)
-        job = entry.planned.job
-        if entry.planned.withheld is not None:
-            return IndexRow(page_id, count, withheld=True)
-        if job is not None:
-            record = entry.outcome.record if entry.outcome is not None else None
-            title = job.sheet.title
-            meeting = job.sheet.meeting.date.isoformat()
-            level = record.level if record is not None else job.sheet.classification.level
-        elif good is not None and ceiling is None:
-            title, meeting, level = good.title, good.meeting_date, good.level
-        else:
-            title, meeting, level = "(title not shown: the sheet has errors)", "", ""
-        status = "valid" if not entry.failed else f"{errors or count} error{'s' if (errors or count) != 1 else ''}"
-        css = "valid" if not entry.failed else "invalid"
-        return IndexRow(page_id, count, css=css, title=title, path=entry.planned.path, meeting=meeting,
-                        level=level, status=status, html_url=_page_url(page_id, "html", None),
-                        side_url=_page_url(page_id, "side.html", None), pdf_url=_page_url(page_id, "pdf", None))
+        config = {"events": _events_url("index", "", None, etag), "editor": None, "switchTo": "/",
+                  "state": {"errors": errors, "warnings": warnings}, "brand": False}
+        return Page(200, inject(body, Markup(""), config).encode("utf-8"), etag, errors=errors, warnings=warnings)
 
     def pdf(self, page_id: str, requested: str | None) -> Page:
         """The PDF at the requested level, printed in a worker process and cached by its job key."""
@@ -266,15 +254,6 @@ def _digest(text: str) -> str:
 def _asked(level: Audience | None) -> str | None:
     """How a page asks for `level` again (a level's name; a declared ceiling is the default anyway)."""
     return level.name if level is not None else None
-
-
-def _page_url(page_id: str, kind: str, level: Audience | None, embed: bool = False) -> str:
-    query = []
-    if level is not None:
-        query.append("release=" + quote(level.name))
-    if embed:
-        query.append("embed=1")
-    return f"/{page_id}.{kind}" + ("?" + "&".join(query) if query else "")
 
 
 def _events_url(kind: str, page_id: str, level: Audience | None, etag: str) -> str:

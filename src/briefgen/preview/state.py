@@ -21,7 +21,7 @@ from briefgen.pipeline import plan, run
 from briefgen.preview.prints import Printer, still_fresh
 from briefgen.preview.watch import Folders, Watcher
 from briefgen.project import Project, ProjectError, read_project
-from briefgen.records import Job, Options, Outcome, PlannedSheet
+from briefgen.records import BriefRecord, Job, Options, Outcome, PlannedSheet
 from briefgen.release.audience import Audience, AudienceError, shorthand
 from briefgen.report.diagnostics import Report
 from briefgen.theme import Theme
@@ -78,6 +78,8 @@ class Remembered:
     meeting_date: str
     level: str
     scheme: str
+    #: Its record, for the home page's row (what the published index would list), when it had one.
+    record: BriefRecord | None = None
 
 
 class Preview:

@@ -42,7 +42,10 @@ def _environment() -> jinja2.Environment:
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("briefgen.preview", "templates"),
+        # "site/…" names the packaged templates of the published site: the home page includes
+        # the published index's filter script from there rather than keeping a copy.
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader("briefgen.preview", "templates"),
+                                    jinja2.PrefixLoader({"site": jinja2.PackageLoader("briefgen", "templates")})]),
         autoescape=True,
         finalize=_escaped,
         undefined=jinja2.StrictUndefined,

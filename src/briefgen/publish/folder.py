@@ -46,6 +46,7 @@ from briefgen.publish.policy import (
     check_index_is_ours,
     check_output_names,
     index_hash,
+    index_page_hashes,
     left_alone,
     pending_journal,
     ready_outcomes,
@@ -266,7 +267,7 @@ def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout:
 
 
 def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published:
-    from briefgen.render.site_index import site_index_view
+    from briefgen.render.site_index import index_pages, page_file, site_index_view
     from briefgen.render.templates import render_index
 
     assert plan.theme is not None, "a check-only plan has nothing to publish"
@@ -280,9 +281,10 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     changes = brief_changes(plan, ready, manifest, journal, folder)
     final, writes, removals = changes.final, changes.writes, changes.removals
 
-    index = render_index(site_index_view([entry.record for entry in final.values()], locale=plan.options.locale,
-                                         theme=plan.theme), plan.theme).encode("utf-8")
-    recorded_index = index_hash(folder, index, writes)
+    view = site_index_view([entry.record for entry in final.values()], locale=plan.options.locale, theme=plan.theme)
+    pages = {page_file(page.page): render_index(page, plan.theme).encode("utf-8") for page in index_pages(view)}
+    recorded_index = index_hash(folder, pages.pop(INDEX), writes)
+    recorded_pages = index_page_hashes(folder, pages, writes, removals)
     # The pages the manifest will list are what the search index is built from (raises NotOurs
     # for a pagefind/ briefgen never wrote, before anything is written).
     # A shard is not a site: its briefs are indexed once they are assembled.
@@ -292,7 +294,8 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     disowned = left_alone(folder) + ((SEARCH,) if search.action == "left-alone" else ())
     stamp = build_stamp(plan)
     kept = search.current if search.action == "keep" else None
-    manifest_bytes = Manifest(final, recorded_index, disowned, stamp, kept).to_bytes()
+    manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
+                              search=kept).to_bytes()
     written = []
     for outcome in ready:
         assert outcome.record is not None
@@ -329,7 +332,8 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
             remove_bundle(out, temporary_name)
         sync_folder(out)
         if search.action in ("build", "remove"):
-            manifest_bytes = Manifest(final, recorded_index, disowned, stamp, recorded_search).to_bytes()
+            manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
+                                      search=recorded_search).to_bytes()
         if failed is not None:
             published = Published(published.written, published.left_alone, published.unsigned, failed)
         write_atomic(out / MANIFEST, manifest_bytes)

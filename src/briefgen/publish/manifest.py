@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -53,6 +54,18 @@ GENERATOR = "briefgen"
 FORMAT = 1
 #: Names briefgen writes besides briefs: a brief's output may never take one of them.
 RESERVED = frozenset({MANIFEST, INDEX, JOURNAL, SEARCH})
+#: The later pages of a site index of many briefs (index-2.html…; render/site_index.py).
+_INDEX_PAGE = re.compile(r"index-[1-9][0-9]*\.html")
+
+
+def is_index_page(name: str) -> bool:
+    """Whether `name` is a page of the site index: index.html, index-2.html, index-3.html…"""
+    return name == INDEX or (_INDEX_PAGE.fullmatch(name) is not None and name != "index-1.html")
+
+
+def is_reserved(name: str) -> bool:
+    """Whether `name` is one briefgen keeps for its own files, so that no brief's output may take it."""
+    return name in RESERVED or is_index_page(name)
 #: Far above any real manifest (a brief's entry is a few KiB), far below what hurts.
 MAX_BYTES = 64 << 20
 #: briefgen writes at most 6 levels of nesting (a signed output's signer); the parser recurses once per level.
@@ -246,6 +259,8 @@ class Manifest:
     left_alone: tuple[str, ...] = ()
     #: What build wrote the folder (audience, shard, plan, version); None in earlier manifests.
     stamp: BuildStamp | None = None
+    #: sha256 of each later page of the site index briefgen wrote (index-2.html…), by name.
+    index_pages: dict[str, str] = field(default_factory=dict)
     #: The search index in `pagefind/`, when briefgen wrote one.
     search: SearchBundle | None = None
 
@@ -272,6 +287,7 @@ class Manifest:
                    read_digest(index.get("sha256"), "index.sha256") if index is not None else None,
                    tuple(read_items(data.get("left_alone", []), "left_alone", _left_alone_name)),
                    read_optional(data.get("build"), "build", BuildStamp.from_json),
+                   dict(read_items(data.get("index_pages", []), "index_pages", _index_page)),
                    read_optional(data.get("search"), "search", SearchBundle.from_json))
 
     def to_bytes(self) -> bytes:
@@ -279,6 +295,9 @@ class Manifest:
                                    "briefs": [self.briefs[key].to_json() for key in sorted(self.briefs)]}
         if self.index is not None:
             data["index"] = {"path": INDEX, "sha256": self.index}
+        if self.index_pages:
+            data["index_pages"] = [{"path": name, "sha256": self.index_pages[name]}
+                                   for name in sorted(self.index_pages, key=_page_order)]
         if self.left_alone:
             data["left_alone"] = sorted(self.left_alone)
         if self.stamp is not None:
@@ -378,7 +397,7 @@ def _entries(value: object, where: str) -> dict[str, BriefEntry]:
 
 
 def _file_name(value: object, where: str) -> str:
-    if not plain_file_name(value) or value in RESERVED:
+    if not plain_file_name(value) or is_reserved(value):
         # Data on disk may only ever name plain files inside the folder.
         raise BadValue(where, "must be the name of a file in the folder (no folder part, not hidden, "
                           "not one of briefgen's own)")
@@ -391,7 +410,19 @@ def _left_alone_name(value: object, where: str) -> str:
 
 
 def _known_name(name: str) -> str:
-    return name if name == INDEX else _file_name(name, f"known.{name}")
+    return name if is_index_page(name) else _file_name(name, f"known.{name}")
+
+
+def _index_page(value: object, where: str) -> tuple[str, str]:
+    page = read_object(value, where)
+    name = page.get("path")
+    if not isinstance(name, str) or name == INDEX or not is_index_page(name):
+        raise BadValue(f"{where}.path", "must name a later page of the site index (index-2.html…)")
+    return name, read_digest(page.get("sha256"), f"{where}.sha256")
+
+
+def _page_order(name: str) -> int:
+    return int(name[len("index-"): -len(".html")])
 
 
 def _output(value: object, where: str) -> OutputFile:

@@ -20,13 +20,14 @@ from briefgen.publish.manifest import (
     INDEX,
     JOURNAL,
     MANIFEST,
-    RESERVED,
     BriefEntry,
     BuildStamp,
     Journal,
     Manifest,
     NotOurs,
     OutputFile,
+    is_index_page,
+    is_reserved,
     plain_file_name,
 )
 from briefgen.publish.signer import Signer
@@ -55,7 +56,7 @@ def check_output_names(outcomes: Iterable[Outcome]) -> None:
     """Raise NotOurs when an outcome would write a name briefgen keeps for itself, or not a plain file name."""
     for outcome in outcomes:
         for name in outcome.outputs:
-            if not plain_file_name(name) or name in RESERVED:
+            if not plain_file_name(name) or is_reserved(name):
                 raise NotOurs(f"a brief's output may not be named {name!r}: briefgen keeps that name for itself")
 
 
@@ -83,6 +84,8 @@ class Ownership:
                     self.known.setdefault(output.path, set()).add(output.sha256)
         if manifest is not None and manifest.index is not None:
             self.known.setdefault(INDEX, set()).add(manifest.index)
+        for name, digest in (manifest.index_pages if manifest is not None else {}).items():
+            self.known.setdefault(name, set()).add(digest)
         #: An index.html beside a manifest of an earlier version that recorded no hash for it.
         self.legacy_index = manifest is not None and manifest.index is None
         #: Names left alone by an earlier build: still not ours, whatever their bytes now.
@@ -241,15 +244,32 @@ def brief_changes(plan: Plan, ready: list[Outcome], manifest: Manifest | None, j
     return Changes(final, writes, [name for name in removals if name not in used])
 
 
-def index_hash(folder: Ownership, index: bytes, writes: dict[str, bytes]) -> str | None:
-    """Add the site index to `writes` when it may be written and differs; its hash for the manifest,
-    or None when the index there was changed by hand (and is left alone)."""
+def index_hash(folder: Ownership, index: bytes, writes: dict[str, bytes], name: str = INDEX) -> str | None:
+    """Add the site index's page `name` to `writes` when it may be written and differs; its hash for
+    the manifest, or None when the page there was changed by hand (and is left alone)."""
     digest = sha256(index)
-    if not folder.may_write(INDEX):
+    if not folder.may_write(name):
         return None
-    if folder.hash(INDEX) != digest:
-        writes[INDEX] = index
+    if folder.hash(name) != digest:
+        writes[name] = index
     return digest
+
+
+def index_page_hashes(folder: Ownership, pages: Mapping[str, bytes], writes: dict[str, bytes],
+                      removals: list[str]) -> dict[str, str]:
+    """The later pages of the site index (index-2.html…): each added to `writes` as `index_hash`
+    does, their hashes for the manifest; a page briefgen wrote before that the index no longer
+    has is added to `removals` (one changed by hand is left alone, and reported)."""
+    recorded = {}
+    for name, data in pages.items():
+        digest = index_hash(folder, data, writes, name)
+        if digest is not None:
+            recorded[name] = digest
+    stale = sorted(name for name in folder.known if name != INDEX and is_index_page(name) and name not in pages)
+    for name in stale:
+        if name not in removals and folder.may_remove(name):
+            removals.append(name)
+    return recorded
 
 
 def left_alone(folder: Ownership) -> tuple[str, ...]:

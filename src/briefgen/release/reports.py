@@ -44,5 +44,9 @@ def released_report(report: Report, complete: bool, withheld: bool = False) -> R
 
 
 def recordable(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """The diagnostics a release folder's manifest may record: none that tells of a withholding."""
-    return [d for d in diagnostics if d.code not in AUTHOR_ONLY]
+    """The diagnostics a manifest may record: none that tells of a withholding, and none of the checks
+    across sheets (sheet/crossrefs.py), which every plan makes again over every sheet: recorded, a
+    warning about another sheet would outlive that sheet's correction."""
+    from briefgen.sheet.crossrefs import CROSS_CODES
+
+    return [d for d in diagnostics if d.code not in AUTHOR_ONLY and d.code not in CROSS_CODES]

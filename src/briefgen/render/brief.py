@@ -50,6 +50,7 @@ def _render(job: Job) -> Outcome:
     views = _linked({locale: brief_view(cut, locale, job.theme) for locale in job.locales}, job, notes)
     reads = Reads(input_roots(job.theme, job.source_dir))
     from briefgen.render.untranslated import font_warnings, language_warnings
+    from briefgen.sheet.mentions import mentions_of
     from briefgen.sheet.translations import text_in
 
     found = list(_glyph_warnings(job, cut.shows))
@@ -89,6 +90,7 @@ def _render(job: Job) -> Outcome:
         countries=tuple(sorted({p.country for p in view.participants})),
         caveats=view.banner.caveats,
         categories=view.banner.categories,
+        mentions=mentions_of(cut.sheet),
     )
     return Outcome(job.sheet_id, job.path, job.key, outputs, tuple(found), record, inputs=reads.files)
 

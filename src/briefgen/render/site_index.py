@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -22,6 +23,21 @@ if TYPE_CHECKING:
 
 #: The index's title when the project names none.
 INDEX_TITLE = N_("Briefing notes")
+#: Briefs on one page of the site index: a page a reader scans, and a few hundred KiB at most;
+#: a folder of more briefs gets index-2.html, index-3.html… (search covers them all).
+INDEX_PAGE_SIZE = 100
+_PAGE_NAME = re.compile(r"index-([1-9][0-9]*)\.html")
+
+
+def page_file(number: int) -> str:
+    """The file name of page `number` (from 1) of the site index: index.html, then index-2.html…"""
+    return "index.html" if number == 1 else f"index-{number}.html"
+
+
+def page_number(name: str) -> int | None:
+    """The page number of a later index page's file name (index-2.html → 2); None for any other name."""
+    match = _PAGE_NAME.fullmatch(name)
+    return int(match.group(1)) if match and int(match.group(1)) >= 2 else None
 
 
 @dataclass(frozen=True)
@@ -115,19 +131,89 @@ def _notes(record: BriefRecord) -> tuple[IndexNote, ...]:
 
 
 @dataclass(frozen=True)
+class IndexPage:
+    """A link to one page of the site index, as its page navigation draws it."""
+
+    number: int
+    href: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
 class SiteIndexView:
-    """The site index: every brief, newest meeting first."""
+    """The site index, or one page of it: briefs newest meeting first.
+
+    A folder of more than INDEX_PAGE_SIZE briefs is indexed on several pages (`index_pages`):
+    each page lists its slice (`entries`), and says where it lies among `count`.
+    """
 
     title: str
     entries: tuple[IndexEntry, ...]
-    #: The page's own banner: the highest marking of what it lists, whose titles it shows (see `index_banner`).
+    #: The banner of every page: the highest marking of the whole index, not only of the
+    #: page's own titles (see `index_banner`), since each page's search box shows results from every brief.
     banner: Banner | None = None
     language: str = DEFAULT_LOCALE
+    #: This page's number (from 1) and the number of pages; the briefs on all of them.
+    page: int = 1
+    pages: int = 1
+    total: int | None = None
+    #: The position (from 1) of this page's first brief among all of them.
+    first: int = 1
+    #: The optional columns, decided over all pages so that every page has the same ones (None: from `entries`).
+    shown_columns: tuple[str, ...] | None = None
 
     @property
     def columns(self) -> dict[str, bool]:
         """The optional columns worth drawing: those some listed brief has a value for."""
-        return {name: any(getattr(e, name) for e in self.entries) for name in ("reference", "status", "owner")}
+        names = ("reference", "status", "owner")
+        if self.shown_columns is not None:
+            return {name: name in self.shown_columns for name in names}
+        return {name: any(getattr(e, name) for e in self.entries) for name in names}
+
+    @property
+    def count(self) -> int:
+        """How many briefs the whole index lists."""
+        return len(self.entries) if self.total is None else self.total
+
+    @property
+    def last(self) -> int:
+        """The position (from 1) of this page's last brief among all of them."""
+        return self.first + len(self.entries) - 1
+
+    @property
+    def previous_href(self) -> str | None:
+        return page_file(self.page - 1) if self.page > 1 else None
+
+    @property
+    def next_href(self) -> str | None:
+        return page_file(self.page + 1) if self.page < self.pages else None
+
+    @property
+    def page_links(self) -> tuple[IndexPage | None, ...]:
+        """The pages the navigation names: the first, the last and two either side of this one;
+        None where pages are skipped."""
+        wanted = sorted({1, self.pages, *range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)})
+        links: list[IndexPage | None] = []
+        for number in wanted:
+            previous = links[-1] if links else None
+            if previous is not None and number - previous.number > 1:
+                links.append(None)
+            links.append(IndexPage(number, page_file(number), number == self.page))
+        return tuple(links)
+
+
+def index_pages(view: SiteIndexView, size: int | None = None) -> list[SiteIndexView]:
+    """The site index cut into pages of `size` briefs, by default INDEX_PAGE_SIZE (one page, however
+    few: an empty index is a page too). Every page keeps the whole index's banner and columns."""
+    size = size or INDEX_PAGE_SIZE
+    entries = view.entries
+    if len(entries) <= size:
+        return [view]
+    shown = tuple(name for name, wanted in view.columns.items() if wanted)
+    count = -(-len(entries) // size)
+    return [replace(view, entries=entries[start: start + size], page=number, pages=count, total=len(entries),
+                    first=start + 1, shown_columns=shown)
+            for number, start in enumerate(range(0, len(entries), size), start=1)]
 
 
 def site_index_view(records: Iterable[BriefRecord], title: str | None = None,

@@ -23,6 +23,7 @@ from briefgen.sheet.completions import TODAY, IanaZones, IsoCodes, editor_choice
 from briefgen.sheet.ids import (
     ID_MAX_LENGTH,
     ID_PATTERN,
+    INDEX_PAGE_ID,
     RESERVED_ID_PREFIX,
     RESERVED_IDS,
     WINDOWS_DEVICE_NAMES,
@@ -416,7 +417,7 @@ YearOrDate = Annotated[str, BeforeValidator(_year_or_date), WithJsonSchema({
 def _not_reserved(value: str) -> str:
     if is_reserved_id(value):
         raise FormatError("reserved-id", f"'{value}' is a name briefgen uses for its own files",
-                          f"choose another id (not index, manifest or {RESERVED_ID_PREFIX}…)")
+                          f"choose another id (not index, index-2…, manifest or {RESERVED_ID_PREFIX}…)")
     if is_windows_device_name(value):
         raise FormatError("reserved-id", f"'{value}' is a name Windows keeps for a device: the brief's files "
                           f"({value}.html, {value}.pdf) could not exist there",
@@ -446,11 +447,17 @@ OfficeSymbol = Annotated[Line, AfterValidator(_office_symbol), WithJsonSchema({
 BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
+#: What names one person, framework or commitment in every sheet that mentions it (`ref`):
+#: the key of the pages across briefs and of the project's registry.
+CrossRef = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
+    "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
+    "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. narendra-modi"})]
 #: The id of a brief names its output files, so briefgen's own names are reserved.
 SheetId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), AfterValidator(_not_reserved),
                     WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
-    "not": {"anyOf": [{"enum": sorted(RESERVED_IDS | WINDOWS_DEVICE_NAMES)}, {"pattern": f"^{RESERVED_ID_PREFIX}"}]},
+    "not": {"anyOf": [{"enum": sorted(RESERVED_IDS | WINDOWS_DEVICE_NAMES)}, {"pattern": f"^{RESERVED_ID_PREFIX}"},
+                       {"pattern": f"^{INDEX_PAGE_ID}$"}]},
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
 
 

@@ -10,6 +10,8 @@ ID_MAX_LENGTH = 64
 #: Names of files briefgen writes beside the briefs: no brief may take them.
 RESERVED_IDS = frozenset({"index", "manifest"})
 RESERVED_ID_PREFIX = "briefgen-"
+#: The later pages of the site index (index-2.html…): no brief may take their names.
+INDEX_PAGE_ID = r"index-[0-9]+"
 #: Names Windows keeps for devices, in any case and before any extension (NUL.txt and
 #: NUL.tar.gz are both NUL): no file can have one there, so no brief may (Microsoft,
 #: "Naming Files, Paths, and Namespaces", Naming Conventions).
@@ -30,8 +32,9 @@ def is_valid_id(text: str) -> bool:
 
 
 def is_reserved_id(text: str) -> bool:
-    """Whether `text` is a name briefgen gives its own files (index, manifest, briefgen-*)."""
-    return text in RESERVED_IDS or text.startswith(RESERVED_ID_PREFIX)
+    """Whether `text` is a name briefgen gives its own files (index, index-2…, manifest, briefgen-*)."""
+    return (text in RESERVED_IDS or text.startswith(RESERVED_ID_PREFIX)
+            or re.fullmatch(INDEX_PAGE_ID, text) is not None)
 
 
 def is_windows_device_name(name: str) -> bool:

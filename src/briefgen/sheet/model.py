@@ -23,6 +23,7 @@ from briefgen.sheet.fields import (
     BriefId,
     ClockTime,
     CountryCode,
+    CrossRef,
     CurrencyCode,
     HttpUrl,
     IsoDate,
@@ -272,6 +273,8 @@ class Participant(Strict):
     title: TranslatedLine = Field(description="Office, e.g. Prime Minister of Japan")
     country: CountryCode = Field(description="ISO 3166-1 alpha-2 code of the country the participant represents")
     id: BriefId | None = Field(None, description="A short handle, unique among the participants")
+    ref: CrossRef | None = Field(
+        None, description="The person across briefs, the same in every sheet that names them, e.g. narendra-modi")
     native_name: Line | None = Field(None, description="Name in the participant's own script")
     native_name_lang: LanguageTag | None = Field(
         None, description="Language of native_name (BCP 47, e.g. ja, hi, ar); default: guessed from its script")
@@ -284,6 +287,9 @@ class Framework(Strict):
     """A framework the meeting reaffirmed, launched or referenced."""
 
     name: TranslatedLine = Field(description="Name of the framework, e.g. Free and Open Indo-Pacific")
+    ref: CrossRef | None = Field(
+        None, description="The framework across briefs, the same in every sheet that names it, "
+                          "e.g. japan-india-special-strategic-global-partnership")
     status: Literal["reaffirmed", "launched", "referenced"] = Field(
         "reaffirmed", description="What the meeting did with it")
     since: YearOrDate | None = Field(None, description="When it started: YYYY, YYYY-MM or YYYY-MM-DD")
@@ -341,6 +347,9 @@ class Commitment(Strict):
 
     sector: TranslatedLine = Field(description="e.g. Semiconductors")
     summary: TranslatedMarkdown = Field(description="What was committed (Markdown)")
+    ref: CrossRef | None = Field(
+        None, description="The commitment across briefs, the same in every sheet that follows it, "
+                          "e.g. japan-india-investment-target-2022")
     status: Literal["agreed", "reaffirmed", "announced", "proposed", "under-discussion"] = Field(
         "agreed", description="How firm the commitment is")
     parties: list[CountryCode] = Field(

@@ -1,0 +1,147 @@
+"""What one fact sheet says about people, frameworks and commitments that other sheets name too.
+
+`mentions_of(sheet)` reads them off a validated (or released) sheet into plain records:
+the cross-sheet checks (crossrefs.py) compare them, and a brief's record carries those of
+its released sheet, so that pages across briefs are made from what a build already has,
+without parsing a sheet again. Each mention keeps the data path of its item, for the
+diagnostic's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from briefgen.sheet.marks import DataPath
+
+if TYPE_CHECKING:
+    from briefgen.sheet.model import Commitment, Framework, Participant
+
+
+class Named(Protocol):
+    """A fact sheet, or what a release keeps of one: the lists that name people, frameworks, commitments."""
+
+    @property
+    def participants(self) -> Sequence[Participant]: ...
+    @property
+    def frameworks(self) -> Sequence[Framework]: ...
+    @property
+    def commitments(self) -> Sequence[Commitment]: ...
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    """A participant: who, for which country, under which ref."""
+
+    path: DataPath
+    name: str
+    country: str
+    ref: str | None = None
+    native_name: str | None = None
+    role: str = "delegation"
+
+
+@dataclass(frozen=True)
+class FrameworkMention:
+    """A framework as one meeting treated it: reaffirmed, launched or referenced."""
+
+    path: DataPath
+    name: str
+    status: str
+    ref: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class CommitmentMention:
+    """A commitment as one meeting left it: its status, parties and amount then."""
+
+    path: DataPath
+    sector: str
+    summary: str
+    status: str
+    ref: str | None = None
+    parties: tuple[str, ...] = ()
+    #: The amount exactly as the sheet writes it (a Decimal's text, e.g. "1E+13"), and its currency.
+    amount: str | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """Everything of one sheet that pages across briefs and the cross-sheet checks read."""
+
+    people: tuple[PersonMention, ...] = ()
+    frameworks: tuple[FrameworkMention, ...] = ()
+    commitments: tuple[CommitmentMention, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"people": [_json(m) for m in self.people], "frameworks": [_json(m) for m in self.frameworks],
+                "commitments": [_json(m) for m in self.commitments]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], where: str = "mentions") -> Mentions:
+        """Mentions read back from a manifest. Raises ValueError naming the first value that is wrong."""
+        return cls(_items(data, "people", PersonMention, where), _items(data, "frameworks", FrameworkMention, where),
+                   _items(data, "commitments", CommitmentMention, where))
+
+
+def mentions_of(sheet: Named) -> Mentions:
+    """The people, frameworks and commitments `sheet` names, in its order, as its own language writes them."""
+    return Mentions(
+        people=tuple(PersonMention(("participants", i), str(p.name), p.country, p.ref,
+                                   str(p.native_name) if p.native_name else None, p.role)
+                     for i, p in enumerate(sheet.participants)),
+        frameworks=tuple(FrameworkMention(("frameworks", i), str(f.name), f.status, f.ref,
+                                          str(f.since) if f.since is not None else None)
+                         for i, f in enumerate(sheet.frameworks)),
+        commitments=tuple(CommitmentMention(("commitments", i), str(c.sector), str(c.summary), c.status, c.ref,
+                                            tuple(c.parties), str(c.amount.value) if c.amount else None,
+                                            c.amount.currency if c.amount else None)
+                          for i, c in enumerate(sheet.commitments)),
+    )
+
+
+_FIELDS: dict[type, dict[str, type | tuple[type, ...]]] = {
+    PersonMention: {"name": str, "country": str, "ref": (str, type(None)), "native_name": (str, type(None)),
+                    "role": str},
+    FrameworkMention: {"name": str, "status": str, "ref": (str, type(None)), "since": (str, type(None))},
+    CommitmentMention: {"sector": str, "summary": str, "status": str, "ref": (str, type(None)),
+                        "parties": list, "amount": (str, type(None)), "currency": (str, type(None))},
+}
+
+
+def _json(mention: PersonMention | FrameworkMention | CommitmentMention) -> dict[str, Any]:
+    data: dict[str, Any] = {"path": list(mention.path)}
+    for name in _FIELDS[type(mention)]:
+        value = getattr(mention, name)
+        data[name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def _items(data: Mapping[str, Any], key: str, kind: type, where: str) -> tuple[Any, ...]:
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise ValueError(f"`{where}.{key}` must be a list")
+    found = []
+    for index, item in enumerate(items):
+        at = f"`{where}.{key}[{index}]`"
+        if not isinstance(item, dict):
+            raise ValueError(f"{at} must be an object")
+        path = item.get("path")
+        if not (isinstance(path, list) and len(path) == 2 and path[0] in ("participants", "frameworks", "commitments")
+                and isinstance(path[1], int) and not isinstance(path[1], bool)):
+            raise ValueError(f"{at}.path must be [list, index]")
+        values: dict[str, Any] = {}
+        for name, wanted in _FIELDS[kind].items():
+            value = item.get(name)
+            if not isinstance(value, wanted) or isinstance(value, bool):
+                raise ValueError(f"{at}.{name} is not what briefgen records")
+            if isinstance(value, list):
+                if not all(isinstance(v, str) for v in value):
+                    raise ValueError(f"{at}.{name} must be a list of text")
+                value = tuple(value)
+            values[name] = value
+        found.append(kind(path=tuple(path), **values))
+    return tuple(found)
