@@ -512,7 +512,9 @@ def test_a_killed_build_never_leaves_a_partial_file(tmp_path: Path) -> None:
         killed += code == -signal.SIGKILL
         assert_whole_files(out)
         assert _versions_in(out) <= versions
-        assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == final_names
+        # pagefind/ may be missing: killed between moving the old index away and the new one in.
+        assert final_names - {"pagefind"} <= {p.name for p in out.iterdir() if not p.name.startswith(".")} \
+            <= final_names
     assert killed >= len(steps), "the builds finished before they could be killed: the test proves nothing"
     # Whatever the kills left behind, the next build completes and owns its files.
     final = run_cli(["build", sheets, "-o", out, "--no-pdf"])
