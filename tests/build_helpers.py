@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gzip
 import hashlib
 import json
 import os
@@ -440,9 +441,65 @@ def assert_consistent(out: Path) -> dict[str, Any]:
     # Every page of the index in the folder is listed (or was left alone), and none is missing.
     pages = {p.name for p in out.glob("index-*.html")}
     assert pages <= listed | set(manifest.get("left_alone", [])), pages - listed
+    if "search" in manifest:  # the search index: exactly the files recorded, with their hashes
+        bundle = out / "pagefind"
+        on_disk = {p.relative_to(bundle).as_posix(): sha256_of(p) for p in bundle.rglob("*") if p.is_file()}
+        assert on_disk == manifest["search"]["files"]
+        listed.add("pagefind")
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".briefgen-") or p.name == JOURNAL]
     assert not leftovers, leftovers
     return manifest
+
+
+_SEARCH_BOX = re.compile(r'<div class="site-search" id="site-search".*?<script type="module">\n(.*?)</script>\n', re.S)
+
+
+def strip_search_box(html: str) -> str:
+    """`html` without the site search's box and script (partials/_search.html), which every published page
+    carries once: what the security tests then read is what the sheet could have put there. Fails unless
+    the page has exactly one, whose script is exactly the packaged one."""
+    found = list(_SEARCH_BOX.finditer(html))
+    assert len(found) == 1, f"{len(found)} search boxes"
+    script = (ROOT / "templates" / "partials" / "_search_script.js").read_text(encoding="utf-8")
+    assert found[0].group(1).strip() == script.strip()
+    return html[:found[0].start()] + html[found[0].end():]
+
+
+def decompressed(path: Path) -> bytes:
+    """A file's bytes, gunzipped when they are gzip (Pagefind's fragments, indexes, filters, meta and wasm are)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (path inside it → bytes, decompressed), the search index's included."""
+    return {p.relative_to(folder).as_posix(): decompressed(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+#: What Pagefind 1.5.2 writes in a hash map's order, which changes from run to run: its filter indexes, the
+#: meta file that names them, and the entry file that names the meta file by its hash. The pages' fragments
+#: and the word indexes are the same bytes every time (Pagefind/pagefind#638, fixed in 1.3.0 for fragments;
+#: the rest by Pagefind/pagefind#1124, in no release yet). See docs/outputs.md, "Search".
+UNSTABLE_SEARCH_FILES = re.compile(r"filter/.*\.pf_filter|pagefind\..*\.pf_meta|pagefind-entry\.json")
+
+
+def reproducible_files(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` that two builds of the same sheets must give byte for byte: all but the
+    search index's unstable files (UNSTABLE_SEARCH_FILES), whose hashes the manifest's `search` lists."""
+    files: dict[str, bytes] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name, data = path.relative_to(folder).as_posix(), path.read_bytes()
+        inside = name.removeprefix("pagefind/")
+        if inside != name and UNSTABLE_SEARCH_FILES.fullmatch(inside):
+            continue
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            if "search" in manifest:
+                manifest["search"]["files"] = {k: v for k, v in manifest["search"]["files"].items()
+                                               if not UNSTABLE_SEARCH_FILES.fullmatch(k)}
+            data = json.dumps(manifest, sort_keys=True).encode("utf-8")
+        files[name] = data
+    return files
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

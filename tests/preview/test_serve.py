@@ -27,7 +27,7 @@ from briefgen.preview.pages import editor_url
 from briefgen.preview.sourcemarks import annotate, locator_for
 from briefgen.report.diagnostics import Span
 from briefgen.sheet.marks import SourceMap
-from build_helpers import first_image_colour, solid_png
+from build_helpers import first_image_colour, solid_png, strip_search_box
 from serve_helpers import (
     SHEET_ID,
     Server,
@@ -109,7 +109,8 @@ def test_brief_page_is_what_build_writes_plus_the_preview(server: Server, tmp_pa
     assert built.returncode == 0, built.stderr + built.stdout
     published = (tmp_path / "site" / f"{SHEET_ID}.html").read_text(encoding="utf-8")
     assert SRC_ATTRIBUTES.sub("", PREVIEW_BLOCK.sub("", served)) == published
-    # The published brief carries none of the preview: no source marks, no script.
+    # The published brief carries none of the preview: no source marks, no script but the site search's own.
+    published = strip_search_box(published)
     assert "data-src" not in published and "<script" not in published and "briefgen-preview" not in published
 
 

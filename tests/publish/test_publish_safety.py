@@ -126,10 +126,10 @@ def test_an_up_to_date_folder_is_not_written_again(tmp_path: Path) -> None:
     sheets, out = tmp_path / "sheets", tmp_path / "site"
     write_sheet(sheets, compact_sheet("alpha"))
     assert _build(sheets, out).exit_code == 0
-    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}  # the search index's files too
     time.sleep(0.01)
     assert _build(sheets, out).exit_code == 0
-    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
 
 
 # --- reserved names ------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_the_lock_leaves_nothing_in_the_folder_or_beside_it(tmp_path: Path) -> N
     out = tmp_path / "site"
     ran = _build(tmp_path / "sheets", out)
     assert ran.exit_code == 0, ran.output
-    assert sorted(p.name for p in out.iterdir()) == ["alpha.html", "index.html", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["alpha.html", "index.html", "manifest.json", "pagefind"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sheets", "site"]
 
 
@@ -288,7 +288,7 @@ def test_concurrent_builds_into_one_folder_leave_it_consistent(tmp_path: Path, b
     manifest = assert_consistent(out)
     ids = {b["id"] for b in manifest["briefs"]}
     assert ids == {"alpha", "beta", *(f"own-{n}" for n in range(builds))}
-    assert {p.name for p in out.iterdir()} == {"index.html", "manifest.json", *(f"{i}.html" for i in ids)}
+    assert {p.name for p in out.iterdir()} == {"index.html", "manifest.json", "pagefind", *(f"{i}.html" for i in ids)}
     print(f"\n{builds} concurrent builds: all exit 0, {waited} waited for the lock")
 
 

@@ -4,6 +4,7 @@ templates and styles overridden file by file."""
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from build_helpers import (
 )
 
 PACKAGED_STYLES = ROOT / "src" / "briefgen" / "styles"
+SEARCH_SCRIPT = ROOT / "templates" / "partials" / "_search_script.js"
 
 
 def _build_html(sheet: Path, out: Path, *extra: object, cwd: Path) -> str:
@@ -45,9 +47,18 @@ def example_html(tmp_path_factory: pytest.TempPathFactory, plain_dir: Path) -> s
 # --- self-contained ------------------------------------------------------------------
 
 
+def _only_the_search_script(root: ET.Element) -> None:
+    """The page's one script is the site search's own (partials/_search_script.js), inline: it loads
+    nothing unless the site's search index is beside the page (docs/outputs.md, "Search")."""
+    scripts = find_all(root, "script")
+    assert len(scripts) == 1, [s.text for s in scripts]
+    assert scripts[0].get("type") == "module" and "src" not in scripts[0].attrib
+    assert (scripts[0].text or "").strip() == SEARCH_SCRIPT.read_text(encoding="utf-8").strip()
+
+
 def test_no_external_resources(example_html: str) -> None:
     root = parse_html(example_html)
-    assert find_all(root, "script") == []
+    _only_the_search_script(root)
     assert [link.attrib for link in root.iter("link")] == []
     for element in root.iter():
         assert "src" not in element.attrib, element.tag
@@ -291,7 +302,8 @@ def test_a_style_sheet_cannot_close_its_style_element(tmp_path: Path, plain_dir:
     sheet = write_sheet(tmp_path / "sheets", compact_sheet("styled"))
     html = _build_html(sheet, tmp_path / "site", "--styles", styles, cwd=plain_dir)
     root = parse_html(html)
-    assert find_all(root, "script") == []
+    _only_the_search_script(root)
+    assert "alert(1)" not in "".join(script.text or "" for script in find_all(root, "script"))
     assert [s.get("media") for s in root.iter("style")] == [media for _, media in STYLESHEETS]
 
 

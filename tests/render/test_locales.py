@@ -152,7 +152,7 @@ def test_a_translation_that_renumbers_paragraphs_is_warned_about(tmp_path: Path)
 def test_several_locales_are_linked_to_each_other_and_in_the_index(built: tuple[Path, str]) -> None:
     out, said = built
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["index.html", "manifest.json", *(f"g20-2025.{locale}.{form}"
+    assert names == sorted(["index.html", "manifest.json", "pagefind", *(f"g20-2025.{locale}.{form}"
                                                               for locale in EXPECTED for form in ("html", "pdf"))])
     root = parse_html((out / "g20-2025.fr.html").read_text(encoding="utf-8"))
     nav = next(n for n in find_all(root, "nav") if "note-languages" in (n.get("class") or ""))

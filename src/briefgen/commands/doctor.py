@@ -2,7 +2,8 @@
 
 Versions of briefgen, Python, WeasyPrint and the C libraries it prints with (Pango,
 HarfBuzz and HarfBuzz-subset, fontconfig), the fonts that cover the scripts analysts
-meet, whether each shipped locale can be typeset here, and the Python dependencies.
+meet, whether each shipped locale can be typeset here, the Python dependencies, and the
+`pagefind` binary that builds the site's search.
 Each item is a Finding; a missing part is either required (exit 4) or a warning.
 """
 
@@ -41,7 +42,7 @@ EXIT_ENVIRONMENT = 4
 #: subsets fonts when HarfBuzz-subset cannot.
 DEPENDENCIES = ("click", "PyYAML", "pydantic", "pycountry", "tzdata", "Jinja2", "Markdown", "nh3", "Babel", "wcwidth",
                 "watchfiles", "filelock", "pikepdf", "pyhanko", "pyhanko-certvalidator", "python-docx", "python-pkcs11",
-                "pydyf", "fonttools")
+                "pagefind-bin", "pydyf", "fonttools")
 
 # Debian packages of the C libraries WeasyPrint loads.
 _PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
@@ -336,6 +337,25 @@ def _dependency_findings(names: Sequence[str]) -> list[Finding]:
     return findings
 
 
+def _search_findings() -> list[Finding]:
+    """The `pagefind` binary the site's search index is built with (publish/search.py), run for its version."""
+    from briefgen.publish.search import INSTALL_HINT, SearchFailed, executable
+
+    try:
+        binary = executable()
+        ran = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30,
+                             stdin=subprocess.DEVNULL, check=False)
+    except SearchFailed as failed:
+        return [Finding("pagefind", str(failed).split(",")[0], "warning", INSTALL_HINT)]
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return [Finding("pagefind", f"cannot be run: {exc}", "warning", INSTALL_HINT)]
+    said = ran.stdout.strip()
+    if ran.returncode != 0 or not said.startswith("pagefind "):
+        return [Finding("pagefind", f"{binary} does not run ({ran.stderr.strip()[:200] or ran.returncode})",
+                        "warning", INSTALL_HINT)]
+    return [Finding("pagefind", f"{said.removeprefix('pagefind ')} ({binary}; builds the site's search)")]
+
+
 def diagnose(*, scripts: Sequence[Script] = SCRIPTS, load: Callable[[], Libraries] = load_libraries,
              dependencies: Sequence[str] = DEPENDENCIES, locales: Sequence[str] = TYPESET_LOCALES) -> Report:
     """Look at this machine: versions, C libraries, fonts, the locales it can typeset, dependencies."""
@@ -349,6 +369,7 @@ def diagnose(*, scripts: Sequence[Script] = SCRIPTS, load: Callable[[], Librarie
         *_font_findings(scripts),
         *_locale_findings(locales),
         *_dependency_findings(dependencies),
+        *_search_findings(),
     ]
     return Report(findings)
 

@@ -1,5 +1,6 @@
 """Publish: the only writer. Under the folder's lock, the outputs policy.py decides on, atomically,
-then the site index, then the manifest of what briefgen wrote.
+then the site index, then the search index built from those pages (search.py), then the manifest
+of what briefgen wrote.
 
 Between the first write and the manifest, a pending journal (`.briefgen-pending.json`)
 records the hashes of the files about to be written and the manifest entries about to be
@@ -17,6 +18,7 @@ import errno
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +27,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.files import read_regular_file
-from briefgen.publish.manifest import INDEX, JOURNAL, MANIFEST, BriefEntry, DamagedManifest, Journal, Manifest, NotOurs
+from briefgen.publish.manifest import (
+    INDEX,
+    JOURNAL,
+    MANIFEST,
+    SEARCH,
+    BriefEntry,
+    DamagedManifest,
+    Journal,
+    Manifest,
+    NotOurs,
+    SearchBundle,
+)
 from briefgen.publish.policy import (
     Ownership,
     brief_changes,
@@ -39,6 +52,15 @@ from briefgen.publish.policy import (
     ready_outcomes,
     sha256,
     unchanged,
+)
+from briefgen.publish.search import (
+    SearchFailed,
+    SearchStep,
+    build_bundle,
+    bundles_known,
+    move_into_place,
+    plan_search,
+    remove_bundle,
 )
 
 if TYPE_CHECKING:
@@ -90,10 +112,15 @@ def _stage(path: Path, data: bytes) -> Path:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Remove the temporaries that a killed earlier build left (call only under the folder lock)."""
+    """Remove the temporaries that a killed earlier build left (call only under the folder lock):
+    files, and the folders a search index is built in."""
     for leftover in folder.iterdir():
-        if _TEMPORARY.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
+        if not _TEMPORARY.fullmatch(leftover.name) or leftover.is_symlink():
+            continue
+        if leftover.is_file():
             leftover.unlink(missing_ok=True)
+        elif leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 #: What opening a name in the output folder gives when no regular file of ours can be there.
@@ -194,6 +221,8 @@ class Published:
     left_alone: tuple[str, ...] = ()
     #: One line for each signed PDF replaced by an unsigned one because its brief changed.
     unsigned: tuple[str, ...] = ()
+    #: Why the site has no search index when it should (Pagefind missing or failed), with what to do.
+    search_failed: str | None = None
 
 
 class _FilesOnDisk:
@@ -256,37 +285,63 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
     pages = {page_file(page.page): render_index(page, plan.theme).encode("utf-8") for page in index_pages(view)}
     recorded_index = index_hash(folder, pages.pop(INDEX), writes)
     recorded_pages = index_page_hashes(folder, pages, writes, removals)
-    # After the index: a hand-edited index is left alone too.
-    manifest_bytes = Manifest(final, recorded_index, left_alone(folder), build_stamp(plan),
-                              recorded_pages).to_bytes()
+    # The pages the manifest will list are what the search index is built from (raises NotOurs
+    # for a pagefind/ briefgen never wrote, before anything is written).
+    # A shard is not a site: its briefs are indexed once they are assembled.
+    search = plan_search(out, manifest, journal, {} if plan.options.shard else {
+        o.path: o.sha256 for entry in final.values() for o in entry.outputs.values() if o.path.endswith(".html")})
+    # After the index and the search index: a hand-edited one is left alone too.
+    disowned = left_alone(folder) + ((SEARCH,) if search.action == "left-alone" else ())
+    stamp = build_stamp(plan)
+    kept = search.current if search.action == "keep" else None
+    manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
+                              search=kept).to_bytes()
     written = []
     for outcome in ready:
         assert outcome.record is not None
         paths = tuple(out / o.path for o in final[outcome.sheet_id].outputs.values())
         written.append((outcome.sheet_id, outcome.record.pages, paths))
-    published = Published(tuple(written), tuple(dict.fromkeys(folder.left_alone)), tuple(folder.unsigned))
-    if unchanged(changes, files, manifest_bytes):
+    lines = tuple(dict.fromkeys([*folder.left_alone, *([search.line] if search.line else [])]))
+    published = Published(tuple(written), lines, tuple(folder.unsigned))
+    if search.action not in ("build", "remove") and unchanged(changes, files, manifest_bytes):
         return published  # nothing to change: a read-only folder that is up to date is fine
 
     staged: dict[str, Path] = {}
     try:
         for name, data in writes.items():
             staged[name] = _stage(out / name, data)
+        # The search index, from the pages as they will be: those written (staged beside their final
+        # names) and those kept. Built before the first change, so that a failure changes nothing.
+        bundle, recorded_search, failed = _build_search(out, search, staged)
         # Before the first change: what this build may leave at each name, and what it will record.
-        write_atomic(out / JOURNAL, pending_journal(folder, changes).to_bytes())
+        pending = pending_journal(folder, changes)
+        pending.searches = bundles_known(manifest, journal, [recorded_search] if bundle is not None
+                                         and recorded_search is not None else [])
+        write_atomic(out / JOURNAL, pending.to_bytes())
         sync_folder(out)
         for name in removals:
             (out / name).unlink(missing_ok=True)
         for name, temporary in list(staged.items()):
             os.replace(temporary, out / name)
             del staged[name]
+        # The pages are in place, and the search index beside them (or none, when it failed: an old
+        # one may list briefs this build withdrew).
+        if bundle is not None:
+            move_into_place(out, bundle, temporary_name)
+        elif search.action in ("build", "remove"):
+            remove_bundle(out, temporary_name)
         sync_folder(out)
+        if search.action in ("build", "remove"):
+            manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
+                                      search=recorded_search).to_bytes()
+        if failed is not None:
+            published = Published(published.written, published.left_alone, published.unsigned, failed)
         write_atomic(out / MANIFEST, manifest_bytes)
         (out / JOURNAL).unlink()
         sync_folder(out)
     finally:
         # A failure or Ctrl-C before the temporaries were renamed. Under the lock every
-        # temporary in the folder is this build's or a dead one's.
+        # temporary in the folder (a search index's folders too) is this build's or a dead one's.
         for temporary in staged.values():
             temporary.unlink(missing_ok=True)
         try:
@@ -294,6 +349,21 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published
         except OSError:
             pass  # the error that brought us here is the one to report
     return published
+
+
+def _build_search(out: Path, search: SearchStep, staged: dict[str, Path]) -> tuple[
+        Path | None, SearchBundle | None, str | None]:
+    """The search index `search` asks for, built in a temporary folder beside `pagefind/`: that folder
+    and its record (None, None when none is to be built, and the kept record when it is kept), and,
+    when Pagefind is missing or failed, why."""
+    if search.action != "build":
+        return None, search.current if search.action == "keep" else None, None
+    pages = {name: staged.get(name, out / name) for name in search.pages}
+    try:
+        bundle, record = build_bundle(out, pages, search.inputs, temporary_name)
+    except SearchFailed as failed:
+        return None, None, str(failed)
+    return bundle, record, None
 
 
 def sync_folder(folder: Path) -> None:

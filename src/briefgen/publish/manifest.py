@@ -47,11 +47,13 @@ MANIFEST = "manifest.json"
 INDEX = "index.html"
 #: Written before the first output, removed after the manifest (see publish.py).
 JOURNAL = ".briefgen-pending.json"
+#: The folder of the site's search index (Pagefind's bundle, publish/search.py), owned as a whole.
+SEARCH = "pagefind"
 GENERATOR = "briefgen"
 #: The manifest format this briefgen writes and reads; a larger number is a newer briefgen's.
 FORMAT = 1
 #: Names briefgen writes besides briefs: a brief's output may never take one of them.
-RESERVED = frozenset({MANIFEST, INDEX, JOURNAL})
+RESERVED = frozenset({MANIFEST, INDEX, JOURNAL, SEARCH})
 #: The later pages of a site index of many briefs (index-2.html…; render/site_index.py).
 _INDEX_PAGE = re.compile(r"index-[1-9][0-9]*\.html")
 
@@ -215,6 +217,37 @@ class BuildStamp:
                    read_text(found.get("version"), f"{where}.version"))
 
 
+@dataclass(frozen=True)
+class SearchBundle:
+    """The site's search index as briefgen wrote it into `pagefind/`: what it was built from, and every file."""
+
+    #: sha256 of what it was built from: the name and hash of each HTML page indexed, Pagefind's version.
+    inputs: str
+    #: Each file's path inside `pagefind/` ("fragment/en_1a2b.pf_fragment") → the sha256 of its bytes.
+    files: Mapping[str, str]
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": SEARCH, "inputs": self.inputs, "files": dict(sorted(self.files.items()))}
+
+    @classmethod
+    def from_json(cls, value: object, where: str) -> SearchBundle:
+        """A bundle read back; raises BadValue naming the first value that is not what briefgen writes."""
+        found = read_object(value, where)
+        if found.get("path") != SEARCH:
+            raise BadValue(f"{where}.path", f"must be {SEARCH!r}")
+        files = {bundle_path(name, f"{where}.files"): read_digest(digest, f"{where}.files.{name}")
+                 for name, digest in read_object(found.get("files"), f"{where}.files").items()}
+        return cls(read_digest(found.get("inputs"), f"{where}.inputs"), files)
+
+
+def bundle_path(name: str, where: str) -> str:
+    """`name` when it is a path inside the search folder as Pagefind writes one: at most two plain parts."""
+    parts = name.split("/")
+    if not 1 <= len(parts) <= 2 or not all(plain_file_name(part) for part in parts):
+        raise BadValue(where, f"names {name[:80]!r}, which is not a file in the search index's folder")
+    return name
+
+
 @dataclass
 class Manifest:
     """What briefgen has written into one output folder: entries by brief id, and the index's hash."""
@@ -228,6 +261,8 @@ class Manifest:
     stamp: BuildStamp | None = None
     #: sha256 of each later page of the site index briefgen wrote (index-2.html…), by name.
     index_pages: dict[str, str] = field(default_factory=dict)
+    #: The search index in `pagefind/`, when briefgen wrote one.
+    search: SearchBundle | None = None
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
@@ -250,9 +285,10 @@ class Manifest:
         index = read_optional(data.get("index"), "index", read_object)
         return cls(_entries(data.get("briefs"), "briefs"),
                    read_digest(index.get("sha256"), "index.sha256") if index is not None else None,
-                   tuple(read_items(data.get("left_alone", []), "left_alone", _file_name)),
+                   tuple(read_items(data.get("left_alone", []), "left_alone", _left_alone_name)),
                    read_optional(data.get("build"), "build", BuildStamp.from_json),
-                   dict(read_items(data.get("index_pages", []), "index_pages", _index_page)))
+                   dict(read_items(data.get("index_pages", []), "index_pages", _index_page)),
+                   read_optional(data.get("search"), "search", SearchBundle.from_json))
 
     def to_bytes(self) -> bytes:
         data: dict[str, object] = {"generator": GENERATOR, "format": FORMAT,
@@ -266,6 +302,8 @@ class Manifest:
             data["left_alone"] = sorted(self.left_alone)
         if self.stamp is not None:
             data["build"] = self.stamp.to_json()
+        if self.search is not None:
+            data["search"] = self.search.to_json()
         return _dump(data)
 
 
@@ -276,6 +314,8 @@ class Journal:
 
     known: dict[str, set[str]] = field(default_factory=dict)
     briefs: dict[str, BriefEntry] = field(default_factory=dict)
+    #: Every search index the build may have left in `pagefind/` (the recorded one and the one it built).
+    searches: tuple[SearchBundle, ...] = ()
 
     @classmethod
     def read(cls, folder: Path) -> Journal:
@@ -288,14 +328,19 @@ class Journal:
         try:
             known = {_known_name(name): set(read_items(digests, f"known.{name}", read_digest))
                      for name, digests in read_object(data.get("known", {}), "known").items()}
-            return cls(known, _entries(data.get("briefs"), "briefs"))
+            return cls(known, _entries(data.get("briefs"), "briefs"),
+                       read_items(data.get("searches", []), "searches", SearchBundle.from_json))
         except BadValue as bad:
             raise _damaged(path, bad) from None
 
     def to_bytes(self) -> bytes:
-        return _dump({"generator": GENERATOR, "format": FORMAT,
-                      "known": {name: sorted(digests) for name, digests in sorted(self.known.items())},
-                      "briefs": [self.briefs[key].to_json() for key in sorted(self.briefs)]})
+        data: dict[str, object] = {
+            "generator": GENERATOR, "format": FORMAT,
+            "known": {name: sorted(digests) for name, digests in sorted(self.known.items())},
+            "briefs": [self.briefs[key].to_json() for key in sorted(self.briefs)]}
+        if self.searches:
+            data["searches"] = [search.to_json() for search in self.searches]
+        return _dump(data)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -357,6 +402,11 @@ def _file_name(value: object, where: str) -> str:
         raise BadValue(where, "must be the name of a file in the folder (no folder part, not hidden, "
                           "not one of briefgen's own)")
     return value
+
+
+def _left_alone_name(value: object, where: str) -> str:
+    # The search index's folder is left alone as a whole when a file in it was changed by hand.
+    return SEARCH if value == SEARCH else _file_name(value, where)
 
 
 def _known_name(name: str) -> str:

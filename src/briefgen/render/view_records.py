@@ -243,3 +243,13 @@ class BriefView:
     labels: Labels = ENGLISH
     #: The same note in the build's other locales (and side by side), when it has several: each links to the others.
     languages: tuple[LanguageLink, ...] = ()
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The participants' countries by name, in order: the search index's country filter (as the site index's)."""
+        return tuple(sorted({p.country for p in self.participants}))
+
+    @property
+    def meeting_year(self) -> str:
+        """The meeting's year, for the search index's year filter."""
+        return self.meeting_date_iso[:4]
