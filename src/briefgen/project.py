@@ -309,13 +309,13 @@ def read_registry_file(project: Project) -> tuple[Registry | None, Report | None
 
     A registry with errors is not used (None) and its report says why, at each line; a
     file that cannot be read at all is an error of its report too, never a traceback."""
+    path = project.registry
+    if path is None:
+        return None, None
     from briefgen.files import read_regular_file
     from briefgen.report.diagnostics import Diagnostic, Report, Span
     from briefgen.sheet.registry import read_registry
 
-    path = project.registry
-    if path is None:
-        return None, None
     try:
         raw = read_regular_file(path, MAX_REGISTRY_BYTES, whole=True)
     except OSError as exc:

@@ -3,7 +3,9 @@ commitments that sheets name by `ref`.
 
 An optional `registry.yaml` beside `briefgen.toml` (or the file its `registry` setting
 names), read as strictly as a fact sheet (the same loader: no tags, aliases or duplicate
-keys) and checked by its own model; every problem is a Diagnostic at its line.
+keys) and checked by its own model (registry_file.py, imported only to read one); every problem is a
+Diagnostic at its line. This module is light: the checks across sheets (crossrefs.py) import it on
+every plan, a no-op rebuild's too.
 
     format: 1
     people:
@@ -30,55 +32,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
-
-from pydantic import Field, ValidationError
 
 from briefgen.report.diagnostics import Diagnostic, Report
-from briefgen.sheet.fields import CountryCode, CrossRef, LanguageTag, Line, YearOrDate
-from briefgen.sheet.loader import load
-from briefgen.sheet.model import Strict
 
 #: The file a project's registry is read from when briefgen.toml names none.
 REGISTRY_FILE = "registry.yaml"
-
-
-class RegistryPerson(Strict):
-    """A person sheets name by `participants[].ref`."""
-
-    ref: CrossRef = Field(description="The ref sheets use, e.g. narendra-modi")
-    name: Line = Field(description="The canonical name, e.g. Narendra Modi")
-    native_name: Line | None = Field(None, description="The name in the person's own script")
-    native_name_lang: LanguageTag | None = Field(None, description="Language of native_name (BCP 47)")
-    country: CountryCode | None = Field(None, description="ISO 3166-1 alpha-2 code of the country they represent")
-    aliases: list[Line] = Field(default_factory=list, description="Other names sheets write for them")
-
-
-class RegistryFramework(Strict):
-    """A framework sheets name by `frameworks[].ref`."""
-
-    ref: CrossRef = Field(description="The ref sheets use")
-    name: Line = Field(description="The canonical name")
-    since: YearOrDate | None = Field(None, description="When it started: YYYY, YYYY-MM or YYYY-MM-DD")
-    aliases: list[Line] = Field(default_factory=list, description="Other names sheets write for it, e.g. FOIP")
-
-
-class RegistryCommitment(Strict):
-    """A commitment sheets follow by `commitments[].ref`."""
-
-    ref: CrossRef = Field(description="The ref sheets use")
-    name: Line = Field(description="A short name for its page, e.g. JPY 5 trillion investment, 2022–2027")
-    sector: Line | None = Field(None, description="Its sector, e.g. Investment")
-    aliases: list[Line] = Field(default_factory=list, description="Other names for it")
-
-
-class RegistryFile(Strict):
-    """The registry file's shape."""
-
-    format: Literal[1] = Field(description="The registry format: 1")
-    people: list[RegistryPerson] = Field(default_factory=list)
-    frameworks: list[RegistryFramework] = Field(default_factory=list)
-    commitments: list[RegistryCommitment] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -126,6 +84,11 @@ def name_key(name: str) -> str:
 
 def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
     """The registry in `raw` (read from `path`) and the report of its problems; None when it cannot be used."""
+    from pydantic import ValidationError
+
+    from briefgen.sheet.loader import load
+    from briefgen.sheet.registry_file import RegistryFile
+
     loaded = load(path, raw)
     diagnostics = list(loaded.diagnostics)
     if loaded.data is None or diagnostics:
