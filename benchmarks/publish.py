@@ -41,39 +41,83 @@ def sentence(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def prose(rng: random.Random, words: int) -> str:
+    """A sentence with some Markdown in it (emphasis, a link, inline code), as analysts write."""
+    text = sentence(rng, words).split(" ")
+    at = rng.randrange(len(text) - 1)
+    mark = rng.choice(("**{}**", "*{}*", "[{}](https://example.org/{})", "`{}`"))
+    text[at] = mark.format(text[at], text[at].lower().strip(".")) if "{}" in mark else text[at]
+    return " ".join(text)
+
+
+def section_body(rng: random.Random) -> str:
+    """One to four paragraphs; every third body has a bulleted list, every fifth a numbered one."""
+    paragraphs = [prose(rng, rng.randint(30, 80)) for _ in range(rng.randint(1, 4))]
+    shape = rng.randrange(15)
+    if shape % 3 == 0:
+        paragraphs.append("\n".join(f"- {sentence(rng, rng.randint(4, 12))}" for _ in range(rng.randint(2, 5))))
+    if shape % 5 == 0:
+        paragraphs.append("\n".join(f"{n}. {sentence(rng, rng.randint(4, 12))}" for n in range(1, rng.randint(3, 5))))
+    return "\n\n".join(paragraphs)
+
+
 def fact_sheet(index: int, rng: random.Random) -> dict[str, object]:
-    """One generated fact sheet: a brief or a readout, of varied length, some portion-marked."""
+    """One generated fact sheet, valid (`check` finds no error or warning) and varied.
+
+    Briefs and readouts; 2 to 14 points, 0 to 5 commitments, 1 to 3 sections of 1 to 4
+    paragraphs with Markdown (emphasis, links, lists); drafts and final notes (a contact and
+    a clearance); every point, outcome and commitment cites one of 1 to 3 sources; every
+    fourth sheet portion-marked (OFFICIAL-SENSITIVE with OFFICIAL portions).
+    """
     kind = "readout" if index % 3 else "brief"
     marked = index % 4 == 0
+    final = index % 2 == 1
     a, b = rng.sample(COUNTRIES, 2)
-    points = [sentence(rng, rng.randint(10, 40)) for _ in range(rng.randint(2, 14))]
+    sources = [{"id": f"src-{n}", "title": f"{rng.choice(WORDS).capitalize()} report {index}-{n}",
+                "publisher": rng.choice(("Reuters", "ANI", "AFP", "Kyodo", "Ministry press office")),
+                "date": f"2025-0{rng.randint(1, 2)}-{rng.randint(10, 28)}"}
+               for n in range(1, rng.randint(1, 3) + 1)]
+
+    def cites() -> list[str]:
+        return [rng.choice(sources)["id"]]
+
+    points: list[dict[str, object]] = [{"text": prose(rng, rng.randint(10, 40)), "sources": cites()}
+                                       for _ in range(rng.randint(2, 14))]
     if marked:
-        points = [{"text": p, "classification": "OFFICIAL-SENSITIVE" if i % 3 == 0 else "OFFICIAL"}
+        points = [{**p, "classification": "OFFICIAL-SENSITIVE" if i % 3 == 0 else "OFFICIAL"}
                   for i, p in enumerate(points)]
+    document: dict[str, object] = {
+        "date": "2025-03-02" if kind == "readout" else "2025-02-27", "reference": f"B/{index}",
+        "version": "1.0", "status": "final" if final else "draft",
+        "drafted_by": {"name": "Bench Drafter", "unit": rng.choice(("Asia Desk", "Trade Policy Unit", "Desk"))}}
+    if final:
+        document["cleared_by"] = [{"name": "Bench Head of Unit", "unit": "Desk", "date": document["date"]}]
+        document["contact"] = f"desk-{index % 17}@example.gov.uk"
     sheet: dict[str, object] = {
         "format": 1,
         "kind": kind,
-        "id": f"bench-{index:04d}",
+        "id": f"bench-{index:05d}",
         "title": f"Meeting {index}: {a}–{b} talks on {rng.choice(WORDS)}",
         "classification": {"level": "OFFICIAL-SENSITIVE" if marked else "OFFICIAL", "scheme": "uk",
                            **({"header": "OFFICIAL"} if marked else {})},
-        "document": {"date": "2025-03-02" if kind == "readout" else "2025-02-27", "reference": f"B/{index}",
-                     "version": "1.0", "status": "final" if index % 2 else "draft",
-                     "drafted_by": {"name": "Bench Drafter", "unit": "Desk"}},
+        "document": document,
         "meeting": {"date": "2025-03-01", "format": "bilateral", "start": "10:00", "duration_minutes": 45,
-                    "venue": {"name": "Hall", "city": "Geneva", "country": "CH"}},
+                    "venue": {"name": "Hall", "city": rng.choice(("Geneva", "Nairobi", "Jakarta", "Ottawa")),
+                              "country": "CH"}},
         "participants": [
             {"name": f"Minister {a}", "title": "Minister of Foreign Affairs", "country": a, "role": "principal"},
             {"name": f"Minister {b}", "title": "Minister of Trade", "country": b, "role": "principal"},
         ],
-        "summary": sentence(rng, 40),
+        "summary": prose(rng, 40),
         ("outcomes" if kind == "readout" else "talking_points"): points,
         "commitments": [{"sector": rng.choice(WORDS).capitalize(), "summary": sentence(rng, 20),
-                         "status": "agreed", "parties": [a, b],
-                         "amount": {"value": rng.randint(1, 900) * 1_000_000, "currency": "USD"}}
+                         "status": "agreed", "parties": [a, b], "sources": cites(),
+                         "amount": {"value": rng.randint(1, 900) * 1_000_000,
+                                    "currency": rng.choice(("USD", "EUR", "JPY", "GBP"))}}
                         for _ in range(rng.randint(0, 5))],
-        "sections": [{"heading": "Background",
-                      "body": "\n\n".join(sentence(rng, 60) for _ in range(rng.randint(1, 4)))}],
+        "sections": [{"heading": heading, "body": section_body(rng)}
+                     for heading in ("Background", "Context", "Outlook")[:rng.randint(1, 3)]],
+        "sources": sources,
     }
     return sheet
 
@@ -83,7 +127,7 @@ def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
     paths = []
     for index in range(count):
-        path = folder / f"bench-{index:04d}.yaml"
+        path = folder / f"bench-{index:05d}.yaml"
         path.write_text(json.dumps(fact_sheet(index, rng), ensure_ascii=False, indent=1), encoding="utf-8")
         paths.append(path)
     return paths
