@@ -187,7 +187,7 @@ def brief_changes(plan: Plan, ready: list[Outcome], manifest: Manifest | None, j
     """
     release = plan.release
     checked = {sheet.path: sheet.report for sheet in plan.sheets}
-    ready_ids = {o.sheet_id for o in ready}
+    ready_by_id = {o.sheet_id: o for o in ready}
     withheld = {s.sheet_id for s in plan.sheets if s.withheld is not None and s.sheet_id is not None}
 
     # Every brief briefgen may have left here: the manifest's entries and those a killed build
@@ -210,9 +210,8 @@ def brief_changes(plan: Plan, ready: list[Outcome], manifest: Manifest | None, j
         final[outcome.sheet_id] = entry_for(outcome, checked[outcome.path].diagnostics, folder, writes)
     for brief_id, entries in candidates.items():
         keep: dict[str, OutputFile] = {}
-        if brief_id in ready_ids:
-            keep_names = {o.path for o in final[brief_id].outputs.values()} | \
-                         set(next(o for o in ready if o.sheet_id == brief_id).outputs)
+        if brief_id in ready_by_id:
+            keep_names = {o.path for o in final[brief_id].outputs.values()} | set(ready_by_id[brief_id].outputs)
         else:
             # Kept from an earlier build only into a folder that is not exact (a full build of some
             # of the sheets), when built for the same release, and only the outputs whose bytes are
