@@ -161,6 +161,12 @@ def briefgen(*args: str) -> list[str]:
     return [PYTHON, "-m", "briefgen", *map(str, args)]
 
 
+def add(rows: list[tuple[str, str, str, str]], row: tuple[str, str, str, str]) -> None:
+    """Keep a measured row, and show it on stderr at once (a long run killed half-way still says what it found)."""
+    rows.append(row)
+    print("| " + " | ".join(row) + " |", file=sys.stderr, flush=True)
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, the process and its children) of one command."""
     before = os.times()
@@ -204,26 +210,26 @@ def scale_rows(work: Path, count: int) -> list[tuple[str, str, str, str]]:
     generate(sheets, count)
     seconds, _ = timed(one_core(briefgen("check", sheets)), work)
     rate = count / seconds
-    rows.append((f"`check` of {count:,} sheets, one core", f"{rate:,.0f} sheets/s ({seconds:.1f} s)",
+    add(rows, (f"`check` of {count:,} sheets, one core", f"{rate:,.0f} sheets/s ({seconds:.1f} s)",
                  "≥ 1,500 sheets/s", "yes" if rate >= 1500 else "no"))
     site = work / "scale-site"
     seconds, cpu = timed(briefgen("build", sheets, "-o", site, "--no-pdf"), work)
     rate = count / seconds
-    rows.append((f"HTML-only build of {count:,}, all cores", f"{rate:,.0f} briefs/s ({seconds:.0f} s, CPU {cpu:.0f} s)",
+    add(rows, (f"HTML-only build of {count:,}, all cores", f"{rate:,.0f} briefs/s ({seconds:.0f} s, CPU {cpu:.0f} s)",
                  "≥ 200 briefs/s", "yes" if rate >= 200 else "no"))
     noops = [timed(briefgen("build", sheets, "-o", site, "--no-pdf"), work) for _ in range(2)]
     seconds, cpu = min(noops)
-    rows.append((f"no-op rebuild of {count:,}, from process start", f"{seconds:.2f} s (CPU {cpu:.2f} s)", "≤ 2 s",
+    add(rows, (f"no-op rebuild of {count:,}, from process start", f"{seconds:.2f} s (CPU {cpu:.2f} s)", "≤ 2 s",
                  "yes" if seconds <= 2 else "no"))
     done = subprocess.run([PYTHON, "-c", MANIFEST_LOAD, str(site)], capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(done.stderr)
     load = float(done.stdout.split()[0])
     size = (site / "manifest.json").stat().st_size
-    rows.append((f"manifest of {count:,} briefs: size, and time to read and check it",
+    add(rows, (f"manifest of {count:,} briefs: size, and time to read and check it",
                  f"{size:,} bytes ({size / count:,.0f} a brief); {load:.2f} s", "reference", ""))
     index, first = first_view_bytes(site)
-    rows.append((f"site index of {count:,} briefs: bytes the browser loads for the first view",
+    add(rows, (f"site index of {count:,} briefs: bytes the browser loads for the first view",
                  f"{first:,} bytes (index.html {index:,})", "pages or loads lazily: ≤ 500 kB",
                  "yes" if first <= 500_000 else "no"))
     rows.extend(shard_rows(work, sheets, count))
@@ -249,7 +255,7 @@ def shard_rows(work: Path, sheets: Path, count: int) -> list[tuple[str, str, str
         baseline = baseline or critical
         per_shard = ", ".join(f"{t:.1f}" for t in times) if shards <= 4 else \
             f"{min(times):.1f}–{max(times):.1f} (median {statistics.median(times):.1f})"
-        rows.append((f"{count:,} briefs (HTML only) as {shards} shard{'s' if shards > 1 else ''} + assemble",
+        add(rows, (f"{count:,} briefs (HTML only) as {shards} shard{'s' if shards > 1 else ''} + assemble",
                      f"shards {per_shard} s; assemble {join:.1f} s; critical path {critical:.0f} s "
                      f"= {baseline / critical:.2f} × faster than 1; CPU {sum(cpus) + join_cpu:.0f} s",
                      "reference", ""))
@@ -324,88 +330,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per row (the median is reported)")
     parser.add_argument("--scale", type=int, default=0,
                         help="also the rows at this many sheets, and this many as 1, 2, 4 and 8 shards (e.g. 10000)")
+    parser.add_argument("--scale-only", action="store_true", help="only the rows of --scale")
     args = parser.parse_args()
     rows: list[tuple[str, str, str, str]] = []
     cpus = len(os.sched_getaffinity(0))
+    start = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        many = generate(work / "check", args.check_sheets)
-        seconds = best(briefgen("check", work / "check"), work, args.repeat)
-        rate = len(many) / seconds
-        rows.append((f"`check` of {len(many)} sheets, one process", f"{rate:,.0f} sheets/s ({seconds:.2f} s)",
-                     "≥ 1000 sheets/s", "yes" if rate >= 1000 else "no"))
-
-        html = generate(work / "html", args.sheets)
-
-        def clean_html() -> None:
-            shutil.rmtree(work / "html-out", ignore_errors=True)
-
-        seconds = best(briefgen("build", work / "html", "-o", work / "html-out", "--no-pdf"), work, args.repeat,
-                       clean_html)
-        rate = len(html) / seconds
-        rows.append((f"HTML-only build of {len(html)}", f"{rate:,.0f} briefs/s ({seconds:.2f} s)", "≥ 200 briefs/s",
-                     "yes" if rate >= 200 else "no"))
-
-        generate(work / "pdf", args.pdf_sheets)
-        (work / "alt-out").mkdir()
-        (work / "alt.py").write_text(ALTERNATIVE)
-        alternative = best([PYTHON, str(work / "alt.py"), str(work / "pdf"), str(work / "alt-out")], work, args.repeat)
-        rows.append((f"the obvious alternative: yaml.safe_load → Jinja → WeasyPrint, {args.pdf_sheets} sheets",
-                     f"{alternative:.2f} s", "reference", ""))
-
-        wall(briefgen("build", work / "pdf", "-o", work / "floor-html", "--no-pdf"), work)
-        (work / "floor.py").write_text(FLOOR)
-        floor = best([PYTHON, str(work / "floor.py"), str(work / "floor-html")], work, args.repeat)
-        rows.append((f"the floor: bare WeasyPrint on briefgen's {args.pdf_sheets} HTML files, one process",
-                     f"{floor:.2f} s", "floor", ""))
-
-        def clean_pdf() -> None:
-            shutil.rmtree(work / "pdf-out", ignore_errors=True)
-
-        one = best(briefgen("build", work / "pdf", "-o", work / "pdf-out", "-j", "1"), work, args.repeat, clean_pdf)
-        rows.append((f"`briefgen build` of {args.pdf_sheets}, -j1, from process start",
-                     f"{one:.2f} s = {one / floor:.2f} × floor", "≤ 1.10 × floor",
-                     "yes" if one <= 1.10 * floor else "no"))
-        full = best(briefgen("build", work / "pdf", "-o", work / "pdf-out", "-j", str(cpus)), work, args.repeat,
-                    clean_pdf)
-        rows.append((f"`briefgen build` of {args.pdf_sheets}, -j{cpus} (all cores)",
-                     f"{full:.2f} s = {one / full:.2f} × faster than -j1", "≥ 1.8 × faster on 2 cores",
-                     "yes" if one / full >= 1.8 else "no"))
-
-        site = work / "site"
-        wall(briefgen("build", work / "html", "-o", site), work)
-        start = best([PYTHON, "-c", "pass"], work, args.repeat)
-        noop = best(briefgen("build", work / "html", "-o", site), work, args.repeat)
-        rows.append((f"no-op rebuild of {len(html)} briefs, from process start", f"{noop:.2f} s", "≤ 0.5 s",
-                     "yes" if noop <= 0.5 else "no"))
-
-        target = html[len(html) // 2]
-        original = target.read_text(encoding="utf-8")
-        counter = iter(range(10**6))
-
-        def edit() -> None:
-            target.write_text(original.replace('"version": "1.0"', f'"version": "1.{next(counter)}"'), encoding="utf-8")
-
-        edited = best(briefgen("build", work / "html", "-o", site), work, args.repeat, edit)
-        single = work / "single"
-        single.mkdir()
-        shutil.copy(target, single / target.name)
-        render = best(briefgen("build", single, "-o", work / "single-out", "-j", "1"), work, args.repeat,
-                      lambda: shutil.rmtree(work / "single-out", ignore_errors=True)) - start
-        budget = start + 1.2 * render
-        rows.append((f"rebuild after editing one of {len(html)} sheets", f"{edited:.2f} s (budget {budget:.2f} s)",
-                     "≤ process start + 1.2 × one brief's render", "yes" if edited <= budget else "no"))
-
-        done = subprocess.run([PYTHON, "-c", WORKER_MEMORY, str(work / "html")], capture_output=True, text=True)
-        if done.returncode != 0:
-            sys.exit(done.stderr)
-        at_20, at_end = map(float, done.stdout.split())
-        rows.append((f"peak memory of one worker over {len(html)} briefs",
-                     f"{at_end:.0f} MB (at brief 20: {at_20:.0f} MB)", "≤ 250 MB, flat",
-                     "yes" if at_end <= 250 and at_end - at_20 <= 0.1 * at_20 else "no"))
-        if args.scale:
+        if args.scale_only:
             rows.extend(scale_rows(work, args.scale))
-
+        else:
+            start = default_rows(args, work, rows, cpus)
+            if args.scale:
+                rows.extend(scale_rows(work, args.scale))
     print(f"Machine: {machine()}")
     print(f"Date: {time.strftime('%Y-%m-%d')}; medians of {args.repeat} runs (the rows at {args.scale:,} sheets: "
           f"one run, the no-op the faster of two); process start (python -c pass): {start:.3f} s; load average "
@@ -415,6 +352,85 @@ def main() -> None:
     print("|---|---|---|---|")
     for name, measured, goal, met in rows:
         print(f"| {name} | {measured} | {goal} | {met} |")
+
+
+def default_rows(args: argparse.Namespace, work: Path, rows: list[tuple[str, str, str, str]], cpus: int) -> float:
+    """The rows at 200 and 40 sheets (check, HTML, PDF against the floor, -j, no-op, edit, memory); process start."""
+    many = generate(work / "check", args.check_sheets)
+    seconds = best(briefgen("check", work / "check"), work, args.repeat)
+    rate = len(many) / seconds
+    add(rows, (f"`check` of {len(many)} sheets, one process", f"{rate:,.0f} sheets/s ({seconds:.2f} s)",
+                 "≥ 1000 sheets/s", "yes" if rate >= 1000 else "no"))
+
+    html = generate(work / "html", args.sheets)
+
+    def clean_html() -> None:
+        shutil.rmtree(work / "html-out", ignore_errors=True)
+
+    seconds = best(briefgen("build", work / "html", "-o", work / "html-out", "--no-pdf"), work, args.repeat,
+                   clean_html)
+    rate = len(html) / seconds
+    add(rows, (f"HTML-only build of {len(html)}", f"{rate:,.0f} briefs/s ({seconds:.2f} s)", "≥ 200 briefs/s",
+                 "yes" if rate >= 200 else "no"))
+
+    generate(work / "pdf", args.pdf_sheets)
+    (work / "alt-out").mkdir()
+    (work / "alt.py").write_text(ALTERNATIVE)
+    alternative = best([PYTHON, str(work / "alt.py"), str(work / "pdf"), str(work / "alt-out")], work, args.repeat)
+    add(rows, (f"the obvious alternative: yaml.safe_load → Jinja → WeasyPrint, {args.pdf_sheets} sheets",
+                 f"{alternative:.2f} s", "reference", ""))
+
+    wall(briefgen("build", work / "pdf", "-o", work / "floor-html", "--no-pdf"), work)
+    (work / "floor.py").write_text(FLOOR)
+    floor = best([PYTHON, str(work / "floor.py"), str(work / "floor-html")], work, args.repeat)
+    add(rows, (f"the floor: bare WeasyPrint on briefgen's {args.pdf_sheets} HTML files, one process",
+                 f"{floor:.2f} s", "floor", ""))
+
+    def clean_pdf() -> None:
+        shutil.rmtree(work / "pdf-out", ignore_errors=True)
+
+    one = best(briefgen("build", work / "pdf", "-o", work / "pdf-out", "-j", "1"), work, args.repeat, clean_pdf)
+    add(rows, (f"`briefgen build` of {args.pdf_sheets}, -j1, from process start",
+                 f"{one:.2f} s = {one / floor:.2f} × floor", "≤ 1.10 × floor",
+                 "yes" if one <= 1.10 * floor else "no"))
+    full = best(briefgen("build", work / "pdf", "-o", work / "pdf-out", "-j", str(cpus)), work, args.repeat,
+                clean_pdf)
+    add(rows, (f"`briefgen build` of {args.pdf_sheets}, -j{cpus} (all cores)",
+                 f"{full:.2f} s = {one / full:.2f} × faster than -j1", "≥ 1.8 × faster on 2 cores",
+                 "yes" if one / full >= 1.8 else "no"))
+
+    site = work / "site"
+    wall(briefgen("build", work / "html", "-o", site), work)
+    start = best([PYTHON, "-c", "pass"], work, args.repeat)
+    noop = best(briefgen("build", work / "html", "-o", site), work, args.repeat)
+    add(rows, (f"no-op rebuild of {len(html)} briefs, from process start", f"{noop:.2f} s", "≤ 0.5 s",
+                 "yes" if noop <= 0.5 else "no"))
+
+    target = html[len(html) // 2]
+    original = target.read_text(encoding="utf-8")
+    counter = iter(range(10**6))
+
+    def edit() -> None:
+        target.write_text(original.replace('"version": "1.0"', f'"version": "1.{next(counter)}"'), encoding="utf-8")
+
+    edited = best(briefgen("build", work / "html", "-o", site), work, args.repeat, edit)
+    single = work / "single"
+    single.mkdir()
+    shutil.copy(target, single / target.name)
+    render = best(briefgen("build", single, "-o", work / "single-out", "-j", "1"), work, args.repeat,
+                  lambda: shutil.rmtree(work / "single-out", ignore_errors=True)) - start
+    budget = start + 1.2 * render
+    add(rows, (f"rebuild after editing one of {len(html)} sheets", f"{edited:.2f} s (budget {budget:.2f} s)",
+                 "≤ process start + 1.2 × one brief's render", "yes" if edited <= budget else "no"))
+
+    done = subprocess.run([PYTHON, "-c", WORKER_MEMORY, str(work / "html")], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(done.stderr)
+    at_20, at_end = map(float, done.stdout.split())
+    add(rows, (f"peak memory of one worker over {len(html)} briefs",
+                 f"{at_end:.0f} MB (at brief 20: {at_20:.0f} MB)", "≤ 250 MB, flat",
+                 "yes" if at_end <= 250 and at_end - at_20 <= 0.1 * at_20 else "no"))
+    return start
 
 
 if __name__ == "__main__":
