@@ -344,9 +344,10 @@ def main() -> None:
             if args.scale:
                 rows.extend(scale_rows(work, args.scale))
     print(f"Machine: {machine()}")
-    print(f"Date: {time.strftime('%Y-%m-%d')}; medians of {args.repeat} runs (the rows at {args.scale:,} sheets: "
-          f"one run, the no-op the faster of two); process start (python -c pass): {start:.3f} s; load average "
-          f"{' '.join(f'{load:.1f}' for load in os.getloadavg())} at the end")
+    runs = f"medians of {args.repeat} runs; process start (python -c pass): {start:.3f} s; " \
+        if not args.scale_only else ""
+    print(f"Date: {time.strftime('%Y-%m-%d')}; {runs}the rows at {args.scale:,} sheets: one run each, the no-op "
+          f"the faster of two; load average {' '.join(f'{load:.1f}' for load in os.getloadavg())} at the end")
     print()
     print("| row | measured | target | met |")
     print("|---|---|---|---|")
