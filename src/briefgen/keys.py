@@ -60,10 +60,10 @@ def reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
         text = read_text(candidate.path)
         if text is None or entry.key != job_key(text, path, options, environment):
             continue
-        folder = Path(path).parent.resolve()
-        if folder not in roots_of:
-            roots_of[folder] = input_roots(options.theme, folder)
-        if unchanged(entry.inputs, roots_of[folder], hashed):
+        parent = candidate.path.parent  # resolved once per folder: a resolve is an lstat per path component
+        if parent not in roots_of:
+            roots_of[parent] = input_roots(options.theme, parent.resolve())
+        if unchanged(entry.inputs, roots_of[parent], hashed):
             reusable[path] = (entry, entry.key)
     return reusable
 

@@ -252,11 +252,11 @@ def build(paths: Sequence[Path], options: Options, out: Path, *, workers: int, t
     briefgen did not write (before anything is rendered or written), PlanError for a request
     that cannot be planned and OSError when the folder cannot be written.
     """
-    from briefgen.publish.folder import up_to_date
+    from briefgen.publish.folder import recorded_state
     from briefgen.render.template_problems import TemplateProblem
     from briefgen.workers import run_jobs
 
-    recorded = {} if force else up_to_date(out)
+    seen, recorded = (None, {}) if force else recorded_state(out)
     planned = plan(paths, options, {source: entry for source, (entry, _) in recorded.items()})
     cached = {s.sheet_id: recorded[s.path][1] for s in planned.sheets if s.reused and s.sheet_id}
     todo = list(planned.jobs)
@@ -271,7 +271,7 @@ def build(paths: Sequence[Path], options: Options, out: Path, *, workers: int, t
     outcomes = merged(planned, cached, rendered)
     reports = planned.final_reports(outcomes)
     try:
-        published: Published | None = publish(planned, outcomes, out, notify=notify)
+        published: Published | None = publish(planned, outcomes, out, notify=notify, seen=seen)
     except TemplateProblem as exc:
         reports.append(Report.of(exc.path, [Diagnostic.at(exc.path, Span(exc.line, 1), "error", TEMPLATE_ERROR_CODE,
                                                           exc.message, "fix the site index template")]))

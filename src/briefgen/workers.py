@@ -13,6 +13,7 @@ watches its parent (`watch_parent`) and ends itself within WATCH_INTERVAL of its
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -114,6 +115,11 @@ def _serve(connection: Connection, inherited: Sequence[Connection] = (), kernel_
     own and those of the workers started before it): closed at once, so that only the
     parent holds them and a worker sees end-of-file when its parent dies.
     """
+    # A forked worker shares its parent's heap (every sheet of the plan) until it writes to
+    # it; the collector would write to all of it (a full collection touches every object's
+    # header), copying the whole plan into each worker. Frozen, the inherited objects are
+    # never collected here; they were the parent's to collect anyway.
+    gc.freeze()
     for end in inherited:
         end.close()
     start_worker(kernel_watch)

@@ -175,7 +175,8 @@ def _report(built: Built, strict: bool, output_format: str, verbose: bool, befor
         click.echo(f"warning: {line}", err=True)
     if published.search_failed is not None:  # the site was to have search: the folder is not what was asked for
         click.echo(f"warning: search: {published.search_failed}", err=True)
-    sheet_reports = [r for r in reports if any(r.path == s.path for s in planned.sheets)]
+    planned_paths = {sheet.path for sheet in planned.sheets}
+    sheet_reports = [r for r in reports if r.path in planned_paths]
     click.echo(summary_line(sheet_reports, strict), err=to_stderr)
     return EXIT_SHEET if any(r.failed(strict) for r in reports) or published.left_alone \
         or published.search_failed is not None else EXIT_OK

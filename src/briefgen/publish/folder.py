@@ -242,7 +242,7 @@ class _FilesOnDisk:
 
 
 def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout: float | None = None,
-            notify: Callable[[str], None] | None = None) -> Published:
+            notify: Callable[[str], None] | None = None, seen: Manifest | None = None) -> Published:
     """Write the outputs of the outcomes that may be published, the site index, and the manifest last.
 
     An outcome is published when its sheet's final report (check, plan and render
@@ -256,6 +256,8 @@ def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout:
     reporting it until it is moved away. A file briefgen never recorded writing, where it
     would write an output, refuses the whole publish before anything is written (NotOurs;
     exit 2). A publish that would change nothing writes nothing.
+    `seen` is the folder's manifest as the build read it before planning (Manifest.read:
+    used again only if the file still holds the same bytes under the lock).
     Raises OSError when it cannot write (FolderBusy when another build holds the folder
     too long), and render.TemplateProblem when the index template is broken.
     """
@@ -263,16 +265,16 @@ def publish(plan: Plan, outcomes: Iterable[Outcome], out: Path, *, lock_timeout:
     check_output_names(outcomes)
     out.mkdir(parents=True, exist_ok=True)
     with folder_lock(out, LOCK_TIMEOUT if lock_timeout is None else lock_timeout, notify):
-        return _publish_locked(plan, outcomes, out)
+        return _publish_locked(plan, outcomes, out, seen)
 
 
-def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path) -> Published:
+def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manifest | None) -> Published:
     from briefgen.render.site_index import index_pages, page_file, site_index_view
     from briefgen.render.templates import render_index
 
     assert plan.theme is not None, "a check-only plan has nothing to publish"
     remove_leftovers(out)
-    manifest = Manifest.read(out)
+    manifest = Manifest.read(out, seen)
     journal = Journal.read(out)
     check_index_is_ours(out, manifest, journal, (out / INDEX).exists())
     files = _FilesOnDisk(out)
@@ -400,7 +402,13 @@ def recorded_outcome(folder: Path, entry: BriefEntry) -> Outcome:
 
 
 def up_to_date(out: Path) -> dict[str, tuple[BriefEntry, Outcome]]:
-    """What `out` holds that a build need not render again: source path → (entry, outcome).
+    """What `out` holds that a build need not render again (see recorded_state)."""
+    return recorded_state(out)[1]
+
+
+def recorded_state(out: Path) -> tuple[Manifest | None, dict[str, tuple[BriefEntry, Outcome]]]:
+    """The folder's manifest, and what `out` holds that a build need not render again: source
+    path → (entry, outcome).
 
     Only entries whose files are all there with the bytes recorded. The plan then compares
     each sheet's key (a content hash, never a modification time, so a fresh checkout
@@ -416,9 +424,9 @@ def up_to_date(out: Path) -> dict[str, tuple[BriefEntry, Outcome]]:
     except DamagedManifest:
         raise
     except NotOurs:
-        return {}
+        return None, {}
     if manifest is None:
-        return {}
+        return None, {}
     found: dict[str, tuple[BriefEntry, Outcome]] = {}
     for brief_id, entry in manifest.briefs.items():
         if entry.source is None or entry.key is None:
@@ -429,4 +437,4 @@ def up_to_date(out: Path) -> dict[str, tuple[BriefEntry, Outcome]]:
             found[entry.source] = (entry, recorded_outcome(out, entry))
         except ValueError:
             continue
-    return found
+    return manifest, found

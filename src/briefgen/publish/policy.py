@@ -190,7 +190,7 @@ def brief_changes(plan: Plan, ready: list[Outcome], manifest: Manifest | None, j
     """
     release = plan.release
     checked = {sheet.path: sheet.report for sheet in plan.sheets}
-    ready_ids = {o.sheet_id for o in ready}
+    ready_by_id = {o.sheet_id: o for o in ready}
     withheld = {s.sheet_id for s in plan.sheets if s.withheld is not None and s.sheet_id is not None}
 
     # Every brief briefgen may have left here: the manifest's entries and those a killed build
@@ -202,20 +202,21 @@ def brief_changes(plan: Plan, ready: list[Outcome], manifest: Manifest | None, j
 
     # Refuse before anything is written when a new output would replace a file not ours.
     writes: dict[str, bytes] = {}
+    # Each output hashed once (at 10,000 briefs, half a gigabyte of HTML to hash).
+    digests = {name: sha256(data) for outcome in ready for name, data in outcome.outputs.items()}
     for outcome in ready:
         for name, data in outcome.outputs.items():
-            if folder.may_write(name) and folder.hash(name) != sha256(data):
+            if folder.may_write(name) and folder.hash(name) != digests[name]:
                 writes[name] = data
-                folder.lose_signature(name, sha256(data))
+                folder.lose_signature(name, digests[name])
     final: dict[str, BriefEntry] = {}
     removals: list[str] = []
     for outcome in ready:
-        final[outcome.sheet_id] = entry_for(outcome, checked[outcome.path].diagnostics, folder, writes)
+        final[outcome.sheet_id] = entry_for(outcome, checked[outcome.path].diagnostics, folder, writes, digests)
     for brief_id, entries in candidates.items():
         keep: dict[str, OutputFile] = {}
-        if brief_id in ready_ids:
-            keep_names = {o.path for o in final[brief_id].outputs.values()} | \
-                         set(next(o for o in ready if o.sheet_id == brief_id).outputs)
+        if brief_id in ready_by_id:
+            keep_names = {o.path for o in final[brief_id].outputs.values()} | set(ready_by_id[brief_id].outputs)
         else:
             # Kept from an earlier build only into a folder that is not exact (a full build of some
             # of the sheets), when built for the same release, and only the outputs whose bytes are
@@ -299,10 +300,11 @@ def build_stamp(plan: Plan) -> BuildStamp:
 
 
 def entry_for(outcome: Outcome, checked: Iterable[Diagnostic], folder: Ownership,
-              writes: Mapping[str, bytes]) -> BriefEntry:
-    """The manifest entry of a brief this publish writes (or finds already written) for `outcome`."""
+              writes: Mapping[str, bytes], hashed: Mapping[str, str] | None = None) -> BriefEntry:
+    """The manifest entry of a brief this publish writes (or finds already written) for `outcome`
+    (`hashed`: the sha256 of its outputs by name, when the caller has them)."""
     assert outcome.record is not None
-    digests = {name: sha256(data) for name, data in outcome.outputs.items()}
+    digests = {name: hashed[name] if hashed is not None else sha256(data) for name, data in outcome.outputs.items()}
     # A signed PDF rebuilt to the same bytes (nothing changed) keeps its signer.
     outputs = {kind: OutputFile(name, digests[name], folder.signer(name, digests[name]))
                for kind, name in outcome.record.outputs.items()
