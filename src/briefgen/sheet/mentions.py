@@ -55,11 +55,11 @@ class FrameworkMention:
 
 @dataclass(frozen=True)
 class CommitmentMention:
-    """A commitment as one meeting left it: its status, parties and amount then."""
+    """A commitment as one meeting left it: its status, parties and amount then (not its summary, which
+    can be long: every brief's record keeps its mentions, in a manifest of thousands)."""
 
     path: DataPath
     sector: str
-    summary: str
     status: str
     ref: str | None = None
     parties: tuple[str, ...] = ()
@@ -96,7 +96,7 @@ def mentions_of(sheet: Named) -> Mentions:
         frameworks=tuple(FrameworkMention(("frameworks", i), str(f.name), f.status, f.ref,
                                           str(f.since) if f.since is not None else None)
                          for i, f in enumerate(sheet.frameworks)),
-        commitments=tuple(CommitmentMention(("commitments", i), str(c.sector), str(c.summary), c.status, c.ref,
+        commitments=tuple(CommitmentMention(("commitments", i), str(c.sector), c.status, c.ref,
                                             tuple(c.parties), str(c.amount.value) if c.amount else None,
                                             c.amount.currency if c.amount else None)
                           for i, c in enumerate(sheet.commitments)),
@@ -107,7 +107,7 @@ _FIELDS: dict[type, dict[str, type | tuple[type, ...]]] = {
     PersonMention: {"name": str, "country": str, "ref": (str, type(None)), "native_name": (str, type(None)),
                     "role": str},
     FrameworkMention: {"name": str, "status": str, "ref": (str, type(None)), "since": (str, type(None))},
-    CommitmentMention: {"sector": str, "summary": str, "status": str, "ref": (str, type(None)),
+    CommitmentMention: {"sector": str, "status": str, "ref": (str, type(None)),
                         "parties": list, "amount": (str, type(None)), "currency": (str, type(None))},
 }
 
