@@ -203,8 +203,27 @@ def first_view_bytes(site: Path) -> tuple[int, int]:
     return len(index), len(index) + loaded
 
 
-def scale_rows(work: Path, count: int) -> list[tuple[str, str, str, str]]:
-    """The rows at `count` sheets: check on one core, HTML-only build, no-op, manifest, index, shards."""
+def search_bytes(site: Path) -> tuple[int, int, int]:
+    """The search index in `pagefind/`: its files and bytes on disk, and the bytes a first query loads
+    before its results show, at most, counted from the bundle: pagefind.js and its worker, the entry, each language's
+    WebAssembly, meta and filters (the filter menus are filled at once), one index chunk (the
+    largest) and ten fragments (the largest: the results shown)."""
+    bundle = site / "pagefind"
+    files = [path for path in bundle.rglob("*") if path.is_file()]
+    total = sum(path.stat().st_size for path in files)
+    first = sum((bundle / name).stat().st_size for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
+                if (bundle / name).exists())
+    first += sum(path.stat().st_size for path in files
+                 if path.suffix in (".pagefind", ".pf_meta", ".pf_filter"))
+    chunks = sorted((path.stat().st_size for path in files if path.suffix == ".pf_index"), reverse=True)
+    fragments = sorted((path.stat().st_size for path in files if path.suffix == ".pf_fragment"), reverse=True)
+    first += sum(chunks[:1]) + sum(fragments[:10])
+    return len(files), total, first
+
+
+def scale_rows(work: Path, count: int, shard_count: int | None = None) -> list[tuple[str, str, str, str]]:
+    """The rows at `count` sheets: check on one core, HTML-only build, no-op, manifest, index, search; then
+    the shards of `shard_count` sheets (default `count`; 0 for none)."""
     rows: list[tuple[str, str, str, str]] = []
     sheets = work / "scale"
     generate(sheets, count)
@@ -232,7 +251,17 @@ def scale_rows(work: Path, count: int) -> list[tuple[str, str, str, str]]:
     add(rows, (f"site index of {count:,} briefs: bytes the browser loads for the first view",
                  f"{first:,} bytes (index.html {index:,})", "pages or loads lazily: ≤ 500 kB",
                  "yes" if first <= 500_000 else "no"))
-    rows.extend(shard_rows(work, sheets, count))
+    if (site / "pagefind").is_dir():
+        files, total, loaded = search_bytes(site)
+        add(rows, (f"search of {count:,} briefs: the index on disk, and what a first query loads",
+                     f"{files:,} files, {total:,} bytes; a first query ≤ {loaded:,} bytes",
+                     "loads lazily: ≤ 500 kB a query", "yes" if loaded <= 500_000 else "no"))
+    shard_count = count if shard_count is None else shard_count
+    if shard_count:
+        if shard_count != count:
+            sheets = work / "scale-shards"
+            generate(sheets, shard_count)
+        rows.extend(shard_rows(work, sheets, shard_count))
     return rows
 
 
@@ -331,6 +360,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0,
                         help="also the rows at this many sheets, and this many as 1, 2, 4 and 8 shards (e.g. 10000)")
     parser.add_argument("--scale-only", action="store_true", help="only the rows of --scale")
+    parser.add_argument("--shard-sheets", type=int, default=None,
+                        help="sheets for the shard rows (default: --scale; 0: no shard rows); each of the 15 "
+                             "runners builds its share on one core, one after another")
     args = parser.parse_args()
     rows: list[tuple[str, str, str, str]] = []
     cpus = len(os.sched_getaffinity(0))
@@ -338,11 +370,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if args.scale_only:
-            rows.extend(scale_rows(work, args.scale))
+            rows.extend(scale_rows(work, args.scale, args.shard_sheets))
         else:
             start = default_rows(args, work, rows, cpus)
             if args.scale:
-                rows.extend(scale_rows(work, args.scale))
+                rows.extend(scale_rows(work, args.scale, args.shard_sheets))
     print(f"Machine: {machine()}")
     runs = f"medians of {args.repeat} runs; process start (python -c pass): {start:.3f} s; " \
         if not args.scale_only else ""
