@@ -159,7 +159,7 @@ def test_a_rebuild_reports_a_warning_about_an_unparsed_sheet_at_its_line_and_reb
     out = tmp_path / "site"
     assert run_cli(["build", "--no-pdf", "-o", out], cwd=tmp_path).exit_code == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert {b["id"]: [p["ref"] for p in b["mentions"]["people"]] for b in manifest["briefs"]} == {
+    assert {b["id"]: [p.get("ref") for p in b["mentions"]["people"]] for b in manifest["briefs"]} == {
         "spring": ["anna-example", None], "summer": ["anna-example", None]}
     # The earlier sheet changes its ref: the later one, not parsed for a no-op, now clashes.
     write_sheet(briefs, _sheet("spring", "2025-03-01", {"ref": "anna"}))
@@ -196,12 +196,20 @@ def test_a_release_records_only_what_it_shows(tmp_path: Path) -> None:
 
 
 def test_mentions_read_back_and_refuse_what_briefgen_never_writes() -> None:
-    mentions = Mentions.from_json({"people": [{"path": ["participants", 0], "name": "A", "country": "FR",
-                                               "ref": "a", "native_name": None, "role": "principal"}]})
+    mentions = Mentions.from_json({"people": [{"name": "A", "country": "FR", "ref": "a", "role": "principal"},
+                                              {"name": "B", "country": "DE"}],
+                                   "commitments": [{"sector": "Trade", "status": "agreed", "parties": ["FR"],
+                                                    "amount": "1E+9", "currency": "EUR"}]})
+    assert [m.path for m in mentions.people] == [("participants", 0), ("participants", 1)]
+    assert mentions.people[1].role == "delegation" and mentions.people[1].ref is None
     assert Mentions.from_json(mentions.to_json()) == mentions
-    with pytest.raises(ValueError, match=r"`mentions.people\[0\]`.path"):
-        Mentions.from_json({"people": [{"path": ["../x", 0]}]})
-    with pytest.raises(ValueError, match="country"):
-        Mentions.from_json({"people": [{"path": ["participants", 0], "name": "A", "country": 7, "role": "x"}]})
+    # Only what differs from the defaults is written: the order is the path.
+    assert mentions.to_json()["people"][1] == {"name": "B", "country": "DE"}
+    with pytest.raises(ValueError, match=r"`mentions.people\[0\]` has a key"):
+        Mentions.from_json({"people": [{"name": "A", "country": "FR", "path": ["../x", 0]}]})
+    with pytest.raises(ValueError, match=r"people\[0\]`.country"):
+        Mentions.from_json({"people": [{"name": "A", "country": 7}]})
+    with pytest.raises(ValueError, match=r"people\[0\]`.name"):
+        Mentions.from_json({"people": [{"country": "FR"}]})
     record = json.loads(json.dumps({"id": "a", "title": "A", "meeting_date": "2025-01-01"}))
     assert BriefRecord.from_json(record).mentions == Mentions()  # a manifest of an earlier version

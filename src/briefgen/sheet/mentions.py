@@ -4,7 +4,7 @@
 the cross-sheet checks (crossrefs.py) compare them, and a brief's record carries those of
 its released sheet, so that pages across briefs are made from what a build already has,
 without parsing a sheet again. Each mention keeps the data path of its item, for the
-diagnostic's line.
+diagnostic's line: its place in its list, which the manifest does not write (it is the order).
 """
 
 from __future__ import annotations
@@ -110,13 +110,21 @@ _FIELDS: dict[type, dict[str, type | tuple[type, ...]]] = {
     CommitmentMention: {"sector": str, "status": str, "ref": (str, type(None)),
                         "parties": list, "amount": (str, type(None)), "currency": (str, type(None))},
 }
+#: The list of the sheet each kind of mention comes from: a mention's path is its place in that list.
+_LISTS = {PersonMention: "participants", FrameworkMention: "frameworks", CommitmentMention: "commitments"}
+#: What a field holds when the manifest leaves it out: every brief's record keeps its mentions, so
+#: only what differs from these is written (at 10,000 briefs, written in full, they were half the manifest).
+_DEFAULTS: dict[str, Any] = {"ref": None, "native_name": None, "since": None, "amount": None, "currency": None,
+                             "parties": [], "role": "delegation"}
 
 
 def _json(mention: PersonMention | FrameworkMention | CommitmentMention) -> dict[str, Any]:
-    data: dict[str, Any] = {"path": list(mention.path)}
+    data: dict[str, Any] = {}
     for name in _FIELDS[type(mention)]:
         value = getattr(mention, name)
-        data[name] = list(value) if isinstance(value, tuple) else value
+        value = list(value) if isinstance(value, tuple) else value
+        if name not in _DEFAULTS or value != _DEFAULTS[name]:
+            data[name] = value
     return data
 
 
@@ -129,19 +137,18 @@ def _items(data: Mapping[str, Any], key: str, kind: type, where: str) -> tuple[A
         at = f"`{where}.{key}[{index}]`"
         if not isinstance(item, dict):
             raise ValueError(f"{at} must be an object")
-        path = item.get("path")
-        if not (isinstance(path, list) and len(path) == 2 and path[0] in ("participants", "frameworks", "commitments")
-                and isinstance(path[1], int) and not isinstance(path[1], bool)):
-            raise ValueError(f"{at}.path must be [list, index]")
+        unknown = set(item) - set(_FIELDS[kind])
+        if unknown:
+            raise ValueError(f"{at} has a key briefgen does not record: {sorted(unknown)[0][:40]!r}")
         values: dict[str, Any] = {}
         for name, wanted in _FIELDS[kind].items():
-            value = item.get(name)
-            if not isinstance(value, wanted) or isinstance(value, bool):
+            value = item.get(name, _DEFAULTS.get(name, ...))
+            if value is ... or not isinstance(value, wanted) or isinstance(value, bool):
                 raise ValueError(f"{at}.{name} is not what briefgen records")
             if isinstance(value, list):
                 if not all(isinstance(v, str) for v in value):
                     raise ValueError(f"{at}.{name} must be a list of text")
                 value = tuple(value)
             values[name] = value
-        found.append(kind(path=tuple(path), **values))
+        found.append(kind(path=(_LISTS[kind], index), **values))
     return tuple(found)
