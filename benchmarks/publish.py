@@ -205,16 +205,17 @@ def first_view_bytes(site: Path) -> tuple[int, int]:
 
 def search_bytes(site: Path) -> tuple[int, int, int]:
     """The search index in `pagefind/`: its files and bytes on disk, and the bytes a first query loads
-    before its results show, at most, counted from the bundle: pagefind.js and its worker, the entry, each language's
-    WebAssembly, meta and filters (the filter menus are filled at once), one index chunk (the
-    largest) and ten fragments (the largest: the results shown)."""
+    before its results show, at most, counted from the bundle: pagefind.js and its worker, the entry, one
+    WebAssembly module, each language's meta and filters (the filter menus are filled at once), one index
+    chunk (the largest: a common word's) and ten fragments (the largest: the results shown)."""
     bundle = site / "pagefind"
     files = [path for path in bundle.rglob("*") if path.is_file()]
     total = sum(path.stat().st_size for path in files)
     first = sum((bundle / name).stat().st_size for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
                 if (bundle / name).exists())
-    first += sum(path.stat().st_size for path in files
-                 if path.suffix in (".pagefind", ".pf_meta", ".pf_filter"))
+    # One WebAssembly module (the page's language; the other languages' indexes are merged without one).
+    first += max((path.stat().st_size for path in files if path.suffix == ".pagefind"), default=0)
+    first += sum(path.stat().st_size for path in files if path.suffix in (".pf_meta", ".pf_filter"))
     chunks = sorted((path.stat().st_size for path in files if path.suffix == ".pf_index"), reverse=True)
     fragments = sorted((path.stat().st_size for path in files if path.suffix == ".pf_fragment"), reverse=True)
     first += sum(chunks[:1]) + sum(fragments[:10])
