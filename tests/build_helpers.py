@@ -476,6 +476,16 @@ def every_file(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): decompressed(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+#: Pagefind's own code in a site's search index: the same bytes on every site (no sheet's text is in them),
+#: and binary, where a short byte string such as b"KP" can occur by chance.
+PAGEFIND_CODE = re.compile(r"pagefind/(wasm\.[^/]*\.pagefind|pagefind\.js|pagefind-worker\.js)")
+
+
+def site_content(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` that is made from the sheets (`every_file` without Pagefind's code)."""
+    return {name: data for name, data in every_file(folder).items() if not PAGEFIND_CODE.fullmatch(name)}
+
+
 #: What Pagefind 1.5.2 writes in a hash map's order, which changes from run to run: its filter indexes, the
 #: meta file that names them, and the entry file that names the meta file by its hash. The pages' fragments
 #: and the word indexes are the same bytes every time (Pagefind/pagefind#638, fixed in 1.3.0 for fragments;

@@ -36,7 +36,17 @@ from briefgen.records import Options
 from briefgen.release.audience import Audience, default_public, parse_audiences, shorthand
 from briefgen.sheet.classification import SCHEMES, readers_allowed
 from briefgen.theme import Theme
-from build_helpers import ROOT, US_AUTHORITY, compact_sheet, parse_html, run_cli, script_env, text_of, write_sheet
+from build_helpers import (
+    ROOT,
+    US_AUTHORITY,
+    compact_sheet,
+    parse_html,
+    run_cli,
+    script_env,
+    site_content,
+    text_of,
+    write_sheet,
+)
 
 FVEY = {"AUS", "CAN", "GBR", "NZL", "USA"}
 
@@ -116,7 +126,9 @@ def test_an_undeclared_audience_is_a_usage_error_naming_the_declared_ones(tmp_pa
 
 
 def _every_file(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    """Every file a reader of the folder can fetch, by its path in it, the search index's gunzipped
+    (Pagefind's own code aside: build_helpers.site_content)."""
+    return site_content(folder)
 
 
 def test_the_public_build_of_this_repository_publishes_only_what_is_cleared(tmp_path: Path) -> None:
@@ -127,7 +139,9 @@ def test_the_public_build_of_this_repository_publishes_only_what_is_cleared(tmp_
     ran = run_cli(["build", "--public", "-o", out, "--strict"], cwd=tmp_path)
     assert ran.exit_code == 0, ran.output
     files = _every_file(out)
-    assert sorted(files) == ["g20-2025.html", "g20-2025.pdf", "index.html", "manifest.json"]
+    assert sorted(name for name in files if not name.startswith("pagefind/")) == [
+        "g20-2025.html", "g20-2025.pdf", "index.html", "manifest.json"]
+    assert any(name.startswith("pagefind/fragment/") for name in files)
     for name, data in files.items():
         for caveat in (b"UK EYES ONLY", b"NOFORN", b"FEDCON", b"OFFICIAL-SENSITIVE", b"SECRET", b"CUI"):
             assert caveat not in data, (caveat, name)
@@ -263,7 +277,8 @@ def test_a_narrower_release_build_into_the_same_folder_holds_only_its_plan(tmp_p
     done = _briefgen(tmp_path, "build", f"briefs/{names[0]}.yaml", "--no-pdf", "--release", "OFFICIAL", "-o", "out")
     assert done.returncode == 0, done.stderr
     assert _ids(tmp_path / "out") == {names[0]}
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["brief-00.html", "index.html", "manifest.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["brief-00.html", "index.html", "manifest.json",
+                                                                      "pagefind"]
 
 
 def test_a_raised_brief_that_is_also_invalid_leaves_no_release_copy(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from build_helpers import (
     compact_sheet,
+    decompressed,
     find_all,
     outline_titles,
     page_texts,
@@ -99,15 +100,17 @@ def sites(tmp_path_factory: pytest.TempPathFactory):
 def _everything_readable(folder: Path) -> dict[str, str]:
     """What a reader of the folder can see, by where it is: files' text, each PDF page, PDF strings."""
     seen: dict[str, str] = {}
-    for path in sorted(folder.iterdir()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
         if path.suffix == ".pdf":
             reader = pdf_reader(path)
             for number, text in enumerate(page_texts(reader), start=1):
-                seen[f"{path.name} page {number}"] = text
-            seen[f"{path.name} metadata and bookmarks"] = pdf_strings(reader)
-            seen[f"{path.name} streams decompressed"] = _decompressed_streams(path)
+                seen[f"{name} page {number}"] = text
+            seen[f"{name} metadata and bookmarks"] = pdf_strings(reader)
+            seen[f"{name} streams decompressed"] = _decompressed_streams(path)
         else:
-            seen[path.name] = path.read_text(encoding="utf-8")
+            # The search index's files too (pagefind/…), gunzipped: a reader's browser fetches them.
+            seen[name] = decompressed(path).decode("utf-8", "replace")
     return seen
 
 
@@ -160,9 +163,11 @@ def test_no_canary_anywhere_in_the_release(sites) -> None:
             "manifest.json"} <= set(seen)
     for where, text in seen.items():
         assert "CANARY" not in text, f"{where} leaks: {re.findall(r'CANARY-[A-Z0-9]+', text)}"
-    # Nor in any byte of any file (temporary files included).
-    for path in sites["released"].iterdir():
-        assert b"CANARY" not in path.read_bytes(), path.name
+    # Nor in any byte of any file (temporary files included), the search index's gunzipped.
+    files = [path for path in sites["released"].rglob("*") if path.is_file()]
+    assert any(path.parent.name == "pagefind" for path in files)
+    for path in files:
+        assert b"CANARY" not in path.read_bytes() and b"CANARY" not in decompressed(path), path.name
 
 
 def test_the_release_keeps_the_official_portions(sites) -> None:
@@ -224,7 +229,7 @@ def test_a_brief_whose_header_is_above_the_level_is_withheld(sites) -> None:
 
 def test_the_release_folder_holds_only_what_was_released(sites) -> None:
     assert sorted(p.name for p in sites["released"].iterdir()) == [
-        "index.html", "manifest.json", "mixed.html", "mixed.pdf"]
+        "index.html", "manifest.json", "mixed.html", "mixed.pdf", "pagefind"]
 
 
 def test_withheld_is_not_a_failure_under_strict(tmp_path: Path) -> None:
