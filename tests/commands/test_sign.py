@@ -80,7 +80,8 @@ def _verify(pdf: Path, *args: object):  # type: ignore[no-untyped-def]
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    """Every file below `out` (the search index's too), by its path in it."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 # --- sign, then verify --------------------------------------------------------------------

@@ -149,7 +149,8 @@ def _sign(out: Path, token: Token, *extra: object, key_label: str = "approver",
 
 
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    """Every file below `out` (the search index's too), by its path in it."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def test_a_key_on_a_token_signs_and_verify_trusts_it(uk: Path, token: Token) -> None:
