@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -26,18 +25,11 @@ INDEX_TITLE = N_("Briefing notes")
 #: Briefs on one page of the site index: a page a reader scans, and a few hundred KiB at most;
 #: a folder of more briefs gets index-2.html, index-3.html… (search covers them all).
 INDEX_PAGE_SIZE = 100
-_PAGE_NAME = re.compile(r"index-([1-9][0-9]*)\.html")
 
 
 def page_file(number: int) -> str:
     """The file name of page `number` (from 1) of the site index: index.html, then index-2.html…"""
     return "index.html" if number == 1 else f"index-{number}.html"
-
-
-def page_number(name: str) -> int | None:
-    """The page number of a later index page's file name (index-2.html → 2); None for any other name."""
-    match = _PAGE_NAME.fullmatch(name)
-    return int(match.group(1)) if match and int(match.group(1)) >= 2 else None
 
 
 @dataclass(frozen=True)
