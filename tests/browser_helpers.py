@@ -66,6 +66,18 @@ def browser_fixture() -> Iterator[Any]:
             launched.close()
 
 
+@pytest.fixture(name="page")
+def page_fixture(browser: Any) -> Iterator[Any]:
+    """A fresh page of `browser` (1100 × 800, 15 s timeouts), in its own context, closed after the test."""
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
 def build_site(sheets: list[Path], out: Path) -> Path:
     """Build `sheets` (HTML and PDF) into `out` with the packaged theme; returns `out`."""
     planned = plan(sheets, Options(theme=Theme.default()))

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from browser_helpers import page_fixture  # noqa: F401 - the `page` fixture, of this module's `browser`
 from serve_helpers import (
     SHEET_ID,
     Server,
@@ -60,17 +61,6 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1100, "height": 800})
-    opened = context.new_page()
-    opened.set_default_timeout(15_000)
-    try:
-        yield opened
-    finally:
-        context.close()
 
 
 def wait_until(check: Any, timeout: float = 10.0, what: str = "the page") -> float:

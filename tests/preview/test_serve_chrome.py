@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from browser_helpers import browser_fixture  # noqa: F401 - the `browser` fixture
+from browser_helpers import browser_fixture, page_fixture  # noqa: F401 - the `browser` and `page` fixtures
 from serve_helpers import (
     ROOT,
     SHEET_ID,
@@ -37,17 +37,6 @@ SEVERAL = ("summit-four-leaders", "us-info-memo", "uk-minister-brief", "uk-secre
 ORDER = ["summit-four-leaders", "us-info-memo", "uk-minister-brief", "secret-talks", "uk-secret-draft", SHEET_ID]
 #: A YAML syntax error: one error, and the page shows the overlay over the last good render.
 BROKEN = ("  timezone: Africa/Johannesburg\n", "  timezone: Africa/Johannesburg: SAST\n")
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1100, "height": 800})
-    opened = context.new_page()
-    opened.set_default_timeout(15_000)
-    try:
-        yield opened
-    finally:
-        context.close()
 
 
 def several(root: Path) -> Path:

@@ -123,10 +123,9 @@ def test_the_manifest_owns_every_file_of_the_index(release: Path) -> None:
 # --- in Chromium, served on loopback ---------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def served(release: Path) -> Iterator[str]:
-    handler = partial(_Quiet, directory=str(release / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def _serve(site: Path, handler: type[SimpleHTTPRequestHandler]) -> Iterator[str]:
+    """`site` served on loopback by `handler` while the caller runs: its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -134,6 +133,11 @@ def served(release: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(release: Path) -> Iterator[str]:
+    yield from _serve(release / "site", _Quiet)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -168,15 +172,7 @@ def served_strictly(release: Path) -> Iterator[str]:
     scripts = " ".join(_inline_script_hashes(site / "index.html", site / "alpha.html"))
     policy = (f"default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; connect-src 'self'; "
               "style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
-    handler = type("_Strict", (_Quiet,), {"policy": policy})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from _serve(site, type("_Strict", (_Quiet,), {"policy": policy}))
 
 
 def _results(page: Any) -> list[str]:
