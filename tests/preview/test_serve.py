@@ -230,7 +230,9 @@ def test_only_the_changed_page_is_told_to_reload(tmp_path: Path) -> None:
         time.sleep(0.3)
         write_atomically(server.briefs / "other-meeting.yaml",
                          edited.replace("  en: Japan–India bilateral", "  en: Edited Japan–India bilateral"))
+        # Two events, one per page, which arrive in either order: wait for both.
         streams[SHEET_ID].changed.wait(10)
+        streams["other-meeting"].changed.wait(10)
         assert streams[SHEET_ID].changed.is_set() and streams["other-meeting"].changed.is_set()
     finally:
         server.stop()
