@@ -36,6 +36,7 @@ from briefgen.render.view_records import (
 )
 from briefgen.sheet.currencies import country_currencies, currency_symbols
 from briefgen.sheet.kinds import KINDS, N_, Kind
+from briefgen.sheet.mentions import anchor
 
 if TYPE_CHECKING:  # annotations only: the site index imports the labels without the model
     from briefgen.release.cut import Release, ReleasedSheet
@@ -111,7 +112,8 @@ def brief_view(release: Release, locale: str | None = None, theme: Theme | None 
     numbers = {source.id: number for number, source in enumerate(sheet.sources, start=1)}
     cites = _CitationCounter({number: source.title for number, source in enumerate(sheet.sources, start=1)},
                              the_labels)
-    participants = tuple(_participant(p, typeset) for p in _principals_first(sheet.participants))
+    participants = tuple(_participant(p, typeset, anchor(('participants', i)))
+                         for i, p in _principals_first(enumerate(sheet.participants)))
     frameworks, commitments, portion_cites = _cited_parts(release, kind, numbers, cites, typeset)
     talking_points = tuple(_point(p, release, typeset) for p in sheet.talking_points)
     outcomes = tuple(_point(p, release, typeset) for p in sheet.outcomes)
@@ -194,9 +196,11 @@ def _cited_parts(release: Release, kind: Kind, numbers: dict[str, int], cites: _
     commitments: tuple[CommitmentView, ...] = ()
     for spec in kind.parts:
         if spec.key == "frameworks":
-            frameworks = tuple(_framework(f, release, numbers, cites, typeset) for f in sheet.frameworks)
+            frameworks = tuple(_framework(f, release, numbers, cites, typeset, anchor(('frameworks', i)))
+                               for i, f in enumerate(sheet.frameworks))
         elif spec.key == "commitments":
-            commitments = tuple(_commitment(c, release, numbers, cites, typeset) for c in sheet.commitments)
+            commitments = tuple(_commitment(c, release, numbers, cites, typeset, anchor(('commitments', i)))
+                                for i, c in enumerate(sheet.commitments))
         elif spec.key in PORTION_PARTS:
             value = getattr(sheet, spec.key)
             items: Iterable[PortionText | Recommendation | None] = [value] if spec.key in SINGLE_PARTS else value
@@ -214,8 +218,9 @@ def _follow_up(release: Release, typeset: Typeset) -> tuple[FollowUpView, ...]:
             owner=typeset.plain(f.owner) if f.owner else None,
             due=written(f.due) if f.due else None,
             mark=release.mark_of(f),
+            anchor=anchor(("follow_up", i)),
         )
-        for f in release.sheet.follow_up
+        for i, f in enumerate(release.sheet.follow_up)
     )
 
 
@@ -278,8 +283,8 @@ def house_style(sheet: ReleasedSheet, locale: str, the_labels: Labels | None = N
 # --- pieces of the view --------------------------------------------------------------
 
 
-def _principals_first(participants: Iterable[Participant]) -> list[Participant]:
-    return sorted(participants, key=lambda p: p.role != "principal")  # sorted() is stable
+def _principals_first(participants: Iterable[tuple[int, Participant]]) -> list[tuple[int, Participant]]:
+    return sorted(participants, key=lambda p: p[1].role != "principal")  # sorted() is stable
 
 
 def _plain(text: str | None) -> str | None:
@@ -295,7 +300,7 @@ def _names(sheet: ReleasedSheet) -> tuple[str, ...]:
     return tuple(dict.fromkeys(form for name in people for form in (name, smart_quotes(name))))
 
 
-def _participant(participant: Participant, typeset: Typeset) -> ParticipantView:
+def _participant(participant: Participant, typeset: Typeset, the_anchor: str) -> ParticipantView:
     lang, direction = (script_language(participant.native_name, participant.native_name_lang, participant.country)
                        if participant.native_name else (None, None))
     return ParticipantView(
@@ -308,6 +313,7 @@ def _participant(participant: Participant, typeset: Typeset) -> ParticipantView:
         bio=typeset.markdown(participant.bio, inline=True) if participant.bio else None,
         native_lang=lang,
         native_dir=direction,
+        anchor=the_anchor,
     )
 
 
@@ -336,7 +342,7 @@ def _citations(refs: Iterable[str], numbers: Mapping[str, int], cites: _Citation
 
 
 def _framework(framework: Framework, release: Release, numbers: Mapping[str, int],
-               cites: _CitationCounter, typeset: Typeset) -> FrameworkView:
+               cites: _CitationCounter, typeset: Typeset, the_anchor: str) -> FrameworkView:
     return FrameworkView(
         name=typeset.plain(framework.name),
         status=typeset.labels.gettext(FRAMEWORK_STATUS_LABELS[framework.status]),
@@ -344,11 +350,12 @@ def _framework(framework: Framework, release: Release, numbers: Mapping[str, int
         note=typeset.markdown(framework.note, inline=True) if framework.note else None,
         citations=_citations(framework.sources, numbers, cites),
         mark=release.mark_of(framework),
+        anchor=the_anchor,
     )
 
 
 def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, int],
-                cites: _CitationCounter, typeset: Typeset) -> CommitmentView:
+                cites: _CitationCounter, typeset: Typeset, the_anchor: str) -> CommitmentView:
     return CommitmentView(
         sector=typeset.plain(commitment.sector),
         summary=typeset.markdown(commitment.summary, inline=True),
@@ -358,6 +365,7 @@ def _commitment(commitment: Commitment, release: Release, numbers: Mapping[str, 
         amount=typeset.style.amount_text(commitment.amount) if commitment.amount else None,
         citations=_citations(commitment.sources, numbers, cites),
         mark=release.mark_of(commitment),
+        anchor=the_anchor,
     )
 
 

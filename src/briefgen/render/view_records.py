@@ -98,6 +98,8 @@ class ParticipantView:
     #: Language (BCP 47) and direction of native_name, for lang= and dir= (CSS picks fonts by :lang).
     native_lang: str | None = None
     native_dir: str | None = None
+    #: Its id in the page (mentions.anchor: "participant-2", by its place in the sheet), which pages across briefs link to.
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class FrameworkView:
     note: Markup | None
     citations: tuple[Citation, ...]
     mark: str
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class CommitmentView:
     amount: str | None
     citations: tuple[Citation, ...]
     mark: str
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ class FollowUpView:
     owner: str | None
     due: str | None
     mark: str
+    anchor: str = ""
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,9 @@ class Document(Strict):
         None, description="How readers reach the drafting desk, e.g. a telephone number or e-mail address")
     page_limit: Annotated[int, Field(ge=1, le=MAX_PAGE_LIMIT)] | None = Field(
         None, description="Maximum number of pages; the build warns when exceeded")
+    since_last_time: bool = Field(
+        True, description="Print the Since last time block: what changed since earlier briefs with the same "
+                          "countries, for each framework and commitment they share; false leaves it out")
 
 
 class Venue(Strict):
@@ -370,6 +373,10 @@ class FollowUp(Strict):
     action: TranslatedText = Field(description="What is to be done (Markdown)")
     owner: TranslatedLine | None = Field(None, description="Who does it")
     due: IsoDate | None = Field(None, description="By when (YYYY-MM-DD)")
+    commitment: CrossRef | None = Field(
+        None, description="The `ref` of the commitment this action follows up: it joins that commitment's timeline "
+                          "across briefs")
+    done: bool = Field(False, description="true once the action is done: a done action is never overdue")
     classification: Level | None = Field(
         None, description="Level of this item; unmarked items have the document's level")
     caveats: PortionCaveats = None
