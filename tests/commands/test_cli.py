@@ -80,7 +80,7 @@ def test_check_the_briefs_folder_strictly(run_cli) -> None:  # type: ignore[no-u
     ran = run_cli(["check", "--strict", ROOT / "briefs"])
     assert ran.exit_code == 0
     # The Japan–India example and the eight invented ones in briefs/examples/.
-    assert ran.stdout.splitlines()[-1] == "9 fact sheets: 9 valid"
+    assert ran.stdout.splitlines()[-1] == "11 fact sheets: 11 valid"
 
 
 def _unique_ids(folder: Path) -> None:

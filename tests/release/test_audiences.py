@@ -139,14 +139,16 @@ def test_the_public_build_of_this_repository_publishes_only_what_is_cleared(tmp_
     ran = run_cli(["build", "--public", "-o", out, "--strict"], cwd=tmp_path)
     assert ran.exit_code == 0, ran.output
     files = _every_file(out)
-    assert sorted(name for name in files if not name.startswith("pagefind/")) == [
-        "g20-2025.html", "g20-2025.pdf", "index.html", "manifest.json"]
+    # The example and the two earlier Japan–India meetings (briefs/history), each cleared for public release.
+    briefs = ("g20-2025", "leaders-call-2025-10", "tokyo-annual-summit-2025")
+    assert sorted(name for name in files if "/" not in name) == sorted(
+        [*(f"{b}.{kind}" for b in briefs for kind in ("html", "pdf")), "index.html", "manifest.json"])
     assert any(name.startswith("pagefind/fragment/") for name in files)
     for name, data in files.items():
         for caveat in (b"UK EYES ONLY", b"NOFORN", b"FEDCON", b"OFFICIAL-SENSITIVE", b"SECRET", b"CUI"):
             assert caveat not in data, (caveat, name)
     manifest = json.loads(files["manifest.json"])
-    assert [b["audience"] for b in manifest["briefs"]] == ["PUBLIC"]
+    assert [b["audience"] for b in manifest["briefs"]] == ["PUBLIC"] * 3
     # Each sheet not cleared is withheld with a note saying what to add; the US sheet stops nothing.
     assert "withheld uk-secret-draft: it is not cleared for public release" in ran.stdout
     assert "withheld us-cui-call: its header (title, meeting and participants) is CUI, above UNCLASSIFIED" \

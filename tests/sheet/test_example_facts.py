@@ -389,11 +389,14 @@ def _edited(old: str, new: str) -> str:
 
 
 @pytest.mark.parametrize(("old", "new", "found"), [
-    pytest.param("  - sector: {en: Investment, ja: 投資}\n    summary:",
-                 "  - sector: {en: Investment, ja: 投資}\n    status: announced\n    summary:",
+    pytest.param("  - sector: {en: Investment, ja: 投資}\n    ref: japan-india-investment-target\n    summary:",
+                 "  - sector: {en: Investment, ja: 投資}\n    ref: japan-india-investment-target\n"
+                 "    status: announced\n    summary:",
                  "is announced, but its sources support agreed", id="unsupported-status"),
-    pytest.param("  - name: {en: Free and Open Indo-Pacific, ja: 自由で開かれたインド太平洋}\n    status: reaffirmed",
-                 "  - name: {en: Free and Open Indo-Pacific, ja: 自由で開かれたインド太平洋}\n    status: launched",
+    pytest.param("  - name: {en: Free and Open Indo-Pacific, ja: 自由で開かれたインド太平洋}\n"
+                 "    ref: free-and-open-indo-pacific\n    status: reaffirmed",
+                 "  - name: {en: Free and Open Indo-Pacific, ja: 自由で開かれたインド太平洋}\n"
+                 "    ref: free-and-open-indo-pacific\n    status: launched",
                  "is launched, but its sources support reaffirmed", id="framework-status"),
     pytest.param("frameworks:\n", "frameworks:\n  - name: Economic Security Initiative\n    status: referenced\n"
                  "    sources: [ani-2025-11-24]\n", "`Economic Security Initiative` is in no row", id="new-framework"),
