@@ -25,6 +25,14 @@ if TYPE_CHECKING:
 KINDS = ("countries", "frameworks", "people", "commitments")
 
 
+def page_path(kind: str, key: str, suffix: str = "html") -> str:
+    """Where a subject's page lies in a built folder: "countries/IN.html", "frameworks/japan-india-joint-vision.html".
+
+    Keys are slugs (identity.py) or ISO 3166 codes, so the name is safe on every file system."""
+    assert kind in KINDS, kind
+    return f"{kind}/{key}.{suffix}"
+
+
 @dataclass(frozen=True)
 class Meeting:
     """One brief as its subjects' pages list it."""
@@ -219,5 +227,5 @@ def overdue(follow_up: FollowUpMention, as_of: _dt.date) -> bool:
 
 
 __all__ = ["KINDS", "Appearance", "CrossIndex", "FrameworkMention", "Meeting", "Step", "Subject", "cross_index",
-           "meeting_of", "overdue", "steps"]
+           "meeting_of", "overdue", "page_path", "steps"]
 
