@@ -52,6 +52,8 @@ class Entry:
     sector: str | None = None
     #: Where it is written in the registry file (for the registry's own diagnostics).
     line: int = 1
+    #: The refs it had before it was renamed (`formerly:`): a sheet using one still names it.
+    formerly: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,15 @@ class Registry:
     def of(self, kind: str) -> Mapping[str, Entry]:
         """The entries of one list ("people", "frameworks", "commitments") by ref."""
         return self._by_ref[kind]
+
+    def renamed(self, kind: str) -> Mapping[str, str]:
+        """Each former ref of one list (`formerly:`) and the ref it is now."""
+        return self._renamed[kind]
+
+    @functools.cached_property
+    def _renamed(self) -> dict[str, Mapping[str, str]]:
+        return {kind: MappingProxyType({old: entry.ref for entry in getattr(self, kind) for old in entry.formerly})
+                for kind in ("people", "frameworks", "commitments")}
 
     @functools.cached_property
     def _by_ref(self) -> dict[str, Mapping[str, Entry]]:
