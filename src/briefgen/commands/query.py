@@ -35,7 +35,9 @@ class _Day(_ParamType):  # type: ignore[misc]
         try:
             return _dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{str(value)[:40]}' is not a date: write YYYY-MM-DD, e.g. 2026-08-29", param, ctx)
+            pass
+        message = f"'{str(value)[:40]}' is not a date: write YYYY-MM-DD, e.g. 2026-08-29"
+        raise click.BadParameter(message, ctx, param)
 
 
 @click.command("query", epilog="""\b
