@@ -61,10 +61,14 @@ def check_output(out: Path, project: Project, sources: Sequence[Path]) -> None:
 
 def project_registry(project: Project) -> tuple[Registry | None, list[Report]]:
     """The project's registry for the checks across sheets, and its report (printed before the sheets'):
-    none when it has no registry, and a registry with errors is reported and not used."""
+    none when it has no registry, and a registry with errors is reported and not used. One that
+    cannot be read is exit 4, before any sheet is read."""
     from briefgen.project import read_registry_file
 
-    registry, report = read_registry_file(project)
+    try:
+        registry, report = read_registry_file(project)
+    except OSError as exc:
+        io_error(exc, "read the registry", project.registry)
     return registry, [report] if report is not None and report.diagnostics else []
 
 

@@ -97,6 +97,7 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
     """The registry in `raw` (read from `path`) and the report of its problems; None when it cannot be used."""
     from pydantic import ValidationError
 
+    from briefgen.sheet.fields import FormatError
     from briefgen.sheet.loader import load
     from briefgen.sheet.registry_file import RegistryFile
 
@@ -108,6 +109,7 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
         model = RegistryFile.model_validate(loaded.data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
+            hint = "see docs/factsheet.md#the-registry for the registry's format"
             where = tuple(error["loc"])
             shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where).lstrip(".") or "the file"
             if error["type"] == "missing":
@@ -116,9 +118,12 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
                 within = shown.rpartition(".")[0] or "the registry"
                 span, message = loaded.marks.key(where), f"unknown key '{where[-1]}' in {within}"
             else:
-                span, message = loaded.marks.value(where), f"{shown}: {error['msg']}"
-            diagnostics.append(Diagnostic.at(path, span, "error", "registry-invalid", message,
-                                             "see docs/factsheet.md#the-registry for the registry's format"))
+                cause = error.get("ctx", {}).get("error")
+                said = cause.message if isinstance(cause, FormatError) else error["msg"]
+                span, message = loaded.marks.value(where), f"{shown}: {said}"
+                if isinstance(cause, FormatError) and cause.hint:
+                    hint = cause.hint
+            diagnostics.append(Diagnostic.at(path, span, "error", "registry-invalid", message, hint))
         return None, Report.of(path, diagnostics, loaded.lines)
     found: dict[str, dict[str, Entry]] = {}
     for kind in ("people", "frameworks", "commitments"):
