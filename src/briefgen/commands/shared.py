@@ -69,7 +69,25 @@ def project_registry(project: Project) -> tuple[Registry | None, list[Report]]:
         registry, report = read_registry_file(project)
     except OSError as exc:
         io_error(exc, "read the registry", project.registry)
-    return registry, [report] if report is not None and report.diagnostics else []
+    return registry, [report] if report is not None else []
+
+
+def with_registry_findings(reports: Sequence[Report], findings: Sequence[Diagnostic], paths: Sequence[Path],
+                           project: Project) -> list[Report]:
+    """The registry's report with the plan's findings about it (registry-unused) when the plan read the
+    project's whole briefs folder: checking one sheet, every entry the others use would seem unused."""
+    if not findings or not covers_briefs(paths, project):
+        return list(reports)
+    return [report.extended(d for d in findings if d.path == report.path) for report in reports]
+
+
+def covers_briefs(paths: Sequence[Path], project: Project) -> bool:
+    """Whether `paths` (as given to a command) take in the whole of the project's briefs folder."""
+    if not paths:
+        return True
+    briefs = Path(os.path.realpath(project.briefs))
+    return any(briefs == Path(os.path.realpath(path)) or Path(os.path.realpath(path)) in briefs.parents
+               for path in paths)
 
 
 def emit(reports: Sequence[Report], output_format: str, verbose: bool = False) -> tuple[Diagnostic, ...]:

@@ -23,6 +23,7 @@ every plan, a no-op rebuild's too.
       - ref: japan-india-investment-target-2022
         name: JPY 5 trillion public and private investment in India, 2022–2027
         sector: Investment
+        formerly: [japan-india-investment-2022]   # refs it had before (sheets using one get a note)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from briefgen.report.diagnostics import Diagnostic, Report
+from briefgen.sheet.marks import SourceMap
 
 #: The file a project's registry is read from when briefgen.toml names none.
 REGISTRY_FILE = "registry.yaml"
@@ -52,6 +54,7 @@ class Entry:
     sector: str | None = None
     #: Where it is written in the registry file (for the registry's own diagnostics).
     line: int = 1
+    column: int = 1
     #: The refs it had before it was renamed (`formerly:`): a sheet using one still names it.
     formerly: tuple[str, ...] = ()
 
@@ -126,6 +129,7 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
             diagnostics.append(Diagnostic.at(path, span, "error", "registry-invalid", message, hint))
         return None, Report.of(path, diagnostics, loaded.lines)
     found: dict[str, dict[str, Entry]] = {}
+    places: dict[tuple[str, str], int] = {}  # each entry's place in its list, for its `formerly`'s line
     for kind in ("people", "frameworks", "commitments"):
         entries = found.setdefault(kind, {})
         owner: dict[str, str] = {}
@@ -148,10 +152,61 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
                 item.ref, str(item.name), frozenset(names),
                 native_name=str(getattr(item, "native_name", None) or "") or None,
                 country=getattr(item, "country", None), since=_text(getattr(item, "since", None)),
-                sector=_text(getattr(item, "sector", None)), line=span.line)
+                sector=_text(getattr(item, "sector", None)), line=span.line, column=span.col,
+                formerly=tuple(item.formerly))
+            places[(kind, item.ref)] = index
+        diagnostics += _renames(path, kind, entries, places, loaded.marks)
     registry = Registry(path, *(tuple(found[kind].values()) for kind in ("people", "frameworks", "commitments")))
     failed = any(d.severity == "error" for d in diagnostics)
     return (None if failed else registry), Report.of(path, diagnostics, loaded.lines)
+
+
+def _renames(path: str, kind: str, entries: Mapping[str, Entry], places: Mapping[tuple[str, str], int],
+             marks: SourceMap) -> list[Diagnostic]:
+    """The mistakes of one list's `formerly`: a ref renamed to two entries, a former ref that is still an
+    entry of its own, and renames that lead back where they started (`registry-alias-cycle`)."""
+    found: list[Diagnostic] = []
+    renamed: dict[str, str] = {}
+    for entry in entries.values():
+        for place, old in enumerate(entry.formerly):
+            where = marks.value((kind, places[(kind, entry.ref)], "formerly", place))
+            if old in renamed and renamed[old] != entry.ref:
+                found.append(Diagnostic.at(path, where, "error", "registry-duplicate-ref",
+                                           f"'{old}' is a former ref of both '{renamed[old]}' and '{entry.ref}' "
+                                           f"under {kind}", "a ref was renamed once: keep it under one entry"))
+            renamed.setdefault(old, entry.ref)
+    cycles: set[str] = set()
+    for entry in entries.values():
+        for place, old in enumerate(entry.formerly):
+            where = marks.value((kind, places[(kind, entry.ref)], "formerly", place))
+            chain = _chain(old, entry.ref, renamed)
+            if chain is not None:
+                if not cycles.intersection(chain):
+                    found.append(Diagnostic.at(path, where, "error", "registry-alias-cycle",
+                                               f"the renames under {kind} go round in a circle: "
+                                               + " → ".join([*chain, chain[0]]),
+                                               "keep the newest ref as the entry, and every older one under its "
+                                               "`formerly` only"))
+                cycles.update(chain)
+            elif old in entries:
+                found.append(Diagnostic.at(path, where, "error", "registry-duplicate-ref",
+                                           f"'{old}' is a former ref of '{entry.ref}' and still an entry of its own "
+                                           f"under {kind} (line {entries[old].line})",
+                                           f"merge the entry '{old}' into '{entry.ref}', or remove '{old}' from "
+                                           "its `formerly`"))
+    return found
+
+
+def _chain(old: str, new: str, renamed: Mapping[str, str]) -> list[str] | None:
+    """The refs from `old` renamed to `new`, and on, when they come back to `old` (a cycle); else None."""
+    chain, current = [old], new
+    while current not in chain:
+        chain.append(current)
+        following = renamed.get(current)
+        if following is None:
+            return None
+        current = following
+    return chain[chain.index(current):]
 
 
 def _text(value: object) -> str | None:
