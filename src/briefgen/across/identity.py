@@ -2,8 +2,9 @@
 
 A mention's key is its `ref` when the sheet gives one (the registry's new ref for a former one);
 else the registry's ref for its name or an alias; else a slug of its name (a commitment's of
-its sector and parties), so that an unref'd framework named the same way in two briefs is still one framework. Keys are
-file names of the pages across briefs: lower-case ASCII letters, digits and hyphens.
+its sector and parties), so that an unref'd framework named the same way in two briefs is
+still one framework. Keys are file names of the pages across briefs: lower-case ASCII
+letters, digits and hyphens.
 """
 
 from __future__ import annotations
