@@ -33,12 +33,18 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from briefgen.report.diagnostics import Diagnostic, Report
 from briefgen.sheet.marks import SourceMap
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 #: The file a project's registry is read from when briefgen.toml names none.
 REGISTRY_FILE = "registry.yaml"
+#: The registry's lists, in the file's order.
+_LISTS = ("people", "frameworks", "commitments")
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,6 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
     """The registry in `raw` (read from `path`) and the report of its problems; None when it cannot be used."""
     from pydantic import ValidationError
 
-    from briefgen.sheet.fields import FormatError
     from briefgen.sheet.loader import load
     from briefgen.sheet.registry_file import RegistryFile
 
@@ -110,30 +115,17 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
         return None, Report.of(path, diagnostics, loaded.lines)
     try:
         model = RegistryFile.model_validate(loaded.data)
+        items = {kind: list(enumerate(getattr(model, kind))) for kind in _LISTS}
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            hint = "see docs/factsheet.md#the-registry for the registry's format"
-            where = tuple(error["loc"])
-            shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where).lstrip(".") or "the file"
-            if error["type"] == "missing":
-                span, message = loaded.marks.value(where[:-1]), f"{shown} is missing"
-            elif error["type"] == "extra_forbidden":
-                within = shown.rpartition(".")[0] or "the registry"
-                span, message = loaded.marks.key(where), f"unknown key '{where[-1]}' in {within}"
-            else:
-                cause = error.get("ctx", {}).get("error")
-                said = cause.message if isinstance(cause, FormatError) else error["msg"]
-                span, message = loaded.marks.value(where), f"{shown}: {said}"
-                if isinstance(cause, FormatError) and cause.hint:
-                    hint = cause.hint
-            diagnostics.append(Diagnostic.at(path, span, "error", "registry-invalid", message, hint))
-        return None, Report.of(path, diagnostics, loaded.lines)
+        diagnostics += _model_problems(path, exc, loaded.marks)
+        # Every entry valid on its own is still checked against the others: every error at once.
+        items = _valid_entries(loaded.data)
     found: dict[str, dict[str, Entry]] = {}
     places: dict[tuple[str, str], int] = {}  # each entry's place in its list, for its `formerly`'s line
     for kind in ("people", "frameworks", "commitments"):
         entries = found.setdefault(kind, {})
         owner: dict[str, str] = {}
-        for index, item in enumerate(getattr(model, kind)):
+        for index, item in items[kind]:
             span = loaded.marks.value((kind, index))
             if item.ref in entries:
                 diagnostics.append(Diagnostic.at(path, loaded.marks.value((kind, index, "ref")), "error",
@@ -159,6 +151,48 @@ def read_registry(path: str, raw: bytes) -> tuple[Registry | None, Report]:
     registry = Registry(path, *(tuple(found[kind].values()) for kind in ("people", "frameworks", "commitments")))
     failed = any(d.severity == "error" for d in diagnostics)
     return (None if failed else registry), Report.of(path, diagnostics, loaded.lines)
+
+
+def _model_problems(path: str, exc: ValidationError, marks: SourceMap) -> list[Diagnostic]:
+    """The registry file's model errors, each at its line (`registry-invalid`)."""
+    from briefgen.sheet.fields import FormatError
+
+    found = []
+    for error in exc.errors(include_url=False):
+        hint = "see docs/factsheet.md#the-registry for the registry's format"
+        where = tuple(error["loc"])
+        shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where).lstrip(".") or "the file"
+        if error["type"] == "missing":
+            span, message = marks.value(where[:-1]), f"{shown} is missing"
+        elif error["type"] == "extra_forbidden":
+            within = shown.rpartition(".")[0] or "the registry"
+            span, message = marks.key(where), f"unknown key '{where[-1]}' in {within}"
+        else:
+            cause = error.get("ctx", {}).get("error")
+            said = cause.message if isinstance(cause, FormatError) else error["msg"]
+            span, message = marks.value(where), f"{shown}: {said}"
+            if isinstance(cause, FormatError) and cause.hint:
+                hint = cause.hint
+        found.append(Diagnostic.at(path, span, "error", "registry-invalid", message, hint))
+    return found
+
+
+def _valid_entries(data: object) -> dict[str, list[tuple[int, Any]]]:
+    """The entries of an invalid registry that are valid on their own, by list, with their places."""
+    from pydantic import ValidationError
+
+    from briefgen.sheet.registry_file import ENTRY_MODELS
+
+    found: dict[str, list[tuple[int, Any]]] = {kind: [] for kind in _LISTS}
+    lists = data if isinstance(data, dict) else {}
+    for kind, model in ENTRY_MODELS.items():
+        items = lists.get(kind)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                found[kind].append((index, model.model_validate(item)))
+            except ValidationError:
+                continue
+    return found
 
 
 def _renames(path: str, kind: str, entries: Mapping[str, Entry], places: Mapping[tuple[str, str], int],

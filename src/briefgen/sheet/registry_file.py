@@ -51,3 +51,8 @@ class RegistryFile(Strict):
     people: list[RegistryPerson] = Field(default_factory=list)
     frameworks: list[RegistryFramework] = Field(default_factory=list)
     commitments: list[RegistryCommitment] = Field(default_factory=list)
+
+
+#: Each list of the registry and the model of its entries.
+ENTRY_MODELS: dict[str, type[RegistryPerson | RegistryFramework | RegistryCommitment]] = {
+    "people": RegistryPerson, "frameworks": RegistryFramework, "commitments": RegistryCommitment}
