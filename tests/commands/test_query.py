@@ -244,3 +244,25 @@ def test_a_registry_with_errors_is_reported_and_answers_nothing(tmp_path: Path) 
     ran = run_cli(["query", "frameworks"], cwd=tmp_path)
     assert ran.exit_code == 1 and ran.stdout == ""
     assert "registry.yaml:3:" in ran.stderr and "error[registry-invalid]" in ran.stderr
+
+
+def _commitment_sheet(sheet_id: str, date: str, done: bool) -> dict[str, Any]:
+    commitment = {"sector": "Trade", "summary": "A tariff working group.", "ref": "tariff-group",
+                  "parties": ["FR", "DE"], "sources": ["joint-statement"]}
+    follow = {"action": "Convene the tariff working group", "due": "2025-05-01", "commitment": "tariff-group",
+              "done": done}
+    return compact_sheet(sheet_id, meeting__date=date, document__date=date, commitments=[commitment],
+                         follow_up=[follow])
+
+
+def test_a_follow_up_a_later_brief_marks_done_is_no_longer_overdue(tmp_path: Path) -> None:
+    briefs = _project(tmp_path)
+    write_sheet(briefs, _commitment_sheet("spring", "2025-03-01", done=False))
+    code, data = _json(["commitments", "--overdue", "--as-of", "2025-06-01"], cwd=tmp_path)
+    assert code == 0 and [a["brief"] for a in data["subjects"][0]["overdue"]] == ["spring"]
+    write_sheet(briefs, _commitment_sheet("summer", "2025-06-01", done=True))
+    code, data = _json(["commitments", "--overdue", "--as-of", "2025-06-02"], cwd=tmp_path)
+    assert code == 1 and data["subjects"] == []
+    # Before the later brief, as of its own day, it was still overdue.
+    code, data = _json(["commitments", "--overdue", "--as-of", "2025-05-15", "--until", "2025-05-31"], cwd=tmp_path)
+    assert code == 0

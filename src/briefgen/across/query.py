@@ -5,7 +5,7 @@ sheets and prints it. The filters narrow each subject's history first (`--countr
 with that country among their participants', or for people those where the person is of that
 country; `--since`/`--until`: the meeting dates), then the
 subjects (`--status`: the status of the newest brief left; `--overdue`: a commitment with a
-follow-up not done and due before `--as-of`). A subject with no brief left is not an answer.
+follow-up not done and due before `--as-of`, as the newest brief that lists that action leaves it). A subject with no brief left is not an answer.
 
 The JSON (`Answer.to_json`, format 1) is a stable shape for CI: keys are only ever added.
 """
@@ -197,8 +197,17 @@ def _within(meeting: Meeting, filters: Filters, by_country: bool = True) -> bool
 
 
 def _overdue(kept: Sequence[Appearance], as_of: _dt.date) -> list[OverdueAction]:
-    found = [OverdueAction(f.action, f.owner, f.due, a.meeting.id)
-             for a in kept for f in a.follow_ups if overdue(f, as_of) and f.due is not None]
+    """The overdue follow-ups of `kept` (newest first): an action a later brief lists again (the same words)
+    is as that brief leaves it, so one it marks done is no longer overdue."""
+    found, seen = [], set()
+    for appearance in kept:
+        for follow_up in appearance.follow_ups:
+            action = name_key(follow_up.action)
+            if action in seen:
+                continue
+            seen.add(action)
+            if overdue(follow_up, as_of) and follow_up.due is not None:
+                found.append(OverdueAction(follow_up.action, follow_up.owner, follow_up.due, appearance.meeting.id))
     return sorted(found, key=lambda item: (item.due, item.brief, item.action))
 
 
