@@ -5,7 +5,8 @@ sheets and prints it. The filters narrow each subject's history first (`--countr
 with that country among their participants', or for people those where the person is of that
 country; `--since`/`--until`: the meeting dates), then the
 subjects (`--status`: the status of the newest brief left; `--overdue`: a commitment with a
-follow-up not done and due before `--as-of`, as the newest brief that lists that action leaves it). A subject with no brief left is not an answer.
+follow-up not done and due before `--as-of`, as the newest brief listing that action leaves
+it). A subject with no brief left is not an answer.
 
 The JSON (`Answer.to_json`, format 1) is a stable shape for CI: keys are only ever added.
 """
