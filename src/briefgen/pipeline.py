@@ -94,7 +94,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
     return Plan(options, tuple(sheets), tuple(paths), frozenset(order), plan_digest(keys),
-                exact=audience is not None or options.shard is not None)
+                exact=audience is not None or options.shard is not None, registry_findings=tuple(cross.registry))
 
 
 def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,

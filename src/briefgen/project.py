@@ -307,21 +307,16 @@ MAX_REGISTRY_BYTES = 4 << 20
 def read_registry_file(project: Project) -> tuple[Registry | None, Report | None]:
     """The project's registry and the report of its problems (None, None when it has none).
 
-    A registry with errors is not used (None) and its report says why, at each line; a
-    file that cannot be read at all is an error of its report too, never a traceback."""
+    A registry with errors is not used (None) and its report says why, at each line. A file
+    that cannot be read at all raises OSError: the command says so and exits 4, as for any
+    file it needed and could not read."""
     path = project.registry
     if path is None:
         return None, None
     from briefgen.files import read_regular_file
-    from briefgen.report.diagnostics import Diagnostic, Report, Span
     from briefgen.sheet.registry import read_registry
 
-    try:
-        raw = read_regular_file(path, MAX_REGISTRY_BYTES, whole=True)
-    except OSError as exc:
-        return None, Report.of(str(path), [Diagnostic.at(
-            str(path), Span(1, 1), "error", "registry-unreadable", f"cannot read the registry: {exc.strerror or exc}",
-            "check the `registry` path in briefgen.toml, or remove the key")])
+    raw = read_regular_file(path, MAX_REGISTRY_BYTES, whole=True)
     return read_registry(str(path), raw)
 
 

@@ -292,6 +292,9 @@ class Plan:
     #: Whether the output folder must hold exactly this plan's briefs: releases and shards
     #: (a brief withdrawn, made invalid, deleted or moved to another shard is removed).
     exact: bool = False
+    #: The registry's own warnings from the checks across sheets (`registry-unused`, at its lines):
+    #: a command reports them only when the plan read the project's whole briefs folder.
+    registry_findings: tuple[Diagnostic, ...] = ()
 
     @property
     def audience(self) -> Audience | None:

@@ -149,7 +149,7 @@ def test_briefgen_toml_may_name_the_registry(tmp_path: Path) -> None:
     assert "lists no person 'anna-x'" in run_cli(["check"], cwd=tmp_path).output
     (tmp_path / "briefgen.toml").write_text('registry = "missing.yaml"\n', encoding="utf-8")
     ran = run_cli(["check", briefs], cwd=tmp_path)
-    assert ran.exit_code == 1 and "error[registry-unreadable]: cannot read the registry" in ran.output
+    assert ran.exit_code == 4 and "error: cannot read the registry missing.yaml: No such file" in ran.output
 
 
 def test_a_rebuild_reports_a_warning_about_an_unparsed_sheet_at_its_line_and_rebuilds_nothing(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Each country, person, framework and commitment across a folder's briefs: every brief that names it, newest first.
 
 Pure: `cross_index(records)` reads only the BriefRecords a build already has (their mentions:
-refs, statuses, amounts, follow-ups), never a sheet. The records of a release folder are
+refs, statuses, amounts, follow-ups), never a sheet; `cross_index_of` the same from (Meeting,
+Mentions) pairs, for `briefgen query`, which renders nothing. The records of a release folder are
 those of its released sheets, so an index made from them holds nothing above its audience:
 a withheld commitment changes no count, date or status here.
 """
@@ -15,7 +16,14 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from briefgen.across.identity import Mention, mention_name, subject_key
-from briefgen.sheet.mentions import CommitmentMention, FollowUpMention, FrameworkMention, PersonMention, anchor
+from briefgen.sheet.mentions import (
+    CommitmentMention,
+    FollowUpMention,
+    FrameworkMention,
+    Mentions,
+    PersonMention,
+    anchor,
+)
 
 if TYPE_CHECKING:
     from briefgen.records import BriefRecord
@@ -143,11 +151,15 @@ def meeting_of(record: BriefRecord) -> Meeting:
 
 def cross_index(records: Iterable[BriefRecord], registry: Registry | None = None) -> CrossIndex:
     """The subjects of `records` (see the module's docstring); the order of `records` does not matter."""
+    return cross_index_of(((meeting_of(record), record.mentions) for record in records), registry)
+
+
+def cross_index_of(briefs: Iterable[tuple[Meeting, Mentions]], registry: Registry | None = None) -> CrossIndex:
+    """The subjects of each brief's (Meeting, Mentions): what cross_index makes of a build's records, made
+    from sheets read now (`briefgen query`, which renders nothing). The order of `briefs` does not matter."""
     found: dict[str, dict[str, list[Appearance]]] = {kind: {} for kind in KINDS}
     orphans: list[tuple[str, Appearance]] = []
-    for record in records:
-        meeting = meeting_of(record)
-        mentions = record.mentions
+    for meeting, mentions in briefs:
         for code in meeting.countries:
             found["countries"].setdefault(code, []).append(Appearance(meeting, ""))
         follow: dict[str, list[FollowUpMention]] = {}
@@ -227,5 +239,5 @@ def overdue(follow_up: FollowUpMention, as_of: _dt.date) -> bool:
 
 
 __all__ = ["KINDS", "Appearance", "CrossIndex", "FrameworkMention", "Meeting", "Step", "Subject", "cross_index",
-           "meeting_of", "overdue", "page_path", "steps"]
+           "cross_index_of", "meeting_of", "overdue", "page_path", "steps"]
 

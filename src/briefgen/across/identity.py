@@ -1,9 +1,10 @@
 """Which person, framework or commitment a mention is: its key across briefs, the same in every brief that names it.
 
-A mention's key is its `ref` when the sheet gives one; else the registry's ref for its name
-or an alias; else a slug of its name (a commitment's of its sector and parties), so that
-an unref'd framework named the same way in two briefs is still one framework. Keys are
-file names of the pages across briefs: lower-case ASCII letters, digits and hyphens.
+A mention's key is its `ref` when the sheet gives one (the registry's new ref for a former one);
+else the registry's ref for its name or an alias; else a slug of its name (a commitment's of
+its sector and parties), so that an unref'd framework named the same way in two briefs is
+still one framework. Keys are file names of the pages across briefs: lower-case ASCII
+letters, digits and hyphens.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def mention_name(mention: Mention) -> str:
 def subject_key(mention: Mention, registry: Registry | None = None) -> str:
     """The key of what `mention` names (see the module's docstring)."""
     if mention.ref:
-        return mention.ref
+        # A ref the registry lists under an entry's `formerly` is that entry, as its page is.
+        return registry.renamed(KIND_LISTS[type(mention)]).get(mention.ref, mention.ref) if registry else mention.ref
     name = mention_name(mention)
     if registry is not None:
         wanted = name_key(name)

@@ -35,6 +35,7 @@ from briefgen.commands.shared import (
     step_summary,
     summary_line,
     user_errors,
+    with_registry_findings,
 )
 from briefgen.errors import EXIT_OK, EXIT_SHEET
 
@@ -125,6 +126,7 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
                       notify=lambda line: click.echo(line, err=True))
     except OSError as exc:  # the output folder: no space, no permission, a file in the way
         io_error(exc)
+    registry_reports = with_registry_findings(registry_reports, built.plan.registry_findings, paths, project)
     sys.exit(_report(built, strict, output_format, verbose, registry_reports))
 
 

@@ -16,6 +16,7 @@ from briefgen.commands.shared import (
     step_summary,
     summary_line,
     user_errors,
+    with_registry_findings,
 )
 from briefgen.errors import EXIT_OK, EXIT_SHEET
 
@@ -47,6 +48,7 @@ def check_command(paths: tuple[Path, ...], strict: bool, verbose: bool, output_f
     project = load_project()
     registry, registry_reports = project_registry(project)
     planned = plan(sheet_paths(paths, project), Options(strict=strict, locales=project.locales, registry=registry))
+    registry_reports = with_registry_findings(registry_reports, planned.registry_findings, paths, project)
     reports = [*registry_reports, *planned.reports]
     overflow = emit(reports, output_format, verbose)
     step_summary("check", [BriefRow(s.sheet_id or s.path, "failed" if s.report.failed(strict) else "valid",

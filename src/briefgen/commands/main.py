@@ -57,6 +57,7 @@ class _Guarded(click.Group):
         "doctor": ("briefgen.commands.doctor", "doctor_command"),
         "init": ("briefgen.commands.init", "init_command"),
         "new": ("briefgen.commands.new", "new_command"),
+        "query": ("briefgen.commands.query", "query_command"),
         "schema": ("briefgen.commands.schema", "schema_command"),
         "serve": ("briefgen.commands.serve", "serve_command"),
         "sign": ("briefgen.commands.sign", "sign_command"),

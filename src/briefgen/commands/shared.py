@@ -61,11 +61,33 @@ def check_output(out: Path, project: Project, sources: Sequence[Path]) -> None:
 
 def project_registry(project: Project) -> tuple[Registry | None, list[Report]]:
     """The project's registry for the checks across sheets, and its report (printed before the sheets'):
-    none when it has no registry, and a registry with errors is reported and not used."""
+    none when it has no registry, and a registry with errors is reported and not used. One that
+    cannot be read is exit 4, before any sheet is read."""
     from briefgen.project import read_registry_file
 
-    registry, report = read_registry_file(project)
-    return registry, [report] if report is not None and report.diagnostics else []
+    try:
+        registry, report = read_registry_file(project)
+    except OSError as exc:
+        io_error(exc, "read the registry", project.registry)
+    return registry, [report] if report is not None else []
+
+
+def with_registry_findings(reports: Sequence[Report], findings: Sequence[Diagnostic], paths: Sequence[Path],
+                           project: Project) -> list[Report]:
+    """The registry's report with the plan's findings about it (registry-unused) when the plan read the
+    project's whole briefs folder: checking one sheet, every entry the others use would seem unused."""
+    if not findings or not covers_briefs(paths, project):
+        return list(reports)
+    return [report.extended(d for d in findings if d.path == report.path) for report in reports]
+
+
+def covers_briefs(paths: Sequence[Path], project: Project) -> bool:
+    """Whether `paths` (as given to a command) take in the whole of the project's briefs folder."""
+    if not paths:
+        return True
+    briefs = Path(os.path.realpath(project.briefs))
+    return any(briefs == Path(os.path.realpath(path)) or Path(os.path.realpath(path)) in briefs.parents
+               for path in paths)
 
 
 def emit(reports: Sequence[Report], output_format: str, verbose: bool = False) -> tuple[Diagnostic, ...]:

@@ -126,9 +126,13 @@ class Preview:
 
         # The preview shows what `build` would make of the project at `level`, variant included, and
         # checks the sheets against the registry as it is now (read again for every rebuild: it is small).
+        try:
+            registry = read_registry_file(self.project)[0]
+        except OSError:
+            registry = None  # as with errors in it: the checks across sheets go on without it
         return Options(audience=level, html=not pdf, pdf=pdf, theme=self.theme, locales=locales,
                        pdf_variant=chosen_variant(None, self.project.pdf_variant, level is not None),
-                       registry=read_registry_file(self.project)[0])
+                       registry=registry)
 
     def watched(self) -> Folders:
         """(folders watched recursively, folders watched for briefgen.toml only)."""

@@ -6,9 +6,14 @@ on its own; the pages across briefs would be wrong):
 
 - `duplicate-ref`   one sheet names the same ref twice in one list;
 - `unknown-ref`     a ref the registry does not list (when there is a registry);
-- `ref-name-clash`  one name under two refs (the registry's, else the earliest meeting's, wins);
+- `ref-name-clash`  one name under two refs, in two sheets or in one (the registry's, else the earliest
+                    meeting's, wins);
 - `ref-conflict`    one ref with two sets of facts: a person's country, a framework's `since`;
-- `ref-suggested`   (a note) a name the registry knows, written without its ref.
+- `ref-suggested`   (a note) a name the registry knows, written without its ref;
+- `ref-renamed`     (a note) a ref the registry lists under an entry's `formerly`: it is that entry;
+- `registry-unused` an entry of the registry that no sheet names (by ref, former ref, name or alias),
+                    at its line in the registry: `CrossFindings.registry`, which a command reports only
+                    when the plan read the project's whole briefs folder.
 
 What counts as the reference for a name or a fact is the registry when it says, otherwise
 the sheet of the earliest meeting that says (ties by path), so that the warning lands on
@@ -17,6 +22,7 @@ the newer sheet, the one being written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import difflib
 from collections.abc import Iterable, Sequence
@@ -28,7 +34,8 @@ from briefgen.sheet.mentions import CommitmentMention, FrameworkMention, Mention
 from briefgen.sheet.registry import Registry, name_key
 
 #: The codes of this module: recomputed by every plan over every sheet, so never recorded per sheet.
-CROSS_CODES = frozenset({"duplicate-ref", "unknown-ref", "ref-name-clash", "ref-conflict", "ref-suggested"})
+CROSS_CODES = frozenset({"duplicate-ref", "unknown-ref", "ref-name-clash", "ref-conflict", "ref-suggested",
+                         "ref-renamed"})
 
 Mention = PersonMention | FrameworkMention | CommitmentMention
 _NOUN = {"people": "person", "frameworks": "framework", "commitments": "commitment"}
@@ -50,12 +57,17 @@ class CrossFindings:
 
     diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
     unparsed: set[str] = field(default_factory=set)
+    #: The registry's own warnings (registry-unused), at its lines.
+    registry: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class _Said:
     site: Site
+    #: As the checks compare it: a former ref (the registry's `formerly`) replaced by the entry's ref.
     mention: Mention
+    #: The former ref the sheet wrote, when it wrote one.
+    former: str | None = None
 
     @property
     def order(self) -> tuple[_dt.date, str, DataPath]:
@@ -67,13 +79,29 @@ def cross_check(sites: Sequence[Site], registry: Registry | None = None) -> Cros
     found = CrossFindings()
     ordered = sorted(sites, key=lambda s: (s.meeting_date, s.path))
     for kind in ("people", "frameworks", "commitments"):
-        said = [_Said(site, m) for site in ordered for m in getattr(site.mentions, kind)]
+        said = [_said(site, m, kind, registry) for site in ordered for m in getattr(site.mentions, kind)]
         _duplicates(found, said, kind)
         _names(found, said, kind, registry)
         _facts(found, said, kind, registry)
         if registry is not None:
             _against_registry(found, said, kind, registry)
+            found.registry += _unused(said, kind, registry)
     return found
+
+
+def _said(site: Site, mention: Mention, kind: str, registry: Registry | None) -> _Said:
+    new = registry.renamed(kind).get(mention.ref) if registry is not None and mention.ref else None
+    return _Said(site, dataclasses.replace(mention, ref=new), mention.ref) if new else _Said(site, mention)
+
+
+def _unused(said: Sequence[_Said], kind: str, registry: Registry) -> list[Diagnostic]:
+    refs = {item.mention.ref for item in said}
+    names = {name_key(name) for item in said if (name := _name(item.mention)) is not None}
+    return [Diagnostic.at(registry.path, Span(entry.line, entry.column), "warning", "registry-unused",
+                          f"no sheet names the {_NOUN[kind]} '{entry.ref}' (by its ref, a former ref, its name "
+                          "or an alias)",
+                          "remove the entry, or give `ref: " + entry.ref + "` to the sheets that name it")
+            for entry in registry.of(kind).values() if entry.ref not in refs and not entry.names & names]
 
 
 def _report(found: CrossFindings, said: _Said, where: DataPath, severity: str, code: str, message: str,
@@ -87,13 +115,14 @@ def _report(found: CrossFindings, said: _Said, where: DataPath, severity: str, c
         Diagnostic.at(site.path, span, severity, code, message, hint))  # type: ignore[arg-type]
 
 
-def _where(said: _Said) -> str:
-    """Where a mention is written, for a message about another sheet: "g20-2025.yaml, line 40"."""
+def _where(said: _Said, here: bool = False) -> str:
+    """Where a mention is written, for a message about another sheet: "g20-2025.yaml, line 40";
+    `here`, for one about the same sheet: "on line 40 in this sheet"."""
     name = said.site.path.replace("\\", "/").rpartition("/")[2]
     if said.site.marks is None:
-        return name
+        return "elsewhere in this sheet" if here else name
     span: Span = said.site.marks.value(said.mention.path)
-    return f"{name}, line {span.line}"
+    return f"on line {span.line} in this sheet" if here else f"{name}, line {span.line}"
 
 
 def _name(mention: Mention) -> str | None:
@@ -132,6 +161,11 @@ def _names(found: CrossFindings, said: list[_Said], kind: str, registry: Registr
             continue
         earlier = first.setdefault(key, item)
         if earlier is not item and earlier.mention.ref != ref:
+            if earlier.site.path == item.site.path:  # two refs for one name in one sheet
+                _report(found, item, (*item.mention.path, "ref"), "warning", "ref-name-clash",
+                        f"'{name}' is '{earlier.mention.ref}' {_where(earlier, here=True)}, but '{ref}' here",
+                        f"one {_NOUN[kind]} has one ref: merge the two items, or correct the name if they differ")
+                continue
             _report(found, item, (*item.mention.path, "ref"), "warning", "ref-name-clash",
                     f"'{name}' is '{earlier.mention.ref}' in {_where(earlier)}, but '{ref}' here",
                     f"use one ref for one {_NOUN[kind]} in every sheet (or add it to the registry)")
@@ -177,6 +211,10 @@ def _against_registry(found: CrossFindings, said: Iterable[_Said], kind: str, re
     for item in said:
         ref, name = item.mention.ref, _name(item.mention)
         owner = owners.get(name_key(name)) if name else None
+        if item.former is not None:
+            _report(found, item, (*item.mention.path, "ref"), "note", "ref-renamed",
+                    f"'{item.former}' was renamed to '{ref}' (the registry's `formerly`)", f"write `ref: {ref}`")
+            continue
         if ref is None:
             if owner is not None:
                 _report(found, item, item.mention.path, "note", "ref-suggested",

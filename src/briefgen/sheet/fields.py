@@ -447,9 +447,21 @@ OfficeSymbol = Annotated[Line, AfterValidator(_office_symbol), WithJsonSchema({
 BriefId = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. g20-2025"})]
+def _cross_ref(value: str) -> str:
+    if len(value) <= ID_MAX_LENGTH and re.fullmatch(ID_PATTERN, value):
+        return value
+    shown = value[:ID_MAX_LENGTH] + ("…" if len(value) > ID_MAX_LENGTH else "")
+    words = re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-")[:ID_MAX_LENGTH].strip("-")
+    too_long = f"at most {ID_MAX_LENGTH} characters of " if len(value) > ID_MAX_LENGTH else ""
+    raise FormatError("invalid-ref", f"'{shown}' is not a slug: a ref is {too_long}lower-case letters a–z, digits "
+                      "and single hyphens between them (no spaces, capitals or accents)",
+                      f"write `ref: {words}`" if re.search(r"[a-z]", words) else
+                      "write the name in lower-case ASCII with hyphens, e.g. narendra-modi")
+
+
 #: What names one person, framework or commitment in every sheet that mentions it (`ref`):
 #: the key of the pages across briefs and of the project's registry.
-CrossRef = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH), WithJsonSchema({
+CrossRef = Annotated[str, AfterValidator(_cross_ref), WithJsonSchema({
     "type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH,
     "patternErrorMessage": "lower-case letters, digits and single hyphens, e.g. narendra-modi"})]
 #: The id of a brief names its output files, so briefgen's own names are reserved.
