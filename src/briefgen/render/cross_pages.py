@@ -8,6 +8,7 @@ page's files; equal digests give identical bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -72,13 +73,12 @@ def render_cross_page(page: CrossPage, index: CrossIndex, theme: Theme, *, local
         view = listing_view(page.kind, index, theme, locale=locale)
     else:
         view = subject_view(page.kind, page.key, index, theme, locale=locale, as_of=as_of)
-    html = render_cross_html(view, theme)
     written: dict[str, bytes] = {}
     for name in page.outputs:
         if name.endswith(".pdf"):
-            written[name] = _printed(html, theme)
+            written[name] = _printed(render_cross_html(dataclasses.replace(view, printed=True), theme), theme)
         else:
-            written[name] = html.encode("utf-8")
+            written[name] = render_cross_html(view, theme).encode("utf-8")
     return written
 
 

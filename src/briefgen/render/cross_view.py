@@ -169,6 +169,8 @@ class CrossPageView:
     follow_ups: tuple[FollowUpRow, ...] = ()
     groups: tuple[SubjectGroup, ...] = ()
     charts: tuple[Chart, ...] = ()
+    #: The page as printed (the PDF): the same content, with no links (the site's are relative).
+    printed: bool = False
 
 
 @dataclass(frozen=True)
