@@ -210,7 +210,7 @@ class _Writer:
             return country_name(mention.country, self.style.locale)
         if isinstance(mention, FrameworkMention):
             since = mention.since
-            return self.labels.format("since {date}", date=self.style.partial_date(since)) if since else None
+            return self.labels.format(N_("since {date}"), date=self.style.partial_date(since)) if since else None
         if isinstance(mention, CommitmentMention):
             return self.amount(mention)
         meeting = appearance.meeting
@@ -264,11 +264,11 @@ def _timeline(w: _Writer, subject: Subject, as_of: _dt.date) -> tuple[TimelineSt
         before = step.previous.mention if step.previous is not None else None
         changes = []
         if "status" in step.changed and isinstance(before, CommitmentMention) and mention is not None:
-            changes.append(w.labels.format("Status changed from {before} to {after}",
+            changes.append(w.labels.format(N_("Status changed from {before} to {after}"),
                                            before=w.commitment_status(before.status),
                                            after=w.commitment_status(mention.status)))
         if "amount" in step.changed and isinstance(before, CommitmentMention):
-            changes.append(w.labels.format("Amount changed from {before} to {after}",
+            changes.append(w.labels.format(N_("Amount changed from {before} to {after}"),
                                            before=w.amount(before) or "—", after=w.amount(mention) or "—"))
         found.append(TimelineStep(w.date(a.meeting.meeting_date), a.meeting.meeting_date.isoformat(),
                                   a.meeting.title, _brief_href(a.meeting, a.anchor),
@@ -303,9 +303,9 @@ def subject_view(kind: str, key: str, index: CrossIndex, theme: Theme, *, locale
     rows = tuple(CrossRow(w.date(a.meeting.meeting_date), a.meeting.meeting_date.isoformat(), a.meeting.title,
                           _brief_href(a.meeting, a.anchor), w.status(a), w.detail(a)) for a in subject.appearances)
     count = len({a.meeting.id for a in subject.appearances})
-    summary = w.labels.ngettext("Named in {count} brief, most recently on {date}.",
-                                "Named in {count} briefs, most recently on {date}.", count).format(
-        count=count, date=w.date(subject.latest.meeting.meeting_date))
+    # Counts are written "Briefs: 3" rather than in a sentence: no plural form to choose.
+    summary = w.labels.format(N_("Briefs naming it: {count}; the latest on {date}."), count=count,
+                              date=w.date(subject.latest.meeting.meeting_date))
     countries = index.of("countries")
     related = tuple(NavLink(country_name(code, w.style.locale), f"../{page_path('countries', code)}")
                     for code in subject.countries if code in countries and kind != "countries")
@@ -344,9 +344,9 @@ def country_charts(w: _Writer, subject: Subject,
     first, last = w.date(min(days)), w.date(max(days))
     timeline = meetings_timeline(
         [MeetingPoint(m.meeting_date, w.date(m.meeting_date), m.title) for m in meetings], ticks,
-        chart_id="chart-meetings", title=w.labels.format("Meetings with {country}", country=country),
-        desc=w.labels.ngettext("{count} meeting, from {first} to {last}.", "{count} meetings, from {first} to {last}.",
-                               len(meetings)).format(count=len(meetings), first=first, last=last))
+        chart_id="chart-meetings", title=w.labels.format(N_("Meetings with {country}"), country=country),
+        desc=w.labels.format(N_("Meetings: {count}, from {first} to {last}."), count=len(meetings), first=first,
+                             last=last))
     charts = [Chart("chart-meetings", w._("Timeline of meetings"), timeline, w._("The meetings on the timeline"),
                     (w._("Date"), w._("Brief"), w._("Where")),
                     tuple((Cell(w.date(m.meeting_date), iso=m.meeting_date.isoformat()), Cell(m.title, _brief_href(m)),
@@ -362,11 +362,9 @@ def country_charts(w: _Writer, subject: Subject,
         chart = commitments_chart(
             points, _ticks(w, min(p_days), max(p_days)), [(s, w.commitment_status(s)) for s in statuses],
             chart_id="chart-commitments",
-            title=w.labels.format("Commitments with {country} by sector", country=country),
-            desc=w.labels.ngettext("{count} commitment status, by sector, from {first} to {last}.",
-                                   "{count} commitment statuses, by sector, from {first} to {last}.",
-                                   len(points)).format(count=len(points), first=w.date(min(p_days)),
-                                                       last=w.date(max(p_days))))
+            title=w.labels.format(N_("Commitments with {country} by sector"), country=country),
+            desc=w.labels.format(N_("Commitment statuses by sector: {count}, from {first} to {last}."),
+                                 count=len(points), first=w.date(min(p_days)), last=w.date(max(p_days))))
         charts.append(Chart("chart-commitments", w._("Commitments by sector"), chart,
                             w._("Each commitment's status at each meeting"),
                             (w._("Sector"), w._("Date"), w._("Status")),
