@@ -1,7 +1,7 @@
 """The pages across briefs a folder publishes: which there are, the digest of what each shows, and their bytes.
 
 `cross_page_list` is cheap (no template, no WeasyPrint): every page of a CrossIndex with the
-sha256 of everything it shows, made from compact data (the appearances' fields as JSON), so
+sha256 of everything it shows, made from compact data (each appearance's fields hashed once), so
 that publishing renders only the pages whose digest changed. `render_cross_page` makes one
 page's files; equal digests give identical bytes.
 """
@@ -11,13 +11,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefgen.across.history import KINDS, Appearance, CrossIndex, Meeting, Subject, overdue, page_path
-from briefgen.render.cross_view import COUNTRY_GROUPS, CountryScope, country_scope, listing_view, subject_view
+from briefgen.render.cross_view import COUNTRY_GROUPS, listing_view, subject_view
 
 if TYPE_CHECKING:
     from briefgen.theme import Theme
@@ -46,21 +45,23 @@ def cross_page_list(index: CrossIndex, theme: Theme, *, locale: str | None, as_o
     """Every page of `index`: per kind (KINDS' order) its listing, then its subjects by key."""
     from briefgen.render.toolchain import fingerprint
 
-    common = (fingerprint(), theme.digest(), locale or "")
-    meetings: dict[str, object] = {}
-    scope = country_scope(index)
+    common = repr((fingerprint(), theme.digest(), locale or "")).encode("utf-8", "surrogatepass")
+    digests = _Digests()
+    countries = digests.countries(index)
     pages = []
     for kind in KINDS:
         subjects = index.of(kind)
         listing = (f"{kind}/{LISTING}",)
-        pages.append(CrossPage(kind, None, listing, _digest(common, listing, _listing_data(subjects, meetings))))
+        pages.append(CrossPage(kind, None, listing, digests.page(common, listing, digests.listing(subjects))))
         for key, subject in subjects.items():
             outputs = (page_path(kind, key),) + ((page_path(kind, key, "pdf"),) if pdf and kind in PRINTED_KINDS
                                                  else ())
-            data = _subject_data(subject, meetings, as_of if kind == "commitments" else None)
+            shown = [digests.subject(subject)]
+            if kind == "commitments":  # the follow-ups' state on `as_of`, not the day: a page changes when one does
+                shown.append(repr([overdue(f, as_of) for a in subject.appearances for f in a.follow_ups]).encode())
             if kind == "countries":
-                data = [data, _scope_data(scope, key, meetings)]
-            pages.append(CrossPage(kind, key, outputs, _digest(common, outputs, data)))
+                shown.append(countries[key])
+            pages.append(CrossPage(kind, key, outputs, digests.page(common, outputs, *shown)))
     return pages
 
 
@@ -95,45 +96,74 @@ def _printed(html: str, theme: Theme) -> bytes:
 # --- the digests: compact data of what each page shows --------------------------------------------
 
 
-def _digest(common: tuple[str, ...], outputs: tuple[str, ...], data: object) -> str:
-    text = json.dumps([common, outputs, data], ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+class _Digests:
+    """The sha256 of each brief, appearance and subject an index holds, each made once however many pages
+    show it. What is hashed is the records' repr (frozen dataclasses of text, numbers and flags: every field,
+    in a fixed order); the toolchain's fingerprint in every page's digest names the version that wrote them."""
 
+    def __init__(self) -> None:
+        self._meetings: dict[str, bytes] = {}
+        self._appearances: dict[int, bytes] = {}  # by id(): the index keeps each Appearance alive meanwhile
 
-def _meeting(meeting: Meeting, meetings: dict[str, object]) -> object:
-    # Each brief's fields once per list, however many pages name it (the same Meeting throughout an index).
-    found = meetings.get(meeting.id)
-    if found is None:
-        found = meetings[meeting.id] = (meeting.id, meeting.title, meeting.meeting_date.isoformat(), meeting.occasion,
-                                        meeting.venue, meeting.page, meeting.countries, meeting.banner, meeting.tone,
-                                        meeting.level, meeting.scheme, meeting.caveats, meeting.categories)
-    return found
+    def meeting(self, meeting: Meeting) -> bytes:
+        found = self._meetings.get(meeting.id)
+        if found is None:
+            found = self._meetings[meeting.id] = hashlib.sha256(repr(meeting).encode("utf-8", "surrogatepass")
+                                                                ).digest()
+        return found
 
+    def appearance(self, appearance: Appearance) -> bytes:
+        found = self._appearances.get(id(appearance))
+        if found is None:
+            said = repr((appearance.anchor, appearance.mention, appearance.follow_ups)).encode("utf-8", "surrogatepass")
+            found = self._appearances[id(appearance)] = hashlib.sha256(self.meeting(appearance.meeting) + said
+                                                                       ).digest()
+        return found
 
-def _appearance(appearance: Appearance, meetings: dict[str, object], as_of: _dt.date | None) -> object:
-    mention = appearance.mention
-    said = (type(mention).__name__, *vars(mention).values()) if mention is not None else None
-    # A follow-up's overdue state, not the day itself: a page changes when a state does.
-    follow = [(*vars(f).values(), overdue(f, as_of) if as_of is not None else None) for f in appearance.follow_ups]
-    return (_meeting(appearance.meeting, meetings), appearance.anchor, said, follow)
+    def subject(self, subject: Subject) -> bytes:
+        """A subject's page as its own appearances make it: its names, and every brief naming it."""
+        digest = hashlib.sha256(repr((subject.kind, subject.key, subject.name, subject.native_name)
+                                     ).encode("utf-8", "surrogatepass"))
+        for appearance in subject.appearances:
+            digest.update(self.appearance(appearance))
+        return digest.digest()
 
+    def countries(self, index: CrossIndex) -> dict[str, bytes]:
+        """What each country page lists of other subjects (cross_view.country_scope), in one pass: per
+        country, each subject named in its briefs with those appearances, in the index's order (the page's
+        own order is a function of them)."""
+        found = {code: hashlib.sha256() for code in index.of("countries")}
+        last: dict[str, object] = {}
+        for kind in COUNTRY_GROUPS:
+            for subject in index.of(kind).values():
+                named = repr((kind, subject.key, subject.name, subject.native_name)).encode("utf-8", "surrogatepass")
+                for appearance in subject.appearances:
+                    said = self.appearance(appearance)
+                    for code in appearance.meeting.countries:
+                        if last.get(code) is not subject:
+                            last[code] = subject
+                            found[code].update(named)
+                        found[code].update(said)
+        return {code: digest.digest() for code, digest in found.items()}
 
-def _subject_data(subject: Subject, meetings: dict[str, object], as_of: _dt.date | None) -> object:
-    return (subject.key, subject.name, subject.native_name,
-            [_appearance(a, meetings, as_of) for a in subject.appearances])
+    def listing(self, subjects: Mapping[str, Subject]) -> bytes:
+        """A kind's listing: each subject's names, count and latest brief, and the markings of every brief."""
+        digest = hashlib.sha256()
+        markings: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
+        for subject in subjects.values():
+            ids = {a.meeting.id: a.meeting for a in subject.appearances}
+            digest.update(repr((subject.key, subject.name, subject.native_name, len(ids))).encode("utf-8",
+                                                                                                  "surrogatepass"))
+            digest.update(self.appearance(subject.latest))
+            for meeting_id, m in ids.items():
+                if meeting_id not in markings:
+                    markings[meeting_id] = (m.scheme, m.level, m.caveats, m.categories)
+        digest.update(repr(sorted(set(markings.values()))).encode("utf-8", "surrogatepass"))
+        return digest.digest()
 
-
-def _scope_data(scope: CountryScope, code: str, meetings: dict[str, object]) -> object:
-    return [[(s.key, s.name, s.native_name, [_appearance(a, meetings, None) for a in shown])
-             for s, shown in scope[code].get(kind, ())] for kind in COUNTRY_GROUPS]
-
-
-def _listing_data(subjects: Mapping[str, Subject], meetings: dict[str, object]) -> object:
-    rows = []
-    markings: set[tuple[object, ...]] = set()
-    for subject in subjects.values():
-        rows.append((subject.key, subject.name, subject.native_name, len({a.meeting.id for a in subject.appearances}),
-                     _appearance(subject.latest, meetings, None)))
-        markings.update((a.meeting.scheme, a.meeting.level, a.meeting.caveats, a.meeting.categories)
-                        for a in subject.appearances)
-    return [rows, sorted(markings, key=repr)]
+    @staticmethod
+    def page(common: bytes, outputs: tuple[str, ...], *shown: bytes) -> str:
+        digest = hashlib.sha256(common + repr(outputs).encode("utf-8", "surrogatepass"))
+        for part in shown:
+            digest.update(part)
+        return digest.hexdigest()

@@ -41,22 +41,32 @@ COUNTRY_GROUPS = ("frameworks", "commitments", "people")
 CountryScope = Mapping[str, Mapping[str, tuple[tuple[Subject, tuple[Appearance, ...]], ...]]]
 
 
-def country_scope(index: CrossIndex) -> CountryScope:
-    """What each country page lists (see CountryScope), in one pass over the index; subjects newest first."""
-    found: dict[str, dict[str, dict[str, list[Appearance]]]] = {code: {} for code in index.of("countries")}
+def country_scope(index: CrossIndex, only: str | None = None) -> CountryScope:
+    """What each country page lists (see CountryScope), or the page of country `only`, in one pass over the
+    index; subjects newest first."""
+    codes = [only] if only is not None else list(index.of("countries"))
+    found: dict[str, dict[str, dict[str, tuple[Subject, list[Appearance]]]]] = {
+        code: {kind: {} for kind in COUNTRY_GROUPS} for code in codes}
     for kind in COUNTRY_GROUPS:
         for subject in index.of(kind).values():
             for appearance in subject.appearances:
                 for code in appearance.meeting.countries:
-                    found[code].setdefault(kind, {}).setdefault(subject.key, []).append(appearance)
+                    if code not in found:
+                        continue
+                    by_key = found[code][kind]
+                    if subject.key in by_key:
+                        by_key[subject.key][1].append(appearance)
+                    else:
+                        by_key[subject.key] = (subject, [appearance])
     scope: dict[str, dict[str, tuple[tuple[Subject, tuple[Appearance, ...]], ...]]] = {}
     for code, by_kind in found.items():
         scope[code] = {}
-        for kind in COUNTRY_GROUPS:
-            listed = [(index.of(kind)[key], tuple(shown)) for key, shown in by_kind.get(kind, {}).items()]
-            listed.sort(key=lambda item: (-item[1][0].meeting.meeting_date.toordinal(), item[0].name.casefold(),
-                                          item[0].key))
-            scope[code][kind] = tuple(listed)
+        for kind, listed in by_kind.items():
+            # Newest first (appearances are), then by name: the order the page lists them in.
+            ordered = sorted(listed.values(), key=lambda item: (item[0].name.casefold(), item[0].key))
+            ordered.sort(key=lambda item: item[1][0].meeting.meeting_date, reverse=True)
+            scope[code][kind] = tuple((subject, tuple(shown) if len(shown) != len(subject.appearances)
+                                       else subject.appearances) for subject, shown in ordered)
     return scope
 
 
@@ -316,7 +326,7 @@ def subject_view(kind: str, key: str, index: CrossIndex, theme: Theme, *, locale
         follow = tuple(follow_up_row(w, m, f, as_of) for m, f in subject.follow_ups())
         return _replace(view, timeline=_timeline(w, subject, as_of), follow_ups=follow)
     if kind == "countries":
-        return _country(view, w, subject, (scope if scope is not None else country_scope(index))[key])
+        return _country(view, w, subject, (scope if scope is not None else country_scope(index, key))[key])
     return view
 
 
