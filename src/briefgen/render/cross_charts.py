@@ -216,7 +216,8 @@ def commitments_chart(points: Sequence[StatusPoint], ticks: Sequence[tuple[_dt.d
     parts += _axis(scale, top - 6, ticks)
     for n, sector in enumerate(sectors):
         y = top + n * row_height + row_height / 2
-        parts.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="#e3e3de"/>')
+        parts.append(f'<line class="row-rule" x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" '
+                     'stroke="#e3e3de"/>')
         lines = _wrapped(sector, 12, left - 16)
         first_y = y + 4 - (len(lines) - 1) * 7
         for k, line in enumerate(lines):
@@ -235,7 +236,7 @@ def commitments_chart(points: Sequence[StatusPoint], ticks: Sequence[tuple[_dt.d
                          f'{_mark(p.status, scale.x(p.day), y)}</g>')
     x = 20.0
     for status, label in legend:
-        parts.append(_mark(status, x, legend_y - 4))
+        parts.append(f'<g class="legend-mark">{_mark(status, x, legend_y - 4)}</g>')
         parts.append(f'<text x="{x + 12:.1f}" y="{legend_y:.1f}" font-size="11.5" fill="{INK}">{escape(label)}</text>')
         x += 12 + text_width(label, 11.5) + 24
     parts.append("</svg>")
