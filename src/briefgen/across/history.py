@@ -56,6 +56,12 @@ class Meeting:
     countries: tuple[str, ...]
     banner: str = ""
     tone: str = ""
+    #: The banner's level, scheme, controls and CUI categories, as the record keeps them: what a page
+    #: across briefs is marked from (render.site_index.index_banner), never parsed back from `banner`.
+    level: str = ""
+    scheme: str = ""
+    caveats: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
 
     @property
     def order(self) -> tuple[_dt.date, str]:
@@ -146,7 +152,8 @@ def meeting_of(record: BriefRecord) -> Meeting:
     pages = [name for kind, name in record.outputs.items() if kind.endswith("html") and "+" not in kind]
     countries = tuple(sorted({p.country for p in record.mentions.people}))
     return Meeting(record.id, record.title, record.meeting_date, record.occasion, record.venue,
-                   pages[0] if pages else None, countries, record.banner, record.tone)
+                   pages[0] if pages else None, countries, record.banner, record.tone,
+                   record.level, record.scheme, tuple(record.caveats), tuple(record.categories))
 
 
 def cross_index(records: Iterable[BriefRecord], registry: Registry | None = None) -> CrossIndex:

@@ -152,6 +152,15 @@ class HouseStyle:
         """A date written out: "24 November 2025", "November 24, 2025" (joined by no-break spaces)."""
         return _unbroken(self._date(value, 1))
 
+    def axis_label(self, value: _dt.date, unit: str) -> str:
+        """A tick of a time axis (render/cross_charts.py): a month's short name ("Sep", "9月"), with its year
+        in January ("Jan 2026"), or a year ("2026") when `unit` is "year"."""
+        from babel.dates import format_skeleton
+
+        # CLDR's skeletons, so that each locale orders and joins them its own way ("2026年1月").
+        return format_skeleton("y" if unit == "year" else "yMMM" if value.month == 1 else "MMM", value,
+                               locale=self._babel)
+
     def partial_date(self, value: str) -> str:
         """A YYYY, YYYY-MM or YYYY-MM-DD value written out: "2025", "August 2025", "2025年8月"."""
         parts = value.split("-")

@@ -23,6 +23,8 @@ STYLESHEETS: tuple[tuple[str, str | None], ...] = (
     ("screen.css", "screen"),
     ("print.css", "print"),
 )
+#: The style sheets only pages across briefs add, after STYLESHEETS (render/cross_pages.py).
+CROSS_STYLESHEETS: tuple[tuple[str, str | None], ...] = (("cross.css", None),)
 #: Style sheets only WeasyPrint reads (string-set, bookmark-level: rules browsers and
 #: validators reject), handed to it beside the HTML rather than inlined in it.
 WEASYPRINT_STYLESHEETS: tuple[str, ...] = ("weasyprint.css",)
@@ -40,11 +42,12 @@ class InlineStyle:
     media: str | None
 
 
-def inline_styles(theme: Theme, reads: Reads | None) -> tuple[InlineStyle, ...]:
-    """The style sheets a page carries inline, in order, each with its media."""
+def inline_styles(theme: Theme, reads: Reads | None,
+                  more: tuple[tuple[str, str | None], ...] = ()) -> tuple[InlineStyle, ...]:
+    """The style sheets a page carries inline, in order, each with its media (`more` after STYLESHEETS)."""
     # Read on every render, like the templates: an edited style sheet shows at once in the preview.
     found = []
-    for name, media in STYLESHEETS:
+    for name, media in STYLESHEETS + more:
         css = read_style(theme, name, reads)
         if css is not None:
             found.append(InlineStyle(css=inline_css(css), media=media))

@@ -34,8 +34,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.render.catalogs import Labels, labels
+from briefgen.render.cross_view import CrossPageView
 from briefgen.render.site_index import SiteIndexView
-from briefgen.render.stylesheets import css_marking, css_string, inline_styles
+from briefgen.render.stylesheets import CROSS_STYLESHEETS, css_marking, css_string, inline_styles
 from briefgen.render.template_problems import ExplainedUndefined, TemplateProblem, plain_error, template_frame
 from briefgen.render.view_records import BriefView
 from briefgen.sheet.kinds import KINDS
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 
 TEMPLATE_FOR_KIND = {kind.name: kind.template for kind in KINDS.values()}
 INDEX_TEMPLATE = "index.html"
+#: The template of every page across briefs (a subject's page and a kind's listing).
+CROSS_TEMPLATE = "cross.html"
 
 T = TypeVar("T")
 
@@ -69,6 +72,13 @@ def render_index(index: SiteIndexView, theme: Theme) -> str:
     translated = template_gettext(labels(index.language, theme))
     return _guarded(theme, None, lambda env: env.get_template(INDEX_TEMPLATE)
                     .render(translated, index=index, styles=inline_styles(theme, None)))
+
+
+def render_cross_html(view: CrossPageView, theme: Theme) -> str:
+    """A page across briefs (render/cross_pages.py), its labels in the view's. Raises TemplateProblem."""
+    translated = template_gettext(view.labels)
+    return _guarded(theme, None, lambda env: env.get_template(CROSS_TEMPLATE).render(
+        translated, view=view, styles=inline_styles(theme, None, CROSS_STYLESHEETS)))
 
 
 def template_gettext(the_labels: Labels) -> dict[str, Callable[..., str]]:
