@@ -26,7 +26,8 @@ class CrossChanges:
     """The pages across briefs after this publish (for the manifest), and how many were drawn again."""
 
     recorded: dict[str, CrossFile]
-    drawn: int = 0
+    #: The pages drawn again (their outputs' names): those whose inputs changed or whose file did.
+    drawn: tuple[str, ...] = ()
 
 
 def cross_changes(plan: Plan, records: Iterable[BriefRecord], manifest: Manifest | None, folder: Ownership,
@@ -41,7 +42,7 @@ def cross_changes(plan: Plan, records: Iterable[BriefRecord], manifest: Manifest
 
     previous = manifest.cross_pages if manifest is not None else {}
     recorded: dict[str, CrossFile] = {}
-    drawn = 0
+    drawn: list[str] = []
     if plan.options.shard is None and plan.theme is not None:
         index = cross_index(records, plan.options.registry)
         pages = cross_page_list(index, plan.theme, locale=plan.options.locale, as_of=as_of, pdf=plan.options.pdf)
@@ -50,7 +51,7 @@ def cross_changes(plan: Plan, records: Iterable[BriefRecord], manifest: Manifest
                    and folder.hash(name) == previous[name].sha256 for name in page.outputs):
                 recorded.update((name, previous[name]) for name in page.outputs)
                 continue
-            drawn += 1
+            drawn += page.outputs
             for name, data in render_cross_page(page, index, plan.theme, locale=plan.options.locale,
                                                 as_of=as_of).items():
                 digest = sha256(data)
@@ -64,4 +65,4 @@ def cross_changes(plan: Plan, records: Iterable[BriefRecord], manifest: Manifest
     for name in sorted(n for n in folder.known if is_cross_page(n) and n not in made):
         if name not in writes and name not in removals and folder.may_remove(name):
             removals.append(name)
-    return CrossChanges(recorded, drawn)
+    return CrossChanges(recorded, tuple(drawn))

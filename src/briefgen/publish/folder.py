@@ -14,6 +14,7 @@ exact pattern are ever removed as leftovers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import errno
 import os
@@ -250,6 +251,8 @@ class Published:
     unsigned: tuple[str, ...] = ()
     #: Why the site has no search index when it should (Pagefind missing or failed), with what to do.
     search_failed: str | None = None
+    #: The pages across briefs drawn (rendered) this time, by name: those whose inputs changed.
+    cross_drawn: tuple[str, ...] = ()
 
 
 class _FilesOnDisk:
@@ -334,7 +337,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
         paths = tuple(out / o.path for o in final[outcome.sheet_id].outputs.values())
         written.append((outcome.sheet_id, outcome.record.pages, paths))
     lines = tuple(dict.fromkeys([*folder.left_alone, *([search.line] if search.line else [])]))
-    published = Published(tuple(written), lines, tuple(folder.unsigned))
+    published = Published(tuple(written), lines, tuple(folder.unsigned), cross_drawn=cross.drawn)
     if search.action not in ("build", "remove") and unchanged(changes, files, manifest_bytes):
         return published  # nothing to change: a read-only folder that is up to date is fine
 
@@ -370,7 +373,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
             manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
                                       search=recorded_search, cross_pages=cross.recorded).to_bytes()
         if failed is not None:
-            published = Published(published.written, published.left_alone, published.unsigned, failed)
+            published = dataclasses.replace(published, search_failed=failed)
         write_atomic(out / MANIFEST, manifest_bytes)
         (out / JOURNAL).unlink()
         sync_folder(out)
