@@ -279,8 +279,8 @@ def test_a_narrower_release_build_into_the_same_folder_holds_only_its_plan(tmp_p
     done = _briefgen(tmp_path, "build", f"briefs/{names[0]}.yaml", "--no-pdf", "--release", "OFFICIAL", "-o", "out")
     assert done.returncode == 0, done.stderr
     assert _ids(tmp_path / "out") == {names[0]}
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["brief-00.html", "index.html", "manifest.json",
-                                                                      "pagefind"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["brief-00.html", "countries", "index.html",
+                                                                      "manifest.json", "pagefind", "people"]
 
 
 def test_a_raised_brief_that_is_also_invalid_leaves_no_release_copy(tmp_path: Path) -> None:
