@@ -438,6 +438,12 @@ def assert_consistent(out: Path) -> dict[str, Any]:
     for page in manifest.get("index_pages", []):
         assert page["sha256"] == sha256_of(out / page["path"]), page
         listed.add(page["path"])
+    for page in manifest.get("cross_pages", []):  # the pages across briefs: countries/IN.html…
+        assert page["sha256"] == sha256_of(out / page["path"]), page
+        listed.add(page["path"])
+    crossing = {p.relative_to(out).as_posix() for kind in ("countries", "frameworks", "people", "commitments")
+                for p in (out / kind).glob("*") if (out / kind).is_dir()}
+    assert crossing <= listed | set(manifest.get("left_alone", [])), crossing - listed
     # Every page of the index in the folder is listed (or was left alone), and none is missing.
     pages = {p.name for p in out.glob("index-*.html")}
     assert pages <= listed | set(manifest.get("left_alone", [])), pages - listed
@@ -446,7 +452,8 @@ def assert_consistent(out: Path) -> dict[str, Any]:
         on_disk = {p.relative_to(bundle).as_posix(): sha256_of(p) for p in bundle.rglob("*") if p.is_file()}
         assert on_disk == manifest["search"]["files"]
         listed.add("pagefind")
-    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".briefgen-") or p.name == JOURNAL]
+    leftovers = [p.name for p in [*out.iterdir(), *out.glob("*/.briefgen-*")]
+                 if p.name.startswith(".briefgen-") or p.name == JOURNAL]
     assert not leftovers, leftovers
     return manifest
 

@@ -142,8 +142,8 @@ def test_a_deleted_sheet_leaves_the_site_and_foreign_files_stay(tmp_path: Path) 
     (root / "briefs" / "beta.yaml").unlink()
     again = _build(root, "--no-pdf")
     assert again.returncode == 0, again.stdout + again.stderr
-    assert sorted(p.name for p in (root / "site").iterdir()) == ["alpha.html", "index.html", "manifest.json",
-                                                                 "notes.txt", "pagefind"]
+    assert sorted(p.name for p in (root / "site").iterdir()) == ["alpha.html", "countries", "index.html",
+                                                                 "manifest.json", "notes.txt", "pagefind", "people"]
     assert "Beta talks" not in (root / "site" / "index.html").read_text(encoding="utf-8")
     assert (root / "site" / "notes.txt").read_text() == "mine"
 

@@ -194,6 +194,9 @@ class Options:
     docx_reference: ReferenceDocument | None = None
     #: The project's registry of people, frameworks and commitments (sheet/registry.py), or None.
     registry: Registry | None = None
+    #: The day the pages across briefs say a follow-up is overdue against (commands: SOURCE_DATE_EPOCH's
+    #: day when set, for reproducible bytes, else today); None: today, when they are published.
+    as_of: _dt.date | None = None
 
     @property
     def locale(self) -> str | None:

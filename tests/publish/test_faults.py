@@ -95,8 +95,9 @@ def _assert_no_canary(out: Path) -> None:
 def _assert_release_folder(out: Path) -> None:
     manifest = assert_consistent(out)
     assert sorted(b["id"] for b in manifest["briefs"]) == ["mixed", "open"]
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "manifest.json", "mixed.html", "open.html",
-                                                     "pagefind"]
+    # The pages across briefs of what was released: the participants' countries and people.
+    assert sorted(p.name for p in out.iterdir()) == ["countries", "index.html", "manifest.json", "mixed.html",
+                                                     "open.html", "pagefind", "people"]
     _assert_no_canary(out)
 
 
@@ -389,7 +390,8 @@ def test_a_brief_not_rebuilt_is_kept_only_as_the_bytes_recorded_for_this_release
     assert code == 0, stderr
     manifest = assert_consistent(out)
     assert [b["id"] for b in manifest["briefs"]] == ["open"]
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "manifest.json", "open.html", "pagefind"]
+    assert sorted(p.name for p in out.iterdir()) == ["countries", "index.html", "manifest.json", "open.html", "pagefind",
+                                                     "people"]
     _assert_no_canary(out)
 
 

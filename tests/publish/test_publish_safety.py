@@ -225,7 +225,8 @@ def test_the_lock_leaves_nothing_in_the_folder_or_beside_it(tmp_path: Path) -> N
     out = tmp_path / "site"
     ran = _build(tmp_path / "sheets", out)
     assert ran.exit_code == 0, ran.output
-    assert sorted(p.name for p in out.iterdir()) == ["alpha.html", "index.html", "manifest.json", "pagefind"]
+    assert sorted(p.name for p in out.iterdir()) == ["alpha.html", "countries", "index.html", "manifest.json",
+                                                     "pagefind", "people"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sheets", "site"]
 
 
@@ -288,7 +289,8 @@ def test_concurrent_builds_into_one_folder_leave_it_consistent(tmp_path: Path, b
     manifest = assert_consistent(out)
     ids = {b["id"] for b in manifest["briefs"]}
     assert ids == {"alpha", "beta", *(f"own-{n}" for n in range(builds))}
-    assert {p.name for p in out.iterdir()} == {"index.html", "manifest.json", "pagefind", *(f"{i}.html" for i in ids)}
+    assert {p.name for p in out.iterdir()} == {"index.html", "manifest.json", "pagefind",
+                                                 "countries", "people", *(f"{i}.html" for i in ids)}
     print(f"\n{builds} concurrent builds: all exit 0, {waited} waited for the lock")
 
 

@@ -279,8 +279,8 @@ def test_a_narrower_release_build_into_the_same_folder_holds_only_its_plan(tmp_p
     done = _briefgen(tmp_path, "build", f"briefs/{names[0]}.yaml", "--no-pdf", "--release", "OFFICIAL", "-o", "out")
     assert done.returncode == 0, done.stderr
     assert _ids(tmp_path / "out") == {names[0]}
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["brief-00.html", "index.html", "manifest.json",
-                                                                      "pagefind"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["brief-00.html", "countries", "index.html",
+                                                                      "manifest.json", "pagefind", "people"]
 
 
 def test_a_raised_brief_that_is_also_invalid_leaves_no_release_copy(tmp_path: Path) -> None:
@@ -658,3 +658,126 @@ def test_parse_audiences_reports_every_problem_at_once() -> None:
     found, problems = parse_audiences({"a": {"levels": {"uk": "X"}}, "b": {"public": "yes"}, "c": 5})
     assert not found
     assert len(problems) >= 4
+
+
+# --- the property, for the pages across briefs ---------------------------------------------------
+# A country's, framework's or commitment's page in a release is made from the released records only:
+# a withheld framework, commitment or follow-up is named on no page (nor in a page's file name), and
+# each page lists exactly the briefs in which its subject is readable, so that no count, date or
+# status on it comes from a withheld portion.
+
+FRAMEWORK_REFS = ("fw-alpha", "fw-beta", "fw-gamma")
+COMMITMENT_REFS = ("cm-alpha", "cm-beta")
+
+
+def _marking(draw: st.DrawFn, scheme: str, document_level: str) -> tuple[dict[str, Any], tuple[str, list[str], bool]]:
+    """An item's own marking (what the sheet writes) and its effective one (level, caveats, public)."""
+    levels = LEVELS[scheme]
+    own_level = draw(st.none() | st.sampled_from(levels[:levels.index(document_level) + 1]))
+    level = own_level or document_level
+    caveats = _valid(scheme, draw(st.lists(st.sampled_from(KNOWN[scheme]), max_size=1)), [level])
+    public = level == levels[0] and not caveats and draw(st.booleans())
+    written: dict[str, Any] = {"caveats": caveats, "cleared_for_public": public}
+    if own_level:
+        written["classification"] = own_level
+    return written, (level, caveats, public)
+
+
+@st.composite
+def crossing_sheets(draw: st.DrawFn) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Two or three valid sheets naming shared frameworks and commitments (by ref), each item and follow-up
+    marked on its own and holding its own canary; with what each item's effective marking is."""
+    scheme = draw(st.sampled_from(["uk", "us"]))
+    levels = LEVELS[scheme]
+    sheets, items = [], []
+    for n in range(draw(st.integers(2, 3))):
+        document_level = draw(st.sampled_from(levels))
+        header = draw(st.sampled_from(levels[:levels.index(document_level) + 1]))
+        public = header == levels[0] == document_level and draw(st.booleans())
+        classification: dict[str, Any] = {"level": document_level, "scheme": scheme, "header": header,
+                                          "cleared_for_public": public}
+        if scheme == "us" and levels.index(document_level) >= levels.index("CONFIDENTIAL"):
+            classification["authority"] = US_AUTHORITY
+        sheet_id = f"cross-{n}"
+        document = (document_level, [], public)
+        found: list[dict[str, Any]] = [{"sheet": sheet_id, "kind": "countries", "key": "FR", "header": header,
+                                        "marking": document, "canary": None}]
+        frameworks = []
+        for ref in draw(st.lists(st.sampled_from(FRAMEWORK_REFS), min_size=1, max_size=2, unique=True)):
+            written, effective = _marking(draw, scheme, document_level)
+            frameworks.append({"name": f"Framework {ref.upper()}CANARY", "ref": ref,
+                               "status": draw(st.sampled_from(["reaffirmed", "launched", "referenced"])), **written})
+            found.append({"sheet": sheet_id, "kind": "frameworks", "key": ref, "header": header,
+                          "marking": effective, "canary": f"{ref.upper()}CANARY"})
+        commitments, follow_up = [], []
+        for ref in draw(st.lists(st.sampled_from(COMMITMENT_REFS), max_size=2, unique=True)):
+            written, effective = _marking(draw, scheme, document_level)
+            commitments.append({"sector": f"Sector {ref.upper()}CANARY", "ref": ref, "summary": "A commitment.",
+                                "status": draw(st.sampled_from(["announced", "agreed", "signed"])),
+                                "parties": ["FR", "DE"], "sources": ["joint-statement"], **written})
+            found.append({"sheet": sheet_id, "kind": "commitments", "key": ref, "header": header,
+                          "marking": effective, "canary": f"{ref.upper()}CANARY"})
+            if draw(st.booleans()):
+                written, effective = _marking(draw, scheme, document_level)
+                canary = f"FOLLOWUP{n}{ref[3:].upper()}CANARY"  # no canary holds another
+                follow_up.append({"action": f"Action {canary}.", "commitment": ref, "due": "2026-01-31", **written})
+                found.append({"sheet": sheet_id, "kind": "follow-up", "key": ref, "header": header,
+                              "marking": effective, "canary": canary})
+        fields: dict[str, Any] = {"classification": classification, "frameworks": frameworks,
+                                  "meeting__date": f"2025-0{n + 1}-01", "document__date": f"2025-0{n + 1}-02"}
+        if commitments:
+            fields["commitments"] = commitments
+        if follow_up:
+            fields["follow_up"] = follow_up
+        sheets.append(compact_sheet(sheet_id, title=f"Talks {n}", **fields))
+        items += found
+    return scheme, sheets, items
+
+
+_BRIEF_LINK = re.compile(r'href="\.\./([^"/#]+)\.html')
+
+
+@settings(max_examples=200 if LONG else 60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(crossing_sheets(), st.sampled_from(AUDIENCES))
+def test_no_page_across_briefs_of_a_release_holds_or_counts_what_its_audience_may_not_read(
+        tmp_path_factory: pytest.TempPathFactory, drawn: Any, spec: tuple[Any, ...]) -> None:
+    scheme, sheets, items = drawn
+    folder = tmp_path_factory.mktemp("cross")
+    paths = [write_sheet(folder / "briefs", sheet) for sheet in sheets]
+    planned = plan(paths, Options(audience=_audience(*spec), pdf=False, theme=Theme.default()))
+    out = folder / "site"
+    publish(planned, [run(job) for job in planned.jobs], out)
+    files = _every_file(out)
+    published = {s.sheet_id for s in planned.sheets if s.job is not None and not s.report.errors}
+
+    def readable(item: dict[str, Any]) -> bool:
+        level, caveats, public = item["marking"]
+        header_read = _oracle(spec, scheme, item["header"], [], item["header"] == LEVELS[scheme][0]
+                              and sheets[int(item["sheet"][-1])]["classification"]["cleared_for_public"])
+        return item["sheet"] in published and header_read and _oracle(spec, scheme, level, caveats, public)
+
+    for item in items:
+        if item["canary"] is None:
+            continue
+        shown = readable(item) or any(readable(other) for other in items if other["canary"] == item["canary"])
+        found = [name for name, data in files.items()
+                 if item["canary"].encode() in data or item["canary"].lower() in name.lower()]
+        if not shown:
+            assert not found, (item, found)
+    for kind in ("frameworks", "commitments"):
+        for key in {i["key"] for i in items if i["kind"] == kind}:
+            expected = {i["sheet"] for i in items if i["kind"] == kind and i["key"] == key and readable(i)}
+            page = f"{kind}/{key}.html"
+            if not expected:
+                assert page not in files, (page, items)
+                continue
+            assert page in files, (page, expected)
+            linked = set(_BRIEF_LINK.findall(files[page].decode("utf-8"))) - {"index"}
+            assert linked == expected, (page, linked, expected)
+    country = files.get("countries/FR.html")
+    if country is not None:
+        assert set(_BRIEF_LINK.findall(country.decode("utf-8"))) - {"index"} <= published
+    SEEN["cross " + ("with pages" if any(n.startswith("frameworks/") for n in files) else "without pages")] = \
+        SEEN.get("cross " + ("with pages" if any(n.startswith("frameworks/") for n in files) else "without pages"),
+                 0) + 1

@@ -229,7 +229,22 @@ def test_a_brief_whose_header_is_above_the_level_is_withheld(sites) -> None:
 
 def test_the_release_folder_holds_only_what_was_released(sites) -> None:
     assert sorted(p.name for p in sites["released"].iterdir()) == [
-        "index.html", "manifest.json", "mixed.html", "mixed.pdf", "pagefind"]
+        "commitments", "countries", "frameworks", "index.html", "manifest.json", "mixed.html", "mixed.pdf",
+        "pagefind", "people"]
+
+
+def test_the_pages_across_briefs_of_the_release_name_only_released_subjects(sites) -> None:
+    # A page's name is read too (a folder listing, a link): a withheld framework or sector has no page,
+    # under any spelling (keys are lower-case slugs of the names).
+    released, full = sites["released"], sites["full"]
+    names = sorted(p.relative_to(released).as_posix() for p in released.rglob("*") if p.is_file())
+    for canary in CANARIES:
+        assert not [n for n in names if canary.lower() in n.lower()], canary
+    assert sorted(p.name for p in (released / "frameworks").iterdir()) == ["index.html", "open-framework.html"]
+    assert "framework-canary-s10.html" in {p.name for p in (full / "frameworks").iterdir()}  # the full build has it
+    commitments = sorted(p.name for p in (released / "commitments").iterdir())
+    assert not [n for n in commitments if "canary" in n], commitments
+    assert any("canary" in p.name for p in (full / "commitments").iterdir())
 
 
 def test_withheld_is_not_a_failure_under_strict(tmp_path: Path) -> None:

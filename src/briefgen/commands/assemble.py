@@ -9,8 +9,10 @@ complete set of shards of one build is refused, and then nothing is published.
 
 from __future__ import annotations
 
+import datetime as _dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,6 +25,9 @@ from briefgen.publish.manifest import BriefEntry, BuildStamp, Manifest, NotOurs
 from briefgen.records import Options, Outcome, Plan, PlannedSheet
 from briefgen.release.audience import Audience
 from briefgen.theme import Theme
+
+if TYPE_CHECKING:
+    from briefgen.sheet.registry import Registry
 
 
 class ShardError(UsageProblem):
@@ -103,12 +108,16 @@ def _outcome(folder: Path, entry: BriefEntry) -> Outcome:
         raise ShardError(f"{folder}: {exc}: rebuild that shard") from None
 
 
-def assemble(folders: list[Path], out: Path, theme: Theme, locales: tuple[str, ...] = ()) -> tuple[str | None, int]:
-    """Merge `folders` into `out`: the audience's label and the number of briefs. Raises ShardError."""
+def assemble(folders: list[Path], out: Path, theme: Theme, locales: tuple[str, ...] = (),
+             registry: Registry | None = None, as_of: _dt.date | None = None) -> tuple[str | None, int]:
+    """Merge `folders` into `out`: the audience's label and the number of briefs. Raises ShardError.
+
+    The pages across briefs are drawn here, from every shard's records (a shard writes none)."""
     stamp, outcomes, entries = shard_outcomes(folders)
     sheets = tuple(PlannedSheet(o.path, recorded_report(o.path, entries[o.sheet_id]), o.sheet_id, None)
                    for o in outcomes)
-    plan = Plan(Options(audience=stamp.audience, theme=theme, locales=locales), sheets, digest=stamp.plan, exact=True)
+    plan = Plan(Options(audience=stamp.audience, theme=theme, locales=locales, registry=registry, as_of=as_of),
+                sheets, digest=stamp.plan, exact=True)
     publish(plan, outcomes, out)
     return plan.release, len(outcomes)
 
@@ -130,7 +139,7 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     different builds (another plan, audience, number of shards or briefgen version), and a
     brief in the wrong shard or in two.
     """
-    from briefgen.commands.shared import check_output
+    from briefgen.commands.shared import as_of_day, check_output, project_registry
     from briefgen.errors import EXIT_IO
     from briefgen.project import load_project
 
@@ -138,7 +147,8 @@ def assemble_command(shards: tuple[Path, ...], out: Path, templates: Path | None
     theme = project.theme(templates, styles)
     check_output(out, project, [*shards, *theme.template_dirs, *theme.style_dirs])
     try:
-        release, count = assemble(list(shards), out, theme, project.locales)
+        release, count = assemble(list(shards), out, theme, project.locales, project_registry(project)[0],
+                                  as_of_day())
     except OSError as exc:
         click.echo(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_IO)

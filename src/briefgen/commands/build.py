@@ -27,6 +27,7 @@ from briefgen.commands.options import (
     verbose_option,
 )
 from briefgen.commands.shared import (
+    as_of_day,
     check_output,
     emit,
     io_error,
@@ -115,7 +116,7 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
                       shard=shard, locales=chosen, parallel=side_by_side,
                       pdf_variant=chosen_variant(pdf_variant, project.pdf_variant, audience is not None),
                       docx="docx" in written, docx_reference=_reference(project) if "docx" in written else None,
-                      registry=registry)
+                      registry=registry, as_of=as_of_day())
     target = out if out is not None else project.output
     sources = sheet_paths(paths, project)
     check_output(target, project, [*sources, *theme.template_dirs, *theme.style_dirs])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import os
 import sys
@@ -41,6 +42,15 @@ def quiet_pyhanko() -> None:
         logger = logging.getLogger(name)
         logger.addHandler(logging.NullHandler())
         logger.propagate = False
+
+
+def as_of_day() -> _dt.date:
+    """The day the pages across briefs count a follow-up overdue against: SOURCE_DATE_EPOCH's (UTC) when it
+    is set, so that a build of the same sheets makes the same bytes on any day, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date()
+    return _dt.date.today()
 
 
 def sheet_paths(paths: Sequence[Path], project: Project) -> list[Path]:

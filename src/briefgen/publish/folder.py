@@ -14,6 +14,8 @@ exact pattern are ever removed as leftovers.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
 import errno
 import os
 import re
@@ -26,7 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.across.history import KINDS
 from briefgen.files import read_regular_file
+from briefgen.publish.cross import cross_changes
 from briefgen.publish.manifest import (
     INDEX,
     JOURNAL,
@@ -111,9 +115,33 @@ def _stage(path: Path, data: bytes) -> Path:
     return temporary
 
 
+def check_cross_folders(out: Path) -> None:
+    """Raise NotOurs when a folder of the pages across briefs (countries/…) is a link or not a folder:
+    briefgen writes only into real folders of the output folder, never through a link out of it."""
+    for kind in KINDS:
+        path = out / kind
+        if path.is_symlink() or (os.path.lexists(path) and not path.is_dir()):
+            raise NotOurs(f"{path} is not a folder briefgen can write its {kind} pages into (a link, or a file); "
+                          "move it away or choose another output folder (-o)")
+
+
+def remove_empty_cross_folders(out: Path, removed: Iterable[str]) -> None:
+    """Remove a folder of pages across briefs that this publish left empty (its last subject is gone)."""
+    for kind in sorted({name.split("/")[0] for name in removed if "/" in name} & set(KINDS)):
+        path = out / kind
+        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+            path.rmdir()
+
+
 def remove_leftovers(folder: Path) -> None:
     """Remove the temporaries that a killed earlier build left (call only under the folder lock):
-    files, and the folders a search index is built in."""
+    files, and the folders a search index is built in, and files in the folders of the pages across briefs."""
+    for kind in KINDS:
+        path = folder / kind
+        if path.is_dir() and not path.is_symlink():
+            for leftover in path.iterdir():
+                if _TEMPORARY.fullmatch(leftover.name) and leftover.is_file() and not leftover.is_symlink():
+                    leftover.unlink(missing_ok=True)
     for leftover in folder.iterdir():
         if not _TEMPORARY.fullmatch(leftover.name) or leftover.is_symlink():
             continue
@@ -223,6 +251,8 @@ class Published:
     unsigned: tuple[str, ...] = ()
     #: Why the site has no search index when it should (Pagefind missing or failed), with what to do.
     search_failed: str | None = None
+    #: The pages across briefs drawn (rendered) this time, by name: those whose inputs changed.
+    cross_drawn: tuple[str, ...] = ()
 
 
 class _FilesOnDisk:
@@ -287,6 +317,9 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
     pages = {page_file(page.page): render_index(page, plan.theme).encode("utf-8") for page in index_pages(view)}
     recorded_index = index_hash(folder, pages.pop(INDEX), writes)
     recorded_pages = index_page_hashes(folder, pages, writes, removals)
+    check_cross_folders(out)
+    cross = cross_changes(plan, [entry.record for entry in final.values()], manifest, folder, writes, removals,
+                          plan.options.as_of or _dt.date.today())
     # The pages the manifest will list are what the search index is built from (raises NotOurs
     # for a pagefind/ briefgen never wrote, before anything is written).
     # A shard is not a site: its briefs are indexed once they are assembled.
@@ -297,20 +330,22 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
     stamp = build_stamp(plan)
     kept = search.current if search.action == "keep" else None
     manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
-                              search=kept).to_bytes()
+                              search=kept, cross_pages=cross.recorded).to_bytes()
     written = []
     for outcome in ready:
         assert outcome.record is not None
         paths = tuple(out / o.path for o in final[outcome.sheet_id].outputs.values())
         written.append((outcome.sheet_id, outcome.record.pages, paths))
     lines = tuple(dict.fromkeys([*folder.left_alone, *([search.line] if search.line else [])]))
-    published = Published(tuple(written), lines, tuple(folder.unsigned))
+    published = Published(tuple(written), lines, tuple(folder.unsigned), cross_drawn=cross.drawn)
     if search.action not in ("build", "remove") and unchanged(changes, files, manifest_bytes):
         return published  # nothing to change: a read-only folder that is up to date is fine
 
     staged: dict[str, Path] = {}
     try:
         for name, data in writes.items():
+            if "/" in name:  # a page across briefs, in its kind's folder (check_cross_folders: a real folder)
+                (out / name).parent.mkdir(exist_ok=True)
             staged[name] = _stage(out / name, data)
         # The search index, from the pages as they will be: those written (staged beside their final
         # names) and those kept. Built before the first change, so that a failure changes nothing.
@@ -323,6 +358,7 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
         sync_folder(out)
         for name in removals:
             (out / name).unlink(missing_ok=True)
+        remove_empty_cross_folders(out, removals)
         for name, temporary in list(staged.items()):
             os.replace(temporary, out / name)
             del staged[name]
@@ -335,9 +371,9 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
         sync_folder(out)
         if search.action in ("build", "remove"):
             manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
-                                      search=recorded_search).to_bytes()
+                                      search=recorded_search, cross_pages=cross.recorded).to_bytes()
         if failed is not None:
-            published = Published(published.written, published.left_alone, published.unsigned, failed)
+            published = dataclasses.replace(published, search_failed=failed)
         write_atomic(out / MANIFEST, manifest_bytes)
         (out / JOURNAL).unlink()
         sync_folder(out)

@@ -58,6 +58,16 @@ RESERVED = frozenset({MANIFEST, INDEX, JOURNAL, SEARCH})
 _INDEX_PAGE = re.compile(r"index-[1-9][0-9]*\.html")
 
 
+#: The pages across briefs (render/cross_pages.py): KIND/KEY.html, a country's KIND/KEY.pdf, KIND/index.html.
+#: The folders are across.history.KINDS; keys are slugs or ISO codes (across/identity.py).
+_CROSS_PAGE = re.compile(r"(?:countries|frameworks|people|commitments)/[A-Za-z0-9][A-Za-z0-9-]{0,99}\.(?:html|pdf)")
+
+
+def is_cross_page(name: str) -> bool:
+    """Whether `name` is a page across briefs: "countries/IN.html", "frameworks/index.html"."""
+    return _CROSS_PAGE.fullmatch(name) is not None
+
+
 def is_index_page(name: str) -> bool:
     """Whether `name` is a page of the site index: index.html, index-2.html, index-3.html…"""
     return name == INDEX or (_INDEX_PAGE.fullmatch(name) is not None and name != "index-1.html")
@@ -263,6 +273,9 @@ class Manifest:
     index_pages: dict[str, str] = field(default_factory=dict)
     #: The search index in `pagefind/`, when briefgen wrote one.
     search: SearchBundle | None = None
+    #: Each page across briefs briefgen wrote (countries/IN.html…), by name: its bytes' sha256 and the
+    #: digest of what it shows (CrossPage.inputs), so that a page whose inputs did not change is not drawn again.
+    cross_pages: dict[str, CrossFile] = field(default_factory=dict)
     #: sha256 of the bytes this manifest was read from (None when it was not read from a file).
     read_from: str | None = field(default=None, compare=False, repr=False)
 
@@ -300,7 +313,8 @@ class Manifest:
                    tuple(read_items(data.get("left_alone", []), "left_alone", _left_alone_name)),
                    read_optional(data.get("build"), "build", BuildStamp.from_json),
                    dict(read_items(data.get("index_pages", []), "index_pages", _index_page)),
-                   read_optional(data.get("search"), "search", SearchBundle.from_json))
+                   read_optional(data.get("search"), "search", SearchBundle.from_json),
+                   dict(read_items(data.get("cross_pages", []), "cross_pages", _cross_file)))
 
     def to_bytes(self) -> bytes:
         data: dict[str, object] = {"generator": GENERATOR, "format": FORMAT,
@@ -316,7 +330,18 @@ class Manifest:
             data["build"] = self.stamp.to_json()
         if self.search is not None:
             data["search"] = self.search.to_json()
+        if self.cross_pages:
+            data["cross_pages"] = [{"path": name, "sha256": page.sha256, "inputs": page.inputs}
+                                   for name, page in sorted(self.cross_pages.items())]
         return _dump(data)
+
+
+@dataclass(frozen=True)
+class CrossFile:
+    """A page across briefs as the manifest records it: its bytes' hash, and the digest of its inputs."""
+
+    sha256: str
+    inputs: str
 
 
 @dataclass
@@ -432,7 +457,16 @@ def _left_alone_name(value: object, where: str) -> str:
 
 
 def _known_name(name: str) -> str:
-    return name if is_index_page(name) else _file_name(name, f"known.{name}")
+    return name if is_index_page(name) or is_cross_page(name) else _file_name(name, f"known.{name}")
+
+
+def _cross_file(value: object, where: str) -> tuple[str, CrossFile]:
+    page = read_object(value, where)
+    name = page.get("path")
+    if not isinstance(name, str) or not is_cross_page(name):
+        raise BadValue(f"{where}.path", "must name a page across briefs (countries/IN.html…)")
+    return name, CrossFile(read_digest(page.get("sha256"), f"{where}.sha256"),
+                           read_digest(page.get("inputs"), f"{where}.inputs"))
 
 
 def _index_page(value: object, where: str) -> tuple[str, str]:

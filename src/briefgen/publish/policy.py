@@ -86,6 +86,8 @@ class Ownership:
             self.known.setdefault(INDEX, set()).add(manifest.index)
         for name, digest in (manifest.index_pages if manifest is not None else {}).items():
             self.known.setdefault(name, set()).add(digest)
+        for name, page in (manifest.cross_pages if manifest is not None else {}).items():
+            self.known.setdefault(name, set()).add(page.sha256)
         #: An index.html beside a manifest of an earlier version that recorded no hash for it.
         self.legacy_index = manifest is not None and manifest.index is None
         #: Names left alone by an earlier build: still not ours, whatever their bytes now.
