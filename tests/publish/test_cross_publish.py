@@ -176,9 +176,8 @@ def test_the_overdue_day_is_source_date_epochs_when_set(two_meetings: Path, tmp_
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
     assert str(as_of_day()) == "2026-01-01"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")
-    import datetime
-
-    assert as_of_day() == datetime.date.today()
+    ran = run_cli(["build", two_meetings, "-o", tmp_path / "site", "--no-pdf"])
+    assert ran.exit_code == 2 and "SOURCE_DATE_EPOCH" in ran.output, ran.output
 
 
 def test_a_killed_build_leaves_no_temporary_in_a_kind_folder(two_meetings: Path, tmp_path: Path) -> None:

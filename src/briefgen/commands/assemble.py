@@ -116,7 +116,10 @@ def assemble(folders: list[Path], out: Path, theme: Theme, locales: tuple[str, .
     stamp, outcomes, entries = shard_outcomes(folders)
     sheets = tuple(PlannedSheet(o.path, recorded_report(o.path, entries[o.sheet_id]), o.sheet_id, None)
                    for o in outcomes)
-    plan = Plan(Options(audience=stamp.audience, theme=theme, locales=locales, registry=registry, as_of=as_of),
+    # The country pages are printed when the briefs were (a shard's formats are its outputs').
+    printed = any(name.endswith(".pdf") for o in outcomes for name in o.outputs)
+    plan = Plan(Options(audience=stamp.audience, theme=theme, locales=locales, registry=registry, as_of=as_of,
+                        pdf=printed),
                 sheets, digest=stamp.plan, exact=True)
     publish(plan, outcomes, out)
     return plan.release, len(outcomes)

@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.commands.options import path_problem
-from briefgen.commands.shared import project_registry, sheet_paths, user_errors
+from briefgen.commands.shared import EPOCH_VARIABLE, as_of_day, project_registry, sheet_paths, user_errors
 from briefgen.errors import EXIT_OK, EXIT_SHEET
 
 if TYPE_CHECKING:
     from briefgen.across.query import Filters
 
-#: The environment variable that fixes "today" for reproducible builds (reproducible-builds.org).
-EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 
 
 #: click.ParamType is generic from click 8.2 on and plain before (as in options.py).
@@ -87,7 +85,7 @@ def query_command(kind: str, rest: tuple[str, ...], country: str | None, status:
         raise click.UsageError("--overdue applies to commitments only (their follow-ups)")
     if since is not None and until is not None and since > until:
         raise click.BadParameter(f"{since} is after --until {until}", param_hint="'--since'")
-    filters = Filters(as_of or _today(), _country(country), status, overdue, since, until)
+    filters = Filters(as_of or as_of_day(), _country(country), status, overdue, since, until)
     sys.exit(_answer(chosen, key, paths, filters, output_format))
 
 
@@ -109,18 +107,6 @@ def _looks_like_path(text: str) -> bool:
         return os.path.exists(text)
     except (OSError, ValueError):
         return False
-
-
-def _today() -> _dt.date:
-    """Today, or the day of SOURCE_DATE_EPOCH (UTC) when it is set, so that a CI run can be repeated."""
-    epoch = os.environ.get(EPOCH_VARIABLE)
-    if not epoch:
-        return _dt.date.today()
-    try:
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date()
-    except (ValueError, OverflowError, OSError):
-        raise click.UsageError(f"${EPOCH_VARIABLE} is '{epoch[:40]}', not a number of seconds since 1970; "
-                               "unset it or give --as-of") from None
 
 
 def _country(code: str | None) -> str | None:

@@ -44,13 +44,22 @@ def quiet_pyhanko() -> None:
         logger.propagate = False
 
 
+#: The environment variable that fixes "today" for reproducible builds (reproducible-builds.org).
+EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
+
+
 def as_of_day() -> _dt.date:
-    """The day the pages across briefs count a follow-up overdue against: SOURCE_DATE_EPOCH's (UTC) when it
-    is set, so that a build of the same sheets makes the same bytes on any day, else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    """The day a follow-up is overdue against (the pages across briefs, `query --overdue`): SOURCE_DATE_EPOCH's
+    (UTC) when it is set, so that the same sheets make the same bytes and answers on any day, else today.
+    A value that is not a number of seconds is a usage error (exit 2), not a silent today."""
+    epoch = os.environ.get(EPOCH_VARIABLE, "").strip()
+    if not epoch:
+        return _dt.date.today()
+    try:
         return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date()
-    return _dt.date.today()
+    except (ValueError, OverflowError, OSError):
+        raise click.UsageError(f"${EPOCH_VARIABLE} is '{epoch[:40]}', not a number of seconds since 1970; "
+                               "unset it or set it to one") from None
 
 
 def sheet_paths(paths: Sequence[Path], project: Project) -> list[Path]:

@@ -42,7 +42,7 @@ class CrossPage:
 
 def cross_page_list(index: CrossIndex, theme: Theme, *, locale: str | None, as_of: _dt.date,
                     pdf: bool) -> list[CrossPage]:
-    """Every page of `index`: per kind (KINDS' order) its listing, then its subjects by key."""
+    """Every page of `index`: per kind (KINDS' order) that has a subject, its listing, then its subjects by key."""
     from briefgen.render.toolchain import fingerprint
 
     common = repr((fingerprint(), theme.digest(), locale or "")).encode("utf-8", "surrogatepass")
@@ -51,6 +51,8 @@ def cross_page_list(index: CrossIndex, theme: Theme, *, locale: str | None, as_o
     pages = []
     for kind in KINDS:
         subjects = index.of(kind)
+        if not subjects:
+            continue  # no folder for a kind no brief names (a release's may have none): the index links none
         listing = (f"{kind}/{LISTING}",)
         pages.append(CrossPage(kind, None, listing, digests.page(common, listing, digests.listing(subjects))))
         for key, subject in subjects.items():
