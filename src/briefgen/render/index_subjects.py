@@ -1,4 +1,4 @@
-"""What the site index links to and filters by across briefs: each brief's countries and frameworks, and the kinds' pages.
+"""What the site index links to and filters by across briefs: each brief's countries and frameworks, the kinds' pages.
 
 Made from the records the index lists (their mentions, keyed as the pages across briefs key
 them: across.identity.subject_key with the project's registry), never from a sheet. A release
@@ -72,12 +72,12 @@ def kind_links(across: CrossIndex, the_labels: Labels) -> tuple[KindLink, ...]:
 
 def filter_options(listed: Iterable[Sequence[IndexSubject]]) -> tuple[IndexSubject, ...]:
     """The options of a filter over rows, each row's subjects given: every subject once, by name, or none
-    when choosing one would hide no row (a filter with nothing to choose is not offered)."""
-    rows = list(listed)
+    when no choice would hide a row (every row names every one: a filter with nothing to choose is not offered)."""
+    rows = [tuple(subjects) for subjects in listed]
     found: dict[str, IndexSubject] = {}
     for subjects in rows:
         for subject in subjects:
             found.setdefault(subject.key, subject)
-    if not found or (len(found) == 1 and all(subjects for subjects in rows)):
+    if all({subject.key for subject in subjects} == found.keys() for subjects in rows):
         return ()
     return tuple(sorted(found.values(), key=lambda s: (s.name.casefold(), s.key)))

@@ -12,8 +12,14 @@ from briefgen.records import BriefRecord
 from briefgen.release.marking import Marked, MarkingError, banner, statement_label
 from briefgen.render.catalogs import ENGLISH, Labels, labels
 from briefgen.render.formatting import DEFAULT_LOCALE, HouseStyle
-from briefgen.render.index_subjects import (IndexSubject, KindLink, brief_countries, brief_frameworks, filter_options,
-                                            kind_links)
+from briefgen.render.index_subjects import (
+    IndexSubject,
+    KindLink,
+    brief_countries,
+    brief_frameworks,
+    filter_options,
+    kind_links,
+)
 from briefgen.render.view import KIND_LABELS
 from briefgen.render.view_records import Banner
 from briefgen.sheet.classification import SCHEMES
@@ -181,7 +187,7 @@ class SiteIndexView:
 
     @property
     def country_options(self) -> tuple[IndexSubject, ...]:
-        """The country filter's options: the countries of this page's rows, by name (none when it would hide nothing)."""
+        """The country filter's options: the countries of this page's rows, by name (none if it would hide nothing)."""
         return filter_options(entry.country_links for entry in self.entries)
 
     @property
