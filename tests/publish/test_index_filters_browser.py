@@ -43,6 +43,10 @@ def test_the_country_and_framework_filters_keep_the_rows_that_name_them(page: An
     assert every >= 10
     assert page.is_visible("#filter-country") and page.is_visible("#filter-framework")
     assert page.text_content("#index-count") == f"{every} briefs"
+    # The options are the page's own (names by code), not refilled by the script from the rows.
+    for select in ("#filter-country", "#filter-framework"):
+        values = page.evaluate(f"Array.from(document.querySelectorAll('{select} option'), o => o.value)")
+        assert len(values) == len(set(values)) > 2, (select, values)
 
     page.select_option("#filter-country", "PH")  # by its ISO code; the option reads "Philippines"
     assert page.locator("#filter-country option:checked").text_content() == "Philippines"
