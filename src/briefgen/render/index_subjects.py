@@ -7,11 +7,12 @@ folder's records are its released sheets', so a withheld framework is neither a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from briefgen.across.history import KINDS, CrossIndex, page_path
+from briefgen.across.history import KINDS, page_path
 from briefgen.across.identity import subject_key
 from briefgen.render.names import country_name
 from briefgen.sheet.kinds import N_
@@ -51,23 +52,68 @@ def brief_countries(record: BriefRecord, locale: str) -> tuple[IndexSubject, ...
     return tuple(sorted(named, key=lambda s: (s.name.casefold(), s.key)))
 
 
-def brief_frameworks(record: BriefRecord, across: CrossIndex, registry: Registry | None = None
-                     ) -> tuple[IndexSubject, ...]:
-    """The frameworks a brief names, in its order, once each, by the name their page has."""
-    frameworks = across.of("frameworks")
-    found: dict[str, IndexSubject] = {}
-    for mention in record.mentions.frameworks:
-        key = subject_key(mention, registry)
-        if key not in found:
-            subject = frameworks.get(key)
-            found[key] = IndexSubject(key, subject.name if subject else mention.name, page_path("frameworks", key))
-    return tuple(found.values())
+@dataclass(frozen=True)
+class IndexFrameworks:
+    """The frameworks of the index's records: the key of each (ref, name) they use, and each key's name.
+
+    A key is across.identity.subject_key's and a name is what the framework's page is headed: the
+    registry's, else as the newest brief writes it (across.history's Subject.name). Made in one pass
+    over the records, each distinct name keyed once (thousands of briefs name the same few frameworks).
+    """
+
+    keys: Mapping[tuple[str | None, str], str]
+    names: Mapping[str, str]
+
+    def of(self, record: BriefRecord) -> tuple[IndexSubject, ...]:
+        """A brief of the index's frameworks, in its order, once each."""
+        found: dict[str, IndexSubject] = {}
+        for mention in record.mentions.frameworks:
+            key = self.keys[(mention.ref, mention.name)]
+            if key not in found:
+                found[key] = IndexSubject(key, self.names[key], page_path("frameworks", key))
+        return tuple(found.values())
 
 
-def kind_links(across: CrossIndex, the_labels: Labels) -> tuple[KindLink, ...]:
-    """The kinds with at least one subject in the index's records, each linking its listing page."""
+def index_frameworks(records: Iterable[BriefRecord], registry: Registry | None = None) -> IndexFrameworks:
+    """The frameworks of `records` (see IndexFrameworks)."""
+    keys: dict[tuple[str | None, str], str] = {}
+    newest: dict[str, tuple[tuple[int, str], str]] = {}
+    for record in records:
+        # Newest meeting first, then the lowest id: the brief a subject's page takes its name from.
+        order = (-record.meeting_date.toordinal(), record.id)
+        for mention in record.mentions.frameworks:
+            key = keys.get((mention.ref, mention.name))
+            if key is None:
+                key = keys[(mention.ref, mention.name)] = subject_key(mention, registry)
+            if key not in newest or order < newest[key][0]:
+                newest[key] = (order, mention.name)
+    names = {key: _registry_name(registry, key) or name for key, (_, name) in newest.items()}
+    return IndexFrameworks(MappingProxyType(keys), MappingProxyType(names))
+
+
+def _registry_name(registry: Registry | None, key: str) -> str | None:
+    entry = registry.of("frameworks").get(key) if registry is not None else None
+    return entry.name if entry is not None else None
+
+
+def kind_links(records: Iterable[BriefRecord], the_labels: Labels) -> tuple[KindLink, ...]:
+    """The kinds with at least one subject in `records`, each linking its listing page.
+
+    As across.history.cross_index finds them: a participant gives a country and a person; a
+    follow-up counts only with a commitment its brief or another names, so commitments need one."""
+    present: set[str] = set()
+    for record in records:
+        mentions = record.mentions
+        if mentions.people:
+            present |= {"countries", "people"}
+        if mentions.frameworks:
+            present.add("frameworks")
+        if mentions.commitments:
+            present.add("commitments")
+        if len(present) == len(KINDS):
+            break
     return tuple(KindLink(kind, the_labels.gettext(KIND_LABELS[kind]), f"{kind}/index.html")
-                 for kind in KINDS if across.of(kind))
+                 for kind in KINDS if kind in present)
 
 
 def filter_options(listed: Iterable[Sequence[IndexSubject]]) -> tuple[IndexSubject, ...]:

@@ -7,17 +7,17 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from briefgen.across.history import cross_index
 from briefgen.records import BriefRecord
 from briefgen.release.marking import Marked, MarkingError, banner, statement_label
 from briefgen.render.catalogs import ENGLISH, Labels, labels
 from briefgen.render.formatting import DEFAULT_LOCALE, HouseStyle
 from briefgen.render.index_subjects import (
+    IndexFrameworks,
     IndexSubject,
     KindLink,
     brief_countries,
-    brief_frameworks,
     filter_options,
+    index_frameworks,
     kind_links,
 )
 from briefgen.render.view import KIND_LABELS
@@ -27,7 +27,6 @@ from briefgen.sheet.kinds import N_
 from briefgen.sheet.scheme import Scheme
 
 if TYPE_CHECKING:
-    from briefgen.across.history import CrossIndex
     from briefgen.sheet.registry import Registry
     from briefgen.theme import Theme
 
@@ -89,9 +88,9 @@ class IndexEntry:
 
     @classmethod
     def of(cls, record: BriefRecord, style: HouseStyle, the_labels: Labels = ENGLISH,
-           across: CrossIndex | None = None, registry: Registry | None = None) -> IndexEntry:
+           frameworks: IndexFrameworks | None = None) -> IndexEntry:
         """The index entry of one published brief: its date in the index's house style, its kind in its labels,
-        its countries and frameworks as `across` (the index's records read together) names them."""
+        its frameworks as `frameworks` (those of the index's records, read together) key and name them."""
         notes = _notes(record)
         return cls(
             id=record.id,
@@ -119,7 +118,7 @@ class IndexEntry:
             caveats=record.caveats,
             categories=record.categories,
             country_links=brief_countries(record, style.locale),
-            framework_links=brief_frameworks(record, across or cross_index([record], registry), registry),
+            framework_links=(frameworks or index_frameworks([record])).of(record),
         )
 
 
@@ -258,13 +257,13 @@ def site_index_view(records: Iterable[BriefRecord], title: str | None = None,
     style = HouseStyle(locale or DEFAULT_LOCALE)
     the_labels = labels(style.locale, theme)
     listed = list(records)
-    across = cross_index(listed, registry)
-    entries = [IndexEntry.of(record, style, the_labels, across, registry) for record in listed]
+    frameworks = index_frameworks(listed, registry)
+    entries = [IndexEntry.of(record, style, the_labels, frameworks) for record in listed]
     by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.id))
     ordered = sorted(by_title, key=lambda e: e.meeting_date_iso, reverse=True)  # stable
     return SiteIndexView(title=title if title is not None else the_labels.gettext(INDEX_TITLE), entries=tuple(ordered),
                          banner=index_banner(ordered), language=style.locale,
-                         across_links=kind_links(across, the_labels))
+                         across_links=kind_links(listed, the_labels))
 
 
 #: The scheme whose lowest level marks an index that lists nothing.
