@@ -7,7 +7,7 @@
   if (!form || !table || !table.tBodies.length) { return; }
   var body = table.tBodies[0];
   // Each filter reads its row attribute by its key: <select data-key="country"> filters on each
-  // row's data-country, whose values are joined with "|" (a brief with several countries).
+  // row's data-country, whose values are joined with "|" (a brief with several countries, frameworks).
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-key]"));
   var keys = selects.map(function (select) { return select.getAttribute("data-key"); });
   var rows = Array.prototype.slice.call(body.rows).map(function (tr, order) {
@@ -18,6 +18,9 @@
     return row;
   });
   selects.forEach(function (select) {
+    // Options the page already has (the country and framework filters: names the view made) are kept;
+    // an empty select (kind, classification, status) is filled from its rows' values.
+    if (select.options.length > 1) { return; }
     var key = select.getAttribute("data-key");
     var seen = new Set();
     rows.forEach(function (row) { [].concat(row[key]).forEach(function (v) { if (v) { seen.add(v); } }); });

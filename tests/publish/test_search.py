@@ -38,7 +38,8 @@ def _project(root: Path) -> Path:
     assert CANARY in text and RELEASED in text
     write_sheet(sheets, text, "g20-2025.yaml")
     write_sheet(sheets, compact_sheet("alpha", outcomes=[
-        {"text": "A working group on tariffs will report by June.", "sources": ["joint-statement"]}]))
+        {"text": "A working group on tariffs will report by June.", "sources": ["joint-statement"]}],
+        frameworks=[{"name": "Tariff Dialogue", "status": "reaffirmed", "sources": ["joint-statement"]}]))
     beta = compact_sheet("beta", title="Beta talks", meeting__date="2024-05-01", document__date="2024-05-02",
                          outcomes=[{"text": f"A working group on {BETA} quotas will meet.",
                                     "sources": ["joint-statement"]}])
@@ -99,6 +100,11 @@ def test_results_carry_classification_and_date_and_filters(release: Path) -> Non
     assert g20["meta"]["classification"] == "OFFICIAL"
     assert g20["meta"]["date"] and g20["meta"]["date_iso"] == "2025-11-23"
     assert {"Japan", "India"} <= set(g20["filters"]["country"])
+    # The frameworks a brief names, filtered by across every page; the example's are OFFICIAL-SENSITIVE here
+    # (the document's level), so the OFFICIAL release names none of them, though the sheet does.
+    assert by_url["/alpha.html"]["filters"]["framework"] == ["Tariff Dialogue"]
+    assert "framework" not in g20["filters"] and "framework" not in by_url["/beta.html"]["filters"]
+    assert "Japan–India Joint Vision" in (release / "briefs" / "g20-2025.yaml").read_text(encoding="utf-8")
     assert g20["filters"]["year"] == ["2025"] and g20["filters"]["kind"] and g20["filters"]["status"]
     assert by_url["/beta.html"]["filters"]["year"] == ["2024"]
     # The body only: the banners, the site link, the in-page contents and the search box are not its text
@@ -200,6 +206,11 @@ def test_search_on_the_index_then_a_filter_narrows(browser: Any, served: str) ->
                                timeout=10_000)
         assert "Beta talks" in _results(page)[0]
         assert page.locator("#site-search-count").inner_text() == "1 result"
+        page.select_option("#site-search-country", "")
+        page.select_option("#site-search-framework", "Tariff Dialogue")
+        page.wait_for_function("document.querySelectorAll('#site-search-results .search-result').length == 1",
+                               timeout=10_000)
+        assert "Alpha talks" in _results(page)[0]
     finally:
         page.close()
 

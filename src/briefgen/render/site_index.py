@@ -11,6 +11,15 @@ from briefgen.records import BriefRecord
 from briefgen.release.marking import Marked, MarkingError, banner, statement_label
 from briefgen.render.catalogs import ENGLISH, Labels, labels
 from briefgen.render.formatting import DEFAULT_LOCALE, HouseStyle
+from briefgen.render.index_subjects import (
+    IndexFrameworks,
+    IndexSubject,
+    KindLink,
+    brief_countries,
+    filter_options,
+    index_frameworks,
+    kind_links,
+)
 from briefgen.render.view import KIND_LABELS
 from briefgen.render.view_records import Banner
 from briefgen.sheet.classification import SCHEMES
@@ -18,6 +27,7 @@ from briefgen.sheet.kinds import N_
 from briefgen.sheet.scheme import Scheme
 
 if TYPE_CHECKING:
+    from briefgen.sheet.registry import Registry
     from briefgen.theme import Theme
 
 #: The index's title when the project names none.
@@ -61,10 +71,26 @@ class IndexEntry:
     notes: tuple[IndexNote, ...] = ()
     #: The Word document (`--format docx`), when one was written.
     docx_href: str | None = None
+    #: Its participants' countries and the frameworks it names, each with its page across briefs
+    #: (index_subjects.py): what the row links to and the country and framework filters read.
+    country_links: tuple[IndexSubject, ...] = ()
+    framework_links: tuple[IndexSubject, ...] = ()
+
+    @property
+    def country_keys(self) -> str:
+        """The row's countries as the country filter reads them: ISO codes joined by "|" ("IN|JP")."""
+        return "|".join(subject.key for subject in self.country_links)
+
+    @property
+    def framework_keys(self) -> str:
+        """The row's frameworks as the framework filter reads them: keys (slugs) joined by "|"."""
+        return "|".join(subject.key for subject in self.framework_links)
 
     @classmethod
-    def of(cls, record: BriefRecord, style: HouseStyle, the_labels: Labels = ENGLISH) -> IndexEntry:
-        """The index entry of one published brief: its date in the index's house style, its kind in its labels."""
+    def of(cls, record: BriefRecord, style: HouseStyle, the_labels: Labels = ENGLISH,
+           frameworks: IndexFrameworks | None = None) -> IndexEntry:
+        """The index entry of one published brief: its date in the index's house style, its kind in its labels,
+        its frameworks as `frameworks` (those of the index's records, read together) key and name them."""
         notes = _notes(record)
         return cls(
             id=record.id,
@@ -91,6 +117,8 @@ class IndexEntry:
             countries=record.countries,
             caveats=record.caveats,
             categories=record.categories,
+            country_links=brief_countries(record, style.locale),
+            framework_links=(frameworks or index_frameworks([record])).of(record),
         )
 
 
@@ -153,6 +181,18 @@ class SiteIndexView:
     first: int = 1
     #: The optional columns, decided over all pages so that every page has the same ones (None: from `entries`).
     shown_columns: tuple[str, ...] | None = None
+    #: The pages across briefs of each kind the whole index's records name ("Across briefs": countries/index.html…).
+    across_links: tuple[KindLink, ...] = ()
+
+    @property
+    def country_options(self) -> tuple[IndexSubject, ...]:
+        """The country filter's options: the countries of this page's rows, by name (none if it would hide nothing)."""
+        return filter_options(entry.country_links for entry in self.entries)
+
+    @property
+    def framework_options(self) -> tuple[IndexSubject, ...]:
+        """The framework filter's options: the frameworks of this page's rows, by name."""
+        return filter_options(entry.framework_links for entry in self.entries)
 
     @property
     def columns(self) -> dict[str, bool]:
@@ -209,16 +249,21 @@ def index_pages(view: SiteIndexView, size: int | None = None) -> list[SiteIndexV
 
 
 def site_index_view(records: Iterable[BriefRecord], title: str | None = None,
-                    locale: str | None = None, theme: Theme | None = None) -> SiteIndexView:
+                    locale: str | None = None, theme: Theme | None = None,
+                    registry: Registry | None = None) -> SiteIndexView:
     """The site index view: newest meeting first, ties by title; dates and labels in `locale` (default en-GB),
-    with the `theme`'s catalogs over the packaged ones."""
+    with the `theme`'s catalogs over the packaged ones; frameworks keyed and named with the project's `registry`
+    as the pages across briefs are."""
     style = HouseStyle(locale or DEFAULT_LOCALE)
     the_labels = labels(style.locale, theme)
-    entries = [IndexEntry.of(record, style, the_labels) for record in records]
+    listed = list(records)
+    frameworks = index_frameworks(listed, registry)
+    entries = [IndexEntry.of(record, style, the_labels, frameworks) for record in listed]
     by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.id))
     ordered = sorted(by_title, key=lambda e: e.meeting_date_iso, reverse=True)  # stable
     return SiteIndexView(title=title if title is not None else the_labels.gettext(INDEX_TITLE), entries=tuple(ordered),
-                         banner=index_banner(ordered), language=style.locale)
+                         banner=index_banner(ordered), language=style.locale,
+                         across_links=kind_links(listed, the_labels))
 
 
 #: The scheme whose lowest level marks an index that lists nothing.
