@@ -313,7 +313,8 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
     changes = brief_changes(plan, ready, manifest, journal, folder)
     final, writes, removals = changes.final, changes.writes, changes.removals
 
-    view = site_index_view([entry.record for entry in final.values()], locale=plan.options.locale, theme=plan.theme)
+    view = site_index_view([entry.record for entry in final.values()], locale=plan.options.locale, theme=plan.theme,
+                           registry=plan.options.registry)
     pages = {page_file(page.page): render_index(page, plan.theme).encode("utf-8") for page in index_pages(view)}
     recorded_index = index_hash(folder, pages.pop(INDEX), writes)
     recorded_pages = index_page_hashes(folder, pages, writes, removals)
