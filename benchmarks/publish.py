@@ -69,7 +69,7 @@ def section_body(rng: random.Random) -> str:
 def fact_sheet(index: int, rng: random.Random) -> dict[str, object]:
     """One generated fact sheet, valid (`check` finds no error or warning) and varied.
 
-    Briefs and readouts; 2 to 14 points, 0 to 5 commitments, 1 to 3 sections of 1 to 4
+    Briefs and readouts; 2 to 14 points, 0 to 2 frameworks (of 8, by ref), 0 to 5 commitments, 1 to 3 sections of 1 to 4
     paragraphs with Markdown (emphasis, links, lists); drafts and final notes (a contact and
     a clearance); every point, outcome and commitment cites one of 1 to 3 sources; every
     fourth sheet portion-marked (OFFICIAL-SENSITIVE with OFFICIAL portions).
@@ -110,9 +110,15 @@ def fact_sheet(index: int, rng: random.Random) -> dict[str, object]:
                     "venue": {"name": "Hall", "city": rng.choice(("Geneva", "Nairobi", "Jakarta", "Ottawa")),
                               "country": "CH"}},
         "participants": [
-            {"name": f"Minister {a}", "title": "Minister of Foreign Affairs", "country": a, "role": "principal"},
-            {"name": f"Minister {b}", "title": "Minister of Trade", "country": b, "role": "principal"},
+            {"name": f"Minister {a}", "ref": f"minister-{a.lower()}", "title": "Minister of Foreign Affairs",
+             "country": a, "role": "principal"},
+            {"name": f"Minister {b}", "ref": f"minister-{b.lower()}", "title": "Minister of Trade", "country": b,
+             "role": "principal"},
         ],
+        # What the pages across briefs are made of: shared frameworks (by ref), commitments by sector and parties.
+        "frameworks": [{"name": f"{name.capitalize()} framework", "ref": f"{name}-framework",
+                        "status": rng.choice(("reaffirmed", "launched", "referenced")), "sources": cites()}
+                       for name in rng.sample(WORDS[:8], rng.randint(0, 2))],
         "summary": prose(rng, 40),
         ("outcomes" if kind == "readout" else "talking_points"): points,
         "commitments": [{"sector": rng.choice(WORDS).capitalize(), "summary": sentence(rng, 20),
@@ -190,6 +196,41 @@ MANIFEST_LOAD = textwrap.dedent("""
 """)
 
 
+#: The pages across briefs in a no-op rebuild: what publish adds for them (the cross index from the records, every
+#: page's inputs digest, each kept page's file hashed), timed alone on the built site; then drawing every page
+#: (what a first build adds). Prints: seconds of the no-op's part, pages, pages drawn, seconds to draw them all.
+CROSS_COST = textwrap.dedent("""
+    import dataclasses, datetime, hashlib, sys, time, pathlib
+    from briefgen.publish.cross import cross_changes
+    from briefgen.publish.manifest import Journal, Manifest
+    from briefgen.publish.policy import Ownership
+    from briefgen.records import Options, Plan
+    from briefgen.theme import Theme
+
+    class Files:
+        def __init__(self, folder):
+            self.folder = folder
+        def hash(self, name):
+            path = self.folder / name
+            return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        def exists(self, name):
+            return (self.folder / name).exists()
+
+    site = pathlib.Path(sys.argv[1])
+    manifest = Manifest.read(site)
+    records = [entry.record for entry in manifest.briefs.values()]
+    plan = Plan(Options(theme=Theme.default(), pdf=False), ())
+    day = datetime.date.today()
+    started = time.perf_counter()
+    kept = cross_changes(plan, records, manifest, Ownership(site, manifest, Journal(), Files(site)), {}, [], day)
+    noop = time.perf_counter() - started
+    fresh = dataclasses.replace(manifest, cross_pages={})
+    started = time.perf_counter()
+    drawn = cross_changes(plan, records, fresh, Ownership(site, manifest, Journal(), Files(site)), {}, [], day)
+    print(noop, len(kept.recorded), len(kept.drawn), time.perf_counter() - started, len(drawn.drawn))
+""")
+
+
 def first_view_bytes(site: Path) -> tuple[int, int]:
     """The bytes of index.html, and those plus every file of the site it loads at once (scripts, styles, data)."""
     import re
@@ -241,6 +282,17 @@ def scale_rows(work: Path, count: int, shard_count: int | None = None) -> list[t
     seconds, cpu = min(noops)
     add(rows, (f"no-op rebuild of {count:,}, from process start", f"{seconds:.2f} s (CPU {cpu:.2f} s)", "≤ 2 s",
                  "yes" if seconds <= 2 else "no"))
+    done = subprocess.run([PYTHON, "-c", CROSS_COST, str(site)], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(done.stderr)
+    part, pages, redrawn, draw_all, _ = (float(v) for v in done.stdout.split())
+    share = part / seconds
+    add(rows, (f"pages across briefs in the no-op rebuild of {count:,}: their part of it (pages drawn again)",
+               f"{part:.2f} s = {share:.0%} of the no-op ({pages:,.0f} pages, {redrawn:.0f} drawn again)",
+               "≤ 20 % of the no-op, none drawn", "yes" if share <= 0.2 and redrawn == 0 else "no"))
+    add(rows, (f"pages across briefs of {count:,}: drawing every page (a first build's part)",
+               f"{draw_all:.1f} s for {pages:,.0f} pages ({draw_all / max(pages, 1) * 1000:.1f} ms a page)",
+               "reference", ""))
     done = subprocess.run([PYTHON, "-c", MANIFEST_LOAD, str(site)], capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(done.stderr)
