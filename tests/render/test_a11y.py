@@ -1,5 +1,5 @@
-"""Accessible and valid: axe-core (WCAG 2.1 A and AA) finds nothing on the briefs and the
-site index at desktop and phone widths in light and dark schemes, and the Nu HTML
+"""Accessible and valid: axe-core (WCAG 2.1 A and AA) finds nothing on the briefs, the
+site index and the pages across briefs at desktop and phone widths in light and dark schemes, and the Nu HTML
 Checker reports no errors (CSS included) on the HTML a build writes.
 
 Kept to the example, one draft, the index and the layouts of the other kinds (the Nu
@@ -18,7 +18,10 @@ from build_helpers import EXAMPLE, ROOT, compact_sheet, write_sheet
 
 #: The examples of the kinds laid out by kinds.py (submission, memos, a brief with every part).
 KIND_PAGES = ["uk-submission", "us-action-memo", "us-info-memo", "uk-minister-brief"]
-PAGES = ["g20-2025", "drafty", "index", "uk-submission", "us-action-memo"]
+#: The pages across briefs whose layouts differ most: a country's (its two charts and tables) and a
+#: commitment's (the timeline, follow-ups).
+CROSS_PAGES = ["countries/IN", "commitments/japan-india-investment-target", "frameworks/index"]
+PAGES = ["g20-2025", "drafty", "index", "uk-submission", "us-action-memo", *CROSS_PAGES]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
