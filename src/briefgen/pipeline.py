@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 from briefgen.errors import PlanError
 from briefgen.keys import environment_key, in_shard, job_key, plan_digest, recorded_report, reusable
 from briefgen.publish.folder import Published, publish
-from briefgen.records import Job, Options, Outcome, Plan, PlannedSheet
+from briefgen.records import Job, Options, Outcome, Plan, PlannedSheet, SinceLastTime
 from briefgen.render.brief import run
 from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span
 from briefgen.sheet.marks import DataPath
@@ -32,7 +32,10 @@ from briefgen.sheet.sources import Candidate, MissingPath, discover, load_candid
 from briefgen.theme import Theme
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
+    from briefgen.across.since import Sighting
     from briefgen.publish.manifest import BriefEntry
+    from briefgen.release.audience import Audience
+    from briefgen.release.cut import Release, ReleasedSheet
     from briefgen.sheet.crossrefs import CrossFindings
     from briefgen.sheet.model import FactSheet
     from briefgen.sheet.validate import Checked
@@ -58,9 +61,22 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
     if not found:
         raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
     environment = environment_key(options) if options.theme is not None else ""
-    reused = reusable(found, known or {}, options, environment)
+    paths_found = {str(candidate.path) for candidate in found}
+    # Since last time, as the recorded briefs say: the key of each brief they still hold. Once every sheet is
+    # known (parsed, or reused by that key) it is worked out again, and a brief whose block changed is rendered.
+    assumed = _history([_recorded_sighting(path, entry) for path, entry in (known or {}).items()
+                        if path in paths_found], options)
+    reused = reusable(found, known or {}, options, environment, assumed.digests())
     skipped = {} if audience is not None else reused  # sheets neither parsed nor validated
     checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in skipped]
+    cuts: dict[str, _Cut] = {}
+    history = _history([*(s for item in checked if (s := _sighting(item, audience, cuts)) is not None),
+                        *(_recorded_sighting(path, entry) for path, (entry, _) in skipped.items())], options)
+    stale = {path for path in reused if history.get(path, "") != assumed.get(path, "")}
+    if stale:
+        reused = {path: found for path, found in reused.items() if path not in stale}
+        checked += [load_candidate(c) for c in found if str(c.path) in stale and str(c.path) in skipped]
+        skipped = {path: found for path, found in skipped.items() if path not in stale}
     duplicates = _duplicate_ids(checked, {path: entry.id for path, (entry, _) in skipped.items()})
     twins = _case_twins(found)
     cross = _cross_refs(checked, skipped, options)
@@ -77,6 +93,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
         duplicates = _duplicate_ids(checked, {})
         cross = _cross_refs(checked, skipped, options)
     keys = {path: key for path, (_, key) in reused.items()}
+    since = history.records
     sheets = []
     for candidate in found:
         path = str(candidate.path)
@@ -85,12 +102,13 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
             if in_shard(entry.id, options.shard):
                 sheets.append(PlannedSheet(path, recorded_report(path, entry), entry.id, None, reused=key))
     for item in checked:
-        keys.setdefault(item.path, job_key(item.loaded.text, item.path, options, environment))
+        keys.setdefault(item.path, job_key(item.loaded.text, item.path, options, environment,
+                                           history.get(item.path, "")))
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
         clashes = [*duplicates.get(item.path, ()), *twins.get(item.path, ())]
         sheets.append(_planned(item, clashes, options, environment, reused.get(item.path),
-                               cross.diagnostics.get(item.path, ())))
+                               cross.diagnostics.get(item.path, ()), since.get(item.path), cuts))
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
     return Plan(options, tuple(sheets), tuple(paths), frozenset(order), plan_digest(keys),
@@ -98,11 +116,13 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
 
 
 def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,
-             reused: tuple[BriefEntry, str] | None, cross: Sequence[Diagnostic] = ()) -> PlannedSheet:
+             reused: tuple[BriefEntry, str] | None, cross: Sequence[Diagnostic] = (),
+             since: SinceLastTime | None = None, cuts: dict[str, _Cut] | None = None) -> PlannedSheet:
     """One checked sheet planned: for a release, what the release stage says of it; and its job.
 
     `cross` are its warnings from the checks across sheets: reported (as a release reports
-    any), never a reason to withhold its job."""
+    any), never a reason to withhold its job; `since` its Since last time record, `cuts` the
+    releases the plan already made (by path)."""
     from briefgen.release.reports import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
 
     audience = options.audience
@@ -114,9 +134,7 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
         complete = False  # an invalid sheet cannot be cut: none of its messages is quoted
         notes = []
         if sheet is not None:
-            from briefgen.release.cut import release, withholding
-
-            found = withholding(sheet, audience)
+            found, cut = _cut_of(item, audience, {} if cuts is None else cuts)
             if found is not None:
                 withheld, where = found
                 # A note, not a warning: withholding is the release working as meant,
@@ -124,8 +142,7 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
                 notes.append(_at(item, where, "note", NOT_RELEASED,
                                  f"not released to {audience.name}: {withheld}",
                                  "nothing of this brief is written in this release"))
-            else:
-                cut = release(sheet, audience)
+            elif cut is not None:
                 complete = cut.complete
                 if not cut.substance:
                     notes.append(_at(item, ("classification",), "warning", WITHHOLDS_SUBSTANCE,
@@ -139,8 +156,71 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
     if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
         if reused is not None:
             return PlannedSheet(item.path, report, item.sheet_id, None, reused=reused[1])
-        job = _job(item, sheet, options, options.theme, environment)
+        shown = since if sheet.document.since_last_time else None
+        job = _job(item, sheet, options, options.theme, environment, since, shown)
     return PlannedSheet(item.path, report, item.sheet_id, job, withheld)
+
+
+#: A sheet cut for the plan's audience: why it is withheld (and where), or its release.
+_Cut = tuple[tuple[str, DataPath] | None, "Release | None"]
+
+
+def _cut_of(item: Checked, audience: Audience, cuts: dict[str, _Cut]) -> _Cut:
+    """`item`'s sheet cut for `audience`, once per plan (the history and the release notes both read it)."""
+    if item.path not in cuts:
+        from briefgen.release.cut import release, withholding
+
+        assert item.sheet is not None
+        found = withholding(item.sheet, audience)
+        cuts[item.path] = (found, None) if found is not None else (None, release(item.sheet, audience))
+    return cuts[item.path]
+
+
+@dataclass(frozen=True)
+class _History:
+    """Each sheet's Since last time record, and its digest (the part of its job key), by path."""
+
+    records: Mapping[str, SinceLastTime]
+
+    def digests(self) -> dict[str, str]:
+        return {path: found.digest() for path, found in self.records.items()}
+
+    def get(self, path: str, default: str = "") -> str:
+        found = self.records.get(path)
+        return found.digest() if found is not None else default
+
+
+def _history(sightings: Sequence[Sighting], options: Options) -> _History:
+    """The Since last time records of the briefs `sightings` see (across/since.py)."""
+    from briefgen.across.since import since_last_time
+
+    return _History(since_last_time(sightings, options.registry) if options.theme is not None else {})
+
+
+def _recorded_sighting(path: str, entry: BriefEntry) -> Sighting:
+    """A brief as its output folder recorded it (of its released sheet, in a release folder)."""
+    from briefgen.across.since import Sighting, home_country
+
+    record = entry.record
+    return Sighting(path, record.id, record.meeting_date, home_country(record.scheme), record.mentions)
+
+
+def _sighting(item: Checked, audience: Audience | None, cuts: dict[str, _Cut]) -> Sighting | None:
+    """A brief as its sheet says now, of what `audience` may read: None when it is invalid or withheld."""
+    from briefgen.across.since import Sighting, home_country
+    from briefgen.sheet.mentions import mentions_of
+
+    sheet = item.sheet
+    if sheet is None or item.sheet_id is None:
+        return None
+    named: FactSheet | ReleasedSheet = sheet
+    if audience is not None:
+        withheld, cut = _cut_of(item, audience, cuts)
+        if withheld is not None or cut is None:
+            return None
+        named = cut.sheet
+    return Sighting(item.path, item.sheet_id, sheet.meeting.date, home_country(sheet.classification.scheme),
+                    mentions_of(named))
 
 
 def _cross_refs(checked: Sequence[Checked], skipped: Mapping[str, tuple[BriefEntry, str]],
@@ -202,16 +282,20 @@ def _case_twins(found: Sequence[Candidate]) -> dict[str, list[Diagnostic]]:
             for paths in by_folded.values() if len(paths) > 1 for path in paths}
 
 
-def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str) -> Job:
+def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str,
+         since: SinceLastTime | None, shown: SinceLastTime | None) -> Job:
+    """The job of one sheet; `since` keys it (whether or not the sheet prints the block), `shown` it prints."""
     from briefgen.render.formatting import note_locale
 
     source_dir = Path(item.path).parent.resolve()
     assert item.sheet_id is not None
     return Job(sheet_id=item.sheet_id, path=item.path, source_dir=source_dir, sheet=sheet,
                marks=item.loaded.marks, audience=options.audience, html=options.html, pdf=options.pdf,
-               theme=theme, key=job_key(item.loaded.text, item.path, options, environment),
+               theme=theme, key=job_key(item.loaded.text, item.path, options, environment,
+                                        since.digest() if since is not None else ""),
                locales=options.locales or (note_locale(sheet.classification.scheme),), parallel=options.parallel,
-               pdf_variant=options.pdf_variant, docx=options.docx, docx_reference=options.docx_reference)
+               pdf_variant=options.pdf_variant, docx=options.docx, docx_reference=options.docx_reference,
+               since=shown)
 
 
 

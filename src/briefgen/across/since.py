@@ -1,4 +1,4 @@
-"""What changed since last time: each brief's frameworks and commitments against the earlier briefs with its counterparts.
+"""What changed since last time: a brief's frameworks and commitments against earlier briefs with its counterparts.
 
 Pure: `since_last_time(briefs)` reads only what each brief names (its `Mentions`, those of its
 released sheet in a release build), never a sheet, so the plan gives every job the small record
