@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from briefgen.render.catalogs import ENGLISH, Labels
 from briefgen.render.layout import Citation, Layout, Part
+from briefgen.render.since_view import SinceView
 from briefgen.sheet.kinds import N_
 
 #: Where the site index is, from a brief: publish writes both into the same folder.
@@ -248,6 +249,8 @@ class BriefView:
     labels: Labels = ENGLISH
     #: The same note in the build's other locales (and side by side), when it has several: each links to the others.
     languages: tuple[LanguageLink, ...] = ()
+    #: What changed since earlier briefs with the same counterparts (render/since_view.py), or None.
+    since_last_time: SinceView | None = None
 
     @property
     def countries(self) -> tuple[str, ...]:
