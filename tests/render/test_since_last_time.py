@@ -207,3 +207,14 @@ def test_the_example_folder_shows_since_last_time_in_g20(tmp_path: Path) -> None
     assert vision[1:3] == ["29 August 2025 (tokyo-annual-summit-2025)", "Launched → Reaffirmed"]
     assert by_name["Economic security Commitment"][2] == "Announced → Reaffirmed"
     assert by_name["Investment Commitment"][2:] == ["Agreed (unchanged)", "¥10 trillion (unchanged)"]
+
+
+def test_the_block_in_the_word_document(tmp_path: Path) -> None:
+    import docx
+
+    folder = _history_folder(tmp_path)
+    build_in_process([folder], tmp_path / "out", docx=True)
+    document = docx.Document(str(tmp_path / "out" / "later.docx"))
+    [table] = [t for t in document.tables if t.rows[0].cells[1].text == "Last time"]
+    assert [c.text for c in table.rows[3].cells][1:] == ["29\xa0August\xa02025 (earlier)", "Announced → Agreed",
+                                                          "¥10\xa0trillion → ¥12\xa0trillion"]
