@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from build_helpers import build_in_process, compact_sheet, find_all, parse_html, pdftotext, squash, text_of, write_sheet
-
 from briefgen.across.since import Sighting, since_last_time
 from briefgen.pipeline import plan
 from briefgen.records import Options
 from briefgen.release.audience import shorthand
 from briefgen.sheet.mentions import CommitmentMention, FrameworkMention, Mentions, PersonMention
 from briefgen.theme import Theme
+from build_helpers import build_in_process, compact_sheet, find_all, parse_html, pdftotext, squash, text_of, write_sheet
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = ["joint-statement"]

@@ -16,8 +16,8 @@ from briefgen.render.catalogs import Labels, labels
 from briefgen.render.formatting import HouseStyle, country_name, note_locale
 from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS, Citation, Typeset, layout, parts
 from briefgen.render.linebreaks import keep_together
-from briefgen.render.since_view import since_view
 from briefgen.render.page_marks import authority_block, banner, cui_block, released_for
+from briefgen.render.since_view import since_view
 from briefgen.render.typography import script_language, smart_quotes
 from briefgen.render.view_records import (
     INDEX_LINK_TEXT,

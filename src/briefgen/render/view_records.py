@@ -99,7 +99,8 @@ class ParticipantView:
     #: Language (BCP 47) and direction of native_name, for lang= and dir= (CSS picks fonts by :lang).
     native_lang: str | None = None
     native_dir: str | None = None
-    #: Its id in the page (mentions.anchor: "participant-2", by its place in the sheet), which pages across briefs link to.
+    #: Its id in the page (mentions.anchor: "participant-2", by its place in the sheet), which pages across
+    #: briefs link to.
     anchor: str = ""
 
 
