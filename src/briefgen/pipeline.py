@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from briefgen.earlier import Cut, cut_of, earlier_sightings, history_of, history_only, recorded_sighting, sighting
 from briefgen.errors import PlanError
 from briefgen.keys import environment_key, in_shard, job_key, plan_digest, recorded_report, reusable
 from briefgen.publish.folder import Published, publish
@@ -32,10 +33,7 @@ from briefgen.sheet.sources import Candidate, MissingPath, discover, load_candid
 from briefgen.theme import Theme
 
 if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is checked
-    from briefgen.across.since import Sighting
     from briefgen.publish.manifest import BriefEntry
-    from briefgen.release.audience import Audience
-    from briefgen.release.cut import Release, ReleasedSheet
     from briefgen.sheet.crossrefs import CrossFindings
     from briefgen.sheet.model import FactSheet
     from briefgen.sheet.validate import Checked
@@ -61,17 +59,25 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
     if not found:
         raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
     environment = environment_key(options) if options.theme is not None else ""
-    paths_found = {str(candidate.path) for candidate in found}
+    known = known or {}
+    earlier = history_only(found, options)
+    # Sheets the output folder has no record of are parsed in any case: now, so that the history below has them.
+    fresh = {str(c.path): load_candidate(c) for c in [*found, *earlier] if str(c.path) not in known}
+    cuts: dict[str, Cut] = {}
+    seen_fresh = [s for item in fresh.values() if (s := sighting(item, audience, cuts)) is not None] \
+        if options.theme is not None else []
+    pool = {str(candidate.path) for candidate in [*found, *earlier]}
     # Since last time, as the recorded briefs say: the key of each brief they still hold. Once every sheet is
     # known (parsed, or reused by that key) it is worked out again, and a brief whose block changed is rendered.
-    assumed = _history([_recorded_sighting(path, entry) for path, entry in (known or {}).items()
-                        if path in paths_found], options)
-    reused = reusable(found, known or {}, options, environment, assumed.digests())
+    assumed = history_of([*(recorded_sighting(path, entry) for path, entry in known.items() if path in pool),
+                          *seen_fresh], options)
+    reused = reusable(found, known, options, environment, assumed.digests())
     skipped = {} if audience is not None else reused  # sheets neither parsed nor validated
-    checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in skipped]
-    cuts: dict[str, _Cut] = {}
-    history = _history([*(s for item in checked if (s := _sighting(item, audience, cuts)) is not None),
-                        *(_recorded_sighting(path, entry) for path, (entry, _) in skipped.items())], options)
+    checked = [fresh.get(str(c.path)) or load_candidate(c) for c in found if str(c.path) not in skipped]
+    history = history_of([*(s for item in checked if (s := sighting(item, audience, cuts)) is not None),
+                          *(recorded_sighting(path, entry) for path, (entry, _) in skipped.items()),
+                          *earlier_sightings(earlier, known, options, environment, assumed, cuts, fresh)],
+                         options) if options.theme is not None else assumed
     stale = {path for path in reused if history.get(path, "") != assumed.get(path, "")}
     if stale:
         reused = {path: found for path, found in reused.items() if path not in stale}
@@ -117,7 +123,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
 
 def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,
              reused: tuple[BriefEntry, str] | None, cross: Sequence[Diagnostic] = (),
-             since: SinceLastTime | None = None, cuts: dict[str, _Cut] | None = None) -> PlannedSheet:
+             since: SinceLastTime | None = None, cuts: dict[str, Cut] | None = None) -> PlannedSheet:
     """One checked sheet planned: for a release, what the release stage says of it; and its job.
 
     `cross` are its warnings from the checks across sheets: reported (as a release reports
@@ -134,7 +140,7 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
         complete = False  # an invalid sheet cannot be cut: none of its messages is quoted
         notes = []
         if sheet is not None:
-            found, cut = _cut_of(item, audience, {} if cuts is None else cuts)
+            found, cut = cut_of(item, audience, {} if cuts is None else cuts)
             if found is not None:
                 withheld, where = found
                 # A note, not a warning: withholding is the release working as meant,
@@ -159,68 +165,6 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
         shown = since if sheet.document.since_last_time else None
         job = _job(item, sheet, options, options.theme, environment, since, shown)
     return PlannedSheet(item.path, report, item.sheet_id, job, withheld)
-
-
-#: A sheet cut for the plan's audience: why it is withheld (and where), or its release.
-_Cut = tuple[tuple[str, DataPath] | None, "Release | None"]
-
-
-def _cut_of(item: Checked, audience: Audience, cuts: dict[str, _Cut]) -> _Cut:
-    """`item`'s sheet cut for `audience`, once per plan (the history and the release notes both read it)."""
-    if item.path not in cuts:
-        from briefgen.release.cut import release, withholding
-
-        assert item.sheet is not None
-        found = withholding(item.sheet, audience)
-        cuts[item.path] = (found, None) if found is not None else (None, release(item.sheet, audience))
-    return cuts[item.path]
-
-
-@dataclass(frozen=True)
-class _History:
-    """Each sheet's Since last time record, and its digest (the part of its job key), by path."""
-
-    records: Mapping[str, SinceLastTime]
-
-    def digests(self) -> dict[str, str]:
-        return {path: found.digest() for path, found in self.records.items()}
-
-    def get(self, path: str, default: str = "") -> str:
-        found = self.records.get(path)
-        return found.digest() if found is not None else default
-
-
-def _history(sightings: Sequence[Sighting], options: Options) -> _History:
-    """The Since last time records of the briefs `sightings` see (across/since.py)."""
-    from briefgen.across.since import since_last_time
-
-    return _History(since_last_time(sightings, options.registry) if options.theme is not None else {})
-
-
-def _recorded_sighting(path: str, entry: BriefEntry) -> Sighting:
-    """A brief as its output folder recorded it (of its released sheet, in a release folder)."""
-    from briefgen.across.since import Sighting, home_country
-
-    record = entry.record
-    return Sighting(path, record.id, record.meeting_date, home_country(record.scheme), record.mentions)
-
-
-def _sighting(item: Checked, audience: Audience | None, cuts: dict[str, _Cut]) -> Sighting | None:
-    """A brief as its sheet says now, of what `audience` may read: None when it is invalid or withheld."""
-    from briefgen.across.since import Sighting, home_country
-    from briefgen.sheet.mentions import mentions_of
-
-    sheet = item.sheet
-    if sheet is None or item.sheet_id is None:
-        return None
-    named: FactSheet | ReleasedSheet = sheet
-    if audience is not None:
-        withheld, cut = _cut_of(item, audience, cuts)
-        if withheld is not None or cut is None:
-            return None
-        named = cut.sheet
-    return Sighting(item.path, item.sheet_id, sheet.meeting.date, home_country(sheet.classification.scheme),
-                    mentions_of(named))
 
 
 def _cross_refs(checked: Sequence[Checked], skipped: Mapping[str, tuple[BriefEntry, str]],

@@ -195,6 +195,10 @@ class Options:
     docx_reference: ReferenceDocument | None = None
     #: The project's registry of people, frameworks and commitments (sheet/registry.py), or None.
     registry: Registry | None = None
+    #: Folders whose fact sheets are earlier briefs for the Since last time block, besides those the plan's
+    #: paths find: `build FILE` names the project's briefs folder here when FILE lies in it. Read for their
+    #: mentions only (from the output folder's records when their key still holds); never built.
+    history: tuple[Path, ...] = ()
 
     @property
     def locale(self) -> str | None:

@@ -217,3 +217,17 @@ def test_the_block_in_the_word_document(tmp_path: Path) -> None:
     [table] = [t for t in document.tables if t.rows[0].cells[1].text == "Last time"]
     assert [c.text for c in table.rows[3].cells][1:] == ["29\xa0August\xa02025 (earlier)", "Announced → Agreed",
                                                           "¥10\xa0trillion → ¥12\xa0trillion"]
+
+
+def test_one_sheet_of_the_project_finds_its_earlier_briefs_in_the_briefs_folder(tmp_path: Path) -> None:
+    def build(*args: str) -> str:
+        ran = subprocess.run([sys.executable, "-m", "briefgen", "build", *args, "-o", str(tmp_path / "site"),
+                              "--no-pdf"], cwd=REPO, capture_output=True, text=True, timeout=300)
+        assert ran.returncode == 0, ran.stderr
+        return ran.stdout + ran.stderr
+
+    build("briefs/g20-2025.yaml")
+    rows = _rows((tmp_path / "site" / "g20-2025.html").read_text(encoding="utf-8"))
+    assert rows[0][1:3] == ["29 August 2025 (tokyo-annual-summit-2025)", "Launched → Reaffirmed"]
+    assert not (tmp_path / "site" / "tokyo-annual-summit-2025.html").exists()  # read for its mentions, not built
+    assert "unchanged g20-2025" in build("briefs/g20-2025.yaml")
