@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from briefgen.keys import reusable
@@ -47,12 +48,13 @@ class History:
 
     records: Mapping[str, SinceLastTime]
 
-    def digests(self) -> dict[str, str]:
+    @cached_property
+    def digests(self) -> Mapping[str, str]:
+        """Worked out once: every reuse check and key of the plan asks for them."""
         return {path: found.digest() for path, found in self.records.items()}
 
     def get(self, path: str, default: str = "") -> str:
-        found = self.records.get(path)
-        return found.digest() if found is not None else default
+        return self.digests.get(path, default)
 
 
 def history_of(sightings: Sequence[Sighting], options: Options) -> History:
@@ -80,7 +82,7 @@ def earlier_sightings(earlier: Sequence[Candidate], known: Mapping[str, BriefEnt
     """What the history-only sheets name: an output folder's record when its key still holds (the sheet is
     then read and hashed, not parsed), else the sheet parsed (`parsed` has those parsed already)."""
     recorded = reusable([c for c in earlier if str(c.path) not in parsed], known, options, environment,
-                        assumed.digests())
+                        assumed.digests)
     found = [recorded_sighting(path, entry) for path, (entry, _) in recorded.items()]
     for candidate in earlier:
         if str(candidate.path) not in recorded:

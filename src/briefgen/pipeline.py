@@ -71,13 +71,13 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
     # known (parsed, or reused by that key) it is worked out again, and a brief whose block changed is rendered.
     assumed = history_of([*(recorded_sighting(path, entry) for path, entry in known.items() if path in pool),
                           *seen_fresh], options)
-    reused = reusable(found, known, options, environment, assumed.digests())
+    reused = reusable(found, known, options, environment, assumed.digests)
     skipped = {} if audience is not None else reused  # sheets neither parsed nor validated
     checked = [fresh.get(str(c.path)) or load_candidate(c) for c in found if str(c.path) not in skipped]
     history = history_of([*(s for item in checked if (s := sighting(item, audience, cuts)) is not None),
                           *(recorded_sighting(path, entry) for path, (entry, _) in skipped.items()),
                           *earlier_sightings(earlier, known, options, environment, assumed, cuts, fresh)],
-                         options) if options.theme is not None else assumed
+                         options) if options.theme is not None and (checked or fresh or earlier) else assumed
     stale = {path for path in reused if history.get(path, "") != assumed.get(path, "")}
     if stale:
         reused = {path: found for path, found in reused.items() if path not in stale}
