@@ -231,3 +231,10 @@ def test_one_sheet_of_the_project_finds_its_earlier_briefs_in_the_briefs_folder(
     assert rows[0][1:3] == ["29 August 2025 (tokyo-annual-summit-2025)", "Launched → Reaffirmed"]
     assert not (tmp_path / "site" / "tokyo-annual-summit-2025.html").exists()  # read for its mentions, not built
     assert "unchanged g20-2025" in build("briefs/g20-2025.yaml")
+
+
+def test_no_block_when_nothing_carried_over(tmp_path: Path) -> None:
+    # The earlier brief met the same counterparts but named none of these: every row would be "New since".
+    folder = _history_folder(tmp_path, _meeting("earlier", "2025-08-29"))
+    build_in_process([folder], tmp_path / "out")
+    assert 'id="since-last-time"' not in (tmp_path / "out" / "later.html").read_text(encoding="utf-8")

@@ -4,7 +4,8 @@ The plan gave the job the record (across/since.py), made from the earlier briefs
 mentions; this module only writes it in the note's locale: statuses through the catalogs,
 amounts as the note writes money, dates in its house style, and each row's portion mark that of
 the item in this brief, as the brief's other rows carry it. An item the release does not keep
-has no row.
+has no row. A block whose every row would be new is not printed: it would say no more than the
+frameworks and commitments tables above it.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def since_view(since: SinceLastTime | None, release: Release, typeset: Typeset,
         rows.append(SinceRow(mark, kind_label, name, row_anchor, _brief(item.earlier, typeset), is_new=False,
                              status=status,
                              status_changed=status_changed, amount=amount, amount_changed=amount_changed))
-    if not rows:
+    if all(row.is_new for row in rows):  # nothing carried over: the block would only repeat the tables above
         return None
     # English names, as the other tables': the template tests for a column by its name, prints it through gettext.
     columns = tuple(c for c in SINCE_COLUMNS if c != "Amount" or any(row.amount for row in rows))
