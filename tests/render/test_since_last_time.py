@@ -238,3 +238,9 @@ def test_no_block_when_nothing_carried_over(tmp_path: Path) -> None:
     folder = _history_folder(tmp_path, _meeting("earlier", "2025-08-29"))
     build_in_process([folder], tmp_path / "out")
     assert 'id="since-last-time"' not in (tmp_path / "out" / "later.html").read_text(encoding="utf-8")
+
+
+def test_the_pdf_writes_no_address_for_the_links_to_rows_above(tmp_path: Path) -> None:
+    folder = _history_folder(tmp_path)
+    build_in_process([folder], tmp_path / "out", pdf=True)
+    assert "<#framework-1>" not in pdftotext(tmp_path / "out" / "later.pdf")
