@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "briefgen"
 #: Lowest first. A unit may import only units before it (and itself). Type-only imports count too:
 #: a record that names a type of a later stage ties the two as firmly for a reader.
 LAYERS = ("files", "errors", "report", "sheet", "release", "theme", "inputs", "records", "across", "versions", "render",
-          "project", "publish", "signing", "workers", "keys", "pipeline", "preview", "commands", "__main__")
+          "project", "publish", "signing", "workers", "keys", "earlier", "pipeline", "preview", "commands", "__main__")
 
 
 def _unit(path: Path) -> str:

@@ -39,10 +39,11 @@ def plan_digest(keys: Mapping[str, str]) -> str:
     return digest.hexdigest()
 
 
-def reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
-              options: Options, environment: str) -> dict[str, tuple[BriefEntry, str]]:
+def reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry], options: Options, environment: str,
+             history: Mapping[str, str] | None = None) -> dict[str, tuple[BriefEntry, str]]:
     """The found sheets whose key equals the one recorded for them, and whose render's inputs
-    still hold the bytes recorded: path → (entry, key)."""
+    still hold the bytes recorded: path → (entry, key). `history` is each sheet's Since last time
+    digest as the recorded briefs would give it (the plan checks it again once it knows every sheet)."""
     if options.theme is None or not known:
         return {}
     from briefgen.inputs import input_roots, unchanged
@@ -58,7 +59,7 @@ def reusable(found: Sequence[Candidate], known: Mapping[str, BriefEntry],
         if entry is None or candidate.refusal is not None or entry.key is None or set(entry.outputs) != expected:
             continue
         text = read_text(candidate.path)
-        if text is None or entry.key != job_key(text, path, options, environment):
+        if text is None or entry.key != job_key(text, path, options, environment, (history or {}).get(path, "")):
             continue
         parent = candidate.path.parent  # resolved once per folder: a resolve is an lstat per path component
         if parent not in roots_of:
@@ -91,8 +92,9 @@ def environment_key(options: Options) -> str:
     return environment
 
 
-def job_key(text: str, path: str, options: Options, environment: str) -> str:
-    """A job's key: sha256 of the sheet's text, its path as shown, the audience, the options and the environment.
+def job_key(text: str, path: str, options: Options, environment: str, history: str = "") -> str:
+    """A job's key: sha256 of the sheet's text, its path as shown, the audience, the options and the environment,
+    and `history`, the digest of its Since last time block (records.SinceLastTime.digest; "" for none).
 
     The sheet's folder is left out: moving a repository (a CI runner's workspace) changes
     no output, since a brief reads nothing beside its sheet that the theme does not cover.
@@ -109,6 +111,8 @@ def job_key(text: str, path: str, options: Options, environment: str) -> str:
     if options.docx:  # likewise a build without Word documents; the reference document's bytes key a DOCX
         reference = options.docx_reference.digest if options.docx_reference is not None else "none"
         parts.append(f"docx reference {reference}")
+    if history:  # a brief with no earlier brief keys as it always has
+        parts.append(f"since {history}")
     for part in parts:
         key.update(part.encode("utf-8", "surrogatepass"))
         key.update(b"\0")

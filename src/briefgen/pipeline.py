@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from briefgen.earlier import Cut, cut_of, earlier_sightings, history_of, history_only, recorded_sighting, sighting
 from briefgen.errors import PlanError
 from briefgen.keys import environment_key, in_shard, job_key, plan_digest, recorded_report, reusable
 from briefgen.publish.folder import Published, publish
-from briefgen.records import Job, Options, Outcome, Plan, PlannedSheet
+from briefgen.records import Job, Options, Outcome, Plan, PlannedSheet, SinceLastTime
 from briefgen.render.brief import run
 from briefgen.report.diagnostics import TEMPLATE_ERROR_CODE, Diagnostic, Report, Span
 from briefgen.sheet.marks import DataPath
@@ -58,9 +59,30 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
     if not found:
         raise PlanError("no fact sheets (*.yaml, *.yml) found in " + ", ".join(map(str, paths)))
     environment = environment_key(options) if options.theme is not None else ""
-    reused = reusable(found, known or {}, options, environment)
+    known = known or {}
+    earlier = history_only(found, options)
+    # Sheets the output folder has no record of are parsed in any case: now, so that the history below has them.
+    fresh = {str(c.path): load_candidate(c) for c in [*found, *earlier] if str(c.path) not in known}
+    cuts: dict[str, Cut] = {}
+    seen_fresh = [s for item in fresh.values() if (s := sighting(item, audience, cuts)) is not None] \
+        if options.theme is not None else []
+    pool = {str(candidate.path) for candidate in [*found, *earlier]}
+    # Since last time, as the recorded briefs say: the key of each brief they still hold. Once every sheet is
+    # known (parsed, or reused by that key) it is worked out again, and a brief whose block changed is rendered.
+    assumed = history_of([*(recorded_sighting(path, entry) for path, entry in known.items() if path in pool),
+                          *seen_fresh], options)
+    reused = reusable(found, known, options, environment, assumed.digests)
     skipped = {} if audience is not None else reused  # sheets neither parsed nor validated
-    checked = [load_candidate(candidate) for candidate in found if str(candidate.path) not in skipped]
+    checked = [fresh.get(str(c.path)) or load_candidate(c) for c in found if str(c.path) not in skipped]
+    history = history_of([*(s for item in checked if (s := sighting(item, audience, cuts)) is not None),
+                          *(recorded_sighting(path, entry) for path, (entry, _) in skipped.items()),
+                          *earlier_sightings(earlier, known, options, environment, assumed, cuts, fresh)],
+                         options) if options.theme is not None and (checked or fresh or earlier) else assumed
+    stale = {path for path in reused if history.get(path, "") != assumed.get(path, "")}
+    if stale:
+        reused = {path: found for path, found in reused.items() if path not in stale}
+        checked += [load_candidate(c) for c in found if str(c.path) in stale and str(c.path) in skipped]
+        skipped = {path: found for path, found in skipped.items() if path not in stale}
     duplicates = _duplicate_ids(checked, {path: entry.id for path, (entry, _) in skipped.items()})
     twins = _case_twins(found)
     cross = _cross_refs(checked, skipped, options)
@@ -77,6 +99,7 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
         duplicates = _duplicate_ids(checked, {})
         cross = _cross_refs(checked, skipped, options)
     keys = {path: key for path, (_, key) in reused.items()}
+    since = history.records
     sheets = []
     for candidate in found:
         path = str(candidate.path)
@@ -85,12 +108,13 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
             if in_shard(entry.id, options.shard):
                 sheets.append(PlannedSheet(path, recorded_report(path, entry), entry.id, None, reused=key))
     for item in checked:
-        keys.setdefault(item.path, job_key(item.loaded.text, item.path, options, environment))
+        keys.setdefault(item.path, job_key(item.loaded.text, item.path, options, environment,
+                                           history.get(item.path, "")))
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
         clashes = [*duplicates.get(item.path, ()), *twins.get(item.path, ())]
         sheets.append(_planned(item, clashes, options, environment, reused.get(item.path),
-                               cross.diagnostics.get(item.path, ())))
+                               cross.diagnostics.get(item.path, ()), since.get(item.path), cuts))
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
     return Plan(options, tuple(sheets), tuple(paths), frozenset(order), plan_digest(keys),
@@ -98,11 +122,13 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
 
 
 def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, environment: str,
-             reused: tuple[BriefEntry, str] | None, cross: Sequence[Diagnostic] = ()) -> PlannedSheet:
+             reused: tuple[BriefEntry, str] | None, cross: Sequence[Diagnostic] = (),
+             since: SinceLastTime | None = None, cuts: dict[str, Cut] | None = None) -> PlannedSheet:
     """One checked sheet planned: for a release, what the release stage says of it; and its job.
 
     `cross` are its warnings from the checks across sheets: reported (as a release reports
-    any), never a reason to withhold its job."""
+    any), never a reason to withhold its job; `since` its Since last time record, `cuts` the
+    releases the plan already made (by path)."""
     from briefgen.release.reports import NOT_RELEASED, WITHHOLDS_SUBSTANCE, released_report
 
     audience = options.audience
@@ -114,9 +140,7 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
         complete = False  # an invalid sheet cannot be cut: none of its messages is quoted
         notes = []
         if sheet is not None:
-            from briefgen.release.cut import release, withholding
-
-            found = withholding(sheet, audience)
+            found, cut = cut_of(item, audience, {} if cuts is None else cuts)
             if found is not None:
                 withheld, where = found
                 # A note, not a warning: withholding is the release working as meant,
@@ -124,8 +148,7 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
                 notes.append(_at(item, where, "note", NOT_RELEASED,
                                  f"not released to {audience.name}: {withheld}",
                                  "nothing of this brief is written in this release"))
-            else:
-                cut = release(sheet, audience)
+            elif cut is not None:
                 complete = cut.complete
                 if not cut.substance:
                     notes.append(_at(item, ("classification",), "warning", WITHHOLDS_SUBSTANCE,
@@ -139,7 +162,8 @@ def _planned(item: Checked, clashes: Sequence[Diagnostic], options: Options, env
     if sheet is not None and withheld is None and options.theme is not None and not report.failed(options.strict):
         if reused is not None:
             return PlannedSheet(item.path, report, item.sheet_id, None, reused=reused[1])
-        job = _job(item, sheet, options, options.theme, environment)
+        shown = since if sheet.document.since_last_time else None
+        job = _job(item, sheet, options, options.theme, environment, since, shown)
     return PlannedSheet(item.path, report, item.sheet_id, job, withheld)
 
 
@@ -202,16 +226,20 @@ def _case_twins(found: Sequence[Candidate]) -> dict[str, list[Diagnostic]]:
             for paths in by_folded.values() if len(paths) > 1 for path in paths}
 
 
-def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str) -> Job:
+def _job(item: Checked, sheet: FactSheet, options: Options, theme: Theme, environment: str,
+         since: SinceLastTime | None, shown: SinceLastTime | None) -> Job:
+    """The job of one sheet; `since` keys it (whether or not the sheet prints the block), `shown` it prints."""
     from briefgen.render.formatting import note_locale
 
     source_dir = Path(item.path).parent.resolve()
     assert item.sheet_id is not None
     return Job(sheet_id=item.sheet_id, path=item.path, source_dir=source_dir, sheet=sheet,
                marks=item.loaded.marks, audience=options.audience, html=options.html, pdf=options.pdf,
-               theme=theme, key=job_key(item.loaded.text, item.path, options, environment),
+               theme=theme, key=job_key(item.loaded.text, item.path, options, environment,
+                                        since.digest() if since is not None else ""),
                locales=options.locales or (note_locale(sheet.classification.scheme),), parallel=options.parallel,
-               pdf_variant=options.pdf_variant, docx=options.docx, docx_reference=options.docx_reference)
+               pdf_variant=options.pdf_variant, docx=options.docx, docx_reference=options.docx_reference,
+               since=shown)
 
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefgen.sheet.mentions import Mentions
+from briefgen.sheet.marks import DataPath
+from briefgen.sheet.mentions import CommitmentMention, FrameworkMention, Mentions
 
 if TYPE_CHECKING:
     from briefgen.inputs import InputFile
@@ -197,6 +198,10 @@ class Options:
     #: The day the pages across briefs say a follow-up is overdue against (commands: SOURCE_DATE_EPOCH's
     #: day when set, for reproducible bytes, else today); None: today, when they are published.
     as_of: _dt.date | None = None
+    #: Folders whose fact sheets are earlier briefs for the Since last time block, besides those the plan's
+    #: paths find: `build FILE` names the project's briefs folder here when FILE lies in it. Read for their
+    #: mentions only (from the output folder's records when their key still holds); never built.
+    history: tuple[Path, ...] = ()
 
     @property
     def locale(self) -> str | None:
@@ -235,6 +240,46 @@ def note_stems(locales: tuple[str, ...], parallel: bool) -> tuple[tuple[str, tup
 
 
 @dataclass(frozen=True)
+class EarlierBrief:
+    """An earlier brief the Since last time block measures from: its id and meeting date."""
+
+    id: str
+    meeting_date: _dt.date
+
+
+@dataclass(frozen=True)
+class SinceItem:
+    """One framework or commitment of a brief against the most recent earlier brief (with a counterpart
+    country in common) that named it: what that brief said then, or nothing when it is new since."""
+
+    #: The item's place in the brief's released sheet: ("commitments", 1).
+    path: DataPath
+    earlier: EarlierBrief | None = None
+    then: FrameworkMention | CommitmentMention | None = None
+
+
+@dataclass(frozen=True)
+class SinceLastTime:
+    """What a brief's Since last time block shows (across/since.py): the most recent earlier brief with a
+    counterpart country in common, and each of its frameworks and commitments against the earlier briefs."""
+
+    last: EarlierBrief
+    items: tuple[SinceItem, ...] = ()
+
+    def digest(self) -> str:
+        """sha256 of everything the block shows: a part of the brief's job key."""
+        lines = [f"last {self.last.id} {self.last.meeting_date.isoformat()}"]
+        for item in self.items:
+            line = f"{item.path[0]} {item.path[1]}"
+            if item.earlier is not None and item.then is not None:
+                then = item.then
+                amount = f"{then.amount} {then.currency}" if isinstance(then, CommitmentMention) else ""
+                line += f" {item.earlier.id} {item.earlier.meeting_date.isoformat()} {then.status} {amount}"
+            lines.append(line)
+        return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
 class Job:
     """Everything needed to render one brief, and nothing else: picklable, keyed by content."""
 
@@ -260,6 +305,9 @@ class Job:
     #: Whether to write the Word document, and the reference document it starts from (Options.docx_reference).
     docx: bool = False
     docx_reference: ReferenceDocument | None = None
+    #: What changed since the earlier briefs (across/since.py), or None: no earlier brief, or the
+    #: sheet's `document.since_last_time` is false. Part of the key, so an earlier sheet's change re-renders it.
+    since: SinceLastTime | None = None
 
     @property
     def locale(self) -> str:

@@ -74,7 +74,7 @@ def test_the_hindi_note_is_written_in_hindi(built: tuple[Path, str]) -> None:
     assert "प्रधानमंत्री ताकाइची और प्रधानमंत्री मोदी ने" in html  # the sheet's Hindi summary
     # What pdftotext gives back whole of the Hindi PDF (see the module docstring).
     text = squash(pdftotext(out / "g20-2025.hi.pdf")).replace("\u00a0", " ")
-    for expected in ("संस्करण", "लाख करोड़", "पृष्ठ 1 / 3"):
+    for expected in ("संस्करण", "लाख करोड़", "पृष्ठ 1 / 4"):  # 4 pages with the Since last time block
         assert expected in text
 
 
@@ -161,7 +161,7 @@ def test_several_locales_are_linked_to_each_other_and_in_the_index(built: tuple[
     index = (out / "index.html").read_text(encoding="utf-8")
     for locale in EXPECTED:
         assert f'href="g20-2025.{locale}.pdf" hreflang="{locale}"' in index
-    assert "built g20-2025: 3 pages" in said
+    assert "built g20-2025: 4 pages" in said  # with the Since last time block (briefs/history)
 
 
 def test_a_second_build_in_the_same_locales_renders_nothing(built: tuple[Path, str]) -> None:

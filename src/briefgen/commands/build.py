@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ from briefgen.commands.shared import (
     as_of_day,
     check_output,
     emit,
+    history_roots,
     io_error,
     project_registry,
     sheet_paths,
@@ -119,6 +121,7 @@ def build_command(paths: tuple[Path, ...], out: Path | None, release_level: str 
                       registry=registry, as_of=as_of_day())
     target = out if out is not None else project.output
     sources = sheet_paths(paths, project)
+    options = dataclasses.replace(options, history=history_roots(sources, project))
     check_output(target, project, [*sources, *theme.template_dirs, *theme.style_dirs])
     try:
         built = build(sources, options, target, workers=jobs or project.jobs or default_workers(),

@@ -67,6 +67,19 @@ def sheet_paths(paths: Sequence[Path], project: Project) -> list[Path]:
     return list(paths) if paths else [project.briefs]
 
 
+def history_roots(sources: Sequence[Path], project: Project) -> tuple[Path, ...]:
+    """Where a build finds earlier briefs for the Since last time block besides `sources`: the project's
+    briefs folder, when something given lies inside it but the folder itself is not given (`build
+    briefs/g20-2025.yaml`). The other sheets there are read for what they name, never built."""
+    if project.root is None or not project.briefs.is_dir():
+        return ()
+    folder = project.briefs.resolve()
+    given = [path.resolve() for path in sources]
+    if any(folder.is_relative_to(path) for path in given) or not any(path.is_relative_to(folder) for path in given):
+        return ()
+    return (project.briefs,)
+
+
 def check_output(out: Path, project: Project, sources: Sequence[Path]) -> None:
     """Refuse (exit 2) an output folder that is a system folder, the project, or overlaps what is read."""
     from briefgen.project import output_problem

@@ -47,7 +47,7 @@ def _render(job: Job) -> Outcome:
 
     cut = release(job.sheet, job.audience)
     notes = note_stems(job.locales, job.parallel)
-    views = _linked({locale: brief_view(cut, locale, job.theme) for locale in job.locales}, job, notes)
+    views = _linked({locale: brief_view(cut, locale, job.theme, job.since) for locale in job.locales}, job, notes)
     reads = Reads(input_roots(job.theme, job.source_dir))
     from briefgen.render.untranslated import font_warnings, language_warnings
     from briefgen.sheet.mentions import mentions_of

@@ -177,7 +177,8 @@ class Body:
     def part(self, part: Part) -> None:
         tables: dict[str, Callable[[], None]] = {
             "_participants.html": self.participants, "_frameworks.html": self.frameworks,
-            "_commitments.html": self.commitments, "_follow_up.html": self.follow_up, "_sources.html": self.sources}
+            "_commitments.html": self.commitments, "_follow_up.html": self.follow_up, "_sources.html": self.sources,
+            "_since_last_time.html": self.since_last_time}
         self.heading(part.heading, 2)
         if part.partial in tables:
             tables[part.partial]()
@@ -234,6 +235,24 @@ class Body:
             return [[*inline((row.status if column == "Status" else row.since) or DASH)]]
 
         self.table("frameworks", cell, self.view.frameworks)
+
+    def since_last_time(self) -> None:
+        """_since_last_time.html: the introduction, then a row per framework and commitment."""
+        since = self.view.since_last_time
+        assert since is not None
+        self.paragraph([Run(plain(since.intro))])
+
+        def cell(column: str, row: object) -> Cell:
+            from briefgen.render.since_view import SinceRow
+
+            assert isinstance(row, SinceRow)
+            if column == "Framework or commitment":
+                return [[*marked(row.mark), *inline(row.name)], [Run(plain(row.kind))]]
+            value = {"Last time": row.last_time, "Status": row.status, "Amount": row.amount}[column]
+            return [[*inline(value or DASH)]]
+
+        write_table(self.document, [self.label(column) for column in since.columns],
+                    [[cell(column, row) for column in since.columns] for row in since.rows], self.styles("Table Grid"))
 
     def commitments(self) -> None:
         label = self.label

@@ -154,7 +154,8 @@ BACKGROUND_HEADINGS = ("background", "context", "history")
 _FIXED_ANCHORS = frozenset({"summary", "objectives", "talking-points", "outcomes", "follow-up", "commitments",
                             "frameworks", "comment", "participants", "sources", "contents", "closing",
                             "issues-for-discussion", "lines-to-take", "if-pressed", "recommendations", "timing",
-                            "argument", "discussion", "presentation", "distribution", "annexes"})
+                            "argument", "discussion", "presentation", "distribution", "annexes",
+                            "since-last-time"})
 
 
 def section_kind(section: Section) -> str:
@@ -229,6 +230,10 @@ class _Table:
 
 #: Parts printed from the view's rows by a partial of their own.
 TABLE_PARTS = ("follow_up", "frameworks", "commitments", "participants", "sources")
+#: The Since last time block: no part of the sheet, so no row of the kinds table; it follows the
+#: frameworks and commitments (whichever of them the kind prints last), in every kind.
+SINCE_PART = "since_last_time"
+SINCE_HEADING = N_("Since last time")
 #: Parts of one portion, rendered as blocks (model.SINGLE_PORTIONS; a test keeps them equal).
 SINGLE_PARTS = frozenset({"summary", "comment", "timing"})
 #: Every part made of portions (model.SINGLE_PORTIONS and PORTION_LISTS): the ones that cite sources.
@@ -277,11 +282,14 @@ def parts(release: Release, tables: Mapping[str, bool], typeset: Typeset,
         return made
 
     order: list[_Text | _Table | None] = []
-    for spec in kind.parts:
+    last_table = max(i for i, spec in enumerate(kind.parts) if spec.key in ("frameworks", "commitments"))
+    for position, spec in enumerate(kind.parts):
         if spec.key in SECTION_GROUPS:
             order += sections(SECTION_GROUPS[spec.key])
         elif spec.key in TABLE_PARTS:
             order.append(_Table(spec.key.replace("_", "-"), _(spec.heading)) if tables.get(spec.key) else None)
+            if position == last_table and tables.get(SINCE_PART):
+                order.append(_Table(SINCE_PART.replace("_", "-"), _(SINCE_HEADING)))
         elif spec.key == "recommendations":
             order.append(recommendations(_(spec.heading_for(len(sheet.recommendations))), sheet.recommendations))
         else:

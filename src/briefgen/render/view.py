@@ -17,6 +17,7 @@ from briefgen.render.formatting import HouseStyle, country_name, note_locale
 from briefgen.render.layout import PORTION_PARTS, SINGLE_PARTS, Citation, Typeset, layout, parts
 from briefgen.render.linebreaks import keep_together
 from briefgen.render.page_marks import authority_block, banner, cui_block, released_for
+from briefgen.render.since_view import since_view
 from briefgen.render.typography import script_language, smart_quotes
 from briefgen.render.view_records import (
     INDEX_LINK_TEXT,
@@ -39,6 +40,7 @@ from briefgen.sheet.kinds import KINDS, N_, Kind
 from briefgen.sheet.mentions import anchor
 
 if TYPE_CHECKING:  # annotations only: the site index imports the labels without the model
+    from briefgen.records import SinceLastTime
     from briefgen.release.cut import Release, ReleasedSheet
     from briefgen.sheet.model import Commitment, Framework, Participant, PortionText, Recommendation
     from briefgen.theme import Theme
@@ -90,8 +92,11 @@ def view_locale(release: Release, locale: str | None = None) -> str:
     return locale or ("en-US" if kind.dates == "us" else note_locale(release.sheet.classification.scheme))
 
 
-def brief_view(release: Release, locale: str | None = None, theme: Theme | None = None) -> BriefView:
+def brief_view(release: Release, locale: str | None = None, theme: Theme | None = None,
+               since: SinceLastTime | None = None) -> BriefView:
     """Turn a released fact sheet into the view its template prints, in `locale` (default: `view_locale`'s).
+
+    `since` is the job's Since last time record (across/since.py), printed after the frameworks and commitments.
 
     Labels come from the packaged catalogs of the locale and, with a `theme`, from its
     project's catalogs over them; the view carries them on to the templates (`BriefView.labels`).
@@ -118,8 +123,9 @@ def brief_view(release: Release, locale: str | None = None, theme: Theme | None 
     talking_points = tuple(_point(p, release, typeset) for p in sheet.talking_points)
     outcomes = tuple(_point(p, release, typeset) for p in sheet.outcomes)
     follow_up = _follow_up(release, typeset)
+    since_last_time = since_view(since, release, typeset, FRAMEWORK_STATUS_LABELS, COMMITMENT_STATUS_LABELS)
     tables = {"participants": bool(participants), "frameworks": bool(frameworks), "commitments": bool(commitments),
-              "follow_up": bool(follow_up), "sources": bool(sheet.sources)}
+              "follow_up": bool(follow_up), "sources": bool(sheet.sources), "since_last_time": bool(since_last_time)}
     the_parts = parts(release, tables, typeset, portion_cites)
     reference = release.reference
     the_banner = banner(release)
@@ -159,6 +165,7 @@ def brief_view(release: Release, locale: str | None = None, theme: Theme | None 
         outcomes=outcomes,
         point_lists=_point_lists(sheet.kind, talking_points, outcomes, the_labels),
         follow_up=follow_up,
+        since_last_time=since_last_time,
         sections=tuple(SectionView(typeset.plain(s.heading), typeset.markdown(s.body), release.mark_of(s))
                        for s in sheet.sections),
         sources=_source_views(sheet, style, cites),

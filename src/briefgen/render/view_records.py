@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from briefgen.render.catalogs import ENGLISH, Labels
 from briefgen.render.layout import Citation, Layout, Part
+from briefgen.render.since_view import SinceView
 from briefgen.sheet.kinds import N_
 
 #: Where the site index is, from a brief: publish writes both into the same folder.
@@ -98,7 +99,8 @@ class ParticipantView:
     #: Language (BCP 47) and direction of native_name, for lang= and dir= (CSS picks fonts by :lang).
     native_lang: str | None = None
     native_dir: str | None = None
-    #: Its id in the page (mentions.anchor: "participant-2", by its place in the sheet): pages across briefs link to it.
+    #: Its id in the page (mentions.anchor: "participant-2", by its place in the sheet), which pages across
+    #: briefs link to.
     anchor: str = ""
 
 
@@ -248,6 +250,8 @@ class BriefView:
     labels: Labels = ENGLISH
     #: The same note in the build's other locales (and side by side), when it has several: each links to the others.
     languages: tuple[LanguageLink, ...] = ()
+    #: What changed since earlier briefs with the same counterparts (render/since_view.py), or None.
+    since_last_time: SinceView | None = None
 
     @property
     def countries(self) -> tuple[str, ...]:
