@@ -406,8 +406,10 @@ def sha256_of(path: Path) -> str:
 
 
 def assert_whole_files(folder: Path) -> None:
-    """No file at a final path is a part of one."""
-    for path in folder.iterdir():
+    """No file at a final path is a part of one (the pages across briefs, in their folders, too)."""
+    crossing = [p for kind in ("countries", "frameworks", "people", "commitments") if (folder / kind).is_dir()
+                for p in (folder / kind).iterdir()]
+    for path in [*folder.iterdir(), *crossing]:
         if path.name.startswith(".") or path.is_dir():
             continue  # a temporary file left by a killed process is never at a final path
         data = path.read_bytes()

@@ -103,8 +103,8 @@ def test_one_line_per_built_brief_with_pages_and_paths(site) -> None:
 def test_the_outputs(site) -> None:
     out = site["out"]
     assert sorted(p.name for p in out.iterdir()) == sorted([
-        ".hidden", "alpha.html", "alpha.pdf", "assets", "beta.html", "beta.pdf", "index.html",
-        "manifest.json", "notes.txt", "pagefind"])
+        ".hidden", "alpha.html", "alpha.pdf", "assets", "beta.html", "beta.pdf", "countries", "index.html",
+        "manifest.json", "notes.txt", "pagefind", "people"])
     assert_whole_files(out)
     assert "Beta summit meeting" in (out / "beta.html").read_text(encoding="utf-8")
     # The title carries the banner's classification, as tabs and file managers show it.
@@ -177,8 +177,8 @@ def test_exit_0_when_everything_built(tmp_path: Path) -> None:
     assert ran.exit_code == 0, ran.output
     assert ran.stdout.splitlines()[-1] == "1 fact sheet: 1 valid"
     assert f"built alpha: HTML → {tmp_path / 'site' / 'alpha.html'}" in ran.stdout
-    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["alpha.html", "index.html", "manifest.json",
-                                                                     "pagefind"]
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["alpha.html", "countries", "index.html",
+                                                                     "manifest.json", "pagefind", "people"]
 
 
 def _warned() -> dict:
@@ -266,12 +266,13 @@ def test_no_pdf_removes_the_stale_pdf_briefgen_wrote(tmp_path: Path) -> None:
     out = tmp_path / "site"
     first = run_cli(["build", sheets, "-o", out, "--no-html"])
     assert first.exit_code == 0, first.output
-    assert sorted(p.name for p in out.iterdir()) == ["alpha.pdf", "index.html", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["alpha.pdf", "countries", "index.html", "manifest.json",
+                                                     "people"]
     (out / "beta.pdf").write_text("someone else's PDF")
     second = run_cli(["build", sheets, "-o", out, "--no-pdf"])
     assert second.exit_code == 0, second.output
-    assert sorted(p.name for p in out.iterdir()) == ["alpha.html", "beta.pdf", "index.html", "manifest.json",
-                                                     "pagefind"]
+    assert sorted(p.name for p in out.iterdir()) == ["alpha.html", "beta.pdf", "countries", "index.html",
+                                                     "manifest.json", "pagefind", "people"]
     assert (out / "beta.pdf").read_text() == "someone else's PDF"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["briefs"][0]["outputs"] == {"html": {"path": "alpha.html", "sha256": sha256_of(out / "alpha.html")}}
@@ -481,7 +482,8 @@ def test_a_killed_build_never_leaves_a_partial_file(tmp_path: Path) -> None:
     sheets = tmp_path / "sheets"
     out = tmp_path / "site"
     names = ("k1", "k2")
-    final_names = {"index.html", "manifest.json", "pagefind", *(f"{n}.{e}" for n in names for e in ("html", "pdf"))}
+    final_names = {"index.html", "manifest.json", "pagefind", "countries", "people",  # + the pages across briefs
+                   *(f"{n}.{e}" for n in names for e in ("html", "pdf"))}
 
     def write_all(version: str) -> None:
         for name in names:

@@ -32,13 +32,17 @@ BASE: dict[str, list[str]] = {
     "diff": ["old.yaml", "new.yaml"],
     "init": [],
     "new": ["fresh-id"],
+    "query": ["countries", "IN"],  # KIND KEY: what follows is a path
     "schema": [],
     "serve": ["--port", "0"],
     "sign": ["alpha", "--key", "key.p12"],
     "verify": [],
 }
 #: Arguments that are not paths.
-NOT_PATHS = {("new", "sheet_id"), ("sign", "note")}
+NOT_PATHS = {("new", "sheet_id"), ("sign", "note"), ("query", "kind")}
+#: Arguments that are a path or not, known only once the command has split them (query's [KEY] [PATHS]...):
+#: the command guards each path itself, which the too-long and too-deep tests below prove.
+GUARDED_BY_THE_COMMAND = {("query", "rest")}
 
 
 def _commands() -> list[tuple[str, click.Command]]:
@@ -61,7 +65,8 @@ def test_every_path_parameter_of_every_command_is_guarded() -> None:
     """A new command or option that takes a path gets the guard, or this fails."""
     parameters = _path_parameters()
     assert {name for name, _ in parameters} == set(BASE), "a command without a base: add it"
-    unguarded = [f"{name} {param.name}" for name, param in parameters if not isinstance(param.type, GuardedPath)]
+    unguarded = [f"{name} {param.name}" for name, param in parameters if not isinstance(param.type, GuardedPath)
+                 and (name, param.name) not in GUARDED_BY_THE_COMMAND]
     assert not unguarded
 
 

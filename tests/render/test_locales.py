@@ -152,7 +152,9 @@ def test_a_translation_that_renumbers_paragraphs_is_warned_about(tmp_path: Path)
 def test_several_locales_are_linked_to_each_other_and_in_the_index(built: tuple[Path, str]) -> None:
     out, said = built
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["index.html", "manifest.json", "pagefind", *(f"g20-2025.{locale}.{form}"
+    # The pages across briefs are written once, in the first locale, and link to its note.
+    assert names == sorted(["commitments", "countries", "frameworks", "index.html", "manifest.json", "pagefind",
+                            "people", *(f"g20-2025.{locale}.{form}"
                                                               for locale in EXPECTED for form in ("html", "pdf"))])
     root = parse_html((out / "g20-2025.fr.html").read_text(encoding="utf-8"))
     nav = next(n for n in find_all(root, "nav") if "note-languages" in (n.get("class") or ""))
@@ -162,6 +164,8 @@ def test_several_locales_are_linked_to_each_other_and_in_the_index(built: tuple[
     for locale in EXPECTED:
         assert f'href="g20-2025.{locale}.pdf" hreflang="{locale}"' in index
     assert "built g20-2025: 4 pages" in said  # with the Since last time block (briefs/history)
+    joint_vision = (out / "frameworks/japan-india-joint-vision.html").read_text(encoding="utf-8")
+    assert "../g20-2025.ja.html#framework-" in joint_vision  # ja: the first of --locale
 
 
 def test_a_second_build_in_the_same_locales_renders_nothing(built: tuple[Path, str]) -> None:
