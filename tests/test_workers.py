@@ -65,8 +65,8 @@ def test_a_brief_past_its_time_limit_is_stopped_and_the_rest_build(tmp_path: Pat
     assert done.returncode == 1, done.stdout + done.stderr
     assert "error[render-timeout]" in done.stdout and "briefs/slow.yaml:1:1" in done.stdout
     assert "longer than 3 s" in done.stdout
-    assert sorted(p.name for p in (root / "site").iterdir()) == ["alpha.html", "gamma.html", "index.html",
-                                                                  "manifest.json", "pagefind"]
+    assert sorted(p.name for p in (root / "site").iterdir()) == ["alpha.html", "countries", "gamma.html",
+                                                                  "index.html", "manifest.json", "pagefind", "people"]
 
 
 def test_a_worker_that_dies_is_replaced_and_its_brief_reported(tmp_path: Path) -> None:
