@@ -199,3 +199,25 @@ def test_a_release_copy_of_the_folder_keeps_its_pages(two_meetings: Path, tmp_pa
     before = {n: (copy / n).read_bytes() for n in _pages(copy)}
     build_in_process([two_meetings], copy)
     assert {n: (copy / n).read_bytes() for n in _pages(copy)} == before
+
+
+def test_the_site_index_is_drawn_again_only_when_what_it_shows_changed(two_meetings: Path, tmp_path: Path) -> None:
+    # What publish does on a no-op, for the index as for the pages across briefs: at 3,000 briefs, drawing the
+    # index's 30 pages was a third of a no-op rebuild.
+    out = tmp_path / "site"
+    first = build_in_process([two_meetings], out)
+    assert first.published is not None and first.published.index_drawn
+    index = file_identity(out / "index.html")
+    again = build_in_process([two_meetings], out)
+    assert again.published is not None and not again.published.index_drawn
+    assert file_identity(out / "index.html") == index
+    write_sheet(two_meetings, _talks("autumn", "2025-10-01", title="Autumn talks, renamed"))
+    edited = build_in_process([two_meetings], out)
+    assert edited.published is not None and edited.published.index_drawn
+    assert "Autumn talks, renamed" in (out / "index.html").read_text(encoding="utf-8")
+    # Another locale draws it again; so does a page of it that no longer holds the bytes recorded.
+    assert build_in_process([two_meetings], out, locales=("fr",)).published.index_drawn  # type: ignore[union-attr]
+    (out / "index.html").write_text("edited by hand", encoding="utf-8")
+    touched = build_in_process([two_meetings], out, locales=("fr",))
+    assert touched.published is not None and touched.published.index_drawn
+    assert touched.published.left_alone and (out / "index.html").read_text(encoding="utf-8") == "edited by hand"

@@ -50,6 +50,8 @@ from briefgen.publish.policy import (
     check_index_is_ours,
     check_output_names,
     index_hash,
+    index_inputs,
+    index_kept,
     index_page_hashes,
     left_alone,
     pending_journal,
@@ -253,6 +255,8 @@ class Published:
     search_failed: str | None = None
     #: The pages across briefs drawn (rendered) this time, by name: those whose inputs changed.
     cross_drawn: tuple[str, ...] = ()
+    #: Whether the site index was drawn (rendered) this time: not when its inputs are those recorded.
+    index_drawn: bool = False
 
 
 class _FilesOnDisk:
@@ -313,11 +317,18 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
     changes = brief_changes(plan, ready, manifest, journal, folder)
     final, writes, removals = changes.final, changes.writes, changes.removals
 
-    view = site_index_view([entry.record for entry in final.values()], locale=plan.options.locale, theme=plan.theme,
-                           registry=plan.options.registry)
-    pages = {page_file(page.page): render_index(page, plan.theme).encode("utf-8") for page in index_pages(view)}
-    recorded_index = index_hash(folder, pages.pop(INDEX), writes)
-    recorded_pages = index_page_hashes(folder, pages, writes, removals)
+    index_drawn = False
+    drawn_from = index_inputs(final, plan)
+    if manifest is not None and index_kept(folder, manifest, drawn_from):
+        # The same briefs, theme, locale and registry: the pages are what drawing them would give again.
+        recorded_index, recorded_pages = manifest.index, dict(manifest.index_pages)
+    else:
+        view = site_index_view([entry.record for entry in final.values()], locale=plan.options.locale,
+                               theme=plan.theme, registry=plan.options.registry)
+        pages = {page_file(page.page): render_index(page, plan.theme).encode("utf-8") for page in index_pages(view)}
+        recorded_index = index_hash(folder, pages.pop(INDEX), writes)
+        recorded_pages = index_page_hashes(folder, pages, writes, removals)
+        index_drawn = True
     check_cross_folders(out)
     cross = cross_changes(plan, [entry.record for entry in final.values()], manifest, folder, writes, removals,
                           plan.options.as_of or _dt.date.today())
@@ -331,14 +342,16 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
     stamp = build_stamp(plan)
     kept = search.current if search.action == "keep" else None
     manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
-                              search=kept, cross_pages=cross.recorded).to_bytes()
+                              search=kept, cross_pages=cross.recorded,
+                              index_inputs=drawn_from if recorded_index is not None else None).to_bytes()
     written = []
     for outcome in ready:
         assert outcome.record is not None
         paths = tuple(out / o.path for o in final[outcome.sheet_id].outputs.values())
         written.append((outcome.sheet_id, outcome.record.pages, paths))
     lines = tuple(dict.fromkeys([*folder.left_alone, *([search.line] if search.line else [])]))
-    published = Published(tuple(written), lines, tuple(folder.unsigned), cross_drawn=cross.drawn)
+    published = Published(tuple(written), lines, tuple(folder.unsigned), cross_drawn=cross.drawn,
+                          index_drawn=index_drawn)
     if search.action not in ("build", "remove") and unchanged(changes, files, manifest_bytes):
         return published  # nothing to change: a read-only folder that is up to date is fine
 
@@ -372,7 +385,8 @@ def _publish_locked(plan: Plan, outcomes: list[Outcome], out: Path, seen: Manife
         sync_folder(out)
         if search.action in ("build", "remove"):
             manifest_bytes = Manifest(final, recorded_index, disowned, stamp, index_pages=recorded_pages,
-                                      search=recorded_search, cross_pages=cross.recorded).to_bytes()
+                                      search=recorded_search, cross_pages=cross.recorded,
+                                      index_inputs=drawn_from if recorded_index is not None else None).to_bytes()
         if failed is not None:
             published = dataclasses.replace(published, search_failed=failed)
         write_atomic(out / MANIFEST, manifest_bytes)

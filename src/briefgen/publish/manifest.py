@@ -276,6 +276,8 @@ class Manifest:
     #: Each page across briefs briefgen wrote (countries/IN.html…), by name: its bytes' sha256 and the
     #: digest of what it shows (CrossPage.inputs), so that a page whose inputs did not change is not drawn again.
     cross_pages: dict[str, CrossFile] = field(default_factory=dict)
+    #: The digest of what the site index was drawn from (policy.index_inputs): the same, it is not drawn again.
+    index_inputs: str | None = None
     #: sha256 of the bytes this manifest was read from (None when it was not read from a file).
     read_from: str | None = field(default=None, compare=False, repr=False)
 
@@ -314,13 +316,18 @@ class Manifest:
                    read_optional(data.get("build"), "build", BuildStamp.from_json),
                    dict(read_items(data.get("index_pages", []), "index_pages", _index_page)),
                    read_optional(data.get("search"), "search", SearchBundle.from_json),
-                   dict(read_items(data.get("cross_pages", []), "cross_pages", _cross_file)))
+                   dict(read_items(data.get("cross_pages", []), "cross_pages", _cross_file)),
+                   read_digest(index.get("inputs"), "index.inputs") if index is not None and "inputs" in index
+                   else None)
 
     def to_bytes(self) -> bytes:
         data: dict[str, object] = {"generator": GENERATOR, "format": FORMAT,
                                    "briefs": [self.briefs[key].to_json() for key in sorted(self.briefs)]}
         if self.index is not None:
-            data["index"] = {"path": INDEX, "sha256": self.index}
+            index = {"path": INDEX, "sha256": self.index}
+            if self.index_inputs is not None:
+                index["inputs"] = self.index_inputs
+            data["index"] = index
         if self.index_pages:
             data["index_pages"] = [{"path": name, "sha256": self.index_pages[name]}
                                    for name in sorted(self.index_pages, key=_page_order)]

@@ -247,6 +247,32 @@ def brief_changes(plan: Plan, ready: list[Outcome], manifest: Manifest | None, j
     return Changes(final, writes, [name for name in removals if name not in used])
 
 
+def index_inputs(final: Mapping[str, BriefEntry], plan: Plan) -> str | None:
+    """The digest of everything the site index is made from: each listed brief's key (a brief's record is
+    made from its key's inputs alone) and outputs, the theme, the locale, the registry and the toolchain.
+    None when a brief has no key (an entry of an earlier version): the index is then drawn again."""
+    from briefgen.render.toolchain import fingerprint
+
+    assert plan.theme is not None
+    briefs = []
+    for brief_id in sorted(final):
+        entry = final[brief_id]
+        if entry.key is None:
+            return None
+        briefs.append((brief_id, entry.key, sorted((kind, o.path) for kind, o in entry.outputs.items())))
+    shown = repr((briefs, plan.theme.digest(), plan.options.locale, plan.options.registry, plan.release,
+                  fingerprint()))
+    return hashlib.sha256(shown.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def index_kept(folder: Ownership, manifest: Manifest | None, inputs: str | None) -> bool:
+    """Whether the site index need not be drawn again: drawn from the same inputs, and every page of it
+    still holds the bytes recorded (a page changed by hand is drawn, and then left alone, as before)."""
+    if inputs is None or manifest is None or manifest.index is None or manifest.index_inputs != inputs:
+        return False
+    return all(folder.hash(name) == digest for name, digest in [(INDEX, manifest.index), *manifest.index_pages.items()])
+
+
 def index_hash(folder: Ownership, index: bytes, writes: dict[str, bytes], name: str = INDEX) -> str | None:
     """Add the site index's page `name` to `writes` when it may be written and differs; its hash for
     the manifest, or None when the page there was changed by hand (and is left alone)."""
