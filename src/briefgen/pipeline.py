@@ -17,7 +17,7 @@ stage: later findings make new Reports.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -42,14 +42,16 @@ if TYPE_CHECKING:  # the model (pydantic) is imported only when a sheet is check
 # --- plan ---------------------------------------------------------------------------
 
 
-def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry] | None = None) -> Plan:
+def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry] | None = None, *,
+         keep_sheets: bool = False) -> Plan:
     """Find, load and validate the fact sheets named by `paths`, and plan a job for each valid one.
 
     `known` maps a fact sheet's path to what an output folder recorded for it (publish.
     up_to_date: entries whose files are intact). A sheet whose key equals the recorded one
     gets no job (`PlannedSheet.reused`); for full documents it is not even parsed or validated
     again (its report is the recorded one), but for a release it is, because a release folder
-    records only what its audience may read. Raises PlanError for a missing path or no fact sheets.
+    records only what its audience may read. With `keep_sheets`, each valid sheet is kept on its
+    PlannedSheet (`sheet`). Raises PlanError for a missing path or no fact sheets.
     """
     audience = options.audience
     try:
@@ -113,8 +115,9 @@ def plan(paths: Sequence[Path], options: Options, known: Mapping[str, BriefEntry
         if not in_shard(item.sheet_id or Path(item.path).stem, options.shard):
             continue
         clashes = [*duplicates.get(item.path, ()), *twins.get(item.path, ())]
-        sheets.append(_planned(item, clashes, options, environment, reused.get(item.path),
-                               cross.diagnostics.get(item.path, ()), since.get(item.path), cuts))
+        planned = _planned(item, clashes, options, environment, reused.get(item.path),
+                           cross.diagnostics.get(item.path, ()), since.get(item.path), cuts)
+        sheets.append(replace(planned, sheet=item.sheet) if keep_sheets and not clashes else planned)
     order = {str(candidate.path): index for index, candidate in enumerate(found)}
     sheets.sort(key=lambda sheet: order[sheet.path])
     return Plan(options, tuple(sheets), tuple(paths), frozenset(order), plan_digest(keys),

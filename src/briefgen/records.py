@@ -328,6 +328,9 @@ class PlannedSheet:
     #: Set when the output folder already holds this sheet's outputs for the same key: the
     #: sheet was neither parsed nor validated again, and its report is the one recorded.
     reused: str | None = None
+    #: The valid sheet itself, kept only by `plan(keep_sheets=True)`: for a driver that reads what the
+    #: sheets say without rendering them (briefgen query), so that it need not parse them again.
+    sheet: FactSheet | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

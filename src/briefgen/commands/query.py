@@ -129,12 +129,12 @@ def _answer(kind: str, key: str | None, paths: list[Path], filters: Filters, out
     from briefgen.records import Options
     from briefgen.report.diagnostics import render_reports, use_colour
     from briefgen.sheet.mentions import mentions_of
-    from briefgen.sheet.sources import load_fact_sheet
 
     project = load_project()
     registry, registry_reports = project_registry(project)
     failed_registry = [r for r in registry_reports if r.failed()]
-    planned = plan(sheet_paths(paths, project), Options(locales=project.locales, registry=registry))
+    planned = plan(sheet_paths(paths, project), Options(locales=project.locales, registry=registry),
+                   keep_sheets=True)
     failed = [s.report for s in planned.sheets if s.report.failed()]
     for chunk in render_reports([*failed_registry, *failed], "text", colour=use_colour(sys.stderr)):
         click.echo(chunk, err=True)
@@ -147,13 +147,10 @@ def _answer(kind: str, key: str | None, paths: list[Path], filters: Filters, out
                    err=True)
     briefs = []
     for sheet in planned.sheets:
-        if sheet.report.failed():
+        if sheet.report.failed() or sheet.sheet is None:
             continue
-        # The plan keeps no sheet (a check renders nothing): each valid one is read again for its mentions.
-        checked = load_fact_sheet(Path(sheet.path), sheet.path)
-        if checked.sheet is not None:
-            briefs.append((meeting_of_sheet(checked.sheet, sheet.sheet_id or Path(sheet.path).stem,
-                                            project.locales), mentions_of(checked.sheet)))
+        briefs.append((meeting_of_sheet(sheet.sheet, sheet.sheet_id or Path(sheet.path).stem, project.locales),
+                       mentions_of(sheet.sheet)))
     index = cross_index_of(briefs, registry)
     resolved = resolve(index, kind, key, registry) if key is not None else None
     found = answer(index, kind, resolved if key is not None else None, filters) if key is None or resolved else None
