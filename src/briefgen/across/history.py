@@ -10,12 +10,12 @@ a withheld commitment changes no count, date or status here.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from briefgen.across.identity import Mention, mention_name, subject_key
+from briefgen.across.identity import Mention, keyed_once, mention_name
 from briefgen.sheet.mentions import (
     CommitmentMention,
     FollowUpMention,
@@ -173,14 +173,10 @@ def cross_index_of(briefs: Iterable[tuple[Meeting, Mentions]], registry: Registr
         for item in mentions.follow_ups:
             follow.setdefault(item.commitment, []).append(item)
         named_commitments: set[str] = set()
+        items: Sequence[Mention]
         for kind, items in (("people", mentions.people), ("frameworks", mentions.frameworks),
                             ("commitments", mentions.commitments)):
-            seen: set[str] = set()
-            for mention in items:
-                key = subject_key(mention, registry)
-                if key in seen:
-                    continue  # one brief appears once on a page, at the item it names first
-                seen.add(key)
+            for key, mention in keyed_once(items, registry):  # a brief appears once on a page, at its first
                 extra: tuple[FollowUpMention, ...] = ()
                 if isinstance(mention, CommitmentMention):
                     named_commitments.add(key)

@@ -12,11 +12,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import TypeVar
 
 from briefgen.sheet.mentions import CommitmentMention, FrameworkMention, PersonMention
 from briefgen.sheet.registry import Registry, name_key
 
 Mention = PersonMention | FrameworkMention | CommitmentMention
+M = TypeVar("M", bound=Mention)
 #: Longest key made from a name (a ref is at most the id length already).
 KEY_CHARS = 64
 #: The list of the registry (and of Mentions) each kind of mention belongs to.
@@ -32,6 +35,14 @@ def slug(text: str) -> str:
     if re.search(r"[a-z]", found):
         return found
     return "n-" + hashlib.sha256(name_key(text).encode("utf-8")).hexdigest()[:12]
+
+
+def keyed_once(mentions: Iterable[M], registry: Registry | None = None) -> list[tuple[str, M]]:
+    """Each subject `mentions` (one list of one sheet) names, once, with its key: at the mention naming it first."""
+    found: dict[str, M] = {}
+    for mention in mentions:
+        found.setdefault(subject_key(mention, registry), mention)
+    return list(found.items())
 
 
 def mention_name(mention: Mention) -> str:

@@ -22,7 +22,7 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from briefgen.across.identity import subject_key
+from briefgen.across.identity import keyed_once
 from briefgen.records import EarlierBrief, SinceItem, SinceLastTime
 from briefgen.sheet.mentions import CommitmentMention, FrameworkMention, Mentions
 from briefgen.sheet.registry import Registry
@@ -101,16 +101,12 @@ Named = tuple[Sighting, FrameworkMention | CommitmentMention]
 def _items(brief: Sighting, registry: Registry | None) -> list[tuple[tuple[str, int], tuple[str, str]]]:
     """A brief's frameworks and commitments, each once (at the place it is named first), with its key."""
     found = []
-    seen: set[tuple[str, str]] = set()
-    mentions: Sequence[FrameworkMention | CommitmentMention]
-    for kind, mentions in (("frameworks", brief.mentions.frameworks), ("commitments", brief.mentions.commitments)):
-        for mention in mentions:
-            key = (kind, subject_key(mention, registry))
-            if key not in seen:
-                seen.add(key)
-                index = mention.path[1]
-                assert isinstance(index, int)
-                found.append(((kind, index), key))
+    for kind, mentions in (("frameworks", keyed_once(brief.mentions.frameworks, registry)),
+                           ("commitments", keyed_once(brief.mentions.commitments, registry))):
+        for key, mention in mentions:
+            index = mention.path[1]
+            assert isinstance(index, int)
+            found.append(((kind, index), (kind, key)))
     return found
 
 
